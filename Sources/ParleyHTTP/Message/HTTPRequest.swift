@@ -1,0 +1,50 @@
+/// The protocol version of a request; only HTTP/1.0 and HTTP/1.1 are served.
+public struct HTTPVersion: Sendable, Hashable, CustomStringConvertible {
+    public let major: Int
+    public let minor: Int
+    public static let http1_0 = HTTPVersion(major: 1, minor: 0)
+    public static let http1_1 = HTTPVersion(major: 1, minor: 1)
+    public var description: String { "HTTP/\(major).\(minor)" }
+}
+
+/// A request's method, target and header fields, as parsed from the wire.
+public struct HTTPRequestHead: Sendable {
+    public var method: String
+    /// The request target exactly as sent (origin-form for almost every request).
+    public var target: String
+    public var version: HTTPVersion
+    public var headers: HTTPHeaders
+
+    /// The target's path, without the query.
+    public var path: Substring {
+        if let mark = target.firstIndex(of: "?") { return target[..<mark] }
+        return target[...]
+    }
+
+    /// The raw query string after `?`, or nil when there is none.
+    public var query: Substring? {
+        guard let mark = target.firstIndex(of: "?") else { return nil }
+        return target[target.index(after: mark)...]
+    }
+}
+
+/// A complete request: head plus the whole body (bodies are size-limited, so they are buffered).
+public struct HTTPRequest: Sendable {
+    public var head: HTTPRequestHead
+    public var body: [UInt8]
+    /// The peer's address, for logging and per-client limits.
+    public var remoteAddress: String
+
+    public init(head: HTTPRequestHead, body: [UInt8], remoteAddress: String = "") {
+        self.head = head
+        self.body = body
+        self.remoteAddress = remoteAddress
+    }
+
+    public var method: String { head.method }
+    public var headers: HTTPHeaders { head.headers }
+    public var path: Substring { head.path }
+
+    /// Decoded query parameters; a repeated name keeps its first value.
+    public var queryParameters: QueryParameters { QueryParameters(head.query ?? "") }
+}

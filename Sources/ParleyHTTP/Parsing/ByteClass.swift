@@ -1,0 +1,43 @@
+/// Character classes of RFC 9110 §5.6, as lookup tables so the parser never branches per class.
+enum ByteClass {
+    /// tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
+    static let token: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] = true }
+        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(byte)] = true }
+        for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(byte)] = true }
+        for byte in "!#$%&'*+-.^_`|~".utf8 { table[Int(byte)] = true }
+        return table
+    }()
+
+    /// field-vchar plus SP and HTAB: what a field value may contain (obs-text included, CTLs and DEL not).
+    static let fieldValue: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        table[0x09] = true
+        for byte in 0x20...0x7E { table[byte] = true }
+        for byte in 0x80...0xFF { table[byte] = true }
+        return table
+    }()
+
+    /// What a request-target may contain: visible ASCII except `#` (fragments are never sent).
+    static let target: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in 0x21...0x7E { table[byte] = true }
+        table[Int(UInt8(ascii: "#"))] = false
+        return table
+    }()
+
+    /// What a Host value may contain: reg-name, IP literals and a port (RFC 3986 §3.2.2).
+    static let host: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] = true }
+        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(byte)] = true }
+        for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(byte)] = true }
+        for byte in "-._~!$&'()*+,;=:[]%".utf8 { table[Int(byte)] = true }
+        return table
+    }()
+
+    static func isToken(_ bytes: some Collection<UInt8>) -> Bool {
+        !bytes.isEmpty && bytes.allSatisfy { token[Int($0)] }
+    }
+}

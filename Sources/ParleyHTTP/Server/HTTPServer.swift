@@ -1,0 +1,87 @@
+import CParleySystem
+import Dispatch
+import Glibc
+import Logging
+
+/// An HTTP/1.1 server on POSIX sockets: a listening socket shared by a few epoll event loops.
+///
+/// `start()` returns once the socket is bound (so `port` is known, even for port 0);
+/// `shutdown()` stops accepting and lets in-flight requests finish within the grace period;
+/// `wait()` returns when every loop has ended.
+public final class HTTPServer: Sendable {
+    private let state: ServerState
+    private let listener: Int32
+    private let loops: [EventLoop]
+    private let finished = DispatchGroup()
+    /// The port actually bound.
+    public let port: Int
+
+    public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger) throws {
+        signal(SIGPIPE, SIG_IGN)
+        state = ServerState(configuration: configuration, responder: responder, logger: logger)
+        (listener, port) = try Socket.listen(
+            host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+        let count = configuration.eventLoopCount > 0
+            ? configuration.eventLoopCount : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        do {
+            var loops: [EventLoop] = []
+            for _ in 0..<count { loops.append(try EventLoop(state: state, listener: listener)) }
+            self.loops = loops
+        } catch {
+            close(listener)
+            throw error
+        }
+    }
+
+    /// Starts the event-loop threads.
+    public func start() {
+        for (index, loop) in loops.enumerated() {
+            finished.enter()
+            let thread = Thread { [finished] in
+                loop.run()
+                finished.leave()
+            }
+            thread.start(name: "parley-http-\(index)")
+        }
+    }
+
+    /// The number of open client connections.
+    public var openConnections: Int { state.openConnections.load(ordering: .relaxed) }
+
+    /// Stops accepting; idle connections close now, busy ones after their answer (bounded by the grace period).
+    public func shutdown() {
+        guard !state.draining.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        for loop in loops { loop.requestStop() }
+    }
+
+    /// Blocks until every loop has ended, then releases the listening socket.
+    public func wait() {
+        finished.wait()
+        close(listener)
+    }
+}
+
+/// A plain pthread for a long-running loop (Dispatch's pool is for the handlers).
+final class Thread: @unchecked Sendable {
+    // @unchecked: `body` is only read by the new thread, once, after `start` hands it over.
+    private let body: @Sendable () -> Void
+
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+
+    func start(name: String) {
+        let unmanaged = Unmanaged.passRetained(self)
+        var thread = pthread_t()
+        let status = pthread_create(&thread, nil, { argument in
+            let box = Unmanaged<Thread>.fromOpaque(argument!).takeRetainedValue()
+            box.body()
+            return nil
+        }, unmanaged.toOpaque())
+        if status == 0 {
+            pthread_setname_np(thread, String(name.prefix(15)))
+            pthread_detach(thread)
+        } else {
+            unmanaged.release()
+            body()
+        }
+    }
+}

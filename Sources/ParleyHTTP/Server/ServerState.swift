@@ -1,0 +1,40 @@
+import Glibc
+import Logging
+import Synchronization
+
+/// What the event loops and workers share: configuration, the responder and a few counters.
+final class ServerState: Sendable {
+    let configuration: HTTPServerConfiguration
+    let responder: any HTTPResponder
+    let logger: Logger
+    let openConnections = Atomic<Int>(0)
+    let draining = Atomic<Bool>(false)
+    private let nextSerial = Atomic<UInt64>(1)
+    private let date = Mutex<(second: time_t, value: [UInt8])>((0, []))
+
+    init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger) {
+        self.configuration = configuration
+        self.responder = responder
+        self.logger = logger
+    }
+
+    func makeSerial() -> UInt64 { nextSerial.wrappingAdd(1, ordering: .relaxed).oldValue }
+
+    /// The `Date` value for this second, shared by every worker (formatted once per second).
+    func currentDate() -> [UInt8] {
+        let now = time(nil)
+        return date.withLock { cache in
+            if cache.second != now || cache.value.isEmpty {
+                cache = (now, Array(IMFDate.format(now).utf8))
+            }
+            return cache.value
+        }
+    }
+}
+
+/// Monotonic milliseconds, for deadlines.
+func monotonicMilliseconds() -> Int64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
+}
