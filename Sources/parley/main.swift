@@ -1,1 +1,144 @@
-print("parley")
+import ArgumentParser
+import Dispatch
+import Glibc
+import Logging
+import ParleyApp
+import ParleyCore
+import ParleySQLite
+import ParleyStore
+
+/// `parley serve | migrate | users create | backup`. Everything real lives in ParleyApp.
+struct Parley: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Parley: the debt-collection customer-service API.",
+        subcommands: [Serve.self, Migrate.self, Users.self, Backup.self])
+}
+
+/// Loads the configuration or stops with one line naming every bad setting.
+func loadConfiguration() throws -> AppConfiguration {
+    do {
+        return try AppConfiguration.load(environment: ProcessInfoEnvironment.current)
+    } catch let invalid as AppConfiguration.Invalid {
+        FileHandleStderr.write("parley: \(invalid.description)\n")
+        throw ExitCode(2)
+    }
+}
+
+func makeLogger(_ level: Logger.Level) -> Logger {
+    LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+    var logger = Logger(label: "parley")
+    logger.logLevel = level
+    return logger
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server until SIGTERM or SIGINT.")
+
+    func run() throws {
+        let config = try loadConfiguration()
+        let logger = makeLogger(config.logLevel)
+        let app: ParleyApplication
+        do {
+            app = try ParleyApplication(configuration: config, logger: logger)
+        } catch {
+            FileHandleStderr.write("parley: cannot start: \(error)\n")
+            throw ExitCode(1)
+        }
+        if let admin = app.bootstrappedAdmin {
+            logger.notice("bootstrapped admin user from PARLEY_BOOTSTRAP_ADMIN_KEY", metadata: ["user.id": "\(admin.id)"])
+        }
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        app.start()
+        stop.wait()
+        logger.info("shutting down")
+        app.shutdown()
+        app.wait()
+        _ = sources
+    }
+}
+
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+
+    func run() throws {
+        let config = try loadConfiguration()
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: config.databasePath))
+        let applied = try Schema.migrator.migrate(pool)
+        print(applied.isEmpty ? "database is up to date" : "applied: \(applied.joined(separator: ", "))")
+    }
+}
+
+struct Users: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage users.", subcommands: [Create.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a user and print its first API key.")
+        @Option(help: "The user's name.") var name: String
+        @Option(help: "agent, supervisor, compliance, analyst or admin.") var role: String
+        @Option(help: "The user's team.") var team: String?
+
+        func validate() throws {
+            guard Role(rawValue: role) != nil else {
+                throw ValidationError("--role must be one of " + Role.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+        }
+
+        func run() throws {
+            let config = try loadConfiguration()
+            let pool = try DatabasePool(configuration: DatabaseConfiguration(path: config.databasePath))
+            try Schema.migrator.migrate(pool)
+            let service = UserService(store: SQLiteUserStore(database: pool), ids: IDGenerator(), clock: .system)
+            let (user, key) = try service.createFromConsole(NewUser(name: name, role: Role(rawValue: role)!, team: team))
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.field("id", user.id)
+            writer.field("api_key", key.apiKey)
+            writer.endObject()
+            print(writer.string)
+        }
+    }
+}
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Copy the database with SQLite's online backup API (safe while serving).")
+    @Option(help: "Destination file.") var to: String
+
+    func run() throws {
+        let config = try loadConfiguration()
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: config.databasePath))
+        try pool.backup(to: to)
+        print("backed up \(config.databasePath) to \(to)")
+    }
+}
+
+enum ProcessInfoEnvironment {
+    static var current: [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}
+
+enum FileHandleStderr {
+    static func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+Parley.main()

@@ -1,0 +1,19 @@
+import Logging
+import ParleyCore
+import ParleyHTTP
+
+/// Builds the whole API: middleware, then each resource's routes.
+public enum ParleyRouter {
+    public static func make(services: APIServices, logger: Logger) -> RouterResponder {
+        let router = Router()
+        router.use(RequestIDMiddleware())
+        router.use(AccessLogMiddleware())
+        router.use(MetricsMiddleware(registry: services.metrics))
+        OpsRoutes(services: services).register(in: router)
+        UserRoutes(services: services).register(in: router)
+        AuditRoutes(services: services).register(in: router)
+        return router.responder(logger: logger) { error, context in
+            ProblemRenderer.render(error, context: context)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import ParleyCore
+import ParleyHTTP
+
+/// Reads a JSON request body into typed fields, the one decoding path of the API.
+///
+/// Wrong types are 400 at once (the body is not what the client meant to send); fields that are
+/// absent, null or fail validation are collected and thrown together as one 422.
+struct JSONBody {
+    private let members: [(String, JSONValue)]
+    private(set) var failure = ValidationFailure()
+    private let prefix: String
+
+    /// Parses the body of `request`, which must be `application/json` and a JSON object.
+    init(_ request: HTTPRequest) throws {
+        try Self.requireJSONContentType(request)
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(request.body)
+        } catch {
+            throw APIError.badRequest("the body is not valid JSON: \(error.message) at byte \(error.offset)")
+        }
+        guard case .object(let members) = value else { throw APIError.badRequest("the body must be a JSON object") }
+        self.members = members
+        self.prefix = ""
+    }
+
+    init(object members: [(String, JSONValue)], prefix: String) {
+        self.members = members
+        self.prefix = prefix
+    }
+
+    static func requireJSONContentType(_ request: HTTPRequest) throws {
+        guard let type = request.headers["content-type"] else {
+            throw APIError.unsupportedMediaType("send the body as application/json")
+        }
+        let mediaType = type.split(separator: ";").first.map { String($0).trimmingSpaces.lowercased() } ?? ""
+        guard mediaType == "application/json" else {
+            throw APIError.unsupportedMediaType("\(mediaType) is not accepted here; send application/json")
+        }
+    }
+
+    func path(_ name: String) -> String { prefix.isEmpty ? name : prefix + "." + name }
+
+    func value(_ name: String) -> JSONValue? { members.first { $0.0 == name }?.1 }
+
+    func has(_ name: String) -> Bool { value(name) != nil }
+
+    mutating func fail(_ name: String, _ message: String) { failure.add(path(name), message) }
+    mutating func failPath(_ fullPath: String, _ message: String) { failure.add(fullPath, message) }
+
+    // MARK: Typed reads. `required…` records a missing/null field and returns nil.
+
+    mutating func requiredString(_ name: String) throws -> String? {
+        guard let value = try optionalString(name) else {
+            fail(name, "is required")
+            return nil
+        }
+        return value
+    }
+
+    func optionalString(_ name: String) throws -> String? {
+        switch value(name) {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        default: throw APIError.badRequest("\(path(name)) must be a string", field: path(name))
+        }
+    }
+
+    /// Distinguishes absent (nil) from explicit null (.some(nil)), for PATCH.
+    func patchString(_ name: String) throws -> String?? {
+        switch value(name) {
+        case nil: return nil
+        case .null?: return .some(nil)
+        case .string(let text)?: return .some(text)
+        default: throw APIError.badRequest("\(path(name)) must be a string or null", field: path(name))
+        }
+    }
+
+    mutating func requiredInt(_ name: String) throws -> Int64? {
+        guard let value = try optionalInt(name) else {
+            fail(name, "is required")
+            return nil
+        }
+        return value
+    }
+
+    func optionalInt(_ name: String) throws -> Int64? {
+        switch value(name) {
+        case nil, .null?: return nil
+        case .number(let text)?:
+            guard let value = Int64(text) else {
+                throw APIError.badRequest("\(path(name)) must be an integer (minor units, no fraction)", field: path(name))
+            }
+            return value
+        default: throw APIError.badRequest("\(path(name)) must be an integer", field: path(name))
+        }
+    }
+
+    func optionalBool(_ name: String) throws -> Bool? {
+        switch value(name) {
+        case nil, .null?: return nil
+        case .bool(let flag)?: return flag
+        default: throw APIError.badRequest("\(path(name)) must be true or false", field: path(name))
+        }
+    }
+
+    mutating func requiredBool(_ name: String) throws -> Bool? {
+        guard let value = try optionalBool(name) else {
+            fail(name, "is required")
+            return nil
+        }
+        return value
+    }
+
+    /// A string that must be one of `allowed`; records an unknown value as a 422 field error.
+    mutating func requiredEnum<E: RawRepresentable>(_ name: String, _ type: E.Type) throws -> E?
+    where E.RawValue == String, E: CaseIterable {
+        guard let text = try requiredString(name) else { return nil }
+        return enumValue(name, text, type)
+    }
+
+    mutating func optionalEnum<E: RawRepresentable>(_ name: String, _ type: E.Type) throws -> E?
+    where E.RawValue == String, E: CaseIterable {
+        guard let text = try optionalString(name) else { return nil }
+        return enumValue(name, text, type)
+    }
+
+    private mutating func enumValue<E: RawRepresentable>(_ name: String, _ text: String, _ type: E.Type) -> E?
+    where E.RawValue == String, E: CaseIterable {
+        if let value = E(rawValue: text) { return value }
+        fail(name, "must be one of " + E.allCases.map(\.rawValue).joined(separator: ", "))
+        return nil
+    }
+
+    func optionalObject(_ name: String) throws -> JSONBody? {
+        switch value(name) {
+        case nil, .null?: return nil
+        case .object(let members)?: return JSONBody(object: members, prefix: path(name))
+        default: throw APIError.badRequest("\(path(name)) must be an object", field: path(name))
+        }
+    }
+
+    func optionalArray(_ name: String) throws -> [JSONValue]? {
+        switch value(name) {
+        case nil, .null?: return nil
+        case .array(let elements)?: return elements
+        default: throw APIError.badRequest("\(path(name)) must be an array", field: path(name))
+        }
+    }
+
+    /// Throws the collected field errors, if any, as one 422.
+    func finish() throws { try failure.throwIfAny() }
+}

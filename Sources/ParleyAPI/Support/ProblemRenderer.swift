@@ -1,0 +1,116 @@
+import Logging
+import ParleyCore
+import ParleyHTTP
+
+/// The single place errors become RFC 9457 problem documents. Unknown errors are 500s that
+/// carry only the request id; their details go to the log, never to the client.
+enum ProblemRenderer {
+    static func render(_ error: any Error, context: RequestContext) -> HTTPResponse {
+        switch error {
+        case let failure as ValidationFailure:
+            return problem(.unprocessableContent, detail: summary(failure), context: context) { writer in
+                writer.key("errors")
+                writer.beginArray()
+                for item in failure.errors {
+                    writer.beginObject()
+                    writer.field("field", item.field)
+                    writer.field("message", item.message)
+                    writer.endObject()
+                }
+                writer.endArray()
+            }
+        case let domain as DomainError:
+            return render(domain, context: context)
+        case let api as APIError:
+            return render(api, context: context)
+        case let http as HTTPError:
+            var response = problem(http.status, detail: http.detail, context: context)
+            for field in http.headers { response.headers.add(field.name, field.value) }
+            return response
+        case let blocked as ComplianceBlocked:
+            return problem(.unprocessableContent, detail: blocked.message, context: context, extra: blocked.writeViolations)
+        default:
+            context.logger.error("unhandled error", metadata: ["error": "\(String(describing: type(of: error)))", "message": "\(error)"])
+            return problem(.internalServerError, detail: "an unexpected error occurred; quote request id \(context.requestID)",
+                           context: context)
+        }
+    }
+
+    private static func render(_ error: DomainError, context: RequestContext) -> HTTPResponse {
+        switch error {
+        case .notFound(let what): return problem(.notFound, detail: "\(what) was not found", context: context)
+        case .conflict(let message, let allowed):
+            return problem(.conflict, detail: message, context: context) { writer in
+                guard !allowed.isEmpty else { return }
+                writer.key("allowed")
+                writer.beginArray()
+                for target in allowed { writer.string(target) }
+                writer.endArray()
+            }
+        case .forbidden(let message): return problem(.forbidden, detail: message, context: context)
+        case .preconditionFailed(let message): return problem(.preconditionFailed, detail: message, context: context)
+        case .gone(let message): return problem(.gone, detail: message, context: context)
+        case .unprocessable(let message): return problem(.unprocessableContent, detail: message, context: context)
+        }
+    }
+
+    private static func render(_ error: APIError, context: RequestContext) -> HTTPResponse {
+        switch error {
+        case .badRequest(let message, let field):
+            return problem(.badRequest, detail: message, context: context) { writer in
+                guard let field else { return }
+                writer.key("errors")
+                writer.beginArray()
+                writer.beginObject()
+                writer.field("field", field)
+                writer.field("message", message)
+                writer.endObject()
+                writer.endArray()
+            }
+        case .unsupportedMediaType(let message): return problem(.unsupportedMediaType, detail: message, context: context)
+        case .unauthorized(let message):
+            var response = problem(.unauthorized, detail: message, context: context)
+            response.headers.add("WWW-Authenticate", "Bearer realm=\"parley\"")
+            return response
+        case .tooManyRequests(let seconds):
+            var response = problem(.tooManyRequests, detail: "too many requests; retry in \(seconds) s", context: context)
+            response.headers.add("Retry-After", String(seconds))
+            return response
+        case .preconditionRequired(let message): return problem(HTTPStatus(428), detail: message, context: context)
+        }
+    }
+
+    static func summary(_ failure: ValidationFailure) -> String {
+        let fields = failure.errors.map(\.field)
+        var unique: [String] = []
+        for field in fields where !unique.contains(field) { unique.append(field) }
+        return "invalid fields: " + unique.joined(separator: ", ")
+    }
+
+    static func problem(
+        _ status: HTTPStatus, detail: String, context: RequestContext, extra: (inout JSONWriter) -> Void = { _ in }
+    ) -> HTTPResponse {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("type", "about:blank")
+        writer.field("title", status.reasonPhrase)
+        writer.field("status", status.code)
+        writer.field("detail", detail)
+        if !context.requestID.isEmpty { writer.field("request_id", context.requestID) }
+        extra(&writer)
+        writer.endObject()
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/problem+json")
+        return HTTPResponse(status: status, headers: headers, body: writer.bytes)
+    }
+}
+
+/// A contact the compliance rules refuse; rendered 422 with `violations` (used from the compliance issue on).
+public struct ComplianceBlocked: Error, Sendable {
+    public let message: String
+    public let writeViolations: @Sendable (inout JSONWriter) -> Void
+    public init(message: String, writeViolations: @escaping @Sendable (inout JSONWriter) -> Void) {
+        self.message = message
+        self.writeViolations = writeViolations
+    }
+}

@@ -1,0 +1,71 @@
+import Logging
+import ParleyAPI
+import ParleyCore
+import ParleyHTTP
+import ParleySQLite
+import ParleyStore
+
+/// The composition root: opens the database, migrates it, wires stores into services and
+/// services into the API, and runs the HTTP server. `parley serve` and the end-to-end tests
+/// start exactly this.
+public final class ParleyApplication: Sendable {
+    public static let version = "0.1.0"
+
+    public let configuration: AppConfiguration
+    public let database: DatabasePool
+    public let metrics: MetricsRegistry
+    private let server: HTTPServer
+    private let logger: Logger
+    /// The admin created from `PARLEY_BOOTSTRAP_ADMIN_KEY` on an empty database, if any.
+    public let bootstrappedAdmin: User?
+
+    public init(configuration: AppConfiguration, logger: Logger, clock: Clock = .system) throws {
+        self.configuration = configuration
+        self.logger = logger
+        var databaseConfiguration = DatabaseConfiguration(path: configuration.databasePath)
+        databaseConfiguration.synchronousFull = configuration.databaseSynchronousFull
+        database = try DatabasePool(configuration: databaseConfiguration)
+        let applied = try Schema.migrator.migrate(database)
+        if !applied.isEmpty { logger.info("database migrated", metadata: ["migrations": "\(applied.joined(separator: ","))"]) }
+
+        let ids = IDGenerator(clock: clock)
+        let users = UserService(store: SQLiteUserStore(database: database), ids: ids, clock: clock)
+        bootstrappedAdmin = try configuration.bootstrapAdminKey.flatMap { try users.bootstrapAdmin(key: $0) }
+
+        metrics = MetricsRegistry()
+        let services = APIServices(
+            users: users,
+            audit: AuditService(store: SQLiteAuditStore(database: database)),
+            health: HealthService(version: Self.version, probe: SQLiteHealthProbe(database: database), clock: clock),
+            idempotency: SQLiteIdempotencyStore(database: database),
+            metrics: metrics, clock: clock, metricsRequireKey: configuration.metricsRequireKey)
+        let responder = ParleyRouter.make(services: services, logger: logger)
+        server = try HTTPServer(configuration: configuration.http, responder: responder, logger: logger)
+        let server = server
+        let database = database
+        metrics.gauge("parley_http_open_connections", help: "Open client connections.") { Double(server.openConnections) }
+        metrics.gauge("parley_db_reader_waits_total", help: "Reads that waited for a free reader connection.") {
+            Double(database.readerWaits.load(ordering: .relaxed))
+        }
+    }
+
+    /// The bound port (useful with port 0).
+    public var port: Int { server.port }
+
+    public func start() {
+        server.start()
+        logger.info("listening", metadata: ["host": "\(configuration.http.host)", "port": "\(server.port)"])
+    }
+
+    /// Graceful stop: no new connections, in-flight requests finish (bounded), then the WAL is checkpointed.
+    public func shutdown() {
+        server.shutdown()
+    }
+
+    /// Waits for the server to stop, then checkpoints the database.
+    public func wait() {
+        server.wait()
+        do { try database.checkpoint() } catch { logger.warning("checkpoint failed", metadata: ["error": "\(error)"]) }
+        logger.info("stopped")
+    }
+}

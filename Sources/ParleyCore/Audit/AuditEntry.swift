@@ -1,0 +1,111 @@
+/// What a mutation records about itself, appended in the same transaction as the change.
+public struct AuditRecord: Sendable {
+    public let action: String
+    public let entity: String
+    public let entityID: String
+    public let detail: JSONValue
+
+    public init(action: String, entity: String, entityID: String, detail: JSONValue = .object([])) {
+        self.action = action
+        self.entity = entity
+        self.entityID = entityID
+        self.detail = detail
+    }
+}
+
+/// One entry of the append-only, hash-chained audit log (contract §14).
+public struct AuditEntry: Sendable, Equatable {
+    public let seq: Int64
+    public let at: Instant
+    public let actor: String
+    public let action: String
+    public let entity: String
+    public let entityID: String
+    public let detail: JSONValue
+    public let hash: String
+
+    public init(seq: Int64, at: Instant, actor: String, action: String, entity: String, entityID: String, detail: JSONValue, hash: String) {
+        self.seq = seq
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.entity = entity
+        self.entityID = entityID
+        self.detail = detail
+        self.hash = hash
+    }
+
+    /// The canonical JSON that is hashed: keys sorted, no whitespace, without `hash`.
+    /// `detailCanonical` is the detail already in canonical form (as stored).
+    public static func canonical(seq: Int64, at: Instant, actor: String, action: String, entity: String,
+                                 entityID: String, detailCanonical: String) -> String {
+        var writer = JSONWriter(capacity: 256 + detailCanonical.utf8.count)
+        writer.beginObject()
+        writer.field("action", action)
+        writer.field("actor", actor)
+        writer.field("at", at.rfc3339)
+        writer.key("detail")
+        writer.rawJSON(detailCanonical)
+        writer.field("entity", entity)
+        writer.field("entity_id", entityID)
+        writer.field("seq", seq)
+        writer.endObject()
+        return writer.string
+    }
+
+    /// hex SHA-256 of the previous hash + "\n" + the canonical entry.
+    public static func chainHash(previous: String, canonical: String) -> String {
+        Hashing.sha256Hex(previous + "\n" + canonical)
+    }
+
+    /// The hash that precedes the first entry.
+    public static let genesisHash = String(repeating: "0", count: 64)
+}
+
+public struct AuditFilter: Sendable {
+    public var entityID: String?
+    public var actor: String?
+    public var from: Instant?
+    public var to: Instant?
+    public init(entityID: String? = nil, actor: String? = nil, from: Instant? = nil, to: Instant? = nil) {
+        self.entityID = entityID
+        self.actor = actor
+        self.from = from
+        self.to = to
+    }
+}
+
+public struct AuditVerification: Sendable, Equatable {
+    public let ok: Bool
+    public let entries: Int
+    public let brokenAtSeq: Int64?
+    public init(ok: Bool, entries: Int, brokenAtSeq: Int64?) {
+        self.ok = ok
+        self.entries = entries
+        self.brokenAtSeq = brokenAtSeq
+    }
+}
+
+public protocol AuditStore: Sendable {
+    /// Entries in `seq` order after the cursor (`after` is a seq in decimal).
+    func entries(_ filter: AuditFilter, page: PageRequest) throws -> Page<AuditEntry>
+    /// Recomputes the chain from the first entry.
+    func verify() throws -> AuditVerification
+}
+
+/// Reading the audit log (compliance and admin).
+public struct AuditService: Sendable {
+    private let store: any AuditStore
+
+    public init(store: any AuditStore) { self.store = store }
+
+    public func entries(_ filter: AuditFilter, page: PageRequest, by actor: Actor) throws -> Page<AuditEntry> {
+        try actor.require(.readAudit)
+        return try store.entries(filter, page: page)
+    }
+
+    public func verify(by actor: Actor) throws -> AuditVerification {
+        try actor.require(.readAudit)
+        return try store.verify()
+    }
+}

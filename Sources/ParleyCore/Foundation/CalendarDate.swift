@@ -1,0 +1,81 @@
+/// A calendar date without a time zone (`YYYY-MM-DD`), proleptic Gregorian.
+public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month), (1...Self.daysIn(year: year, month: month)).contains(day) else {
+            return nil
+        }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses exactly `YYYY-MM-DD`.
+    public init?(iso text: String) {
+        let b = Array(text.utf8)
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              let y = Instant.digits(b, 0, 4), let m = Instant.digits(b, 5, 2), let d = Instant.digits(b, 8, 2)
+        else { return nil }
+        self.init(year: Int(y), month: Int(m), day: Int(d))
+    }
+
+    /// From days since 1970-01-01 (Howard Hinnant's civil_from_days).
+    public init(daysSinceEpoch: Int64) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        year = Int(yoe + era * 400 + (m <= 2 ? 1 : 0))
+        month = Int(m)
+        day = Int(d)
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    public var daysSinceEpoch: Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = Int64(month > 2 ? month - 3 : month + 9)
+        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
+
+    public var description: String {
+        let y = String(year)
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (month < 10 ? "0" : "") + String(month) + "-"
+            + (day < 10 ? "0" : "") + String(day)
+    }
+
+    public func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + Int64(days)) }
+
+    /// Same day `months` later, clamped to the month's end, anchored on `anchorDay`
+    /// (Jan 31 → Feb 28/29 → Mar 31).
+    public func adding(months: Int, anchorDay: Int) -> CalendarDate {
+        let total = year * 12 + (month - 1) + months
+        let newYear = total / 12
+        let newMonth = total % 12 + 1
+        let newDay = min(anchorDay, Self.daysIn(year: newYear, month: newMonth))
+        return CalendarDate(year: newYear, month: newMonth, day: newDay)!  // day clamped into range above
+    }
+
+    public static func daysIn(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Midnight UTC at the start of this date.
+    public var startInstantUTC: Instant { Instant(millisecondsSinceEpoch: daysSinceEpoch * 86_400_000) }
+}

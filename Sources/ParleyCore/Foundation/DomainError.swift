@@ -1,0 +1,43 @@
+/// One field that failed validation, named by its wire path (`phones[0].number`).
+public struct FieldError: Sendable, Equatable {
+    public let field: String
+    public let message: String
+
+    public init(_ field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+/// Collects every field error before failing, so a client fixes them all in one round.
+public struct ValidationFailure: Error, Sendable {
+    public private(set) var errors: [FieldError] = []
+
+    public init() {}
+    public init(_ field: String, _ message: String) { errors = [FieldError(field, message)] }
+
+    public mutating func add(_ field: String, _ message: String) { errors.append(FieldError(field, message)) }
+    public mutating func merge(_ other: ValidationFailure) { errors += other.errors }
+
+    public var isEmpty: Bool { errors.isEmpty }
+
+    public func throwIfAny() throws {
+        if !errors.isEmpty { throw self }
+    }
+}
+
+/// The domain's errors. Services never know HTTP; the API maps these to statuses once.
+public enum DomainError: Error, Sendable, Equatable {
+    /// The resource does not exist (or the caller may not know it exists).
+    case notFound(String)
+    /// A uniqueness or state conflict; `allowed` lists valid targets where that helps.
+    case conflict(String, allowed: [String] = [])
+    /// The caller is authenticated but lacks the right.
+    case forbidden(String)
+    /// `If-Match` named a version that is no longer current.
+    case preconditionFailed(String)
+    /// A one-time thing already used or expired.
+    case gone(String)
+    /// A well-formed request the rules refuse, without field errors.
+    case unprocessable(String)
+}

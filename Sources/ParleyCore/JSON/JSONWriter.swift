@@ -1,0 +1,100 @@
+/// Writes compact JSON straight into bytes, with commas managed for the caller.
+/// Used for every response body: no intermediate dictionaries, no Foundation.
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    private var needsComma = false
+
+    public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = true
+    }
+
+    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma = false }
+    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma = true }
+    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma = false }
+    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma = true }
+
+    /// Writes a member name; the next value call writes its value.
+    public mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        needsComma = false
+    }
+
+    public mutating func key(dynamic name: String) {
+        separate()
+        appendQuoted(name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    public mutating func string(_ value: String) { separate(); appendQuoted(value) }
+    public mutating func int(_ value: Int64) { separate(); bytes.append(contentsOf: String(value).utf8) }
+    public mutating func int(_ value: Int) { int(Int64(value)) }
+    public mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8) }
+    public mutating func null() { separate(); bytes.append(contentsOf: "null".utf8) }
+    /// A number already in JSON form (rates: formatted by the caller without binary surprises).
+    public mutating func rawNumber(_ text: String) { separate(); bytes.append(contentsOf: text.utf8) }
+    /// A value already serialised as JSON (stored canonical documents).
+    public mutating func rawJSON(_ text: String) { separate(); bytes.append(contentsOf: text.utf8) }
+
+    public mutating func string(_ value: String?) { if let value { string(value) } else { null() } }
+    public mutating func int(_ value: Int64?) { if let value { int(value) } else { null() } }
+
+    // Member shorthands.
+    public mutating func field(_ name: StaticString, _ value: String) { key(name); string(value) }
+    public mutating func field(_ name: StaticString, _ value: String?) { key(name); string(value) }
+    public mutating func field(_ name: StaticString, _ value: Int64) { key(name); int(value) }
+    public mutating func field(_ name: StaticString, _ value: Int64?) { key(name); int(value) }
+    public mutating func field(_ name: StaticString, _ value: Int) { key(name); int(Int64(value)) }
+    public mutating func field(_ name: StaticString, _ value: Bool) { key(name); bool(value) }
+    public mutating func field(_ name: StaticString, _ value: Instant) { key(name); string(value.rfc3339) }
+    public mutating func field(_ name: StaticString, _ value: Instant?) { key(name); string(value?.rfc3339) }
+    public mutating func field(_ name: StaticString, _ value: JSONValue) { key(name); self.value(value, sortKeys: false) }
+
+    /// Writes a parsed value (audit details, stored documents).
+    public mutating func value(_ value: JSONValue, sortKeys: Bool) {
+        switch value {
+        case .null: null()
+        case .bool(let flag): bool(flag)
+        case .number(let text): rawNumber(text)
+        case .string(let text): string(text)
+        case .array(let elements):
+            beginArray()
+            for element in elements { self.value(element, sortKeys: sortKeys) }
+            endArray()
+        case .object(let members):
+            beginObject()
+            let ordered = sortKeys ? members.sorted { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) } : members
+            for (name, member) in ordered {
+                key(dynamic: name)
+                self.value(member, sortKeys: sortKeys)
+            }
+            endObject()
+        }
+    }
+
+    private mutating func appendQuoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

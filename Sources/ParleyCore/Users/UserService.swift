@@ -1,0 +1,137 @@
+/// Users and their API keys (contract §3).
+public struct UserService: Sendable {
+    private let store: any UserStore
+    private let ids: IDGenerator
+    private let clock: Clock
+
+    public init(store: any UserStore, ids: IDGenerator, clock: Clock) {
+        self.store = store
+        self.ids = ids
+        self.clock = clock
+    }
+
+    /// Keys are `pk_` + 32 random bytes from the system CSPRNG, base64url.
+    static func makeKeySecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "pk_" + Hashing.base64URL(bytes)
+    }
+
+    private func storedKey(secret: String, userID: String, at: Instant) -> StoredKey {
+        StoredKey(id: ids.make("key"), userID: userID, hash: Hashing.sha256(Array(secret.utf8)),
+                  last4: String(secret.suffix(4)), createdAt: at)
+    }
+
+    static func validate(name: String?, team: String??) -> ValidationFailure {
+        var failure = ValidationFailure()
+        if let name {
+            let trimmed = name.trimmingSpaces
+            if trimmed.isEmpty { failure.add("name", "must not be empty") }
+            if name.count > 200 { failure.add("name", "must be at most 200 characters") }
+        }
+        if case .some(.some(let team)) = team {
+            if team.trimmingSpaces.isEmpty { failure.add("team", "must not be empty; use null for no team") }
+            if team.count > 100 { failure.add("team", "must be at most 100 characters") }
+        }
+        return failure
+    }
+
+    /// Creates a user with a first key; the key is returned once and stored only as a hash.
+    public func create(_ command: NewUser, by actor: Actor) throws -> (User, IssuedKey) {
+        try actor.require(.manageUsers)
+        try Self.validate(name: command.name, team: .some(command.team)).throwIfAny()
+        return try createUnchecked(command, secret: Self.makeKeySecret(), by: actor)
+    }
+
+    /// Creates the first admin from a configured key, on an empty database only.
+    public func bootstrapAdmin(key: String) throws -> User? {
+        guard try store.userCount() == 0 else { return nil }
+        return try createUnchecked(NewUser(name: "admin", role: .admin, team: nil), secret: key, by: .system).0
+    }
+
+    /// For `parley users create`: the operator at the console acts as the system.
+    public func createFromConsole(_ command: NewUser) throws -> (User, IssuedKey) {
+        try Self.validate(name: command.name, team: .some(command.team)).throwIfAny()
+        return try createUnchecked(command, secret: Self.makeKeySecret(), by: .system)
+    }
+
+    private func createUnchecked(_ command: NewUser, secret: String, by actor: Actor) throws -> (User, IssuedKey) {
+        let now = clock.now()
+        let id = ids.make("usr")
+        let key = storedKey(secret: secret, userID: id, at: now)
+        let keyInfo = APIKeyInfo(id: key.id, createdAt: now, last4: key.last4, revokedAt: nil)
+        let user = User(id: id, name: command.name.trimmingSpaces, role: command.role, team: command.team, active: true,
+                        createdAt: now, updatedAt: now, version: 1, keys: [keyInfo])
+        try store.insert(user, key: key, actor: actor)
+        return (user, IssuedKey(id: key.id, apiKey: secret, createdAt: now))
+    }
+
+    public func list(page: PageRequest, by actor: Actor) throws -> Page<User> {
+        try actor.require(.manageUsers)
+        return try store.users(page: page)
+    }
+
+    /// Admins read anyone; everyone reads themselves.
+    public func get(_ id: String, by actor: Actor) throws -> User {
+        guard actor.userID == id || Permission.manageUsers.allows(actor.role) else {
+            throw DomainError.notFound("user \(id)")
+        }
+        guard let user = try store.user(id: id) else { throw DomainError.notFound("user \(id)") }
+        return user
+    }
+
+    public func update(_ id: String, changes: UserChanges, ifMatch version: Int64?, by actor: Actor) throws -> User {
+        try actor.require(.manageUsers)
+        try Self.validate(name: nil, team: changes.team).throwIfAny()
+        guard var user = try store.user(id: id) else { throw DomainError.notFound("user \(id)") }
+        if let version, version != user.version {
+            throw DomainError.preconditionFailed("user \(id) is at version \(user.version)")
+        }
+        let expected = user.version
+        if let role = changes.role { user.role = role }
+        if let team = changes.team { user.team = team }
+        if let active = changes.active { user.active = active }
+        user.version += 1
+        user.updatedAt = clock.now()
+        try store.update(user, expectedVersion: expected, actor: actor)
+        return user
+    }
+
+    /// A new key for `userID`; the owner or an admin may ask. Old keys keep working.
+    public func issueKey(for userID: String, by actor: Actor) throws -> IssuedKey {
+        try requireKeyRights(userID, actor)
+        guard let user = try store.user(id: userID) else { throw DomainError.notFound("user \(userID)") }
+        let secret = Self.makeKeySecret()
+        let key = storedKey(secret: secret, userID: user.id, at: clock.now())
+        try store.insertKey(key, actor: actor)
+        return IssuedKey(id: key.id, apiKey: secret, createdAt: key.createdAt)
+    }
+
+    public func revokeKey(_ keyID: String, of userID: String, by actor: Actor) throws {
+        try requireKeyRights(userID, actor)
+        guard try store.revokeKey(userID: userID, keyID: keyID, at: clock.now(), actor: actor) else {
+            throw DomainError.notFound("key \(keyID)")
+        }
+    }
+
+    private func requireKeyRights(_ userID: String, _ actor: Actor) throws {
+        if actor.userID == userID { return }
+        guard Permission.manageUsers.allows(actor.role) else { throw DomainError.notFound("user \(userID)") }
+    }
+
+    /// The actor behind a bearer key, or nil for an unknown, revoked or deactivated key.
+    public func authenticate(bearer key: String) throws -> Actor? {
+        guard !key.isEmpty, key.utf8.count <= 256 else { return nil }
+        return try store.actor(forKeyHash: Hashing.sha256(Array(key.utf8)))
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and newlines.
+    public var trimmingSpaces: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,180 @@
+import CSQLite
+
+/// One SQLite connection. Not Sendable: it is confined to whoever holds it (the pool's lock),
+/// and is valid only inside the closure that received it.
+public final class Connection {
+    let handle: OpaquePointer
+    private var statements: [String: OpaquePointer] = [:]
+
+    /// Opens (creating if needed) the database at `path`.
+    public init(path: String, readOnly: Bool = false) throws {
+        var db: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+            | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let status = sqlite3_open_v2(path, &db, flags, nil)
+        guard status == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
+            sqlite3_close_v2(db)
+            throw SQLiteError(code: status, message: message)
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, 5_000)
+    }
+
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements without parameters (schema, pragmas).
+    public func execute(_ sql: SQL) throws {
+        try execute(raw: sql.text)
+    }
+
+    func execute(raw text: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let status = sqlite3_exec(handle, text, nil, nil, &errorMessage)
+        if status != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(errorMessage)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: text)
+        }
+    }
+
+    /// Runs a statement that returns no rows; returns the number of rows it changed.
+    @discardableResult
+    public func run(_ sql: SQL, _ arguments: [any SQLBindable] = []) throws -> Int {
+        try withStatement(sql, arguments) { statement in
+            while try statement.step() {}
+            return Int(sqlite3_changes(handle))
+        }
+    }
+
+    /// Runs a query and maps every row.
+    public func query<T>(_ sql: SQL, _ arguments: [any SQLBindable] = [], _ map: (Row) throws -> T) throws -> [T] {
+        try withStatement(sql, arguments) { statement in
+            var rows: [T] = []
+            while try statement.step() { rows.append(try map(Row(statement: statement.pointer))) }
+            return rows
+        }
+    }
+
+    /// Runs a query and maps the first row, if any.
+    public func queryFirst<T>(_ sql: SQL, _ arguments: [any SQLBindable] = [], _ map: (Row) throws -> T) throws -> T? {
+        try withStatement(sql, arguments) { statement in
+            try statement.step() ? try map(Row(statement: statement.pointer)) : nil
+        }
+    }
+
+    /// Calls `each` for every row without collecting them (streaming exports).
+    public func forEach(_ sql: SQL, _ arguments: [any SQLBindable] = [], _ each: (Row) throws -> Void) throws {
+        try withStatement(sql, arguments) { statement in
+            while try statement.step() { try each(Row(statement: statement.pointer)) }
+        }
+    }
+
+    /// The rowid of the last insert on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    public enum TransactionKind: String { case deferred = "DEFERRED", immediate = "IMMEDIATE" }
+
+    /// Runs `body` inside a transaction: commits when it returns, rolls back when it throws.
+    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        try execute(raw: "BEGIN \(kind.rawValue)")
+        do {
+            let result = try body()
+            try execute(raw: "COMMIT")
+            return result
+        } catch {
+            try? execute(raw: "ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Prepares (once per connection, then cached) and binds a statement; resets it afterwards.
+    private func withStatement<T>(_ sql: SQL, _ arguments: [any SQLBindable], _ body: (Statement) throws -> T) throws -> T {
+        let pointer = try prepared(sql)
+        let statement = Statement(pointer: pointer, connection: handle, sql: sql.text)
+        defer {
+            sqlite3_reset(pointer)
+            sqlite3_clear_bindings(pointer)
+        }
+        try statement.bind(arguments)
+        return try body(statement)
+    }
+
+    private func prepared(_ sql: SQL) throws -> OpaquePointer {
+        if let cached = statements[sql.text] { return cached }
+        var statement: OpaquePointer?
+        let status = sqlite3_prepare_v3(handle, sql.text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard status == SQLITE_OK, let statement else {
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql.text)
+        }
+        statements[sql.text] = statement
+        return statement
+    }
+}
+
+/// A prepared statement during one use.
+struct Statement {
+    let pointer: OpaquePointer
+    let connection: OpaquePointer
+    let sql: String
+
+    func bind(_ arguments: [any SQLBindable]) throws {
+        let expected = Int(sqlite3_bind_parameter_count(pointer))
+        guard expected == arguments.count else {
+            throw SQLiteError(code: SQLITE_RANGE, message: "expected \(expected) arguments, got \(arguments.count)", sql: sql)
+        }
+        for (offset, argument) in arguments.enumerated() {
+            let index = Int32(offset + 1)
+            switch argument.sqlValue {
+            case .null: sqlite3_bind_null(pointer, index)
+            case .integer(let value): sqlite3_bind_int64(pointer, index, value)
+            case .text(let value):
+                value.withCString { parley_sqlite3_bind_text_copy(pointer, index, $0, Int32(value.utf8.count)) }
+            case .blob(let value):
+                value.withUnsafeBytes { parley_sqlite3_bind_blob_copy(pointer, index, $0.baseAddress, Int32($0.count)) }
+            }
+        }
+    }
+
+    /// Advances; true when a row is available, false when done.
+    func step() throws -> Bool {
+        switch sqlite3_step(pointer) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            throw SQLiteError(code: sqlite3_extended_errcode(connection), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+        }
+    }
+}
+
+/// The current row of a query, read by column index.
+public struct Row {
+    let statement: OpaquePointer
+
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+
+    public func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+
+    public func intOrNil(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
+
+    public func bool(_ column: Int32) -> Bool { sqlite3_column_int64(statement, column) != 0 }
+
+    /// Text read with its byte length, so embedded NULs and long values survive.
+    public func string(_ column: Int32) -> String {
+        guard let text = sqlite3_column_text(statement, column) else { return "" }
+        let count = Int(sqlite3_column_bytes(statement, column))
+        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+    }
+
+    public func stringOrNil(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
+
+    public func blob(_ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard count > 0, let bytes = sqlite3_column_blob(statement, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: count))
+    }
+}

@@ -1,0 +1,73 @@
+import ParleySQLite
+
+/// The schema, as ordered migrations. Released migrations are never edited; add a new one.
+/// Conventions: singular table names, STRICT tables, money in INTEGER `_minor` columns (no REAL
+/// anywhere), instants in INTEGER `_at` columns (Unix milliseconds, UTC), dates as TEXT `YYYY-MM-DD`.
+public enum Schema {
+    public static var migrator: Migrator {
+        var migrator = Migrator()
+        migrator.register("0001-users-keys-audit", Migration0001.apply)
+        return migrator
+    }
+}
+
+enum Migration0001 {
+    static func apply(_ db: Connection) throws {
+        try db.execute("""
+            CREATE TABLE app_user (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL CONSTRAINT app_user_role CHECK (role IN ('agent','supervisor','compliance','analyst','admin')),
+                team TEXT,
+                active INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                version INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE TABLE api_key (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES app_user(id),
+                key_hash BLOB NOT NULL UNIQUE,
+                last4 TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            ) STRICT;
+            CREATE INDEX api_key_user ON api_key(user_id);
+
+            CREATE TABLE audit_log (
+                seq INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                entity TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                hash TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX audit_log_entity ON audit_log(entity_id, seq);
+            CREATE INDEX audit_log_actor ON audit_log(actor, seq);
+            CREATE INDEX audit_log_at ON audit_log(at, seq);
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+            CREATE TABLE idempotency_key (
+                user_id TEXT NOT NULL,
+                method TEXT NOT NULL,
+                path TEXT NOT NULL,
+                key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                state TEXT NOT NULL CONSTRAINT idempotency_key_state CHECK (state IN ('pending','done')),
+                status INTEGER,
+                content_type TEXT,
+                location TEXT,
+                body BLOB,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (user_id, method, path, key)
+            ) STRICT;
+            CREATE INDEX idempotency_key_created ON idempotency_key(created_at);
+            """)
+    }
+}
