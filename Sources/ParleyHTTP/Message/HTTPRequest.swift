@@ -15,6 +15,13 @@ public struct HTTPRequestHead: Sendable {
     public var version: HTTPVersion
     public var headers: HTTPHeaders
 
+    public init(method: String, target: String, version: HTTPVersion, headers: HTTPHeaders) {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+    }
+
     /// The target's path, without the query.
     public var path: Substring {
         if let mark = target.firstIndex(of: "?") { return target[..<mark] }

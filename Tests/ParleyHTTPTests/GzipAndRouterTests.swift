@@ -1,0 +1,71 @@
+import Logging
+import ParleyHTTP
+import Testing
+
+@Suite struct GzipTests {
+    @Test func roundTrip() throws {
+        let input = Array(String(repeating: "{\"id\":\"case_01\",\"balance_minor\":125000}", count: 200).utf8)
+        let compressed = try #require(Gzip.compress(input))
+        #expect(compressed.count < input.count / 5)
+        #expect(compressed[0] == 0x1F && compressed[1] == 0x8B)
+        #expect(Gzip.decompress(compressed) == input)
+    }
+
+    @Test(arguments: [
+        ("gzip", true), ("gzip, deflate, br", true), ("deflate", false), ("gzip;q=0", false), ("*", true),
+        ("*;q=0", false), ("identity", false), ("br;q=1, gzip;q=0.5", true), ("GZIP", true),
+    ])
+    func acceptEncoding(_ header: String, _ accepted: Bool) {
+        #expect(Gzip.isAccepted(by: header) == accepted)
+    }
+}
+
+@Suite struct RouterTests {
+    func makeResponder() -> RouterResponder {
+        let router = Router()
+        router.get("/v1/cases/{id}") { _, context in
+            HTTPResponse(status: .ok, body: Array("case \(context.parameter("id"))".utf8))
+        }
+        router.get("/v1/cases/export") { _, _ in HTTPResponse(status: .ok, body: Array("export".utf8)) }
+        router.post("/v1/cases/{id}/payments") { _, context in
+            HTTPResponse(status: .created, body: Array("paid \(context.parameter("id"))".utf8))
+        }
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return router.responder(logger: logger) { error, _ in
+            if let error = error as? HTTPError {
+                return HTTPResponse(status: error.status, headers: error.headers, body: Array(error.detail.utf8))
+            }
+            return HTTPResponse(status: .internalServerError)
+        }
+    }
+
+    func request(_ method: String, _ target: String) -> HTTPRequest {
+        var headers = HTTPHeaders()
+        headers.add("host", "a")
+        return HTTPRequest(head: HTTPRequestHead(method: method, target: target, version: .http1_1, headers: headers), body: [])
+    }
+
+    @Test func matchesParametersAndPrefersLiterals() {
+        let responder = makeResponder()
+        #expect(String(decoding: responder.respond(to: request("GET", "/v1/cases/case_1")).bodyBytes, as: UTF8.self) == "case case_1")
+        #expect(String(decoding: responder.respond(to: request("GET", "/v1/cases/export")).bodyBytes, as: UTF8.self) == "export")
+        #expect(String(decoding: responder.respond(to: request("GET", "/v1/cases/a%20b?x=1")).bodyBytes, as: UTF8.self) == "case a b")
+    }
+
+    @Test func unknownPathIs404AndWrongMethodIs405WithAllow() {
+        let responder = makeResponder()
+        #expect(responder.respond(to: request("GET", "/v1/nothing")).status.code == 404)
+        #expect(responder.respond(to: request("GET", "/v1/cases/")).status.code == 404)
+        let wrong = responder.respond(to: request("DELETE", "/v1/cases/case_1"))
+        #expect(wrong.status.code == 405)
+        #expect(wrong.headers["Allow"] == "GET, HEAD, OPTIONS")
+        let options = responder.respond(to: request("OPTIONS", "/v1/cases/c/payments"))
+        #expect(options.status.code == 204)
+        #expect(options.headers["Allow"] == "OPTIONS, POST")
+    }
+
+    @Test func headIsServedByGet() {
+        #expect(makeResponder().respond(to: request("HEAD", "/v1/cases/x")).status.code == 200)
+    }
+}

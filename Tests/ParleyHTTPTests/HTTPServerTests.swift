@@ -1,0 +1,292 @@
+import Dispatch
+import Glibc
+import ParleyHTTP
+import ParleyTestSupport
+import Testing
+
+/// A responder for server tests, independent of Parley's API.
+struct EchoResponder: HTTPResponder {
+    func bodyLimit(for head: HTTPRequestHead) -> Int? { head.path == "/upload" ? 64 * 1024 : nil }
+
+    func respond(to request: HTTPRequest) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        switch request.path {
+        case "/echo", "/upload":
+            headers.add("Content-Type", "text/plain")
+            return HTTPResponse(status: .ok, headers: headers, body: request.body)
+        case "/big":
+            headers.add("Content-Type", "application/json")
+            return HTTPResponse(status: .ok, headers: headers, body: Array(("[" + Array(repeating: "{\"k\":\"value\"}", count: 300).joined(separator: ",") + "]").utf8))
+        case "/slow":
+            usleep(400_000)
+            return HTTPResponse(status: .ok, body: Array("slow done".utf8))
+        case "/empty":
+            return HTTPResponse(status: .noContent)
+        case "/stream":
+            headers.add("Content-Type", "text/csv")
+            return HTTPResponse(status: .ok, headers: headers, stream: .stream({ write in
+                for index in 0..<1000 { try write(Array("row,\(index)\n".utf8)[...]) }
+            }))
+        default:
+            return HTTPResponse(status: .ok, body: Array("hello \(request.method) \(request.head.target)".utf8))
+        }
+    }
+}
+
+@Suite(.serialized) struct HTTPServerTests {
+    @Test func keepAliveServesSeveralRequestsOnOneConnection() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let client = try RawClient(port: server.port)
+            for index in 0..<3 {
+                try client.send("GET /r\(index) HTTP/1.1\r\nHost: x\r\n\r\n")
+                let response = try client.readResponse()
+                #expect(response.status == 200)
+                #expect(response.text == "hello GET /r\(index)")
+                #expect(response.headers["Date"] != nil)
+                #expect(response.headers["Content-Length"] == String(response.body.count))
+            }
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nthird")
+            #expect(try client.readResponse().text == "slow done")
+            #expect(try client.readResponse().text == "hello GET /second")
+            #expect(try client.readResponse().text == "third")
+        }
+    }
+
+    @Test func http10ClosesUnlessKeepAliveIsAsked() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let plain = try RawClient(port: server.port)
+            try plain.send("GET /a HTTP/1.0\r\n\r\n")
+            let first = try plain.readResponse()
+            #expect(first.statusLine.hasPrefix("HTTP/1.0 200"))
+            #expect(first.headers["Connection"] == "close")
+            #expect(plain.isClosedByPeer())
+
+            let keepAlive = try RawClient(port: server.port)
+            try keepAlive.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            #expect(try keepAlive.readResponse().headers["Connection"] == "keep-alive")
+            try keepAlive.send("GET /b HTTP/1.0\r\n\r\n")
+            #expect(try keepAlive.readResponse().text == "hello GET /b")
+        }
+    }
+
+    @Test func connectionCloseIsHonoured() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(try client.readResponse().headers["Connection"] == "close")
+            #expect(client.isClosedByPeer())
+        }
+    }
+
+    @Test func headAnswersWithoutABodyButWithItsLength() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("HEAD /abc HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n")
+            let head = try client.readResponse(head: true)
+            #expect(head.headers["Content-Length"] == String("hello HEAD /abc".utf8.count))
+            #expect(try client.readResponse().text == "hello GET /after")  // no stray body bytes in between
+        }
+    }
+
+    @Test func noContentHasNoBodyAndNoLength() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /empty HTTP/1.1\r\nHost: x\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 204)
+            #expect(response.headers["Content-Length"] == nil)
+        }
+    }
+
+    @Test func chunkedRequestBodyIsDecoded() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\nTrailer: yes\r\n\r\n")
+            #expect(try client.readResponse().text == "Wikipedia")
+        }
+    }
+
+    @Test func expectContinueGetsAnInterimResponseBeforeTheBody() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+            let interim = try client.readResponse()
+            #expect(interim.status == 100)
+            try client.send("body")
+            #expect(try client.readResponse().text == "body")
+        }
+    }
+
+    @Test func expectContinueOverTheLimitIs413WithoutContinue() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\nExpect: 100-continue\r\n\r\n")
+            #expect(try client.readResponse().status == 413)
+        }
+    }
+
+    @Test func unknownExpectationIs417() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nExpect: teapot\r\n\r\nx")
+            #expect(try client.readResponse().status == 417)
+        }
+    }
+
+    @Test func oversizedBodyIs413BeforeItIsRead() throws {
+        try withHTTPServer(responder: EchoResponder(), configure: { $0.limits.maxBodyBytes = 1024 }) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 413)
+            #expect(response.headers["Content-Type"] == "application/problem+json")
+            #expect(response.headers["Connection"] == "close")
+            // A route may allow more than the default.
+            let upload = try RawClient(port: server.port)
+            let body = String(repeating: "u", count: 5000)
+            try upload.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + body)
+            #expect(try upload.readResponse().body.count == 5000)
+        }
+    }
+
+    @Test func longRequestLineIs414AndBigHeadersAre431() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let long = try RawClient(port: server.port)
+            try long.send("GET /" + String(repeating: "a", count: 9000) + " HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try long.readResponse().status == 414)
+            let big = try RawClient(port: server.port)
+            try big.send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "b", count: 33 * 1024) + "\r\n\r\n")
+            #expect(try big.readResponse().status == 431)
+        }
+    }
+
+    @Test func malformedRequestIs400ProblemAndCloses() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 400)
+            #expect(response.text.contains("\"status\":400"))
+            #expect(client.isClosedByPeer())
+        }
+    }
+
+    @Test func unsupportedVersionIs505() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET / HTTP/2.0\r\nHost: x\r\n\r\n")
+            #expect(try client.readResponse().status == 505)
+        }
+    }
+
+    @Test func gzipIsUsedWhenAcceptedAndWorthIt() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /big HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, br\r\n\r\n")
+            let compressed = try client.readResponse()
+            #expect(compressed.headers["Content-Encoding"] == "gzip")
+            #expect(compressed.headers["Vary"] == "Accept-Encoding")
+            let plain = try #require(Gzip.decompress(compressed.body))
+            try client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+            let uncompressed = try client.readResponse()
+            #expect(uncompressed.headers["Content-Encoding"] == nil)
+            #expect(uncompressed.headers["Vary"] == "Accept-Encoding")
+            #expect(uncompressed.body == plain)
+            try client.send("GET /small HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n")
+            #expect(try client.readResponse().headers["Content-Encoding"] == nil)
+        }
+    }
+
+    @Test func streamedBodyIsChunked() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.headers["Transfer-Encoding"] == "chunked")
+            let lines = response.text.split(separator: "\n")
+            #expect(lines.count == 1000)
+            #expect(lines.last == "row,999")
+            try client.send("GET /after HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try client.readResponse().text == "hello GET /after")
+        }
+    }
+
+    @Test func headerTimeoutAnswers408() throws {
+        try withHTTPServer(responder: EchoResponder(), configure: { $0.headerTimeout = .milliseconds(200) }) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET / HTTP/1.1\r\nHost: x\r\n")  // never finishes the header section
+            #expect(try client.readResponse().status == 408)
+            #expect(client.isClosedByPeer())
+        }
+    }
+
+    @Test func bodyTimeoutAnswers408() throws {
+        try withHTTPServer(responder: EchoResponder(), configure: { $0.bodyTimeout = .milliseconds(200) }) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+            #expect(try client.readResponse().status == 408)
+        }
+    }
+
+    @Test func idleKeepAliveConnectionIsClosed() throws {
+        try withHTTPServer(responder: EchoResponder(), configure: { $0.idleTimeout = .milliseconds(200) }) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+            #expect(client.isClosedByPeer())
+        }
+    }
+
+    @Test func connectionsBeyondTheLimitAreRefusedWith503() throws {
+        try withHTTPServer(responder: EchoResponder(), configure: { $0.maxConnections = 2 }) { server in
+            let first = try RawClient(port: server.port)
+            let second = try RawClient(port: server.port)
+            try first.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            try second.send("GET /2 HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try first.readResponse().status == 200)
+            #expect(try second.readResponse().status == 200)
+            let third = try RawClient(port: server.port)
+            let refused = try third.readResponse()
+            #expect(refused.status == 503)
+            #expect(refused.headers["Connection"] == "close")
+        }
+    }
+
+    @Test func manyIdleConnectionsDoNotBlockANewClient() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            var idle: [RawClient] = []
+            for _ in 0..<500 { idle.append(try RawClient(port: server.port)) }
+            let client = try RawClient(port: server.port)
+            try client.send("GET /served HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try client.readResponse().text == "hello GET /served")
+            #expect(server.openConnections >= 500)
+            _ = idle
+        }
+    }
+
+    @Test func gracefulShutdownFinishesTheRequestInFlight() throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.port = 0
+        let server = try HTTPServer(configuration: configuration, responder: EchoResponder(), logger: testLogger())
+        server.start()
+        let client = try RawClient(port: server.port)
+        let idle = try RawClient(port: server.port)
+        try idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        _ = try idle.readResponse()
+        try client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        usleep(100_000)  // let the request reach its handler
+        server.shutdown()
+        let response = try client.readResponse()
+        #expect(response.text == "slow done")
+        #expect(response.headers["Connection"] == "close")
+        #expect(idle.isClosedByPeer())
+        server.wait()
+        #expect(throws: (any Error).self) { try RawClient(port: server.port) }
+    }
+}

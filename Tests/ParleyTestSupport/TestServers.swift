@@ -1,0 +1,80 @@
+import Glibc
+import Logging
+import ParleyApp
+import ParleyCore
+import ParleyHTTP
+
+/// A temporary directory for one test, removed afterwards.
+public func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
+    var template = Array("/tmp/parley-test-XXXXXX".utf8CString)
+    guard let path = mkdtemp(&template).map({ String(cString: $0) }) else { throw RawClient.Failure(description: "mkdtemp failed") }
+    defer { _ = system("rm -rf '\(path)'") }
+    return try body(path)
+}
+
+public func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
+    var template = Array("/tmp/parley-test-XXXXXX".utf8CString)
+    guard let path = mkdtemp(&template).map({ String(cString: $0) }) else { throw RawClient.Failure(description: "mkdtemp failed") }
+    defer { _ = system("rm -rf '\(path)'") }
+    return try await body(path)
+}
+
+/// A quiet logger for tests.
+public func testLogger() -> Logger {
+    var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    logger.logLevel = .critical
+    return logger
+}
+
+/// Runs `body` against the bare HTTP server with `responder`, on an ephemeral port.
+public func withHTTPServer<T>(
+    responder: any HTTPResponder, configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+    _ body: (HTTPServer) throws -> T
+) throws -> T {
+    var configuration = HTTPServerConfiguration()
+    configuration.port = 0
+    configuration.eventLoopCount = 2
+    configure(&configuration)
+    let server = try HTTPServer(configuration: configuration, responder: responder, logger: testLogger())
+    server.start()
+    defer {
+        server.shutdown()
+        server.wait()
+    }
+    return try body(server)
+}
+
+/// The admin key every test application is bootstrapped with.
+public let testAdminKey = "test-admin-key-0000000001"
+
+/// Runs `body` against the real application (real SQLite file, real server) on an ephemeral port.
+public func withTestApp<T>(
+    configure: (inout AppConfiguration) -> Void = { _ in }, clock: Clock = .system,
+    _ body: (TestApp) throws -> T
+) throws -> T {
+    try withTemporaryDirectory { directory in
+        var configuration = AppConfiguration()
+        configuration.http.port = 0
+        configuration.http.eventLoopCount = 2
+        configuration.databasePath = directory + "/parley.db"
+        configuration.outboxPath = directory + "/outbox.jsonl"
+        configuration.bootstrapAdminKey = testAdminKey
+        configuration.logLevel = .critical
+        configure(&configuration)
+        let app = try ParleyApplication(configuration: configuration, logger: testLogger(), clock: clock)
+        app.start()
+        defer {
+            app.shutdown()
+            app.wait()
+        }
+        return try body(TestApp(app: app, directory: directory))
+    }
+}
+
+public struct TestApp {
+    public let app: ParleyApplication
+    public let directory: String
+    public var port: Int { app.port }
+    public var admin: APIClient { APIClient(port: port, key: testAdminKey) }
+    public func client(key: String?) -> APIClient { APIClient(port: port, key: key) }
+}
