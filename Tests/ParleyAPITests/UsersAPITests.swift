@@ -1,0 +1,215 @@
+import Dispatch
+import ParleyCore
+import ParleyTestSupport
+import Synchronization
+import Testing
+
+@Suite struct OpsAPITests {
+    @Test func healthReportsStatusVersionUptimeAndDatabase() throws {
+        try withTestApp { app in
+            let response = try app.client(key: nil).get("/health")
+            #expect(response.status == 200)
+            #expect(response["status"]?.string == "ok")
+            #expect(response["database"]?.string == "ok")
+            #expect(response["version"]?.string != nil)
+            #expect(response["uptime_seconds"]?.int64 != nil)
+            #expect(response.headers["X-Request-Id"] != nil)
+        }
+    }
+
+    @Test func metricsCountRequestsByRouteAndStatus() throws {
+        try withTestApp { app in
+            _ = try app.client(key: nil).get("/health")
+            _ = try app.client(key: nil).get("/v1/users")
+            let metrics = try app.client(key: nil).get("/metrics")
+            #expect(metrics.status == 200)
+            #expect(metrics.text.contains(#"parley_http_requests_total{method="GET",route="/health",status="200"} 1"#))
+            #expect(metrics.text.contains(#"route="/v1/users",status="401""#))
+            #expect(metrics.text.contains("parley_http_request_duration_seconds_bucket"))
+            #expect(metrics.text.contains("parley_http_open_connections"))
+        }
+    }
+
+    @Test func requestIDIsEchoedOrGenerated() throws {
+        try withTestApp { app in
+            let echoed = try app.client(key: nil).get("/health", headers: [("X-Request-Id", "abc-123")])
+            #expect(echoed.headers["X-Request-Id"] == "abc-123")
+            let generated = try app.client(key: nil).get("/health", headers: [("X-Request-Id", "bad id with spaces")])
+            #expect(generated.headers["X-Request-Id"] != "bad id with spaces")
+        }
+    }
+}
+
+@Suite struct AuthAPITests {
+    @Test func missingOrInvalidKeyIs401WithChallenge() throws {
+        try withTestApp { app in
+            for client in [app.client(key: nil), app.client(key: "not-a-key")] {
+                let response = try client.get("/v1/users")
+                #expect(response.status == 401)
+                #expect(response.headers["WWW-Authenticate"]?.hasPrefix("Bearer") == true)
+                #expect(response.headers["Content-Type"] == "application/problem+json")
+                #expect(response["status"]?.int64 == 401)
+            }
+        }
+    }
+
+    @Test func validKeyWithoutTheRoleIs403() throws {
+        try withTestApp { app in
+            let agent = try app.admin.createUser(role: "agent", team: "collection").client
+            let response = try agent.post("/v1/users", #"{"name":"X","role":"agent"}"#)
+            #expect(response.status == 403)
+            #expect(try app.client(key: agent.key).get("/v1/users").status == 403)
+            #expect(try app.client(key: agent.key).get("/v1/audit").status == 403)
+        }
+    }
+
+    @Test func deactivatedUsersKeysStopWorkingAtOnce() throws {
+        try withTestApp { app in
+            let (id, agent) = try app.admin.createUser(role: "agent")
+            #expect(try agent.get("/v1/users/\(id)").status == 200)
+            #expect(try app.admin.patch("/v1/users/\(id)", #"{"active":false}"#).status == 200)
+            #expect(try agent.get("/v1/users/\(id)").status == 401)
+            #expect(try app.admin.patch("/v1/users/\(id)", #"{"active":true}"#).status == 200)
+            #expect(try agent.get("/v1/users/\(id)").status == 200)
+        }
+    }
+
+    @Test func rotatedKeysWorkSideBySideUntilTheOldOneIsDeleted() throws {
+        try withTestApp { app in
+            let (id, first) = try app.admin.createUser(role: "analyst")
+            let issued = try first.post("/v1/users/\(id)/keys", "{}")
+            #expect(issued.status == 201)
+            let second = app.client(key: issued["api_key"]?.string)
+            let user = try second.get("/v1/users/\(id)")
+            #expect(user.status == 200)
+            guard case .array(let keys)? = user["keys"] else { Issue.record("no keys"); return }
+            #expect(keys.count == 2)
+            #expect(keys.allSatisfy { $0["last4"]?.string?.count == 4 })
+            #expect(!user.text.contains(first.key!))
+            let firstKeyID = try #require(keys.first?["id"]?.string)
+            #expect(try first.get("/v1/users/\(id)").status == 200)
+            #expect(try second.delete("/v1/users/\(id)/keys/\(firstKeyID)").status == 204)
+            #expect(try first.get("/v1/users/\(id)").status == 401)
+            #expect(try second.get("/v1/users/\(id)").status == 200)
+            #expect(try second.delete("/v1/users/\(id)/keys/\(firstKeyID)").status == 404)
+        }
+    }
+
+    @Test func usersCannotTouchOtherUsersKeys() throws {
+        try withTestApp { app in
+            let (_, agent) = try app.admin.createUser(role: "agent")
+            let (otherID, _) = try app.admin.createUser(role: "agent")
+            #expect(try agent.post("/v1/users/\(otherID)/keys", "{}").status == 404)
+            #expect(try agent.get("/v1/users/\(otherID)").status == 404)
+        }
+    }
+}
+
+@Suite struct UsersAPITests {
+    @Test func createGetAndPatchWithETags() throws {
+        try withTestApp { app in
+            let created = try app.admin.post("/v1/users", #"{"name":"Li Wei","role":"supervisor","team":"collection"}"#)
+            #expect(created.status == 201)
+            #expect(created["api_key"]?.string?.hasPrefix("pk_") == true)
+            let id = try #require(created["id"]?.string)
+            #expect(id.hasPrefix("usr_"))
+            #expect(created.headers["Location"] == "/v1/users/\(id)")
+            let fetched = try app.admin.get("/v1/users/\(id)")
+            #expect(fetched["team"]?.string == "collection")
+            #expect(fetched["api_key"] == nil)
+            #expect(fetched.headers["ETag"] == "\"1\"")
+
+            let stale = try app.admin.patch("/v1/users/\(id)", #"{"team":"legal"}"#, headers: [("If-Match", "\"7\"")])
+            #expect(stale.status == 412)
+            let patched = try app.admin.patch("/v1/users/\(id)", #"{"team":null,"role":"compliance"}"#, headers: [("If-Match", "\"1\"")])
+            #expect(patched.status == 200)
+            #expect(patched["team"] == .null)
+            #expect(patched["role"]?.string == "compliance")
+            #expect(patched.headers["ETag"] == "\"2\"")
+        }
+    }
+
+    @Test func validationNamesEveryFailingField() throws {
+        try withTestApp { app in
+            let missing = try app.admin.post("/v1/users", #"{"role":"boss"}"#)
+            #expect(missing.status == 422)
+            let fields = Set(missing.json["errors"].flatMap { value -> [String]? in
+                guard case .array(let items) = value else { return nil }
+                return items.compactMap { $0["field"]?.string }
+            } ?? [])
+            #expect(fields == ["name", "role"])
+
+            #expect(try app.admin.post("/v1/users", #"{"name":5,"role":"agent"}"#).status == 400)
+            #expect(try app.admin.post("/v1/users", #"{"name":"A","role":"agent""#).status == 400)
+            #expect(try app.admin.request("POST", "/v1/users", body: Array(#"{"name":"A","role":"agent"}"#.utf8),
+                                          contentType: "text/plain").status == 415)
+            #expect(try app.admin.post("/v1/users", #"{"name":"   ","role":"agent"}"#).status == 422)
+        }
+    }
+
+    @Test func idempotencyKeyReplaysTheFirstResponseExactly() throws {
+        try withTestApp { app in
+            let body = #"{"name":"Once","role":"agent"}"#
+            let first = try app.admin.post("/v1/users", body, headers: [("Idempotency-Key", "k-1")])
+            let again = try app.admin.post("/v1/users", body, headers: [("Idempotency-Key", "k-1")])
+            #expect(first.status == 201)
+            #expect(again.status == 201)
+            #expect(again.body == first.body)
+            let different = try app.admin.post("/v1/users", #"{"name":"Twice","role":"agent"}"#, headers: [("Idempotency-Key", "k-1")])
+            #expect(different.status == 422)
+            let list = try app.admin.get("/v1/users?limit=200")
+            guard case .array(let users)? = list["data"] else { Issue.record("no data"); return }
+            #expect(users.filter { $0["name"]?.string == "Once" }.count == 1)
+            // Keys are scoped to the path: the same key elsewhere is a new request.
+            let otherPath = try app.admin.post("/v1/users/\(first["id"]!.string!)/keys", "{}", headers: [("Idempotency-Key", "k-1")])
+            #expect(otherPath.status == 201)
+        }
+    }
+
+    @Test func paginationWalksEveryItemOnceWhileInsertsHappen() throws {
+        try withTestApp { app in
+            for index in 0..<20 { _ = try app.admin.createUser(name: "U\(index)", role: "agent") }
+            var seen: [String] = []
+            var cursor: String?
+            var inserted = 0
+            repeat {
+                let path = "/v1/users?limit=7" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let page = try app.admin.get(path)
+                #expect(page.status == 200)
+                guard case .array(let items)? = page["data"] else { Issue.record("no data"); return }
+                seen += items.compactMap { $0["id"]?.string }
+                cursor = page["next_cursor"]?.string
+                if cursor != nil && inserted < 5 {  // inserted while the walk is still going
+                    _ = try app.admin.createUser(name: "Late\(inserted)", role: "agent")
+                    inserted += 1
+                }
+            } while cursor != nil
+            #expect(seen.count == Set(seen).count)
+            #expect(seen == seen.sorted())
+            #expect(seen.count == 1 + 20 + inserted)
+            #expect(try app.admin.get("/v1/users?limit=0").status == 422)
+            #expect(try app.admin.get("/v1/users?limit=201").status == 422)
+            #expect(try app.admin.get("/v1/users?cursor=!!!").status == 422)
+        }
+    }
+
+    @Test func sixteenConcurrentWritersLoseNothing() throws {
+        try withTestApp { app in
+            let failures = Atomic<Int>(0)
+            let admin = app.admin
+            DispatchQueue.concurrentPerform(iterations: 16) { worker in
+                for index in 0..<5 {
+                    let status = (try? admin.post("/v1/users", "{\"name\":\"W\(worker)-\(index)\",\"role\":\"agent\"}").status) ?? 0
+                    if status != 201 { failures.wrappingAdd(1, ordering: .relaxed) }
+                }
+            }
+            #expect(failures.load(ordering: .relaxed) == 0)
+            let list = try app.admin.get("/v1/users?limit=200")
+            guard case .array(let users)? = list["data"] else { Issue.record("no data"); return }
+            #expect(users.count == 81)
+            let verify = try app.admin.get("/v1/audit/verify")
+            #expect(verify["ok"] == .bool(true))
+            #expect(verify["entries"]?.int64 == 81)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ParleyCore
+import Testing
+
+@Suite struct InstantTests {
+    @Test(arguments: [
+        ("2026-11-29T06:00:00Z", "2026-11-29T06:00:00Z"),
+        ("2026-11-29T14:00:00+08:00", "2026-11-29T06:00:00Z"),
+        ("2026-11-29T06:00:00.250Z", "2026-11-29T06:00:00.250Z"),
+        ("1969-12-31T23:59:59Z", "1969-12-31T23:59:59Z"),
+        ("2024-02-29T00:00:00-05:30", "2024-02-29T05:30:00Z"),
+    ])
+    func parsesAndFormats(_ input: String, _ output: String) throws {
+        #expect(try #require(Instant(rfc3339: input)).rfc3339 == output)
+    }
+
+    @Test(arguments: ["2026-11-29", "2026-11-29T25:00:00Z", "2026-02-30T00:00:00Z", "2026-11-29 06:00:00Z", "2026-11-29T06:00:00", "x"])
+    func rejectsMalformed(_ input: String) {
+        #expect(Instant(rfc3339: input) == nil)
+    }
+}
+
+@Suite struct CalendarDateTests {
+    @Test func monthlyStepsKeepTheAnchorDay() throws {
+        let start = try #require(CalendarDate(iso: "2026-01-31"))
+        #expect(start.adding(months: 1, anchorDay: 31).description == "2026-02-28")
+        #expect(start.adding(months: 2, anchorDay: 31).description == "2026-03-31")
+        #expect(try #require(CalendarDate(iso: "2027-12-31")).adding(months: 2, anchorDay: 31).description == "2028-02-29")
+    }
+
+    @Test func roundTripsThroughDays() throws {
+        for text in ["1970-01-01", "2000-02-29", "2026-11-29", "2099-12-31"] {
+            let date = try #require(CalendarDate(iso: text))
+            #expect(CalendarDate(daysSinceEpoch: date.daysSinceEpoch) == date)
+        }
+        #expect(CalendarDate(iso: "2026-13-01") == nil)
+        #expect(CalendarDate(iso: "2025-02-29") == nil)
+    }
+}
+
+@Suite struct IDGeneratorTests {
+    @Test func idsArePrefixedAndStrictlyIncreasing() {
+        let generator = IDGenerator(clock: Clock { Instant(millisecondsSinceEpoch: 1_764_000_000_000) })
+        var previous = ""
+        for _ in 0..<1_000 {
+            let id = generator.make("case")
+            #expect(id.hasPrefix("case_"))
+            #expect(id.count == 31)
+            #expect(id > previous)
+            previous = id
+        }
+    }
+}
+
+@Suite struct JSONTests {
+    @Test func parsesAndKeepsNumbersExact() throws {
+        let value = try JSONParser.parse(Array(#"{"a":12345678901234567,"b":1.5,"c":"王\u00e9\ud83d\ude00","d":[true,null]}"#.utf8))
+        #expect(value["a"]?.int64 == 12_345_678_901_234_567)
+        #expect(value["b"]?.int64 == nil)
+        #expect(value["c"]?.string == "王é😀")
+    }
+
+    @Test(arguments: [#"{"a":1,}"#, #"{"a":1,"a":2}"#, #"[01]"#, #"{"a":"\ud800"}"#, "{'a':1}", #"{"a":1} x"#, ""])
+    func rejectsInvalidJSON(_ text: String) {
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse(Array(text.utf8)) }
+    }
+
+    @Test func canonicalFormSortsKeysAndDropsWhitespace() throws {
+        let value = try JSONParser.parse(Array(#"{ "b": 1, "a": {"z": "x\n", "y": [ 2, 1 ]} }"#.utf8))
+        #expect(value.canonical == #"{"a":{"y":[2,1],"z":"x\n"},"b":1}"#)
+    }
+}
+
+@Suite struct PermissionTests {
+    @Test func rightsTableMatchesTheContract() {
+        #expect(Permission.manageUsers.allows(.admin))
+        #expect(!Permission.manageUsers.allows(.supervisor))
+        #expect(Permission.readAudit.allows(.compliance))
+        #expect(!Permission.readAudit.allows(.supervisor))
+        #expect(Permission.exportCases.allows(.analyst))
+        #expect(!Permission.writeDebtorsAndCases.allows(.analyst))
+        #expect(!Permission.analytics.allows(.agent))
+        #expect(Permission.changeRestrictions.allows(.compliance))
+        #expect(!Permission.logCaseActivity.allows(.compliance))
+        #expect(Permission.transitionControl.allows(.supervisor))
+        #expect(!Permission.transitionControl.allows(.agent))
+        for role in Role.allCases { #expect(Permission.manageOwnKeys.allows(role)) }
+    }
+}

@@ -1,0 +1,134 @@
+import Dispatch
+import Glibc
+import ParleySQLite
+import Testing
+
+func temporaryDatabasePath() -> String {
+    var template = Array("/tmp/parley-sqlite-XXXXXX".utf8CString)
+    let directory = String(cString: mkdtemp(&template)!)
+    return directory + "/test.db"
+}
+
+@Suite struct ConnectionTests {
+    @Test func bindsAndReadsEveryType() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { db in
+            try db.execute("CREATE TABLE t (i INTEGER, s TEXT, b BLOB, f INTEGER, n TEXT) STRICT")
+            try db.run("INSERT INTO t VALUES (?, ?, ?, ?, ?)",
+                       [Int64.max, "王芳 \u{0}nul", [UInt8]([0, 1, 255]), true, Optional<String>.none])
+        }
+        let row = try pool.read { db in
+            try db.queryFirst("SELECT i, s, b, f, n FROM t") { ($0.int(0), $0.string(1), $0.blob(2), $0.bool(3), $0.stringOrNil(4)) }
+        }
+        let (i, s, b, f, n) = try #require(row)
+        #expect(i == Int64.max)
+        #expect(s == "王芳 \u{0}nul")
+        #expect(b == [0, 1, 255])
+        #expect(f == true)
+        #expect(n == nil)
+    }
+
+    @Test func transactionRollsBackWhenTheBodyThrows() throws {
+        struct Boom: Error {}
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { try $0.execute("CREATE TABLE t (v INTEGER) STRICT") }
+        #expect(throws: Boom.self) {
+            try pool.write { db in
+                try db.run("INSERT INTO t VALUES (1)")
+                throw Boom()
+            }
+        }
+        #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 0)
+    }
+
+    @Test func constraintViolationsAreTypedAndCarryNoArguments() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { try $0.execute("CREATE TABLE t (v TEXT UNIQUE, n INTEGER CONSTRAINT n_positive CHECK (n > 0)) STRICT") }
+        try pool.write { try $0.run("INSERT INTO t VALUES (?, 1)", ["secret-phone"]) }
+        do {
+            try pool.write { try $0.run("INSERT INTO t VALUES (?, 1)", ["secret-phone"]) }
+            Issue.record("no error")
+        } catch let error as SQLiteError {
+            #expect(error.isUniqueViolation)
+            #expect(!error.description.contains("secret-phone"))
+        }
+        do {
+            try pool.write { try $0.run("INSERT INTO t VALUES (?, ?)", ["other", -1]) }
+            Issue.record("no error")
+        } catch let error as SQLiteError {
+            #expect(error.isCheckViolation)
+            #expect(error.message.contains("n_positive"))
+        }
+    }
+
+    @Test func readersDoNotSeeUncommittedWritesAndNeverFail() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { try $0.execute("CREATE TABLE t (v INTEGER) STRICT") }
+        try pool.write { db in
+            try db.run("INSERT INTO t VALUES (1)")
+            // A read on another connection during the write sees the old snapshot.
+            let seen = try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } }
+            #expect(seen == 0)
+        }
+        #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 1)
+    }
+
+    @Test func concurrentWritersFromTwoPoolsWaitInsteadOfFailing() throws {
+        let path = temporaryDatabasePath()
+        let first = try DatabasePool(configuration: DatabaseConfiguration(path: path))
+        try first.write { try $0.execute("CREATE TABLE t (v INTEGER) STRICT") }
+        let second = try DatabasePool(configuration: DatabaseConfiguration(path: path))
+        let pools = [first, second]
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            for value in 0..<25 {
+                do { try pools[index % 2].write { try $0.run("INSERT INTO t VALUES (?)", [value]) } } catch {
+                    Issue.record("write failed: \(error)")
+                }
+            }
+        }
+        #expect(try first.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 400)
+    }
+
+    @Test func backupCopiesTheDatabase() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { db in
+            try db.execute("CREATE TABLE t (v INTEGER) STRICT")
+            try db.run("INSERT INTO t VALUES (42)")
+        }
+        let copyPath = temporaryDatabasePath()
+        try pool.backup(to: copyPath)
+        let copy = try DatabasePool(configuration: DatabaseConfiguration(path: copyPath))
+        #expect(try copy.read { try $0.queryFirst("SELECT v FROM t") { $0.int(0) } } == 42)
+    }
+}
+
+@Suite struct MigratorTests {
+    @Test func appliesInOrderOnceAndRefusesANewerDatabase() throws {
+        let path = temporaryDatabasePath()
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: path))
+        var migrator = Migrator()
+        migrator.register("0001-a") { try $0.execute("CREATE TABLE a (v INTEGER) STRICT") }
+        migrator.register("0002-b") { try $0.execute("CREATE TABLE b (a_v INTEGER) STRICT; INSERT INTO a VALUES (1)") }
+        #expect(try migrator.migrate(pool) == ["0001-a", "0002-b"])
+        #expect(try migrator.migrate(pool) == [])
+        #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM a") { $0.int(0) } } == 1)
+
+        var older = Migrator()
+        older.register("0001-a") { _ in }
+        #expect(throws: Migrator.NewerDatabaseError.self) { try older.migrate(pool) }
+    }
+
+    @Test func aFailingMigrationLeavesNothingBehind() throws {
+        struct Broken: Error {}
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        var migrator = Migrator()
+        migrator.register("0001-ok") { try $0.execute("CREATE TABLE a (v INTEGER) STRICT") }
+        migrator.register("0002-broken") { db in
+            try db.execute("CREATE TABLE b (v INTEGER) STRICT")
+            throw Broken()
+        }
+        #expect(throws: Broken.self) { try migrator.migrate(pool) }
+        let tables = try pool.read { try $0.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") { $0.string(0) } }
+        #expect(tables == ["a", "schema_migration"])
+    }
+}
