@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 import ParleyAPI
 import ParleyCore
@@ -22,6 +23,7 @@ public final class ParleyApplication: Sendable {
     public init(configuration: AppConfiguration, logger: Logger, clock: Clock = .system) throws {
         self.configuration = configuration
         self.logger = logger
+        try Self.createParentDirectory(of: configuration.databasePath)
         var databaseConfiguration = DatabaseConfiguration(path: configuration.databasePath)
         databaseConfiguration.synchronousFull = configuration.databaseSynchronousFull
         database = try DatabasePool(configuration: databaseConfiguration)
@@ -47,6 +49,25 @@ public final class ParleyApplication: Sendable {
         metrics.gauge("parley_db_reader_waits_total", help: "Reads that waited for a free reader connection.") {
             Double(database.readerWaits.load(ordering: .relaxed))
         }
+    }
+
+    /// `data/parley.db` on a fresh checkout: make `data/` rather than fail.
+    static func createParentDirectory(of path: String) throws {
+        var components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        guard !components.isEmpty else { return }
+        var current = path.hasPrefix("/") ? "" : "."
+        if components.first == "" { components = components.dropFirst() }
+        for component in components where !component.isEmpty {
+            current += "/" + component
+            if mkdir(current, 0o750) != 0 && errno != EEXIST {
+                throw StartupError(message: "cannot create directory \(current) for the database")
+            }
+        }
+    }
+
+    public struct StartupError: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
     }
 
     /// The bound port (useful with port 0).

@@ -1,0 +1,42 @@
+# Parley: `make run` builds and serves on 127.0.0.1:8080; `make test` runs every test.
+SWIFT ?= swift
+BIN := .build/release/parley
+DATA := data
+ADMIN_KEY_FILE := $(DATA)/admin.key
+
+.PHONY: deps build build-debug run test bench clean
+
+# System libraries the build links against (Debian/Ubuntu); installed only when missing.
+deps:
+	@missing=""; for p in libsqlite3-dev zlib1g-dev; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product parley
+
+build-debug: deps
+	$(SWIFT) build --product parley
+
+# Creates data/, makes an admin key once (kept in data/admin.key), prints it and serves.
+run: build
+	@mkdir -p $(DATA)
+	@[ -s $(ADMIN_KEY_FILE) ] || (umask 077; head -c 32 /dev/urandom | base64 | tr -d '=+/\n' > $(ADMIN_KEY_FILE))
+	@echo "Parley admin API key: $$(cat $(ADMIN_KEY_FILE))"
+	@echo "  try: curl -H \"Authorization: Bearer $$(cat $(ADMIN_KEY_FILE))\" http://127.0.0.1:8080/v1/users"
+	@PARLEY_BOOTSTRAP_ADMIN_KEY="$$(cat $(ADMIN_KEY_FILE))" exec $(BIN) serve
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --disable-xctest
+
+# wrk against /health and a JSON route; then the side-by-side harness when asked (BENCH_ANCHORS=1).
+bench: build
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	scripts/bench.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs the release server on a scratch database and measures it with wrk:
+# requests/s, p50 and p99 for /health and an authenticated JSON route, and the server's RSS
+# when idle, under load and with 1,000 keep-alive connections.
+# BENCH_ANCHORS=1 also runs ../shared/anchors/bench.sh (Parley beside the Hummingbird reference and nginx).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${PARLEY_BIN:-.build/release/parley}
+PORT=${BENCH_PORT:-18300}
+KEY=bench-admin-key-0000000001
+DURATION=${BENCH_DURATION:-10}
+WORK=$(mktemp -d)
+trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+PARLEY_PORT=$PORT PARLEY_DB=$WORK/bench.db PARLEY_BOOTSTRAP_ADMIN_KEY=$KEY PARLEY_LOG_LEVEL=${BENCH_LOG_LEVEL:-info} \
+    "$BIN" serve >"$WORK/server.log" 2>&1 &
+PID=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
+
+rss() { awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/$PID/status; }
+echo "idle RSS: $(rss)"
+
+run() {
+    local name=$1; shift
+    local out
+    out=$(wrk -t2 -c64 -d"${DURATION}s" --latency "$@")
+    local rps p50 p99
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+    p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+    printf '%-12s %10s req/s   p50 %8s   p99 %8s   RSS %s\n' "$name" "$rps" "$p50" "$p99" "$(rss)"
+}
+
+run health "http://127.0.0.1:$PORT/health"
+run users -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/v1/users?limit=50"
+
+# 1,000 idle keep-alive connections, then the RSS they cost.
+python3 - "$PORT" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+conns = []
+for _ in range(1000):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /health HTTP/1.1\r\nHost: bench\r\n\r\n")
+    conns.append(s)
+for s in conns:
+    s.recv(4096)
+time.sleep(2)
+PY
+echo "RSS after 1,000 keep-alive connections: $(rss)"
+
+if [[ "${BENCH_ANCHORS:-0}" == 1 ]]; then
+    ../shared/anchors/bench.sh --a parley --b ref --c nginx
+fi
