@@ -12,6 +12,9 @@ public enum ParleyRouter {
         OpsRoutes(services: services).register(in: router)
         UserRoutes(services: services).register(in: router)
         AuditRoutes(services: services).register(in: router)
+        DebtorRoutes(services: services).register(in: router)
+        CaseRoutes(services: services).register(in: router)
+        ImportRoutes(services: services).register(in: router)
         return router.responder(logger: logger) { error, context in
             ProblemRenderer.render(error, context: context)
         }

@@ -37,10 +37,14 @@ public final class ParleyApplication: Sendable {
         metrics = MetricsRegistry()
         let services = APIServices(
             users: users,
+            debtors: DebtorService(store: SQLiteDebtorStore(database: database), ids: ids, clock: clock),
+            cases: CaseService(store: SQLiteCaseStore(database: database), ids: ids, clock: clock),
+            imports: ImportService(store: SQLiteImportStore(database: database), ids: ids, clock: clock),
             audit: AuditService(store: SQLiteAuditStore(database: database)),
             health: HealthService(version: Self.version, probe: SQLiteHealthProbe(database: database), clock: clock),
             idempotency: SQLiteIdempotencyStore(database: database),
-            metrics: metrics, clock: clock, metricsRequireKey: configuration.metricsRequireKey)
+            metrics: metrics, clock: clock, metricsRequireKey: configuration.metricsRequireKey,
+            maxImportBytes: configuration.maxImportBytes)
         let responder = ParleyRouter.make(services: services, logger: logger)
         server = try HTTPServer(configuration: configuration.http, responder: responder, logger: logger)
         let server = server

@@ -4,6 +4,9 @@ import ParleyHTTP
 /// Everything the routes call, handed in by the composition root (ParleyApp).
 public struct APIServices: Sendable {
     public let users: UserService
+    public let debtors: DebtorService
+    public let cases: CaseService
+    public let imports: ImportService
     public let audit: AuditService
     public let health: HealthService
     public let idempotency: any IdempotencyStore
@@ -11,10 +14,17 @@ public struct APIServices: Sendable {
     public let clock: Clock
     /// When true, `/metrics` needs a valid API key too.
     public let metricsRequireKey: Bool
+    /// The body limit of `POST /v1/imports`.
+    public let maxImportBytes: Int
 
-    public init(users: UserService, audit: AuditService, health: HealthService, idempotency: any IdempotencyStore,
-                metrics: MetricsRegistry, clock: Clock, metricsRequireKey: Bool) {
+    public init(users: UserService, debtors: DebtorService, cases: CaseService, imports: ImportService, audit: AuditService,
+                health: HealthService, idempotency: any IdempotencyStore, metrics: MetricsRegistry, clock: Clock,
+                metricsRequireKey: Bool, maxImportBytes: Int) {
         self.users = users
+        self.debtors = debtors
+        self.cases = cases
+        self.imports = imports
+        self.maxImportBytes = maxImportBytes
         self.audit = audit
         self.health = health
         self.idempotency = idempotency

@@ -7,6 +7,7 @@ public enum Schema {
     public static var migrator: Migrator {
         var migrator = Migrator()
         migrator.register("0001-users-keys-audit", Migration0001.apply)
+        migrator.register("0002-debtors-cases-disputes", Migration0002.apply)
         return migrator
     }
 }

@@ -1,0 +1,166 @@
+import ParleyCore
+import ParleyHTTP
+
+/// Cases, their lifecycle, disputes, timeline and statement (contract §5).
+struct CaseRoutes {
+    let services: APIServices
+    var cases: CaseService { services.cases }
+
+    func register(in router: Router) {
+        router.post("/v1/cases", handler: services.idempotent(required: false, create))
+        router.get("/v1/cases", handler: services.secured(list))
+        router.get("/v1/cases/{id}", handler: services.secured(get))
+        router.patch("/v1/cases/{id}", handler: services.secured(update))
+        router.post("/v1/cases/{id}/transitions", handler: services.idempotent(required: false, transition))
+        router.post("/v1/cases/{id}/disputes", handler: services.idempotent(required: false, openDispute))
+        router.get("/v1/cases/{id}/disputes", handler: services.secured(disputes))
+        router.post("/v1/cases/{id}/disputes/{dispute_id}/resolve", handler: services.idempotent(required: false, resolveDispute))
+        router.get("/v1/cases/{id}/timeline", handler: services.secured(timeline))
+        router.get("/v1/cases/{id}/statement", handler: services.secured(statement))
+    }
+
+    func create(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+        var body = try JSONBody(request)
+        let debtorID = try body.requiredString("debtor_id")
+        let creditor = try body.requiredString("creditor")
+        let externalRef = try body.requiredString("external_ref")
+        let currency = try body.requiredString("currency")
+        let principal = try body.requiredInt("principal_minor")
+        let interest = try body.optionalInt("interest_minor") ?? 0
+        let fees = try body.optionalInt("fees_minor") ?? 0
+        let delinquentSince = try body.requiredString("delinquent_since")
+        let jurisdiction = try body.requiredString("jurisdiction")
+        let assignedTo = try body.optionalString("assigned_to")
+        let team = try body.optionalString("team")
+        let priority = try body.optionalEnum("priority", Priority.self) ?? .normal
+        let tags = try Self.tags(&body) ?? []
+        try body.finish()
+        let debtCase = try cases.create(NewCase(
+            debtorID: debtorID!, creditor: creditor!, externalRef: externalRef!, currency: currency!,  // finish() checked
+            principalMinor: principal!, interestMinor: interest, feesMinor: fees, delinquentSince: delinquentSince!,
+            jurisdiction: jurisdiction!, assignedTo: assignedTo, team: team, priority: priority, tags: tags), by: actor)
+        return Reply.json(.created, etag: debtCase.version, location: "/v1/cases/\(debtCase.id)") { CaseJSON.write(debtCase, to: &$0) }
+    }
+
+    static func tags(_ body: inout JSONBody) throws -> [String]? {
+        guard let values = try body.optionalArray("tags") else { return nil }
+        return try values.enumerated().map { index, value in
+            guard case .string(let tag) = value else { throw APIError.badRequest("tags[\(index)] must be a string", field: "tags[\(index)]") }
+            return tag
+        }
+    }
+
+    func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+        let filter = try Self.filter(request)
+        let page = try cases.list(filter, page: request.pageRequest(), by: actor)
+        return Reply.page(page) { writer, debtCase in CaseJSON.write(debtCase, to: &writer) }
+    }
+
+    static func filter(_ request: HTTPRequest) throws -> CaseFilter {
+        let query = request.queryParameters
+        var failure = ValidationFailure()
+        var filter = CaseFilter()
+        if let text = query["status"] {
+            filter.status = CaseStatus(rawValue: text)
+            if filter.status == nil { failure.add("status", "must be one of " + CaseStatus.allCases.map(\.rawValue).joined(separator: ", ")) }
+        }
+        if let text = query["segment"] {
+            filter.segment = Segment(rawValue: text)
+            if filter.segment == nil { failure.add("segment", "must be one of " + Segment.allCases.map(\.rawValue).joined(separator: ", ")) }
+        }
+        filter.assignedTo = query["assigned_to"]
+        filter.debtorID = query["debtor_id"]
+        filter.team = query["team"]
+        try failure.throwIfAny()
+        return filter
+    }
+
+    func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+        let (debtCase, debtor) = try cases.get(context.parameter("id"), by: actor)
+        return Reply.json(etag: debtCase.version) { CaseJSON.write(debtCase, debtor: debtor, to: &$0) }
+    }
+
+    func update(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+        var body = try JSONBody(request)
+        var changes = CaseChanges()
+        if body.has("assigned_to") { changes.assignedTo = .some(try body.optionalString("assigned_to")) }
+        if body.has("team") { changes.team = .some(try body.optionalString("team")) }
+        if body.has("priority") {
+            changes.priority = try body.optionalEnum("priority", Priority.self)
+            if body.value("priority") == .null { body.fail("priority", "must not be null") }
+        }
+        if body.has("tags") {
+            changes.tags = try Self.tags(&body)
+            if body.value("tags") == .null { body.fail("tags", "must not be null; send [] for none") }
+        }
+        if body.has("segment_override") {
+            changes.segmentOverride = .some(try body.optionalEnum("segment_override", Segment.self))
+        }
+        try body.finish()
+        let debtCase = try cases.update(context.parameter("id"), changes: changes, ifMatch: request.ifMatchVersion(), by: actor)
+        return Reply.json(etag: debtCase.version) { CaseJSON.write(debtCase, to: &$0) }
+    }
+
+    func transition(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+        var body = try JSONBody(request)
+        let target = try body.requiredEnum("to", CaseStatus.self)
+        let reason = try body.optionalString("reason")
+        try body.finish()
+        let debtCase = try cases.transition(context.parameter("id"), to: target!, reason: reason, by: actor)  // finish() checked
+        return Reply.json(etag: debtCase.version) { CaseJSON.write(debtCase, to: &$0) }
+    }
+
+    func openDispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+        var body = try JSONBody(request)
+        let reason = try body.requiredString("reason")
+        try body.finish()
+        let (_, dispute) = try cases.openDisputeReturningDispute(context.parameter("id"), reason: reason!, by: actor)
+        return Reply.json(.created, location: "/v1/cases/\(dispute.caseID)/disputes/\(dispute.id)") { CaseJSON.write(dispute, to: &$0) }
+    }
+
+    func disputes(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+        let disputes = try cases.disputes(context.parameter("id"), by: actor)
+        return Reply.json { writer in
+            writer.beginObject()
+            writer.key("data")
+            writer.beginArray()
+            for dispute in disputes { CaseJSON.write(dispute, to: &writer) }
+            writer.endArray()
+            writer.field("next_cursor", nil as String?)
+            writer.endObject()
+        }
+    }
+
+    func resolveDispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+        var body = try JSONBody(request)
+        let outcome = try body.requiredString("outcome")
+        let note = try body.optionalString("note")
+        var status: Dispute.Status?
+        if let outcome {
+            status = outcome == "upheld" ? .upheld : outcome == "rejected" ? .rejected : nil
+            if status == nil { body.fail("outcome", "must be upheld or rejected") }
+        }
+        try body.finish()
+        let dispute = try cases.resolveDispute(context.parameter("id"), disputeID: context.parameter("dispute_id"),
+                                               outcome: status!, note: note, by: actor)  // finish() checked
+        return Reply.json { CaseJSON.write(dispute, to: &$0) }
+    }
+
+    func timeline(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+        let events = try cases.timeline(context.parameter("id"), by: actor)
+        return Reply.json { writer in
+            writer.beginObject()
+            writer.key("data")
+            writer.beginArray()
+            for event in events { CaseJSON.write(event, to: &writer) }
+            writer.endArray()
+            writer.field("next_cursor", nil as String?)
+            writer.endObject()
+        }
+    }
+
+    func statement(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+        let debtCase = try cases.visibleCase(context.parameter("id"), by: actor)
+        return Reply.json { CaseJSON.writeStatement(debtCase, to: &$0) }
+    }
+}

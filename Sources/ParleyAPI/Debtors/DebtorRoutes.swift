@@ -1,0 +1,48 @@
+import ParleyCore
+import ParleyHTTP
+
+/// Debtors (contract §4).
+struct DebtorRoutes {
+    let services: APIServices
+    var debtors: DebtorService { services.debtors }
+
+    func register(in router: Router) {
+        router.post("/v1/debtors", handler: services.idempotent(required: false, create))
+        router.get("/v1/debtors", handler: services.secured(list))
+        router.get("/v1/debtors/{id}", handler: services.secured(get))
+        router.patch("/v1/debtors/{id}", handler: services.secured(update))
+    }
+
+    func create(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+        var body = try JSONBody(request)
+        let draft = try DebtorJSON.draft(from: &body, creating: true)
+        try body.finish()
+        let debtor = try debtors.create(draft, by: actor)
+        return Reply.json(.created, etag: debtor.version, location: "/v1/debtors/\(debtor.id)") { DebtorJSON.write(debtor, to: &$0) }
+    }
+
+    func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+        let query = request.queryParameters
+        var failure = ValidationFailure()
+        let segment = query["segment"].flatMap { text -> String? in
+            if Segment(rawValue: text) == nil { failure.add("segment", "must be one of " + Segment.allCases.map(\.rawValue).joined(separator: ", ")) }
+            return text
+        }
+        try failure.throwIfAny()
+        let page = try debtors.list(DebtorFilter(query: query["q"], segment: segment), page: request.pageRequest(), by: actor)
+        return Reply.page(page) { writer, debtor in DebtorJSON.write(debtor, to: &writer) }
+    }
+
+    func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+        let debtor = try debtors.get(context.parameter("id"), by: actor)
+        return Reply.json(etag: debtor.version) { DebtorJSON.write(debtor, to: &$0) }
+    }
+
+    func update(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+        var body = try JSONBody(request)
+        let draft = try DebtorJSON.draft(from: &body, creating: false)
+        try body.finish()
+        let debtor = try debtors.update(context.parameter("id"), draft: draft, ifMatch: request.ifMatchVersion(), by: actor)
+        return Reply.json(etag: debtor.version) { DebtorJSON.write(debtor, to: &$0) }
+    }
+}

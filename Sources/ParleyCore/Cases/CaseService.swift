@@ -1,0 +1,255 @@
+/// Cases and their lifecycle (contract §5): creation, reads scoped by role, changes,
+/// the status machine, disputes, the timeline and the debtor-facing statement.
+public struct CaseService: Sendable {
+    private let store: any CaseStore
+    private let ids: IDGenerator
+    private let clock: Clock
+
+    public init(store: any CaseStore, ids: IDGenerator, clock: Clock) {
+        self.store = store
+        self.ids = ids
+        self.clock = clock
+    }
+
+    public func create(_ command: NewCase, by actor: Actor) throws -> DebtCase {
+        try actor.require(.writeDebtorsAndCases)
+        let now = clock.now()
+        var failure = ValidationFailure()
+        CaseValidation.check(
+            creditor: command.creditor, externalRef: command.externalRef, currency: command.currency,
+            principal: command.principalMinor, interest: command.interestMinor, fees: command.feesMinor,
+            delinquentSince: command.delinquentSince, jurisdiction: command.jurisdiction, today: now.utcDate, into: &failure)
+        if try !store.debtorExists(command.debtorID) { failure.add("debtor_id", "names no debtor") }
+        if let assignee = command.assignedTo, try !store.userExists(assignee) { failure.add("assigned_to", "names no user") }
+        if let team = command.team, team.trimmingSpaces.isEmpty { failure.add("team", "must not be empty; omit it for no team") }
+        validateTags(command.tags, into: &failure)
+        try failure.throwIfAny()
+        let delinquentSince = CalendarDate(iso: command.delinquentSince)!  // validated above
+        var inputs = SegmentInputs()
+        inputs.bankruptcy = try store.restrictions(ofDebtor: command.debtorID)?.bankruptcy ?? false
+        inputs.daysPastDue = SegmentRules.daysPastDue(since: delinquentSince, now: now)
+        let debtCase = DebtCase(
+            id: ids.make("case"), debtorID: command.debtorID, creditor: command.creditor.trimmingSpaces,
+            externalRef: command.externalRef.trimmingSpaces, currency: command.currency,
+            balance: Balance(principalMinor: command.principalMinor, interestMinor: command.interestMinor,
+                             feesMinor: command.feesMinor, ledger: LedgerTotals()),
+            delinquentSince: delinquentSince, jurisdiction: command.jurisdiction, assignedTo: command.assignedTo,
+            team: command.team, priority: command.priority, tags: command.tags, status: .open, statusBefore: nil,
+            closeReason: nil, segment: SegmentRules.segment(inputs, now: now), segmentOverride: nil, version: 1,
+            createdAt: now, updatedAt: now)
+        try store.insert(debtCase, actor: actor)
+        return debtCase
+    }
+
+    private func validateTags(_ tags: [String], into failure: inout ValidationFailure) {
+        if tags.count > 20 { failure.add("tags", "at most 20 tags") }
+        for (index, tag) in tags.enumerated() where tag.trimmingSpaces.isEmpty || tag.count > 50 {
+            failure.add("tags[\(index)]", "must be 1 to 50 characters")
+        }
+    }
+
+    /// The case, if the actor may see it; others get `notFound`, not `forbidden`, so the
+    /// existence of other agents' cases is not revealed.
+    public func visibleCase(_ id: String, by actor: Actor) throws -> DebtCase {
+        try actor.require(.readCases)
+        guard let debtCase = try store.debtCase(id: id),
+              CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team)
+        else { throw DomainError.notFound("case \(id)") }
+        return debtCase
+    }
+
+    public func get(_ id: String, by actor: Actor) throws -> (DebtCase, DebtorSummary) {
+        try actor.require(.readCases)
+        guard let (debtCase, debtor) = try store.debtCaseWithDebtor(id: id),
+              CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team)
+        else { throw DomainError.notFound("case \(id)") }
+        return (debtCase, debtor)
+    }
+
+    public func list(_ filter: CaseFilter, page: PageRequest, by actor: Actor) throws -> Page<DebtCase> {
+        try actor.require(.readCases)
+        return try store.cases(filter, scope: CaseScope(actor), page: page)
+    }
+
+    public func update(_ id: String, changes: CaseChanges, ifMatch version: Int64?, by actor: Actor) throws -> DebtCase {
+        if changes.assignedTo != nil || changes.segmentOverride != nil { try actor.require(.approveAndAssign) }
+        try actor.require(.writeDebtorsAndCases)
+        var debtCase = try visibleCase(id, by: actor)
+        if let version, version != debtCase.version {
+            throw DomainError.preconditionFailed("case \(id) is at version \(debtCase.version)")
+        }
+        var failure = ValidationFailure()
+        if case .some(.some(let assignee)) = changes.assignedTo, try !store.userExists(assignee) {
+            failure.add("assigned_to", "names no user")
+        }
+        if case .some(.some(let team)) = changes.team, team.trimmingSpaces.isEmpty {
+            failure.add("team", "must not be empty; use null for no team")
+        }
+        if let tags = changes.tags { validateTags(tags, into: &failure) }
+        try failure.throwIfAny()
+        let expected = debtCase.version
+        var detail: [(String, JSONValue)] = []
+        var events: [TimelineEvent] = []
+        let now = clock.now()
+        if let assignee = changes.assignedTo {
+            debtCase.assignedTo = assignee
+            detail.append(("assigned_to", assignee.map(JSONValue.string) ?? .null))
+            events.append(TimelineEvent(at: now, kind: "assigned", actor: actor.userID,
+                                        summary: assignee.map { "Assigned to \($0)" } ?? "Unassigned", ref: assignee))
+        }
+        if let team = changes.team { debtCase.team = team; detail.append(("team", team.map(JSONValue.string) ?? .null)) }
+        if let priority = changes.priority { debtCase.priority = priority; detail.append(("priority", .string(priority.rawValue))) }
+        if let tags = changes.tags { debtCase.tags = tags; detail.append(("tags", .array(tags.map(JSONValue.string)))) }
+        if let override = changes.segmentOverride {
+            debtCase.segmentOverride = override
+            detail.append(("segment_override", override.map { .string($0.rawValue) } ?? .null))
+            events.append(TimelineEvent(at: now, kind: "segment_override", actor: actor.userID,
+                                        summary: override.map { "Segment set to \($0.rawValue)" } ?? "Segment override removed", ref: nil))
+        }
+        debtCase.version += 1
+        debtCase.updatedAt = now
+        try store.apply(CaseMutation(
+            debtCase: debtCase, expectedVersion: expected,
+            audit: [AuditRecord(action: "case.updated", entity: "case", entityID: id, detail: .object(detail))],
+            events: events), actor: actor)
+        return debtCase
+    }
+
+    /// Moves a case along the status machine; anything the table does not allow is a conflict
+    /// that lists the allowed targets.
+    public func transition(_ id: String, to target: CaseStatus, reason: String?, by actor: Actor) throws -> DebtCase {
+        try actor.require(.readCases)
+        var debtCase = try visibleCase(id, by: actor)
+        try actor.require(target.transitionPermission)
+        guard debtCase.status.canMove(to: target) else {
+            throw DomainError.conflict(
+                "a case in status \(debtCase.status.rawValue) cannot move to \(target.rawValue)",
+                allowed: debtCase.status.allowedTargets.map(\.rawValue))
+        }
+        var closeReason: CloseReason?
+        if target == .closed {
+            guard let reason, let parsed = CloseReason(rawValue: reason) else {
+                throw ValidationFailure("reason", "closing needs a reason: " + CloseReason.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            closeReason = parsed
+        }
+        if target == .disputed {
+            return try openDispute(id, reason: reason ?? "disputed", by: actor)
+        }
+        let now = clock.now()
+        let expected = debtCase.version
+        let from = debtCase.status
+        // Leaving `disputed` by a transition settles its open dispute the way resolving would:
+        // reopening rejects it, closing upholds it. The dispute record and the status never disagree.
+        var settledDispute: Dispute?
+        if from == .disputed, var open = try store.disputes(caseID: id).first(where: { $0.status == .open }) {
+            open.status = target == .open ? .rejected : .upheld
+            open.note = reason.map { "settled by transition: \($0)" } ?? "settled by transition"
+            open.resolvedBy = actor.userID
+            open.resolvedAt = now
+            settledDispute = open
+        }
+        debtCase.status = target
+        debtCase.closeReason = closeReason
+        if target == .closed { debtCase.statusBefore = from }
+        debtCase.version += 1
+        debtCase.updatedAt = now
+        var detail: [(String, JSONValue)] = [("from", .string(from.rawValue)), ("to", .string(target.rawValue))]
+        if let reason { detail.append(("reason", .string(reason))) }
+        try store.apply(CaseMutation(
+            debtCase: debtCase, expectedVersion: expected, updateDispute: settledDispute,
+            audit: [AuditRecord(action: "case.transitioned", entity: "case", entityID: id, detail: .object(detail))],
+            events: [TimelineEvent(at: now, kind: "transition", actor: actor.userID,
+                                   summary: "Status \(from.rawValue) → \(target.rawValue)" + (reason.map { ": \($0)" } ?? ""), ref: nil)]),
+            actor: actor)
+        return debtCase
+    }
+
+    public func openDispute(_ id: String, reason: String, by actor: Actor) throws -> DebtCase {
+        try openDisputeReturningDispute(id, reason: reason, by: actor).0
+    }
+
+    /// Opens a dispute: the case becomes `disputed` and outbound collection contact stops.
+    public func openDisputeReturningDispute(_ id: String, reason: String, by actor: Actor) throws -> (DebtCase, Dispute) {
+        try actor.require(.openDisputesAndComplaints)
+        var debtCase = try visibleCase(id, by: actor)
+        let trimmed = reason.trimmingSpaces
+        guard !trimmed.isEmpty, trimmed.count <= 2_000 else { throw ValidationFailure("reason", "must be 1 to 2000 characters") }
+        guard debtCase.status.canMove(to: .disputed) else {
+            throw DomainError.conflict(
+                debtCase.status == .disputed ? "the case already has an open dispute"
+                    : "a case in status \(debtCase.status.rawValue) cannot be disputed",
+                allowed: debtCase.status.allowedTargets.map(\.rawValue))
+        }
+        let now = clock.now()
+        let dispute = Dispute(id: ids.make("dsp"), caseID: id, reason: trimmed, status: .open, note: nil,
+                              openedBy: actor.userID, openedAt: now, resolvedBy: nil, resolvedAt: nil)
+        let expected = debtCase.version
+        let from = debtCase.status
+        debtCase.statusBefore = from
+        debtCase.status = .disputed
+        debtCase.version += 1
+        debtCase.updatedAt = now
+        try store.apply(CaseMutation(
+            debtCase: debtCase, expectedVersion: expected, insertDispute: dispute,
+            audit: [AuditRecord(action: "dispute.opened", entity: "dispute", entityID: dispute.id,
+                                detail: .object([("case_id", .string(id)), ("from", .string(from.rawValue))]))],
+            events: [TimelineEvent(at: now, kind: "dispute_opened", actor: actor.userID, summary: "Dispute opened: \(trimmed)", ref: dispute.id)]),
+            actor: actor)
+        return (debtCase, dispute)
+    }
+
+    /// Resolves the open dispute: upheld closes the case, rejected reopens it.
+    public func resolveDispute(_ caseID: String, disputeID: String, outcome: Dispute.Status, note: String?, by actor: Actor) throws -> Dispute {
+        try actor.require(.resolveDisputesAndComplaints)
+        var debtCase = try visibleCase(caseID, by: actor)
+        guard outcome != .open else { throw ValidationFailure("outcome", "must be upheld or rejected") }
+        guard var dispute = try store.disputes(caseID: caseID).first(where: { $0.id == disputeID }) else {
+            throw DomainError.notFound("dispute \(disputeID)")
+        }
+        guard dispute.status == .open else { throw DomainError.conflict("the dispute is already \(dispute.status.rawValue)") }
+        let now = clock.now()
+        dispute.status = outcome
+        dispute.note = note?.trimmingSpaces
+        dispute.resolvedBy = actor.userID
+        dispute.resolvedAt = now
+        let expected = debtCase.version
+        if outcome == .upheld {
+            debtCase.statusBefore = debtCase.status
+            debtCase.status = .closed
+            debtCase.closeReason = .other
+        } else {
+            debtCase.status = .open
+            debtCase.closeReason = nil
+        }
+        debtCase.version += 1
+        debtCase.updatedAt = now
+        try store.apply(CaseMutation(
+            debtCase: debtCase, expectedVersion: expected, updateDispute: dispute,
+            audit: [AuditRecord(action: "dispute.resolved", entity: "dispute", entityID: disputeID, detail: .object([
+                ("case_id", .string(caseID)), ("outcome", .string(outcome.rawValue)),
+                ("note", dispute.note.map(JSONValue.string) ?? .null),
+            ]))],
+            events: [TimelineEvent(at: now, kind: "dispute_resolved", actor: actor.userID,
+                                   summary: "Dispute \(outcome.rawValue); case \(debtCase.status.rawValue)", ref: disputeID)]),
+            actor: actor)
+        return dispute
+    }
+
+    public func disputes(_ caseID: String, by actor: Actor) throws -> [Dispute] {
+        _ = try visibleCase(caseID, by: actor)
+        return try store.disputes(caseID: caseID)
+    }
+
+    public func timeline(_ caseID: String, by actor: Actor) throws -> [TimelineEvent] {
+        _ = try visibleCase(caseID, by: actor)
+        return try store.timeline(caseID: caseID)
+    }
+
+    public func export(_ filter: CaseFilter, by actor: Actor) throws -> (@Sendable ((ExportRow) throws -> Void) throws -> Void) {
+        try actor.require(.exportCases)
+        let scope = CaseScope(actor)
+        let store = self.store
+        return { each in try store.exportRows(filter, scope: scope, each: each) }
+    }
+}

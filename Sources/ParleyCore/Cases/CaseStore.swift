@@ -1,0 +1,56 @@
+/// A change to a case and what comes with it, applied in one transaction: the new case state
+/// (saved only if the stored version is still `expectedVersion`), a dispute to insert or update,
+/// the audit entries and the timeline events.
+public struct CaseMutation: Sendable {
+    public var debtCase: DebtCase
+    public var expectedVersion: Int64
+    public var insertDispute: Dispute?
+    public var updateDispute: Dispute?
+    public var audit: [AuditRecord]
+    public var events: [TimelineEvent]
+
+    public init(debtCase: DebtCase, expectedVersion: Int64, insertDispute: Dispute? = nil, updateDispute: Dispute? = nil,
+                audit: [AuditRecord], events: [TimelineEvent]) {
+        self.debtCase = debtCase
+        self.expectedVersion = expectedVersion
+        self.insertDispute = insertDispute
+        self.updateDispute = updateDispute
+        self.audit = audit
+        self.events = events
+    }
+}
+
+public protocol CaseStore: Sendable {
+    /// Inserts a new case with its audit entry and `created` event; a repeated
+    /// `(creditor, external_ref)` is `conflict`.
+    func insert(_ debtCase: DebtCase, actor: Actor) throws
+    func debtCase(id: String) throws -> DebtCase?
+    func debtCaseWithDebtor(id: String) throws -> (DebtCase, DebtorSummary)?
+    func cases(_ filter: CaseFilter, scope: CaseScope, page: PageRequest) throws -> Page<DebtCase>
+    func apply(_ mutation: CaseMutation, actor: Actor) throws
+    func disputes(caseID: String) throws -> [Dispute]
+    func timeline(caseID: String) throws -> [TimelineEvent]
+    func userExists(_ id: String) throws -> Bool
+    func debtorExists(_ id: String) throws -> Bool
+    func restrictions(ofDebtor id: String) throws -> Restrictions?
+    /// Streams cases (with debtor fields) for export, in id order, without collecting them.
+    func exportRows(_ filter: CaseFilter, scope: CaseScope, each: (ExportRow) throws -> Void) throws
+}
+
+/// One row of the case export: the import columns plus status, balance and segment.
+public struct ExportRow: Sendable {
+    public let debtCase: DebtCase
+    public let debtorExternalRef: String?
+    public let debtorName: String
+    public let phone: String?
+    public let email: String?
+    public let timezone: String
+    public init(debtCase: DebtCase, debtorExternalRef: String?, debtorName: String, phone: String?, email: String?, timezone: String) {
+        self.debtCase = debtCase
+        self.debtorExternalRef = debtorExternalRef
+        self.debtorName = debtorName
+        self.phone = phone
+        self.email = email
+        self.timezone = timezone
+    }
+}

@@ -1,0 +1,129 @@
+/// A person who owes money on one or more cases.
+public struct Debtor: Sendable, Equatable {
+    public let id: String
+    public var externalRef: String?
+    public var name: String
+    /// IANA zone: every debtor-local rule (contact hours, reminders) reasons in it.
+    public var timezone: String
+    public var language: String?
+    public var phones: [Phone]
+    public var emails: [Email]
+    public var address: Address?
+    /// Stored for matching and legal use; never returned beyond its last four characters.
+    public var nationalID: String?
+    public var restrictions: Restrictions
+    public var version: Int64
+    public let createdAt: Instant
+    public var updatedAt: Instant
+
+    public init(id: String, externalRef: String?, name: String, timezone: String, language: String?, phones: [Phone],
+                emails: [Email], address: Address?, nationalID: String?, restrictions: Restrictions, version: Int64,
+                createdAt: Instant, updatedAt: Instant) {
+        self.id = id
+        self.externalRef = externalRef
+        self.name = name
+        self.timezone = timezone
+        self.language = language
+        self.phones = phones
+        self.emails = emails
+        self.address = address
+        self.nationalID = nationalID
+        self.restrictions = restrictions
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// `****1234`: what any response may show of the national id.
+    public var maskedNationalID: String? {
+        guard let nationalID, !nationalID.isEmpty else { return nil }
+        return "****" + String(nationalID.suffix(4))
+    }
+}
+
+public struct Phone: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case mobile, landline, work, home, other }
+    public var number: String
+    public var type: Kind
+    public var consentCalls: Bool
+    public var consentSMS: Bool
+    public init(number: String, type: Kind, consentCalls: Bool, consentSMS: Bool) {
+        self.number = number
+        self.type = type
+        self.consentCalls = consentCalls
+        self.consentSMS = consentSMS
+    }
+}
+
+public struct Email: Sendable, Equatable {
+    public var address: String
+    public var optedOut: Bool
+    public init(address: String, optedOut: Bool) {
+        self.address = address
+        self.optedOut = optedOut
+    }
+}
+
+public struct Address: Sendable, Equatable {
+    public var line1: String?
+    public var line2: String?
+    public var city: String?
+    public var region: String?
+    public var postalCode: String?
+    public var country: String?
+    public init(line1: String?, line2: String?, city: String?, region: String?, postalCode: String?, country: String?) {
+        self.line1 = line1
+        self.line2 = line2
+        self.city = city
+        self.region = region
+        self.postalCode = postalCode
+        self.country = country
+    }
+}
+
+/// Legal and welfare restrictions on contacting a debtor (contract §4, §7).
+public struct Restrictions: Sendable, Equatable {
+    public var ceaseCommunication = false
+    public var attorneyRepresented = false
+    /// Free-form details of the attorney (name, firm, phone), as the client sends them.
+    public var attorney: JSONValue = .null
+    public var bankruptcy = false
+    public var deceased = false
+    public var vulnerable = false
+    public var breathingSpaceUntil: CalendarDate?
+
+    public init() {}
+
+    /// The restriction names that stop outreach or call for a specialist (for assessments).
+    public func activeReasons(today: CalendarDate) -> [String] {
+        var reasons: [String] = []
+        if ceaseCommunication { reasons.append("cease_communication") }
+        if attorneyRepresented { reasons.append("attorney_represented") }
+        if bankruptcy { reasons.append("bankruptcy") }
+        if deceased { reasons.append("deceased") }
+        if let until = breathingSpaceUntil, today < until { reasons.append("breathing_space") }
+        if vulnerable { reasons.append("vulnerable") }
+        return reasons
+    }
+}
+
+public struct DebtorFilter: Sendable {
+    public var query: String?
+    public var segment: String?
+    public init(query: String? = nil, segment: String? = nil) {
+        self.query = query
+        self.segment = segment
+    }
+}
+
+public protocol DebtorStore: Sendable {
+    /// Inserts a debtor; a taken `external_ref` is `conflict`.
+    func insert(_ debtor: Debtor, actor: Actor) throws
+    func debtor(id: String) throws -> Debtor?
+    /// Saves a changed debtor if its version is still `expectedVersion`; `changedRestrictions`
+    /// lists the restriction fields whose change is audited one by one.
+    func update(_ debtor: Debtor, expectedVersion: Int64, changedRestrictions: [String], actor: Actor) throws
+    func debtors(_ filter: DebtorFilter, scope: CaseScope, page: PageRequest) throws -> Page<Debtor>
+    /// Whether the debtor has a case inside `scope` (agents see debtors through their cases).
+    func debtorIsVisible(_ id: String, scope: CaseScope) throws -> Bool
+}

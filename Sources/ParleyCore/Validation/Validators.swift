@@ -1,0 +1,63 @@
+import Foundation
+import Synchronization
+
+/// Format checks shared by the API, the import and the services.
+public enum Validators {
+    /// E.164: `+`, a non-zero digit, then 1–14 more digits.
+    public static func isE164(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 3, bytes.count <= 16, bytes[0] == UInt8(ascii: "+"), bytes[1] != UInt8(ascii: "0") else { return false }
+        return bytes.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// A pragmatic address check: one `@`, a non-empty local part, a dotted domain, no spaces or controls.
+    public static func isEmail(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0, at <= 64,
+              bytes.lastIndex(of: UInt8(ascii: "@")) == at
+        else { return false }
+        let domain = bytes[(at + 1)...]
+        guard domain.count >= 3, let dot = domain.lastIndex(of: UInt8(ascii: ".")), dot > domain.startIndex,
+              dot < domain.endIndex - 1, domain.first != UInt8(ascii: "."), domain.last != UInt8(ascii: "-")
+        else { return false }
+        guard !text.contains("..") else { return false }
+        let forbidden: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"),
+                                     UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+        return bytes.allSatisfy { $0 > 0x20 && $0 != 0x7F && !forbidden.contains($0) }
+    }
+
+    /// ISO 3166-1 alpha-2 shape (two upper-case letters).
+    public static func isCountryCode(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return bytes.count == 2 && bytes.allSatisfy { $0 >= 0x41 && $0 <= 0x5A }
+    }
+
+    /// ISO 4217 codes in use (active codes, as of the 2024 list).
+    public static let currencies: Set<String> = [
+        "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF",
+        "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY", "COP", "CRC",
+        "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS",
+        "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD",
+        "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL",
+        "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD",
+        "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD",
+        "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP",
+        "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VES",
+        "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWL",
+    ]
+
+    public static func isCurrency(_ text: String) -> Bool { currencies.contains(text) }
+
+    private static let knownZones = Mutex<[String: Bool]>([:])
+
+    /// Whether `identifier` is an IANA zone the system's tz database knows (answers are cached).
+    public static func isTimeZone(_ identifier: String) -> Bool {
+        if let known = knownZones.withLock({ $0[identifier] }) { return known }
+        let valid = !identifier.isEmpty && identifier.utf8.count <= 64 && TimeZone(identifier: identifier) != nil
+            && (identifier.contains("/") || identifier == "UTC")
+        knownZones.withLock { cache in
+            if cache.count < 10_000 { cache[identifier] = valid }
+        }
+        return valid
+    }
+}

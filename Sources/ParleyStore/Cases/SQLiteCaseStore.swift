@@ -1,0 +1,175 @@
+import ParleyCore
+import ParleySQLite
+
+/// Cases, disputes and the case timeline. Invariants: `(creditor, external_ref)` is unique; a case
+/// change is saved only over the version it was read at, together with its dispute, audit entries
+/// and timeline events; the ledger totals never exceed the placed amounts (CHECK).
+public struct SQLiteCaseStore: CaseStore {
+    let database: DatabasePool
+
+    public init(database: DatabasePool) { self.database = database }
+
+    public func insert(_ debtCase: DebtCase, actor: Actor) throws {
+        do {
+            try database.write { db in
+                try CaseRows.insert(debtCase, source: nil, createdBy: actor.userID, db)
+                try AuditLog.append(
+                    AuditRecord(action: "case.created", entity: "case", entityID: debtCase.id, detail: .object([
+                        ("debtor_id", .string(debtCase.debtorID)), ("creditor", .string(debtCase.creditor)),
+                        ("external_ref", .string(debtCase.externalRef)), ("currency", .string(debtCase.currency)),
+                        ("placed_minor", .number(String(debtCase.balance.placedMinor))),
+                    ])), actor: actor, at: debtCase.createdAt, in: db)
+            }
+        } catch let error as SQLiteError where error.isUniqueViolation {
+            throw DomainError.conflict("creditor \(debtCase.creditor) already placed a case with external_ref \(debtCase.externalRef)")
+        }
+    }
+
+    public func debtCase(id: String) throws -> DebtCase? {
+        try database.read { db in try db.queryFirst("SELECT" + CaseRows.columns + "FROM debt_case c WHERE c.id = ?", [id], CaseRows.read) }
+    }
+
+    public func debtCaseWithDebtor(id: String) throws -> (DebtCase, DebtorSummary)? {
+        try database.read { db in
+            try db.queryFirst("""
+                SELECT
+                """ + CaseRows.columns + """
+                , d.id, d.name, d.timezone, d.cease_communication, d.attorney_represented, d.attorney, d.bankruptcy,
+                d.deceased, d.vulnerable, d.breathing_space_until
+                FROM debt_case c JOIN debtor d ON d.id = c.debtor_id WHERE c.id = ?
+                """, [id]) { row in
+                let base = CaseRows.count
+                return (CaseRows.read(row), DebtorSummary(
+                    id: row.string(base), name: row.string(base + 1), timezone: row.string(base + 2),
+                    restrictions: DebtorRows.restrictions(row, from: base + 3)))
+            }
+        }
+    }
+
+    public func cases(_ filter: CaseFilter, scope: CaseScope, page: PageRequest) throws -> Page<DebtCase> {
+        var (sql, arguments) = Self.filtered(filter, scope: scope)
+        sql = sql + "AND c.id > ? ORDER BY c.id LIMIT ?"
+        arguments += [page.after ?? "", page.limit + 1]
+        let rows = try database.read { db in try db.query(sql, arguments, CaseRows.read) }
+        return Page(fetched: rows, limit: page.limit) { $0.id }
+    }
+
+    /// The filtered SELECT, built from literal fragments only, so each combination of filters is
+    /// its own prepared statement that can use the matching index.
+    static func filtered(_ filter: CaseFilter, scope: CaseScope, extraColumns: SQL? = nil) -> (SQL, [any SQLBindable]) {
+        var sql: SQL = "SELECT" + CaseRows.columns
+        if let extraColumns { sql = sql + "," + extraColumns }
+        sql = sql + "FROM debt_case c"
+        if extraColumns != nil { sql = sql + "JOIN debtor d ON d.id = c.debtor_id" }
+        sql = sql + "WHERE 1 = 1"
+        var arguments: [any SQLBindable] = []
+        if let status = filter.status { sql = sql + "AND c.status = ?"; arguments.append(status.rawValue) }
+        if let segment = filter.segment {
+            sql = sql + "AND coalesce(c.segment_override, c.segment) = ?"
+            arguments.append(segment.rawValue)
+        }
+        if let assignee = filter.assignedTo { sql = sql + "AND c.assigned_to = ?"; arguments.append(assignee) }
+        if let debtorID = filter.debtorID { sql = sql + "AND c.debtor_id = ?"; arguments.append(debtorID) }
+        if let team = filter.team { sql = sql + "AND c.team = ?"; arguments.append(team) }
+        if case .own(let userID, let team) = scope {
+            sql = sql + "AND (c.assigned_to = ? OR c.team = ?)"
+            arguments += [userID, team]
+        }
+        return (sql, arguments)
+    }
+
+    public func apply(_ mutation: CaseMutation, actor: Actor) throws {
+        let c = mutation.debtCase
+        try database.write { db in
+            let changed = try db.run("""
+                UPDATE debt_case SET assigned_to = ?, team = ?, priority = ?, tags = ?, status = ?, status_before = ?,
+                    close_reason = ?, segment = ?, segment_override = ?, version = ?, updated_at = ?
+                WHERE id = ? AND version = ?
+                """,
+                [c.assignedTo, c.team, c.priority.rawValue, CaseRows.encodeTags(c.tags), c.status.rawValue,
+                 c.statusBefore?.rawValue, c.closeReason?.rawValue, c.segment.rawValue, c.segmentOverride?.rawValue,
+                 c.version, c.updatedAt.millisecondsSinceEpoch, c.id, mutation.expectedVersion])
+            guard changed == 1 else { throw DomainError.preconditionFailed("case \(c.id) was changed meanwhile; read it again") }
+            if let dispute = mutation.insertDispute {
+                try db.run("""
+                    INSERT INTO dispute (id, case_id, reason, status, note, opened_by, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, [dispute.id, dispute.caseID, dispute.reason, dispute.status.rawValue, dispute.note, dispute.openedBy,
+                          dispute.openedAt.millisecondsSinceEpoch])
+            }
+            if let dispute = mutation.updateDispute {
+                try db.run("UPDATE dispute SET status = ?, note = ?, resolved_by = ?, resolved_at = ? WHERE id = ? AND status = 'open'",
+                           [dispute.status.rawValue, dispute.note, dispute.resolvedBy, dispute.resolvedAt?.millisecondsSinceEpoch, dispute.id])
+            }
+            for record in mutation.audit { try AuditLog.append(record, actor: actor, at: c.updatedAt, in: db) }
+            for event in mutation.events { try CaseRows.appendEvent(event, caseID: c.id, db) }
+        }
+    }
+
+    public func disputes(caseID: String) throws -> [Dispute] {
+        try database.read { db in
+            try db.query("""
+                SELECT id, case_id, reason, status, note, opened_by, opened_at, resolved_by, resolved_at
+                FROM dispute WHERE case_id = ? ORDER BY id
+                """, [caseID]) { row in
+                Dispute(id: row.string(0), caseID: row.string(1), reason: row.string(2),
+                        status: Dispute.Status(rawValue: row.string(3)) ?? .open, note: row.stringOrNil(4),
+                        openedBy: row.string(5), openedAt: Instant(millisecondsSinceEpoch: row.int(6)),
+                        resolvedBy: row.stringOrNil(7), resolvedAt: row.intOrNil(8).map(Instant.init(millisecondsSinceEpoch:)))
+            }
+        }
+    }
+
+    /// The stored events plus the case's creation, in time order (ties in the order they happened).
+    public func timeline(caseID: String) throws -> [TimelineEvent] {
+        try database.read { db in
+            try db.query("""
+                SELECT at, kind, actor, summary, ref FROM (
+                    SELECT c.created_at AS at, 'created' AS kind, c.created_by AS actor,
+                           'Case placed by ' || c.creditor || ' (' || c.external_ref || ')'
+                           || CASE WHEN c.source IS NULL THEN '' ELSE ' in import ' || c.source END AS summary,
+                           coalesce(c.source, c.id) AS ref, 0 AS seq
+                    FROM debt_case c WHERE c.id = ?1
+                    UNION ALL
+                    SELECT at, kind, actor, summary, ref, seq FROM case_event WHERE case_id = ?1
+                ) ORDER BY at, seq
+                """, [caseID]) { row in
+                TimelineEvent(at: Instant(millisecondsSinceEpoch: row.int(0)), kind: row.string(1), actor: row.string(2),
+                              summary: row.string(3), ref: row.stringOrNil(4))
+            }
+        }
+    }
+
+    public func userExists(_ id: String) throws -> Bool {
+        try database.read { db in try db.queryFirst("SELECT 1 FROM app_user WHERE id = ?", [id]) { _ in true } ?? false }
+    }
+
+    public func debtorExists(_ id: String) throws -> Bool {
+        try database.read { db in try db.queryFirst("SELECT 1 FROM debtor WHERE id = ?", [id]) { _ in true } ?? false }
+    }
+
+    public func restrictions(ofDebtor id: String) throws -> Restrictions? {
+        try database.read { db in
+            try db.queryFirst("""
+                SELECT cease_communication, attorney_represented, attorney, bankruptcy, deceased, vulnerable, breathing_space_until
+                FROM debtor WHERE id = ?
+                """, [id]) { DebtorRows.restrictions($0, from: 0) }
+        }
+    }
+
+    public func exportRows(_ filter: CaseFilter, scope: CaseScope, each: (ExportRow) throws -> Void) throws {
+        var (sql, arguments) = Self.filtered(filter, scope: scope, extraColumns: """
+            d.external_ref, d.name, d.timezone,
+            (SELECT number FROM debtor_phone p WHERE p.debtor_id = d.id ORDER BY position LIMIT 1),
+            (SELECT address FROM debtor_email e WHERE e.debtor_id = d.id ORDER BY position LIMIT 1)
+            """)
+        sql = sql + "ORDER BY c.id"
+        try database.read { db in
+            try db.forEach(sql, arguments) { row in
+                let base = CaseRows.count
+                try each(ExportRow(debtCase: CaseRows.read(row), debtorExternalRef: row.stringOrNil(base),
+                                   debtorName: row.string(base + 1), phone: row.stringOrNil(base + 3),
+                                   email: row.stringOrNil(base + 4), timezone: row.string(base + 2)))
+            }
+        }
+    }
+}
