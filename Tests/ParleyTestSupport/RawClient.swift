@@ -8,6 +8,7 @@ public final class RawClient {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     public init(port: Int, timeoutSeconds: Int = 5) throws {

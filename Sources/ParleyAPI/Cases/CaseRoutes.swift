@@ -7,14 +7,14 @@ struct CaseRoutes {
     var cases: CaseService { services.cases }
 
     func register(in router: Router) {
-        router.post("/v1/cases", handler: services.idempotent(required: false, create))
+        router.post("/v1/cases", handler: services.idempotent(required: false, .writeDebtorsAndCases, create))
         router.get("/v1/cases", handler: services.secured(list))
         router.get("/v1/cases/{id}", handler: services.secured(get))
-        router.patch("/v1/cases/{id}", handler: services.secured(update))
+        router.patch("/v1/cases/{id}", handler: services.secured(.writeDebtorsAndCases, update))
         router.post("/v1/cases/{id}/transitions", handler: services.idempotent(required: false, transition))
-        router.post("/v1/cases/{id}/disputes", handler: services.idempotent(required: false, openDispute))
+        router.post("/v1/cases/{id}/disputes", handler: services.idempotent(required: false, .openDisputesAndComplaints, openDispute))
         router.get("/v1/cases/{id}/disputes", handler: services.secured(disputes))
-        router.post("/v1/cases/{id}/disputes/{dispute_id}/resolve", handler: services.idempotent(required: false, resolveDispute))
+        router.post("/v1/cases/{id}/disputes/{dispute_id}/resolve", handler: services.idempotent(required: false, .resolveDisputesAndComplaints, resolveDispute))
         router.get("/v1/cases/{id}/timeline", handler: services.secured(timeline))
         router.get("/v1/cases/{id}/statement", handler: services.secured(statement))
     }

@@ -7,7 +7,7 @@ struct DebtorRoutes {
     var debtors: DebtorService { services.debtors }
 
     func register(in router: Router) {
-        router.post("/v1/debtors", handler: services.idempotent(required: false, create))
+        router.post("/v1/debtors", handler: services.idempotent(required: false, .writeDebtorsAndCases, create))
         router.get("/v1/debtors", handler: services.secured(list))
         router.get("/v1/debtors/{id}", handler: services.secured(get))
         router.patch("/v1/debtors/{id}", handler: services.secured(update))

@@ -6,8 +6,8 @@ struct ImportRoutes {
     let services: APIServices
 
     func register(in router: Router) {
-        router.post("/v1/imports", bodyLimit: services.maxImportBytes, handler: services.secured(runImport))
-        router.get("/v1/cases/export", handler: services.secured(export))
+        router.post("/v1/imports", bodyLimit: services.maxImportBytes, handler: services.secured(.writeDebtorsAndCases, runImport))
+        router.get("/v1/cases/export", handler: services.secured(.exportCases, export))
     }
 
     func runImport(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {

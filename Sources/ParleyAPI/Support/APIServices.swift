@@ -40,10 +40,15 @@ typealias SecuredHandler = @Sendable (HTTPRequest, RequestContext, Actor) throws
 extension APIServices {
     /// Wraps a handler with bearer-key authentication (contract §1 auth). Rights are then checked
     /// by the services against the one rights table (`Permission`).
-    func secured(_ handler: @escaping SecuredHandler) -> HTTPHandler {
+    /// `permission`, when given, is checked before the body is read, so a caller without the right
+    /// learns 403 rather than the details of a validation failure.
+    func secured(_ handler: @escaping SecuredHandler) -> HTTPHandler { secured(nil, handler) }
+
+    func secured(_ permission: Permission?, _ handler: @escaping SecuredHandler) -> HTTPHandler {
         { request, context in
             let actor = try authenticate(request)
             context.logger[metadataKey: "user.id"] = .string(actor.userID)
+            if let permission { try actor.require(permission) }
             return try handler(request, context, actor)
         }
     }
@@ -65,7 +70,11 @@ extension APIServices {
     /// Wraps a secured POST with `Idempotency-Key` handling (contract §1, §15): the first response
     /// is stored and replayed byte for byte; a different body is 422, a duplicate in flight 409.
     func idempotent(required: Bool, _ handler: @escaping SecuredHandler) -> HTTPHandler {
-        secured { request, context, actor in
+        idempotent(required: required, nil, handler)
+    }
+
+    func idempotent(required: Bool, _ permission: Permission?, _ handler: @escaping SecuredHandler) -> HTTPHandler {
+        secured(permission) { request, context, actor in
             guard let key = request.headers["idempotency-key"] else {
                 if required { throw APIError.badRequest("the Idempotency-Key header is required here") }
                 return try handler(request, context, actor)

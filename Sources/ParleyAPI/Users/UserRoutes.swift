@@ -7,10 +7,10 @@ struct UserRoutes {
     var users: UserService { services.users }
 
     func register(in router: Router) {
-        router.post("/v1/users", handler: services.idempotent(required: false, create))
+        router.post("/v1/users", handler: services.idempotent(required: false, .manageUsers, create))
         router.get("/v1/users", handler: services.secured(list))
         router.get("/v1/users/{id}", handler: services.secured(get))
-        router.patch("/v1/users/{id}", handler: services.secured(update))
+        router.patch("/v1/users/{id}", handler: services.secured(.manageUsers, update))
         router.post("/v1/users/{id}/keys", handler: services.idempotent(required: false, issueKey))
         router.delete("/v1/users/{id}/keys/{key_id}", handler: services.secured(revokeKey))
     }

@@ -1,0 +1,79 @@
+import ParleyCore
+import ParleyTestSupport
+import Testing
+
+let wangFang = #"""
+{"external_ref":"C-1001","name":"王芳","timezone":"Asia/Shanghai","language":"zh-CN",
+ "phones":[{"number":"+8613800138000","type":"mobile","consent":{"calls":true,"sms":true}}],
+ "emails":[{"address":"wf@example.com","opted_out":false}],
+ "address":{"line1":"1 Road","city":"Beijing","region":"BJ","postal_code":"100000","country":"CN"},
+ "national_id":"110101199003071234"}
+"""#
+
+@Suite struct DebtorsAPITests {
+    @Test func createMasksTheNationalIDEverywhere() throws {
+        try withTestApp { app in
+            let created = try app.admin.post("/v1/debtors", wangFang)
+            #expect(created.status == 201)
+            #expect(created["national_id"]?.string == "****1234")
+            #expect(!created.text.contains("110101199003071234"))
+            let id = try #require(created["id"]?.string)
+            #expect(id.hasPrefix("dbt_"))
+            let fetched = try app.admin.get("/v1/debtors/\(id)")
+            #expect(fetched["name"]?.string == "王芳")
+            #expect(fetched["restrictions"]?["cease_communication"] == .bool(false))
+            #expect(fetched["restrictions"]?["breathing_space_until"] == .null)
+            for path in ["/v1/debtors?q=%E7%8E%8B", "/v1/debtors?q=C-1001", "/v1/debtors?q=%2B8613800138000", "/v1/debtors?q=WF@example.com"] {
+                let list = try app.admin.get(path)
+                guard case .array(let items)? = list["data"] else { Issue.record("no data for \(path)"); continue }
+                #expect(items.count == 1, "\(path)")
+                #expect(!list.text.contains("110101199003071234"))
+            }
+            let audit = try app.admin.get("/v1/audit?entity_id=\(id)")
+            #expect(!audit.text.contains("110101199003071234"))
+        }
+    }
+
+    @Test func validationNamesEveryBadField() throws {
+        try withTestApp { app in
+            let response = try app.admin.post("/v1/debtors", #"""
+                {"name":"","timezone":"Mars/Olympus","phones":[{"number":"12345"}],"emails":[{"address":"nope"}],
+                 "address":{"country":"China"}}
+                """#)
+            #expect(response.status == 422)
+            guard case .array(let errors)? = response["errors"] else { Issue.record("no errors"); return }
+            let fields = Set(errors.compactMap { $0["field"]?.string })
+            #expect(fields == ["name", "timezone", "phones[0].number", "emails[0].address", "address.country"])
+            #expect(try app.admin.post("/v1/debtors", #"{"timezone":"UTC"}"#).status == 422)
+            #expect(try app.admin.post("/v1/debtors", #"{"name":"A","timezone":"UTC","phones":"x"}"#).status == 400)
+        }
+    }
+
+    @Test func duplicateExternalRefIs409() throws {
+        try withTestApp { (app: TestApp) throws in
+            #expect(try app.admin.post("/v1/debtors", wangFang).status == 201)
+            #expect(try app.admin.post("/v1/debtors", wangFang).status == 409)
+        }
+    }
+
+    @Test func restrictionsNeedTheRightRoleAndEachChangeIsAudited() throws {
+        try withTestApp { app in
+            let id = try #require(try app.admin.post("/v1/debtors", wangFang)["id"]?.string)
+            let compliance = try app.admin.createUser(role: "compliance").client
+            let analyst = try app.admin.createUser(role: "analyst").client
+            #expect(try analyst.patch("/v1/debtors/\(id)", #"{"restrictions":{"vulnerable":true}}"#).status == 403)
+            #expect(try compliance.patch("/v1/debtors/\(id)", #"{"name":"Other"}"#).status == 403)
+            let changed = try compliance.patch("/v1/debtors/\(id)",
+                #"{"restrictions":{"cease_communication":true,"breathing_space_until":"2027-01-31"}}"#, headers: [("If-Match", "\"1\"")])
+            #expect(changed.status == 200)
+            #expect(changed["restrictions"]?["cease_communication"] == .bool(true))
+            #expect(changed["restrictions"]?["breathing_space_until"]?.string == "2027-01-31")
+            #expect(changed.headers["ETag"] == "\"2\"")
+            let audit = try app.admin.get("/v1/audit?entity_id=\(id)")
+            guard case .array(let entries)? = audit["data"] else { Issue.record("no audit"); return }
+            let restrictionChanges = entries.filter { $0["action"]?.string == "debtor.restriction_changed" }
+            #expect(restrictionChanges.compactMap { $0["detail"]?["restriction"]?.string } == ["cease_communication", "breathing_space_until"])
+            #expect(try compliance.patch("/v1/debtors/\(id)", #"{"restrictions":{"deceased":true}}"#, headers: [("If-Match", "\"1\"")]).status == 412)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import ParleyCore
+import ParleyTestSupport
+import Testing
+
+let placementHeader = "creditor,external_ref,debtor_external_ref,debtor_name,phone,email,timezone,jurisdiction,currency,principal_minor,interest_minor,fees_minor,delinquent_since\r\n"
+
+@Suite struct ImportAPITests {
+    func post(_ app: TestApp, _ csv: String, dryRun: Bool = false) throws -> APIClient.Response {
+        try app.admin.request("POST", "/v1/imports?dry_run=\(dryRun)", body: Array(csv.utf8), contentType: "text/csv")
+    }
+
+    @Test func validRowsCommitInvalidRowsAreReportedByLine() throws {
+        try withTestApp { app in
+            let csv = placementHeader
+                + "\"Acme Bank, N.A.\",L-1,D-1,\"O'Brien, Pat\",+12125550100,pat@example.com,America/New_York,US,USD,100000,500,2500,2026-01-15\r\n"
+                + "Acme,L-2,D-1,Pat,,,America/New_York,US,USD,5000,0,0,2026-02-01\r\n"
+                + "Acme,L-3,D-2,Bad Zone,,,Mars/Base,US,USD,5000,0,0,2026-02-01\r\n"
+                + "Acme,L-4,D-3,Negative,,,UTC,US,USD,-5,0,0,2026-02-01\r\n"
+                + "\"Multi\nline creditor\",L-5,D-4,Wang,+8613800138000,,Asia/Shanghai,CN,CNY,300000,0,0,2025-12-31\r\n"
+                + "Acme,L-6,D-5,Bad,notaphone,x@,UTC,USA,US$,1.5,0,0,2026-13-01\r\n"
+                + "Acme,L-7,D-6,\"Unterminated,UTC,US,USD,1,0,0,2026-01-01\r\n"
+            let response = try post(app, csv)
+            #expect(response.status == 200)
+            #expect(response["rows"]?.int64 == 7)
+            #expect(response["created_cases"]?.int64 == 3)
+            #expect(response["created_debtors"]?.int64 == 2)
+            guard case .array(let rejected)? = response["rejected"] else { Issue.record("no rejected"); return }
+            #expect(rejected.compactMap { $0["line"]?.int64 } == [4, 5, 8, 9])
+            let line8 = rejected.first { $0["line"]?.int64 == 8 }
+            guard case .array(let errors)? = line8?["errors"] else { Issue.record("no errors"); return }
+            let fields = Set(errors.compactMap { $0["field"]?.string })
+            let expected: Set<String> = ["phone", "email", "jurisdiction", "currency", "principal_minor", "delinquent_since"]
+            #expect(expected.isSubset(of: fields))
+            // Nothing of a rejected row is stored.
+            let search = try app.admin.get("/v1/debtors?q=D-2")
+            #expect(search.text.contains("\"data\":[]"))
+        }
+    }
+
+    @Test func aRepeatedFileCreatesNothingAndDryRunCountsTheSame() throws {
+        try withTestApp { app in
+            let csv = placementHeader + (1...50).map { "Acme,L-\($0),D-\($0 % 7),Name \($0),,,UTC,US,USD,\($0 * 100),0,0,2026-01-01\r\n" }.joined()
+            let dry = try post(app, csv, dryRun: true)
+            #expect(dry["created_cases"]?.int64 == 50)
+            #expect(dry["created_debtors"]?.int64 == 7)
+            #expect(dry["dry_run"] == .bool(true))
+            #expect(try app.admin.get("/v1/cases?limit=1").text.contains("\"data\":[]"))
+            let first = try post(app, csv)
+            #expect(first["created_cases"]?.int64 == 50)
+            #expect(first["created_debtors"]?.int64 == 7)
+            let again = try post(app, csv)
+            #expect(again["created_cases"]?.int64 == 0)
+            #expect(again["created_debtors"]?.int64 == 0)
+            #expect(again["unchanged"]?.int64 == 50)
+            #expect(try app.admin.get("/v1/audit/verify")["ok"] == .bool(true))
+        }
+    }
+
+    @Test func wrongTypeMissingColumnsAndRoles() throws {
+        try withTestApp { app in
+            #expect(try app.admin.request("POST", "/v1/imports", body: Array(placementHeader.utf8), contentType: "application/json").status == 415)
+            let missing = try app.admin.request("POST", "/v1/imports", body: Array("creditor,external_ref\r\nA,B\r\n".utf8), contentType: "text/csv")
+            #expect(missing.status == 422)
+            #expect(missing.text.contains("header.timezone"))
+            let analyst = try app.admin.createUser(role: "analyst").client
+            #expect(try analyst.request("POST", "/v1/imports", body: Array(placementHeader.utf8), contentType: "text/csv").status == 403)
+        }
+    }
+
+    @Test func importBodyLimitIsTenMebibytes() throws {
+        try withTestApp(configure: { $0.maxImportBytes = 64 * 1024 }) { (app: TestApp) throws in
+            let big = placementHeader + String(repeating: "x", count: 70 * 1024)
+            #expect(try post(app, big).status == 413)
+        }
+    }
+
+    @Test func exportRoundTripsThroughImport() throws {
+        try withTestApp { app in
+            let csv = placementHeader
+                + "\"Northwind \"\"Premier\"\" Card\",L-1,D-1,\"García-López, Ana\",+12125550100,ana@example.com,America/Chicago,US,USD,100000,500,2500,2026-01-15\r\n"
+                + "\"宁波银行, 消费金融部\",L-2,D-2,欧阳娜,+8613800138000,,Asia/Shanghai,CN,CNY,300000,0,0,2025-12-31\r\n"
+            #expect(try post(app, csv)["created_cases"]?.int64 == 2)
+            let export = try app.admin.get("/v1/cases/export")
+            #expect(export.status == 200)
+            #expect(export.headers["Transfer-Encoding"] == "chunked")
+            let lines = export.text.split(separator: "\r\n", omittingEmptySubsequences: true)
+            #expect(lines.count == 3)
+            #expect(lines[0].hasSuffix("status,balance_minor,segment"))
+            #expect(lines[1].hasPrefix("\"Northwind \"\"Premier\"\" Card\",L-1,D-1,\"García-López, Ana\""))
+            #expect(lines[1].hasSuffix(",open,103000,high_risk") || lines[1].hasSuffix(",open,103000,wait_and_see"))
+            // Re-importing the export (extra columns are ignored) changes nothing.
+            let again = try post(app, export.text)
+            #expect(again["unchanged"]?.int64 == 2)
+            #expect(again["rejected"] == .array([]))
+            let analyst = try app.admin.createUser(role: "analyst").client
+            #expect(try analyst.get("/v1/cases/export").status == 200)
+            let agent = try app.admin.createUser(role: "agent").client
+            #expect(try agent.get("/v1/cases/export").status == 403)
+        }
+    }
+}
