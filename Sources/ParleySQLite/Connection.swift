@@ -5,6 +5,7 @@ import CSQLite
 public final class Connection {
     let handle: OpaquePointer
     private var statements: [String: OpaquePointer] = [:]
+    private var literalStatements: [UnsafeRawPointer: OpaquePointer] = [:]
 
     /// Opens (creating if needed) the database at `path`.
     public init(path: String, readOnly: Bool = false) throws {
@@ -24,6 +25,7 @@ public final class Connection {
 
     deinit {
         for statement in statements.values { sqlite3_finalize(statement) }
+        for statement in literalStatements.values { sqlite3_finalize(statement) }
         sqlite3_close_v2(handle)
     }
 
@@ -95,7 +97,7 @@ public final class Connection {
     /// Prepares (once per connection, then cached) and binds a statement; resets it afterwards.
     private func withStatement<T>(_ sql: SQL, _ arguments: [any SQLBindable], _ body: (Statement) throws -> T) throws -> T {
         let pointer = try prepared(sql)
-        let statement = Statement(pointer: pointer, connection: handle, sql: sql.text)
+        let statement = Statement(pointer: pointer, connection: handle, sql: sql)
         defer {
             sqlite3_reset(pointer)
             sqlite3_clear_bindings(pointer)
@@ -105,13 +107,25 @@ public final class Connection {
     }
 
     private func prepared(_ sql: SQL) throws -> OpaquePointer {
-        if let cached = statements[sql.text] { return cached }
-        var statement: OpaquePointer?
-        let status = sqlite3_prepare_v3(handle, sql.text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
-        guard status == SQLITE_OK, let statement else {
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql.text)
+        if let address = sql.literalAddress {
+            if let cached = literalStatements[address] { return cached }
+            let statement = try prepare(sql.text)
+            literalStatements[address] = statement
+            return statement
         }
-        statements[sql.text] = statement
+        let text = sql.text
+        if let cached = statements[text] { return cached }
+        let statement = try prepare(text)
+        statements[text] = statement
+        return statement
+    }
+
+    private func prepare(_ text: String) throws -> OpaquePointer {
+        var statement: OpaquePointer?
+        let status = sqlite3_prepare_v3(handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard status == SQLITE_OK, let statement else {
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: text)
+        }
         return statement
     }
 }
@@ -120,12 +134,13 @@ public final class Connection {
 struct Statement {
     let pointer: OpaquePointer
     let connection: OpaquePointer
-    let sql: String
+    /// Kept as `SQL`, turned into text only when an error needs it.
+    let sql: SQL
 
     func bind(_ arguments: [any SQLBindable]) throws {
         let expected = Int(sqlite3_bind_parameter_count(pointer))
         guard expected == arguments.count else {
-            throw SQLiteError(code: SQLITE_RANGE, message: "expected \(expected) arguments, got \(arguments.count)", sql: sql)
+            throw SQLiteError(code: SQLITE_RANGE, message: "expected \(expected) arguments, got \(arguments.count)", sql: sql.text)
         }
         for (offset, argument) in arguments.enumerated() {
             let index = Int32(offset + 1)
@@ -146,7 +161,7 @@ struct Statement {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         default:
-            throw SQLiteError(code: sqlite3_extended_errcode(connection), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+            throw SQLiteError(code: sqlite3_extended_errcode(connection), message: String(cString: sqlite3_errmsg(connection)), sql: sql.text)
         }
     }
 }

@@ -42,6 +42,8 @@ public final class DatabasePool: Sendable {
         try writerConnection.execute(configuration.synchronousFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")
         try writerConnection.execute("PRAGMA foreign_keys=ON")
         try writerConnection.execute("PRAGMA temp_store=MEMORY")
+        // A 32 MiB page cache lets a bulk transaction finish without spilling dirty pages early.
+        try writerConnection.execute("PRAGMA cache_size=-32768")
         writer = Guarded(writerConnection)
         var pool: [Guarded] = []
         for _ in 0..<max(1, configuration.readerCount) {

@@ -2,12 +2,31 @@
 ///
 /// It deliberately does not support string interpolation, so `"… \(x)"` does not compile.
 /// Dynamic statements are assembled from literal fragments with `+`.
-public struct SQL: ExpressibleByStringLiteral, Hashable, Sendable {
-    public let text: String
+public struct SQL: ExpressibleByStringLiteral, Sendable {
+    enum Storage: @unchecked Sendable {
+        // @unchecked: a StaticString points at immutable program text.
+        case literal(StaticString)
+        case composed(String)
+    }
 
-    public init(stringLiteral value: StaticString) { self.text = value.description }
+    let storage: Storage
 
-    private init(text: String) { self.text = text }
+    public init(stringLiteral value: StaticString) { storage = .literal(value) }
+
+    private init(text: String) { storage = .composed(text) }
+
+    public var text: String {
+        switch storage {
+        case .literal(let literal): literal.description
+        case .composed(let text): text
+        }
+    }
+
+    /// The address of a literal's text: a cheap, stable statement-cache key (no copying or hashing of the SQL).
+    var literalAddress: UnsafeRawPointer? {
+        if case .literal(let literal) = storage, literal.hasPointerRepresentation { return UnsafeRawPointer(literal.utf8Start) }
+        return nil
+    }
 
     /// Joins two fragments with a space.
     public static func + (lhs: SQL, rhs: SQL) -> SQL { SQL(text: lhs.text + " " + rhs.text) }

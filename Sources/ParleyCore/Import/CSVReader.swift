@@ -2,8 +2,8 @@
 /// breaks, CRLF or LF line ends, an optional UTF-8 BOM. Each record reports the physical line it
 /// starts on (the header is line 1). A malformed record is reported and skipped up to the next
 /// line end, so one bad row never hides the rest.
-public struct CSVReader {
-    public enum Record {
+public struct CSVReader: Sendable {
+    public enum Record: Sendable {
         case fields(line: Int, [String])
         case malformed(line: Int, message: String)
     }

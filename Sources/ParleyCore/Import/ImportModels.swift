@@ -50,11 +50,34 @@ public struct ImportCounts: Sendable, Equatable {
     public init() {}
 }
 
+/// A debtor the import found or created, remembered for the file's later rows.
+public struct ImportedDebtor: Sendable {
+    public let id: String
+    public let bankruptcy: Bool
+    public init(id: String, bankruptcy: Bool) {
+        self.id = id
+        self.bankruptcy = bankruptcy
+    }
+}
+
+/// How the import names new things and segments new cases; supplied by the service.
+public struct ImportFactory: Sendable {
+    public let makeID: @Sendable (String) -> String
+    public let segment: @Sendable (PlacementRow, _ bankruptcy: Bool) -> Segment
+    public init(makeID: @escaping @Sendable (String) -> String, segment: @escaping @Sendable (PlacementRow, Bool) -> Segment) {
+        self.makeID = makeID
+        self.segment = segment
+    }
+}
+
 public protocol ImportStore: Sendable {
-    /// Stores valid rows in transactions of about `batchSize` rows, each with one audit entry.
-    /// Debtors are found by `debtor_external_ref` or created; a case whose `(creditor, external_ref)`
-    /// exists is left as it is and counted unchanged. With `dryRun` every change is rolled back,
-    /// and the counts are what a real run would report.
-    func importRows(_ rows: [PlacementRow], importID: String, dryRun: Bool, actor: Actor, at: Instant,
-                    makeID: @Sendable (String) -> String, segment: @Sendable (PlacementRow, Bool) -> Segment) throws -> ImportCounts
+    /// Stores a batch of valid rows in one transaction with one audit entry. Debtors are found
+    /// by `debtor_external_ref` (in `debtors`, then the database) or created; a case whose
+    /// `(creditor, external_ref)` exists is left as it is and counted unchanged.
+    /// `next` hands over validated rows piece by piece while they are being checked; the store keeps
+    /// one transaction open until about `batchSize` rows are in or `next` returns nil.
+    func importBatch(next: () -> [PlacementRow]?, batchSize: Int, importID: String, actor: Actor, at: Instant,
+                     factory: ImportFactory, debtors: inout [String: ImportedDebtor]) throws -> (ImportCounts, exhausted: Bool)
+    /// The same work for all rows in one transaction that is rolled back: the counts a real run would report.
+    func dryRun(_ rows: [PlacementRow], importID: String, actor: Actor, at: Instant, factory: ImportFactory) throws -> ImportCounts
 }

@@ -1,9 +1,19 @@
+import Dispatch
+import Synchronization
+
 /// Bulk placement import (contract §13): parse, validate every row with its line number, store the
 /// valid ones. Invalid rows are reported and nothing of them is stored; a repeated file creates nothing.
+///
+/// Parsing and validation run on a second thread while the first stores the batches already
+/// validated, so the CPU work of checking rows overlaps SQLite's work of writing them.
 public struct ImportService: Sendable {
     private let store: any ImportStore
     private let ids: IDGenerator
     private let clock: Clock
+    /// Rows per transaction: large enough to amortise commits, small enough not to hold the writer long.
+    public static let batchSize = 10_000
+    /// Rows per hand-off from the validating thread: small, so storing starts almost at once.
+    static let handoffSize = 500
 
     public init(store: any ImportStore, ids: IDGenerator, clock: Clock) {
         self.store = store
@@ -14,41 +24,13 @@ public struct ImportService: Sendable {
     public func run(csv: [UInt8], dryRun: Bool, by actor: Actor) throws -> ImportResult {
         try actor.require(.writeDebtorsAndCases)
         let now = clock.now()
-        let today = now.utcDate
         var reader = CSVReader(csv)
-        guard let header = reader.next() else { throw ValidationFailure("body", "the file is empty; it needs a header row") }
-        guard case .fields(_, let names) = header else { throw ValidationFailure("header", "the header row is malformed") }
-        let trimmed = names.map { $0.trimmingSpaces.lowercased() }
-        var columnIndex: [String: Int] = [:]
-        for (offset, name) in trimmed.enumerated() where columnIndex[name] == nil { columnIndex[name] = offset }
-        let missing = PlacementColumns.all.filter { columnIndex[$0] == nil }
-        guard missing.isEmpty else {
-            var failure = ValidationFailure()
-            for column in missing { failure.add("header.\(column)", "the column is missing") }
-            throw failure
-        }
-        let positions = PlacementColumns.all.map { columnIndex[$0]! }  // all present, checked above
-
+        let positions = try Self.readHeader(&reader)
         var result = ImportResult()
         result.dryRun = dryRun
         result.importID = ids.make("imp")
-        var valid: [PlacementRow] = []
-        valid.reserveCapacity(csv.count / 140)
-        while let record = reader.next() {
-            result.rows += 1
-            switch record {
-            case .malformed(let line, let message):
-                result.rejected.append(RejectedRow(line: line, errors: [FieldError("row", "malformed CSV: \(message)")]))
-            case .fields(let line, let fields):
-                switch Self.validate(fields, positions: positions, line: line, today: today) {
-                case .success(let row): valid.append(row)
-                case .failure(let failure): result.rejected.append(RejectedRow(line: line, errors: failure.errors))
-                }
-            }
-        }
         let ids = self.ids
-        let counts = try store.importRows(
-            valid, importID: result.importID, dryRun: dryRun, actor: actor, at: now,
+        let factory = ImportFactory(
             makeID: { ids.make($0) },
             segment: { row, bankruptcy in
                 var inputs = SegmentInputs()
@@ -56,49 +38,149 @@ public struct ImportService: Sendable {
                 inputs.daysPastDue = SegmentRules.daysPastDue(since: row.delinquentSince, now: now)
                 return SegmentRules.segment(inputs, now: now)
             })
+
+        if dryRun {
+            var validator = RowValidator(reader: reader, positions: positions, today: now.utcDate)
+            var valid: [PlacementRow] = []
+            while let batch = validator.nextBatch(size: Int.max) { valid += batch }
+            let counts = try store.dryRun(valid, importID: result.importID, actor: actor, at: now, factory: factory)
+            return result.with(counts, validator: validator)
+        }
+
+        let handoff = Handoff<[PlacementRow]>()
+        let validated = Mutex<RowValidator?>(nil)
+        let startedReader = reader
+        DispatchQueue.global(qos: .userInitiated).async {
+            var validator = RowValidator(reader: startedReader, positions: positions, today: now.utcDate)
+            while !handoff.isCancelled, let piece = validator.nextBatch(size: Self.handoffSize) { handoff.push(piece) }
+            validated.withLock { $0 = validator }
+            handoff.finish()
+        }
+        var counts = ImportCounts()
+        var debtors: [String: ImportedDebtor] = [:]
+        do {
+            var exhausted = false
+            while !exhausted {
+                let (stored, done) = try store.importBatch(
+                    next: { handoff.pop() }, batchSize: Self.batchSize, importID: result.importID, actor: actor, at: now,
+                    factory: factory, debtors: &debtors)
+                counts.add(stored)
+                exhausted = done
+            }
+        } catch {
+            handoff.cancel()
+            while handoff.pop() != nil {}  // let the validator finish before returning
+            throw error
+        }
+        let validator = validated.withLock { $0 }!  // set before finish(), which pop() waited for
+        return result.with(counts, validator: validator)
+    }
+
+    /// Maps the header row to the placement columns; a missing column is a 422 naming it.
+    static func readHeader(_ reader: inout CSVReader) throws -> [Int] {
+        guard let header = reader.next() else { throw ValidationFailure("body", "the file is empty; it needs a header row") }
+        guard case .fields(_, let names) = header else { throw ValidationFailure("header", "the header row is malformed") }
+        var columnIndex: [String: Int] = [:]
+        for (offset, name) in names.enumerated() {
+            let key = name.trimmingSpaces.lowercased()
+            if columnIndex[key] == nil { columnIndex[key] = offset }
+        }
+        let missing = PlacementColumns.all.filter { columnIndex[$0] == nil }
+        guard missing.isEmpty else {
+            var failure = ValidationFailure()
+            for column in missing { failure.add("header.\(column)", "the column is missing") }
+            throw failure
+        }
+        return PlacementColumns.all.map { columnIndex[$0]! }  // all present, checked above
+    }
+}
+
+extension ImportResult {
+    fileprivate func with(_ counts: ImportCounts, validator: RowValidator) -> ImportResult {
+        var result = self
+        result.rows = validator.rows
+        result.rejected = validator.rejected
         result.createdDebtors = counts.createdDebtors
         result.createdCases = counts.createdCases
         result.unchanged = counts.unchanged
         return result
     }
+}
 
-    static func validate(_ fields: [String], positions: [Int], line: Int, today: CalendarDate) -> Result<PlacementRow, ValidationFailure> {
-        func field(_ index: Int) -> String {
-            let position = positions[index]
-            return position < fields.count ? fields[position].trimmingSpaces : ""
-        }
-        var failure = ValidationFailure()
-        let creditor = field(0), externalRef = field(1), debtorRef = field(2), debtorName = field(3)
-        let phone = field(4), email = field(5), timezone = field(6), jurisdiction = field(7), currency = field(8)
-        func amount(_ index: Int, _ name: String, required: Bool) -> Int64 {
-            let text = field(index)
-            if text.isEmpty {
-                if required { failure.add(name, "is required") }
-                return 0
+extension ImportCounts {
+    mutating func add(_ other: ImportCounts) {
+        createdDebtors += other.createdDebtors
+        createdCases += other.createdCases
+        unchanged += other.unchanged
+    }
+}
+
+/// Reads records and sorts them into valid rows and rejected lines.
+struct RowValidator: @unchecked Sendable {
+    // @unchecked: used by one thread at a time (the validating thread, then the caller after the hand-off).
+    var reader: CSVReader
+    let positions: [Int]
+    let today: CalendarDate
+    var rows = 0
+    var rejected: [RejectedRow] = []
+
+    init(reader: CSVReader, positions: [Int], today: CalendarDate) {
+        self.reader = reader
+        self.positions = positions
+        self.today = today
+    }
+
+    /// Up to `size` valid rows; nil when the file is done.
+    mutating func nextBatch(size: Int) -> [PlacementRow]? {
+        var batch: [PlacementRow] = []
+        while batch.count < size, let record = reader.next() {
+            rows += 1
+            switch record {
+            case .malformed(let line, let message):
+                rejected.append(RejectedRow(line: line, errors: [FieldError("row", "malformed CSV: \(message)")]))
+            case .fields(let line, let fields):
+                switch PlacementValidation.validate(fields, positions: positions, line: line, today: today) {
+                case .success(let row): batch.append(row)
+                case .failure(let failure): rejected.append(RejectedRow(line: line, errors: failure.errors))
+                }
             }
-            guard let value = Int64(text) else {
-                failure.add(name, "must be a whole number of minor units")
-                return 0
-            }
-            return value
         }
-        let principal = amount(9, "principal_minor", required: true)
-        let interest = amount(10, "interest_minor", required: false)
-        let fees = amount(11, "fees_minor", required: false)
-        let delinquent = field(12)
-        if debtorRef.isEmpty { failure.add("debtor_external_ref", "is required") }
-        if debtorName.isEmpty { failure.add("debtor_name", "is required") }
-        if !phone.isEmpty && !Validators.isE164(phone) { failure.add("phone", "must be an E.164 number") }
-        if !email.isEmpty && !Validators.isEmail(email) { failure.add("email", "must be an e-mail address") }
-        if !Validators.isTimeZone(timezone) { failure.add("timezone", "must be an IANA time zone") }
-        CaseValidation.check(
-            creditor: creditor, externalRef: externalRef, currency: currency, principal: principal, interest: interest,
-            fees: fees, delinquentSince: delinquent, jurisdiction: jurisdiction, today: today, into: &failure)
-        guard failure.isEmpty, let date = CalendarDate(iso: delinquent) else { return .failure(failure) }
-        return .success(PlacementRow(
-            line: line, creditor: creditor, externalRef: externalRef, debtorExternalRef: debtorRef, debtorName: debtorName,
-            phone: phone.isEmpty ? nil : phone, email: email.isEmpty ? nil : email, timezone: timezone,
-            jurisdiction: jurisdiction, currency: currency, principalMinor: principal, interestMinor: interest,
-            feesMinor: fees, delinquentSince: date))
+        return batch.isEmpty ? nil : batch
+    }
+}
+
+/// A one-producer, one-consumer queue with end and cancel signals.
+final class Handoff<Item: Sendable>: Sendable {
+    private let items = Mutex<(queue: [Item], finished: Bool, cancelled: Bool)>(([], false, false))
+    private let available = DispatchSemaphore(value: 0)
+
+    func push(_ item: Item) {
+        items.withLock { $0.queue.append(item) }
+        available.signal()
+    }
+
+    func finish() {
+        items.withLock { $0.finished = true }
+        available.signal()
+    }
+
+    func cancel() { items.withLock { $0.cancelled = true } }
+
+    var isCancelled: Bool { items.withLock { $0.cancelled } }
+
+    /// The next item, waiting for one; nil once the producer finished and the queue is empty.
+    func pop() -> Item? {
+        while true {
+            available.wait()
+            let next: (Item?, Bool) = items.withLock { state in
+                if !state.queue.isEmpty { return (state.queue.removeFirst(), false) }
+                return (nil, state.finished)
+            }
+            if let item = next.0 { return item }
+            if next.1 {
+                available.signal()  // keep the end visible to any later pop()
+                return nil
+            }
+        }
     }
 }

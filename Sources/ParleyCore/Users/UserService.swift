@@ -129,6 +129,9 @@ public struct UserService: Sendable {
 extension String {
     /// Without leading and trailing spaces, tabs and newlines.
     public var trimmingSpaces: String {
+        // Fast path: most values have no surrounding space, and Unicode property lookups are costly.
+        let utf8 = self.utf8
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return self }
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
         while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }

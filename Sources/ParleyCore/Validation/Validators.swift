@@ -20,7 +20,9 @@ public enum Validators {
         guard domain.count >= 3, let dot = domain.lastIndex(of: UInt8(ascii: ".")), dot > domain.startIndex,
               dot < domain.endIndex - 1, domain.first != UInt8(ascii: "."), domain.last != UInt8(ascii: "-")
         else { return false }
-        guard !text.contains("..") else { return false }
+        for index in 1..<bytes.count where bytes[index] == UInt8(ascii: ".") && bytes[index - 1] == UInt8(ascii: ".") {
+            return false
+        }
         let forbidden: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"),
                                      UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"), UInt8(ascii: "\"")]
         return bytes.allSatisfy { $0 > 0x20 && $0 != 0x7F && !forbidden.contains($0) }
@@ -54,7 +56,7 @@ public enum Validators {
     public static func isTimeZone(_ identifier: String) -> Bool {
         if let known = knownZones.withLock({ $0[identifier] }) { return known }
         let valid = !identifier.isEmpty && identifier.utf8.count <= 64 && TimeZone(identifier: identifier) != nil
-            && (identifier.contains("/") || identifier == "UTC")
+            && (identifier.utf8.contains(UInt8(ascii: "/")) || identifier == "UTC")
         knownZones.withLock { cache in
             if cache.count < 10_000 { cache[identifier] = valid }
         }

@@ -25,7 +25,7 @@ enum Migration0002 {
                 version INTEGER NOT NULL,
                 created_at INTEGER NOT NULL,
                 updated_at INTEGER NOT NULL
-            ) STRICT;
+            ) STRICT, WITHOUT ROWID;
 
             CREATE TABLE debtor_phone (
                 debtor_id TEXT NOT NULL REFERENCES debtor(id),
@@ -84,12 +84,13 @@ enum Migration0002 {
                     paid_fees_minor + paid_interest_minor + paid_principal_minor
                     + waived_fees_minor + waived_interest_minor + waived_principal_minor
                     <= principal_minor + interest_minor + fees_minor)
-            ) STRICT;
+            ) STRICT, WITHOUT ROWID;
             CREATE INDEX debt_case_status ON debt_case(status, id);
             CREATE INDEX debt_case_debtor ON debt_case(debtor_id, id);
-            CREATE INDEX debt_case_assigned ON debt_case(assigned_to, id);
-            CREATE INDEX debt_case_team ON debt_case(team, id);
-            CREATE INDEX debt_case_segment ON debt_case(segment, id);
+            -- Partial: freshly imported cases are unassigned, and those index entries would never be read.
+            CREATE INDEX debt_case_assigned ON debt_case(assigned_to, id) WHERE assigned_to IS NOT NULL;
+            CREATE INDEX debt_case_team ON debt_case(team, id) WHERE team IS NOT NULL;
+            CREATE INDEX debt_case_segment ON debt_case(coalesce(segment_override, segment), id);
 
             CREATE TABLE dispute (
                 id TEXT PRIMARY KEY,
