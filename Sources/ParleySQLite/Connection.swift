@@ -96,14 +96,20 @@ public final class Connection {
 
     /// Prepares (once per connection, then cached) and binds a statement; resets it afterwards.
     private func withStatement<T>(_ sql: SQL, _ arguments: [any SQLBindable], _ body: (Statement) throws -> T) throws -> T {
+        try withPrepared(sql) { statement in
+            try statement.bind(arguments)
+            return try body(statement)
+        }
+    }
+
+    /// The cached prepared statement for `sql`, reset and unbound after `body`.
+    func withPrepared<T>(_ sql: SQL, _ body: (Statement) throws -> T) throws -> T {
         let pointer = try prepared(sql)
-        let statement = Statement(pointer: pointer, connection: handle, sql: sql)
         defer {
             sqlite3_reset(pointer)
             sqlite3_clear_bindings(pointer)
         }
-        try statement.bind(arguments)
-        return try body(statement)
+        return try body(Statement(pointer: pointer, connection: handle, sql: sql))
     }
 
     private func prepared(_ sql: SQL) throws -> OpaquePointer {

@@ -20,6 +20,7 @@ public struct DatabaseConfiguration: Sendable, Equatable {
 /// it never meets `SQLITE_BUSY` half-way; reads use their own connections and never wait on writes.
 public final class DatabasePool: Sendable {
     private let writer: Guarded
+    private let checkpointer: Checkpointer
     private let readers: Mutex<[Int]>
     private let readerConnections: [Guarded]
     private let available: DispatchSemaphore
@@ -44,6 +45,8 @@ public final class DatabasePool: Sendable {
         try writerConnection.execute("PRAGMA temp_store=MEMORY")
         // A 32 MiB page cache lets a bulk transaction finish without spilling dirty pages early.
         try writerConnection.execute("PRAGMA cache_size=-32768")
+        checkpointer = try Checkpointer(path: configuration.path)
+        checkpointer.install(on: writerConnection)
         writer = Guarded(writerConnection)
         var pool: [Guarded] = []
         for _ in 0..<max(1, configuration.readerCount) {

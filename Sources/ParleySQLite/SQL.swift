@@ -31,6 +31,12 @@ public struct SQL: ExpressibleByStringLiteral, Sendable {
     /// Joins two fragments with a space.
     public static func + (lhs: SQL, rhs: SQL) -> SQL { SQL(text: lhs.text + " " + rhs.text) }
 
+    /// `fragment` repeated `count` times, joined by `separator`: multi-row VALUES lists and IN lists.
+    /// Both are literals, so nothing but SQL text from the program can end up in the statement.
+    public static func repeated(_ fragment: SQL, count: Int, separator: SQL = ",") -> SQL {
+        SQL(text: Array(repeating: fragment.text, count: max(count, 1)).joined(separator: separator.text))
+    }
+
     /// `?, ?, ?` for a dynamic `IN (…)` list of `count` bound values.
     public static func placeholders(_ count: Int) -> SQL {
         SQL(text: Array(repeating: "?", count: max(count, 1)).joined(separator: ", "))

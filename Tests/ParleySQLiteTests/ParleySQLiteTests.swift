@@ -46,14 +46,14 @@ func temporaryDatabasePath() -> String {
         try pool.write { try $0.execute("CREATE TABLE t (v TEXT UNIQUE, n INTEGER CONSTRAINT n_positive CHECK (n > 0)) STRICT") }
         try pool.write { try $0.run("INSERT INTO t VALUES (?, 1)", ["secret-phone"]) }
         do {
-            try pool.write { try $0.run("INSERT INTO t VALUES (?, 1)", ["secret-phone"]) }
+            _ = try pool.write { try $0.run("INSERT INTO t VALUES (?, 1)", ["secret-phone"]) }
             Issue.record("no error")
         } catch let error as SQLiteError {
             #expect(error.isUniqueViolation)
             #expect(!error.description.contains("secret-phone"))
         }
         do {
-            try pool.write { try $0.run("INSERT INTO t VALUES (?, ?)", ["other", -1]) }
+            _ = try pool.write { try $0.run("INSERT INTO t VALUES (?, ?)", ["other", -1]) }
             Issue.record("no error")
         } catch let error as SQLiteError {
             #expect(error.isCheckViolation)
@@ -81,7 +81,7 @@ func temporaryDatabasePath() -> String {
         let pools = [first, second]
         DispatchQueue.concurrentPerform(iterations: 16) { index in
             for value in 0..<25 {
-                do { try pools[index % 2].write { try $0.run("INSERT INTO t VALUES (?)", [value]) } } catch {
+                do { _ = try pools[index % 2].write { try $0.run("INSERT INTO t VALUES (?)", [value]) } } catch {
                     Issue.record("write failed: \(error)")
                 }
             }

@@ -123,6 +123,7 @@ struct RowValidator: @unchecked Sendable {
     let today: CalendarDate
     var rows = 0
     var rejected: [RejectedRow] = []
+    var zones: [String: Bool] = [:]
 
     init(reader: CSVReader, positions: [Int], today: CalendarDate) {
         self.reader = reader
@@ -139,7 +140,7 @@ struct RowValidator: @unchecked Sendable {
             case .malformed(let line, let message):
                 rejected.append(RejectedRow(line: line, errors: [FieldError("row", "malformed CSV: \(message)")]))
             case .fields(let line, let fields):
-                switch PlacementValidation.validate(fields, positions: positions, line: line, today: today) {
+                switch PlacementValidation.validate(fields, positions: positions, line: line, today: today, zones: &zones) {
                 case .success(let row): batch.append(row)
                 case .failure(let failure): rejected.append(RejectedRow(line: line, errors: failure.errors))
                 }

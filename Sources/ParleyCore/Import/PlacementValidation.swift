@@ -1,6 +1,8 @@
 /// The per-row rules of a placement file; the same field checks as creating a case by hand.
 enum PlacementValidation {
-    static func validate(_ fields: [String], positions: [Int], line: Int, today: CalendarDate) -> Result<PlacementRow, ValidationFailure> {
+    /// `zones` remembers the answers for time zones already seen in this file (a file has a handful).
+    static func validate(_ fields: [String], positions: [Int], line: Int, today: CalendarDate,
+                         zones: inout [String: Bool]) -> Result<PlacementRow, ValidationFailure> {
         func field(_ index: Int) -> String {
             let position = positions[index]
             return position < fields.count ? fields[position].trimmingSpaces : ""
@@ -28,7 +30,12 @@ enum PlacementValidation {
         if debtorName.isEmpty { failure.add("debtor_name", "is required") }
         if !phone.isEmpty && !Validators.isE164(phone) { failure.add("phone", "must be an E.164 number") }
         if !email.isEmpty && !Validators.isEmail(email) { failure.add("email", "must be an e-mail address") }
-        if !Validators.isTimeZone(timezone) { failure.add("timezone", "must be an IANA time zone") }
+        let zoneIsValid: Bool
+        if let known = zones[timezone] { zoneIsValid = known } else {
+            zoneIsValid = Validators.isTimeZone(timezone)
+            zones[timezone] = zoneIsValid
+        }
+        if !zoneIsValid { failure.add("timezone", "must be an IANA time zone") }
         CaseValidation.check(
             creditor: creditor, externalRef: externalRef, currency: currency, principal: principal, interest: interest,
             fees: fees, delinquentSince: delinquent, jurisdiction: jurisdiction, today: today, into: &failure)

@@ -157,18 +157,14 @@ public struct SQLiteCaseStore: CaseStore {
     }
 
     public func exportRows(_ filter: CaseFilter, scope: CaseScope, each: (ExportRow) throws -> Void) throws {
-        var (sql, arguments) = Self.filtered(filter, scope: scope, extraColumns: """
-            d.external_ref, d.name, d.timezone,
-            (SELECT number FROM debtor_phone p WHERE p.debtor_id = d.id ORDER BY position LIMIT 1),
-            (SELECT address FROM debtor_email e WHERE e.debtor_id = d.id ORDER BY position LIMIT 1)
-            """)
+        var (sql, arguments) = Self.filtered(filter, scope: scope, extraColumns: "d.external_ref, d.name, d.timezone, d.phones, d.emails")
         sql = sql + "ORDER BY c.id"
         try database.read { db in
             try db.forEach(sql, arguments) { row in
                 let base = CaseRows.count
                 try each(ExportRow(debtCase: CaseRows.read(row), debtorExternalRef: row.stringOrNil(base),
-                                   debtorName: row.string(base + 1), phone: row.stringOrNil(base + 3),
-                                   email: row.stringOrNil(base + 4), timezone: row.string(base + 2)))
+                                   debtorName: row.string(base + 1), phone: DebtorRows.decodePhones(row.string(base + 3)).first?.number,
+                                   email: DebtorRows.decodeEmails(row.string(base + 4)).first?.address, timezone: row.string(base + 2)))
             }
         }
     }

@@ -1,20 +1,22 @@
 import ParleyCore
 import ParleySQLite
 
-/// Reading and writing debtor rows; the one place their columns are listed.
+/// Reading and writing debtor rows; the one place their columns are listed. Phones and e-mails
+/// are stored as JSON arrays in the row (they are always read with it), and every number and
+/// folded address is also in `debtor_contact`, the index that search uses.
 enum DebtorRows {
     static let columns: SQL = """
         d.id, d.external_ref, d.name, d.timezone, d.language, d.address, d.national_id, d.cease_communication,
         d.attorney_represented, d.attorney, d.bankruptcy, d.deceased, d.vulnerable, d.breathing_space_until,
-        d.version, d.created_at, d.updated_at
+        d.version, d.created_at, d.updated_at, d.phones, d.emails
         """
 
-    static func read(_ row: Row, _ db: Connection) throws -> Debtor {
-        let id = row.string(0)
-        return Debtor(
-            id: id, externalRef: row.stringOrNil(1), name: row.string(2), timezone: row.string(3), language: row.stringOrNil(4),
-            phones: try phones(of: id, db), emails: try emails(of: id, db), address: row.stringOrNil(5).flatMap(decodeAddress),
-            nationalID: row.stringOrNil(6), restrictions: restrictions(row, from: 7), version: row.int(14),
+    static func read(_ row: Row) -> Debtor {
+        Debtor(
+            id: row.string(0), externalRef: row.stringOrNil(1), name: row.string(2), timezone: row.string(3),
+            language: row.stringOrNil(4), phones: decodePhones(row.string(17)), emails: decodeEmails(row.string(18)),
+            address: row.stringOrNil(5).flatMap(decodeAddress), nationalID: row.stringOrNil(6),
+            restrictions: restrictions(row, from: 7), version: row.int(14),
             createdAt: Instant(millisecondsSinceEpoch: row.int(15)), updatedAt: Instant(millisecondsSinceEpoch: row.int(16)))
     }
 
@@ -31,47 +33,92 @@ enum DebtorRows {
         return restrictions
     }
 
-    static func phones(of id: String, _ db: Connection) throws -> [Phone] {
-        try db.query("SELECT number, type, consent_calls, consent_sms FROM debtor_phone WHERE debtor_id = ? ORDER BY position", [id]) {
-            Phone(number: $0.string(0), type: Phone.Kind(rawValue: $0.string(1)) ?? .other, consentCalls: $0.bool(2), consentSMS: $0.bool(3))
-        }
-    }
-
-    static func emails(of id: String, _ db: Connection) throws -> [Email] {
-        try db.query("SELECT address, opted_out FROM debtor_email WHERE debtor_id = ? ORDER BY position", [id]) {
-            Email(address: $0.string(0), optedOut: $0.bool(1))
-        }
-    }
-
     static func insert(_ debtor: Debtor, _ db: Connection) throws {
         let r = debtor.restrictions
         try db.run("""
-            INSERT INTO debtor (id, external_ref, name, name_folded, timezone, language, address, national_id,
+            INSERT INTO debtor (id, external_ref, name, timezone, language, address, national_id,
                 cease_communication, attorney_represented, attorney, bankruptcy, deceased, vulnerable, breathing_space_until,
-                version, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                phones, emails, version, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [debtor.id, debtor.externalRef, debtor.name, fold(debtor.name), debtor.timezone, debtor.language,
+            [debtor.id, debtor.externalRef, debtor.name, debtor.timezone, debtor.language,
              debtor.address.map(encodeAddress), debtor.nationalID, r.ceaseCommunication, r.attorneyRepresented,
              r.attorney == .null ? nil : r.attorney.canonical, r.bankruptcy, r.deceased, r.vulnerable,
-             r.breathingSpaceUntil?.description, debtor.version, debtor.createdAt.millisecondsSinceEpoch,
-             debtor.updatedAt.millisecondsSinceEpoch])
+             r.breathingSpaceUntil?.description, encodePhones(debtor.phones), encodeEmails(debtor.emails),
+             debtor.version, debtor.createdAt.millisecondsSinceEpoch, debtor.updatedAt.millisecondsSinceEpoch])
         try insertContacts(debtor, db)
     }
 
+    static func contactValues(_ debtor: Debtor) -> [String] {
+        debtor.phones.map(\.number) + debtor.emails.map { fold($0.address) }
+    }
+
     static func insertContacts(_ debtor: Debtor, _ db: Connection) throws {
-        for (position, phone) in debtor.phones.enumerated() {
-            try db.run("INSERT INTO debtor_phone (debtor_id, position, number, type, consent_calls, consent_sms) VALUES (?, ?, ?, ?, ?, ?)",
-                       [debtor.id, position, phone.number, phone.type.rawValue, phone.consentCalls, phone.consentSMS])
-        }
-        for (position, email) in debtor.emails.enumerated() {
-            try db.run("INSERT INTO debtor_email (debtor_id, position, address, address_folded, opted_out) VALUES (?, ?, ?, ?, ?)",
-                       [debtor.id, position, email.address, fold(email.address), email.optedOut])
+        for value in contactValues(debtor) {
+            try db.run("INSERT OR IGNORE INTO debtor_contact (value, debtor_id) VALUES (?, ?)", [value, debtor.id])
         }
     }
 
-    /// Lower-cased for case-insensitive search (ASCII and the common Latin letters).
-    static func fold(_ text: String) -> String { text.lowercased() }
+    static func deleteContacts(_ debtor: Debtor, _ db: Connection) throws {
+        for value in contactValues(debtor) {
+            try db.run("DELETE FROM debtor_contact WHERE value = ? AND debtor_id = ?", [value, debtor.id])
+        }
+    }
+
+    /// Lower-cased for case-insensitive search.
+    static func fold(_ text: String) -> String {
+        text.utf8.allSatisfy({ $0 < 0x41 || ($0 > 0x5A && $0 < 0x80) }) ? text : text.lowercased()
+    }
+
+    static func encodePhones(_ phones: [Phone]) -> String {
+        guard !phones.isEmpty else { return "[]" }
+        var writer = JSONWriter(capacity: 96 * phones.count)
+        writer.beginArray()
+        for phone in phones {
+            writer.beginObject()
+            writer.field("number", phone.number)
+            writer.field("type", phone.type.rawValue)
+            writer.key("consent")
+            writer.beginObject()
+            writer.field("calls", phone.consentCalls)
+            writer.field("sms", phone.consentSMS)
+            writer.endObject()
+            writer.endObject()
+        }
+        writer.endArray()
+        return writer.string
+    }
+
+    static func decodePhones(_ text: String) -> [Phone] {
+        guard text != "[]", case .array(let items)? = try? JSONParser.parse(Array(text.utf8)) else { return [] }
+        return items.compactMap { item in
+            guard let number = item["number"]?.string else { return nil }
+            return Phone(number: number, type: item["type"]?.string.flatMap(Phone.Kind.init(rawValue:)) ?? .other,
+                         consentCalls: item["consent"]?["calls"] == .bool(true), consentSMS: item["consent"]?["sms"] == .bool(true))
+        }
+    }
+
+    static func encodeEmails(_ emails: [Email]) -> String {
+        guard !emails.isEmpty else { return "[]" }
+        var writer = JSONWriter(capacity: 64 * emails.count)
+        writer.beginArray()
+        for email in emails {
+            writer.beginObject()
+            writer.field("address", email.address)
+            writer.field("opted_out", email.optedOut)
+            writer.endObject()
+        }
+        writer.endArray()
+        return writer.string
+    }
+
+    static func decodeEmails(_ text: String) -> [Email] {
+        guard text != "[]", case .array(let items)? = try? JSONParser.parse(Array(text.utf8)) else { return [] }
+        return items.compactMap { item in
+            guard let address = item["address"]?.string else { return nil }
+            return Email(address: address, optedOut: item["opted_out"] == .bool(true))
+        }
+    }
 
     static func encodeAddress(_ address: Address) -> String {
         func value(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }

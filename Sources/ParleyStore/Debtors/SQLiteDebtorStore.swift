@@ -24,32 +24,32 @@ public struct SQLiteDebtorStore: DebtorStore {
 
     public func debtor(id: String) throws -> Debtor? {
         try database.read { db in
-            try db.queryFirst("SELECT" + DebtorRows.columns + "FROM debtor d WHERE d.id = ?", [id]) { try DebtorRows.read($0, db) }
+            try db.queryFirst("SELECT" + DebtorRows.columns + "FROM debtor d WHERE d.id = ?", [id], DebtorRows.read)
         }
     }
 
     public func update(_ debtor: Debtor, expectedVersion: Int64, changedRestrictions: [String], actor: Actor) throws {
         do {
             try database.write { db in
-                guard let old = try db.queryFirst("SELECT" + DebtorRows.columns + "FROM debtor d WHERE d.id = ?", [debtor.id], {
-                    try DebtorRows.read($0, db)
-                }), old.version == expectedVersion else {
+                guard let old = try db.queryFirst("SELECT" + DebtorRows.columns + "FROM debtor d WHERE d.id = ?", [debtor.id],
+                                                  DebtorRows.read),
+                      old.version == expectedVersion else {
                     throw DomainError.preconditionFailed("debtor \(debtor.id) was changed meanwhile")
                 }
                 let r = debtor.restrictions
                 try db.run("""
-                    UPDATE debtor SET external_ref = ?, name = ?, name_folded = ?, timezone = ?, language = ?, address = ?,
+                    UPDATE debtor SET external_ref = ?, name = ?, timezone = ?, language = ?, address = ?,
                         national_id = ?, cease_communication = ?, attorney_represented = ?, attorney = ?, bankruptcy = ?,
-                        deceased = ?, vulnerable = ?, breathing_space_until = ?, version = ?, updated_at = ?
+                        deceased = ?, vulnerable = ?, breathing_space_until = ?, phones = ?, emails = ?, version = ?,
+                        updated_at = ?
                     WHERE id = ?
                     """,
-                    [debtor.externalRef, debtor.name, DebtorRows.fold(debtor.name), debtor.timezone, debtor.language,
+                    [debtor.externalRef, debtor.name, debtor.timezone, debtor.language,
                      debtor.address.map(DebtorRows.encodeAddress), debtor.nationalID, r.ceaseCommunication,
                      r.attorneyRepresented, r.attorney == .null ? nil : r.attorney.canonical, r.bankruptcy, r.deceased,
-                     r.vulnerable, r.breathingSpaceUntil?.description, debtor.version, debtor.updatedAt.millisecondsSinceEpoch,
-                     debtor.id])
-                try db.run("DELETE FROM debtor_phone WHERE debtor_id = ?", [debtor.id])
-                try db.run("DELETE FROM debtor_email WHERE debtor_id = ?", [debtor.id])
+                     r.vulnerable, r.breathingSpaceUntil?.description, DebtorRows.encodePhones(debtor.phones),
+                     DebtorRows.encodeEmails(debtor.emails), debtor.version, debtor.updatedAt.millisecondsSinceEpoch, debtor.id])
+                try DebtorRows.deleteContacts(old, db)
                 try DebtorRows.insertContacts(debtor, db)
                 let contactFields = Self.changedContactFields(old, debtor)
                 if !contactFields.isEmpty {
@@ -112,13 +112,12 @@ public struct SQLiteDebtorStore: DebtorStore {
         var arguments: [any SQLBindable] = [page.after ?? ""]
         if let query = filter.query?.trimmingSpaces, !query.isEmpty {
             sql = sql + """
-                AND (d.external_ref = ? OR d.name_folded LIKE ? ESCAPE '\\'
-                     OR d.id IN (SELECT debtor_id FROM debtor_phone WHERE number = ? OR number = ?)
-                     OR d.id IN (SELECT debtor_id FROM debtor_email WHERE address_folded = ?))
+                AND (d.external_ref = ? OR d.name LIKE ? ESCAPE '\\'
+                     OR d.id IN (SELECT debtor_id FROM debtor_contact WHERE value IN (?, ?, ?)))
                 """
-            let folded = DebtorRows.fold(query)
-            let escaped = folded.replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_")
-            arguments += [query, "%" + escaped + "%", query, "+" + query, folded]
+            // LIKE folds ASCII letters itself; names are matched as stored otherwise.
+            let escaped = query.replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_")
+            arguments += [query, "%" + escaped + "%", query, "+" + query, DebtorRows.fold(query)]
         }
         if let segment = filter.segment {
             sql = sql + "AND EXISTS (SELECT 1 FROM debt_case c WHERE c.debtor_id = d.id AND coalesce(c.segment_override, c.segment) = ?)"
@@ -130,7 +129,7 @@ public struct SQLiteDebtorStore: DebtorStore {
         }
         sql = sql + "ORDER BY d.id LIMIT ?"
         arguments.append(page.limit + 1)
-        let rows = try database.read { db in try db.query(sql, arguments) { try DebtorRows.read($0, db) } }
+        let rows = try database.read { db in try db.query(sql, arguments, DebtorRows.read) }
         return Page(fetched: rows, limit: page.limit) { $0.id }
     }
 

@@ -4,8 +4,14 @@ import ParleySQLite
 /// Stores placement rows. Invariants: a case that exists (same creditor and external_ref) is never
 /// touched, so a repeated file creates nothing; a debtor is created at most once per
 /// `debtor_external_ref`; each batch commits with one audit entry naming the import and its lines.
+///
+/// Rows arrive in pieces of a few hundred. Per piece, existing cases and debtors are looked up with
+/// one query each, and new rows are written with multi-row INSERTs, so the per-statement cost of
+/// SQLite is paid once per many rows.
 public struct SQLiteImportStore: ImportStore {
     let database: DatabasePool
+    /// Rows per multi-row INSERT (SQLite allows 32,766 bound values per statement; cases take 21 each).
+    static let rowsPerInsert = 50
 
     public init(database: DatabasePool) { self.database = database }
 
@@ -26,7 +32,7 @@ public struct SQLiteImportStore: ImportStore {
                 }
                 firstLine = firstLine ?? piece.first?.line
                 lastLine = piece.last?.line ?? lastLine
-                try store(piece[...], into: &counts, debtors: &debtors, importID: importID, actor: actor, at: at, factory: factory, db)
+                try store(piece, into: &counts, debtors: &debtors, importID: importID, actor: actor, at: at, factory: factory, db)
                 stored += piece.count
             }
             if let firstLine {
@@ -47,7 +53,12 @@ public struct SQLiteImportStore: ImportStore {
         do {
             try database.write { db in
                 var counts = ImportCounts()
-                try store(rows[...], into: &counts, debtors: &debtors, importID: importID, actor: actor, at: at, factory: factory, db)
+                var start = 0
+                while start < rows.count {
+                    let piece = Array(rows[start..<min(start + 500, rows.count)])
+                    try store(piece, into: &counts, debtors: &debtors, importID: importID, actor: actor, at: at, factory: factory, db)
+                    start += 500
+                }
                 throw DryRunRollback(counts: counts)
             }
         } catch let rollback as DryRunRollback {
@@ -56,43 +67,143 @@ public struct SQLiteImportStore: ImportStore {
         return ImportCounts()
     }
 
-    private func store(_ rows: ArraySlice<PlacementRow>, into counts: inout ImportCounts,
+    struct CaseKey: Hashable {
+        let creditor: String
+        let externalRef: String
+    }
+
+    private func store(_ rows: [PlacementRow], into counts: inout ImportCounts,
                        debtors: inout [String: ImportedDebtor], importID: String, actor: Actor, at: Instant,
                        factory: ImportFactory, _ db: Connection) throws {
+        var existing = try existingCases(rows, db)
+        try loadDebtors(rows.map(\.debtorExternalRef).filter { debtors[$0] == nil }, into: &debtors, db)
+        var newDebtors: [Debtor] = []
+        var newCases: [DebtCase] = []
         for row in rows {
-            let exists = try db.queryFirst("SELECT 1 FROM debt_case WHERE creditor = ? AND external_ref = ?",
-                                           [row.creditor, row.externalRef]) { _ in true } ?? false
-            if exists {
+            let key = CaseKey(creditor: row.creditor, externalRef: row.externalRef)
+            guard existing.insert(key).inserted else {
                 counts.unchanged += 1
                 continue
             }
             let debtor: ImportedDebtor
             if let known = debtors[row.debtorExternalRef] {
                 debtor = known
-            } else if let stored = try db.queryFirst("SELECT id, bankruptcy FROM debtor WHERE external_ref = ?",
-                                                     [row.debtorExternalRef], { ImportedDebtor(id: $0.string(0), bankruptcy: $0.bool(1)) }) {
-                debtor = stored
             } else {
                 debtor = ImportedDebtor(id: factory.makeID("dbt"), bankruptcy: false)
-                try DebtorRows.insert(Debtor(
+                debtors[row.debtorExternalRef] = debtor
+                newDebtors.append(Debtor(
                     id: debtor.id, externalRef: row.debtorExternalRef, name: row.debtorName, timezone: row.timezone,
                     language: nil,
                     phones: row.phone.map { [Phone(number: $0, type: .mobile, consentCalls: true, consentSMS: false)] } ?? [],
                     emails: row.email.map { [Email(address: $0, optedOut: false)] } ?? [], address: nil, nationalID: nil,
-                    restrictions: Restrictions(), version: 1, createdAt: at, updatedAt: at), db)
-                counts.createdDebtors += 1
+                    restrictions: Restrictions(), version: 1, createdAt: at, updatedAt: at))
             }
-            debtors[row.debtorExternalRef] = debtor
-            try CaseRows.insert(DebtCase(
+            newCases.append(DebtCase(
                 id: factory.makeID("case"), debtorID: debtor.id, creditor: row.creditor, externalRef: row.externalRef,
                 currency: row.currency,
                 balance: Balance(principalMinor: row.principalMinor, interestMinor: row.interestMinor, feesMinor: row.feesMinor,
                                  ledger: LedgerTotals()),
                 delinquentSince: row.delinquentSince, jurisdiction: row.jurisdiction, assignedTo: nil, team: nil,
                 priority: .normal, tags: [], status: .open, statusBefore: nil, closeReason: nil,
-                segment: factory.segment(row, debtor.bankruptcy), segmentOverride: nil, version: 1, createdAt: at, updatedAt: at),
-                source: importID, createdBy: actor.userID, db)
-            counts.createdCases += 1
+                segment: factory.segment(row, debtor.bankruptcy), segmentOverride: nil, version: 1, createdAt: at, updatedAt: at))
         }
+        try insertDebtors(newDebtors, db)
+        try insertCases(newCases, importID: importID, createdBy: actor.userID, db)
+        counts.createdDebtors += newDebtors.count
+        counts.createdCases += newCases.count
+    }
+
+    /// The `(creditor, external_ref)` pairs of this piece that are already stored, in one query.
+    private func existingCases(_ rows: [PlacementRow], _ db: Connection) throws -> Set<CaseKey> {
+        var found = Set<CaseKey>()
+        for chunk in rows.chunked(200) {
+            // A join from the VALUES list, so each pair is one seek on the unique index (an IN over row
+            // values would scan the table).
+            let sql: SQL = "SELECT c.creditor, c.external_ref FROM (VALUES" + SQL.repeated("(?, ?)", count: chunk.count)
+                + ") AS v JOIN debt_case c ON c.creditor = v.column1 AND c.external_ref = v.column2"
+            var arguments: [any SQLBindable] = []
+            arguments.reserveCapacity(chunk.count * 2)
+            for row in chunk { arguments.append(row.creditor); arguments.append(row.externalRef) }
+            try db.forEach(sql, arguments) { found.insert(CaseKey(creditor: $0.string(0), externalRef: $0.string(1))) }
+        }
+        return found
+    }
+
+    /// Stored debtors among `refs`, in one query per 500 refs.
+    private func loadDebtors(_ refs: [String], into debtors: inout [String: ImportedDebtor], _ db: Connection) throws {
+        let unique = Array(Set(refs))
+        for chunk in unique.chunked(500) {
+            let sql: SQL = "SELECT external_ref, id, bankruptcy FROM debtor WHERE external_ref IN (" + SQL.placeholders(chunk.count) + ")"
+            try db.forEach(sql, chunk.map { $0 as any SQLBindable }) { debtors[$0.string(0)] = ImportedDebtor(id: $0.string(1), bankruptcy: $0.bool(2)) }
+        }
+    }
+
+    private func insertDebtors(_ debtors: [Debtor], _ db: Connection) throws {
+        for chunk in debtors.chunked(Self.rowsPerInsert) {
+            let sql: SQL = """
+                INSERT INTO debtor (id, external_ref, name, timezone, phones, emails, version, created_at, updated_at)
+                VALUES
+                """ + SQL.repeated("(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)
+            var contacts: [(value: String, debtorID: String)] = []
+            try db.run(sql) { binder in
+                for debtor in chunk {
+                    binder.bind(debtor.id)
+                    binder.bind(debtor.externalRef)
+                    binder.bind(debtor.name)
+                    binder.bind(debtor.timezone)
+                    binder.bind(DebtorRows.encodePhones(debtor.phones))
+                    binder.bind(DebtorRows.encodeEmails(debtor.emails))
+                    binder.bind(debtor.version)
+                    binder.bind(debtor.createdAt.millisecondsSinceEpoch)
+                    binder.bind(debtor.updatedAt.millisecondsSinceEpoch)
+                    for value in DebtorRows.contactValues(debtor) { contacts.append((value, debtor.id)) }
+                }
+            }
+            guard !contacts.isEmpty else { continue }
+            try db.run("INSERT OR IGNORE INTO debtor_contact (value, debtor_id) VALUES" + SQL.repeated("(?, ?)", count: contacts.count)) { binder in
+                for contact in contacts {
+                    binder.bind(contact.value)
+                    binder.bind(contact.debtorID)
+                }
+            }
+        }
+    }
+
+    private func insertCases(_ cases: [DebtCase], importID: String, createdBy: String, _ db: Connection) throws {
+        for chunk in cases.chunked(Self.rowsPerInsert) {
+            let sql: SQL = """
+                INSERT INTO debt_case (id, debtor_id, creditor, external_ref, currency, principal_minor, interest_minor,
+                    fees_minor, delinquent_since, jurisdiction, status, segment, source, created_by, version, created_at, updated_at)
+                VALUES
+                """ + SQL.repeated("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)
+            try db.run(sql) { binder in
+                for c in chunk {
+                    binder.bind(c.id)
+                    binder.bind(c.debtorID)
+                    binder.bind(c.creditor)
+                    binder.bind(c.externalRef)
+                    binder.bind(c.currency)
+                    binder.bind(c.balance.principalMinor)
+                    binder.bind(c.balance.interestMinor)
+                    binder.bind(c.balance.feesMinor)
+                    binder.bind(c.delinquentSince.description)
+                    binder.bind(c.jurisdiction)
+                    binder.bind(c.status.rawValue)
+                    binder.bind(c.segment.rawValue)
+                    binder.bind(importID)
+                    binder.bind(createdBy)
+                    binder.bind(c.version)
+                    binder.bind(c.createdAt.millisecondsSinceEpoch)
+                    binder.bind(c.updatedAt.millisecondsSinceEpoch)
+                }
+            }
+        }
+    }
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

@@ -1,6 +1,6 @@
 import ParleySQLite
 
-/// Debtors with their phones and e-mails, cases with ledger totals, disputes and the case
+/// Debtors (phones and e-mails as JSON, with a contact index for search), cases with ledger totals, disputes and the case
 /// timeline. Money columns are INTEGER minor units; the ledger totals are maintained by the
 /// payment and adjustment stores in the same transaction as each ledger entry.
 enum Migration0002 {
@@ -10,7 +10,6 @@ enum Migration0002 {
                 id TEXT PRIMARY KEY,
                 external_ref TEXT UNIQUE,
                 name TEXT NOT NULL,
-                name_folded TEXT NOT NULL,
                 timezone TEXT NOT NULL,
                 language TEXT,
                 address TEXT,
@@ -22,31 +21,19 @@ enum Migration0002 {
                 deceased INTEGER NOT NULL DEFAULT 0,
                 vulnerable INTEGER NOT NULL DEFAULT 0,
                 breathing_space_until TEXT,
+                phones TEXT NOT NULL DEFAULT '[]',
+                emails TEXT NOT NULL DEFAULT '[]',
                 version INTEGER NOT NULL,
                 created_at INTEGER NOT NULL,
                 updated_at INTEGER NOT NULL
-            ) STRICT, WITHOUT ROWID;
+            ) STRICT;
 
-            CREATE TABLE debtor_phone (
+            -- Phone numbers and folded e-mail addresses, for search; the full entries live in debtor.phones/emails.
+            CREATE TABLE debtor_contact (
+                value TEXT NOT NULL,
                 debtor_id TEXT NOT NULL REFERENCES debtor(id),
-                position INTEGER NOT NULL,
-                number TEXT NOT NULL,
-                type TEXT NOT NULL,
-                consent_calls INTEGER NOT NULL,
-                consent_sms INTEGER NOT NULL,
-                PRIMARY KEY (debtor_id, position)
+                PRIMARY KEY (value, debtor_id)
             ) STRICT, WITHOUT ROWID;
-            CREATE INDEX debtor_phone_number ON debtor_phone(number);
-
-            CREATE TABLE debtor_email (
-                debtor_id TEXT NOT NULL REFERENCES debtor(id),
-                position INTEGER NOT NULL,
-                address TEXT NOT NULL,
-                address_folded TEXT NOT NULL,
-                opted_out INTEGER NOT NULL,
-                PRIMARY KEY (debtor_id, position)
-            ) STRICT, WITHOUT ROWID;
-            CREATE INDEX debtor_email_address ON debtor_email(address_folded);
 
             CREATE TABLE debt_case (
                 id TEXT PRIMARY KEY,
@@ -84,7 +71,7 @@ enum Migration0002 {
                     paid_fees_minor + paid_interest_minor + paid_principal_minor
                     + waived_fees_minor + waived_interest_minor + waived_principal_minor
                     <= principal_minor + interest_minor + fees_minor)
-            ) STRICT, WITHOUT ROWID;
+            ) STRICT;
             CREATE INDEX debt_case_status ON debt_case(status, id);
             CREATE INDEX debt_case_debtor ON debt_case(debtor_id, id);
             -- Partial: freshly imported cases are unassigned, and those index entries would never be read.
