@@ -3,7 +3,7 @@ import Logging
 import ParleyCore
 
 /// Writes one JSON object per line to standard error: `ts`, `level`, `logger`, `msg`, then metadata.
-/// Each line is a single write(2), so lines from different threads never interleave.
+/// Lines go through `LogSink`, whole, so lines from different threads never interleave.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
@@ -35,6 +35,6 @@ public struct JSONLogHandler: LogHandler {
         writer.endObject()
         var line = writer.bytes
         line.append(0x0A)
-        line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+        LogSink.standardError.write(line, urgent: event.level >= .warning)
     }
 }

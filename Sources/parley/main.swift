@@ -61,6 +61,7 @@ struct Serve: ParsableCommand {
         logger.info("shutting down")
         app.shutdown()
         app.wait()
+        LogSink.standardError.flush()
         _ = sources
     }
 }

@@ -63,7 +63,7 @@ struct EchoResponder: HTTPResponder {
             let plain = try RawClient(port: server.port)
             try plain.send("GET /a HTTP/1.0\r\n\r\n")
             let first = try plain.readResponse()
-            #expect(first.statusLine.hasPrefix("HTTP/1.0 200"))
+            #expect(first.statusLine.hasPrefix("HTTP/1.1 200"))
             #expect(first.headers["Connection"] == "close")
             #expect(plain.isClosedByPeer())
 

@@ -10,7 +10,8 @@ enum ResponseEncoder {
         _ response: HTTPResponse, bodyLength: Int?, keepAlive: Bool, date: [UInt8], version: HTTPVersion,
         into out: inout [UInt8]
     ) {
-        out.append(contentsOf: version == .http1_0 ? "HTTP/1.0 ".utf8 : "HTTP/1.1 ".utf8)
+        // RFC 9110 §2.5: answer with the highest version we conform to, whatever the client spoke.
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
         appendDecimal(response.status.code, to: &out)
         out.append(0x20)
         out.append(contentsOf: response.status.reasonPhrase.utf8)

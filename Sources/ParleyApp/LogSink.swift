@@ -1,0 +1,50 @@
+import Dispatch
+import Glibc
+import Synchronization
+
+/// Where log lines go: standard error, through a buffer that is written out every 100 ms, when it
+/// passes 64 KiB, at once for warnings and worse, and on shutdown. One write(2) per flush instead of
+/// one per line keeps the access log from costing a system call per request.
+public final class LogSink: @unchecked Sendable {
+    // @unchecked: `timer` is configured once in `init` and only fires on its own queue; the buffer is a Mutex.
+    public static let standardError = LogSink(fd: 2)
+
+    private let fd: Int32
+    private let buffer = Mutex<[UInt8]>([])
+    private let timer: any DispatchSourceTimer
+
+    init(fd: Int32) {
+        self.fd = fd
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "parley.log.flush", qos: .utility))
+        timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
+        timer.setEventHandler { [weak self] in self?.flush() }
+        timer.resume()
+    }
+
+    /// Appends one line (which ends in a newline); `urgent` lines are written through at once.
+    func write(_ line: [UInt8], urgent: Bool) {
+        let full = buffer.withLock { pending -> Bool in
+            pending.append(contentsOf: line)
+            return pending.count >= 64 * 1024
+        }
+        if urgent || full { flush() }
+    }
+
+    /// Writes out everything buffered.
+    public func flush() {
+        let pending = buffer.withLock { pending -> [UInt8] in
+            let taken = pending
+            pending.removeAll(keepingCapacity: true)
+            return taken
+        }
+        guard !pending.isEmpty else { return }
+        pending.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 { if errno == EINTR { continue } else { return } }
+                offset += written
+            }
+        }
+    }
+}
