@@ -63,7 +63,7 @@ public struct SQLiteCaseStore: CaseStore {
         if extraColumns != nil { sql = sql + "JOIN debtor d ON d.id = c.debtor_id" }
         sql = sql + "WHERE 1 = 1"
         var arguments: [any SQLBindable] = []
-        if let status = filter.status { sql = sql + "AND c.status = ?"; arguments.append(status.rawValue) }
+        if let status = filter.status { sql = sql + Self.statusCondition(status) }
         if let segment = filter.segment {
             sql = sql + "AND coalesce(c.segment_override, c.segment) = ?"
             arguments.append(segment.rawValue)
@@ -76,6 +76,21 @@ public struct SQLiteCaseStore: CaseStore {
             arguments += [userID, team]
         }
         return (sql, arguments)
+    }
+
+    /// The status as a literal (statuses are a closed set), so the partial status index can be used;
+    /// the redundant `<> 'open'` is the index's own condition, which SQLite needs to see verbatim.
+    static func statusCondition(_ status: CaseStatus) -> SQL {
+        switch status {
+        case .open: "AND c.status = 'open'"
+        case .contacted: "AND c.status = 'contacted' AND c.status <> 'open'"
+        case .promise: "AND c.status = 'promise' AND c.status <> 'open'"
+        case .plan: "AND c.status = 'plan' AND c.status <> 'open'"
+        case .disputed: "AND c.status = 'disputed' AND c.status <> 'open'"
+        case .legal: "AND c.status = 'legal' AND c.status <> 'open'"
+        case .paid: "AND c.status = 'paid' AND c.status <> 'open'"
+        case .closed: "AND c.status = 'closed' AND c.status <> 'open'"
+        }
     }
 
     public func apply(_ mutation: CaseMutation, actor: Actor) throws {
