@@ -67,6 +67,19 @@ public final class DatabasePool: Sendable {
         }
     }
 
+    /// Like `write`, with foreign-key enforcement off for this one transaction. Only for bulk loads
+    /// that insert the parent rows themselves, in the same transaction, before their children: there
+    /// the checks cannot fail and cost a lookup per row. (The pragma has no effect inside a
+    /// transaction, so it is switched around it.)
+    public func writeBulk<T>(_ body: (Connection) throws -> T) throws -> T {
+        try writer.lock.withLock {
+            let db = writer.connection
+            try db.execute("PRAGMA foreign_keys=OFF")
+            defer { try? db.execute("PRAGMA foreign_keys=ON") }
+            return try db.transaction(.immediate) { try body(db) }
+        }
+    }
+
     /// Runs `body` on the writer outside any transaction (migrations manage their own, checkpoints need none).
     public func withWriter<T>(_ body: (Connection) throws -> T) throws -> T {
         try writer.lock.withLock { try body(writer.connection) }

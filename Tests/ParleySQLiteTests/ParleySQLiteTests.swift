@@ -132,3 +132,18 @@ func temporaryDatabasePath() -> String {
         #expect(tables == ["a", "schema_migration"])
     }
 }
+
+@Suite struct BulkWriteTests {
+    @Test func bulkWritesSkipForeignKeysForOneTransactionOnly() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { db in
+            try db.execute("CREATE TABLE parent (id TEXT PRIMARY KEY) STRICT; CREATE TABLE child (parent_id TEXT REFERENCES parent(id)) STRICT")
+        }
+        try pool.writeBulk { db in
+            try db.run("INSERT INTO parent VALUES ('p')")
+            try db.run("INSERT INTO child VALUES ('p')")
+        }
+        #expect(try pool.withWriter { try $0.queryFirst("PRAGMA foreign_keys") { $0.int(0) } } == 1)
+        #expect(throws: SQLiteError.self) { try pool.write { try $0.run("INSERT INTO child VALUES ('nobody')") } }
+    }
+}

@@ -19,7 +19,8 @@ public struct SQLiteImportStore: ImportStore {
 
     public func importBatch(next: () -> [PlacementRow]?, batchSize: Int, importID: String, actor: Actor, at: Instant,
                             factory: ImportFactory, debtors: inout [String: ImportedDebtor]) throws -> (ImportCounts, exhausted: Bool) {
-        try database.write { db in
+        // Every debtor a case points to was looked up or inserted just before it in this transaction.
+        try database.writeBulk { db in
             var counts = ImportCounts()
             var firstLine: Int?
             var lastLine = 0
