@@ -83,13 +83,14 @@ public final class Connection {
 
     /// Runs `body` inside a transaction: commits when it returns, rolls back when it throws.
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
-        try execute(raw: "BEGIN \(kind.rawValue)")
+        // Prepared once and cached like any statement: sqlite3_exec would parse them on every call.
+        try run(kind == .immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
         do {
             let result = try body()
-            try execute(raw: "COMMIT")
+            try run("COMMIT")
             return result
         } catch {
-            try? execute(raw: "ROLLBACK")
+            _ = try? run("ROLLBACK")
             throw error
         }
     }
