@@ -78,3 +78,11 @@ public struct TestApp {
     public var admin: APIClient { APIClient(port: port, key: testAdminKey) }
     public func client(key: String?) -> APIClient { APIClient(port: port, key: key) }
 }
+
+/// Writes `text` to `path`; false on failure.
+public func writeFile(_ path: String, _ text: String) -> Bool {
+    guard let handle = fopen(path, "wb") else { return false }
+    defer { fclose(handle) }
+    let bytes = Array(text.utf8)
+    return fwrite(bytes, 1, bytes.count, handle) == bytes.count
+}

@@ -1,0 +1,88 @@
+import Foundation
+import ParleyCore
+import ParleyTestSupport
+import Testing
+
+/// The `parley` executable, built next to the test bundle.
+func parleyBinary() -> String {
+    let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var directory = testBinary.deletingLastPathComponent()
+    while directory.path != "/" {
+        let candidate = directory.appendingPathComponent("parley").path
+        if FileManager.default.isExecutableFile(atPath: candidate), !candidate.hasSuffix(".xctest") { return candidate }
+        directory = directory.deletingLastPathComponent()
+    }
+    return ".build/debug/parley"
+}
+
+/// Runs `parley` to completion; returns its exit status, standard output and standard error.
+func runParley(_ arguments: [String], environment: [String: String]) throws -> (Int32, String, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: parleyBinary())
+    process.arguments = arguments
+    process.environment = environment
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    process.waitUntilExit()
+    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return (process.terminationStatus, stdout, stderr)
+}
+
+@Suite(.serialized) struct CommandLineTests {
+    @Test func usersCreatePrintsAnIDAndAKeyThatWorks() throws {
+        try withTemporaryDirectory { directory in
+            let environment = ["PARLEY_DB": directory + "/p.db", "PARLEY_CONFIG": directory + "/none.json"]
+            _ = writeFile(directory + "/none.json", "{}")
+            let (status, output, _) = try runParley(["users", "create", "--name", "Ops", "--role", "admin"], environment: environment)
+            #expect(status == 0)
+            let printed = try JSONParser.parse(Array(output.utf8))
+            #expect(printed["id"]?.string?.hasPrefix("usr_") == true)
+            #expect(printed["api_key"]?.string?.hasPrefix("pk_") == true)
+            let (badStatus, _, badError) = try runParley(["users", "create", "--name", "X", "--role", "boss"], environment: environment)
+            #expect(badStatus != 0)
+            #expect(badError.contains("--role"))
+        }
+    }
+
+    @Test func aBadSettingStopsStartUpWithOneLine() throws {
+        let (status, _, error) = try runParley(["serve"], environment: ["PARLEY_PORT": "nope", "PARLEY_CONFIG": "/dev/null/x"])
+        #expect(status != 0)
+        #expect(error.contains("PARLEY_PORT"))
+        #expect(error.split(separator: "\n").count == 1)
+    }
+
+    @Test func serveBootstrapsTheAdminAndExitsZeroOnSIGTERM() throws {
+        try withTemporaryDirectory { directory in
+            _ = writeFile(directory + "/none.json", "{}")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: parleyBinary())
+            process.arguments = ["serve"]
+            process.environment = ["PARLEY_DB": directory + "/data/p.db", "PARLEY_PORT": "0", "PARLEY_CONFIG": directory + "/none.json",
+                                   "PARLEY_BOOTSTRAP_ADMIN_KEY": testAdminKey, "PARLEY_OUTBOX_PATH": directory + "/outbox.jsonl"]
+            let err = Pipe()
+            process.standardError = err
+            try process.run()
+            // The "listening" log line names the port the kernel picked.
+            var log = ""
+            var port: Int?
+            while port == nil {
+                let chunk = err.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                log += String(decoding: chunk, as: UTF8.self)
+                for line in log.split(separator: "\n") where line.contains("\"msg\":\"listening\"") {
+                    if let value = try? JSONParser.parse(Array(line.utf8)), let text = value["port"]?.string { port = Int(text) }
+                }
+            }
+            let boundPort = try #require(port, "no listening line in: \(log)")
+            #expect(log.contains("bootstrapped admin"))
+            let admin = APIClient(port: boundPort, key: testAdminKey)
+            #expect(try admin.get("/v1/users").status == 200)
+            process.terminate()  // SIGTERM
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+    }
+}
