@@ -31,7 +31,7 @@ let package = Package(
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
         .testTarget(name: "ParleySQLiteTests", dependencies: ["ParleySQLite"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
-        .testTarget(name: "ParleyAPITests", dependencies: ["ParleyApp", "ParleyTestSupport", "ParleyCore", "ParleySQLite"]),
+        .testTarget(name: "ParleyAPITests", dependencies: ["ParleyApp", "ParleyTestSupport", "ParleyCore", "ParleySQLite", "ParleyStore"]),
     ]
 )
 

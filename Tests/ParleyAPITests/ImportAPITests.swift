@@ -99,3 +99,18 @@ let placementHeader = "creditor,external_ref,debtor_external_ref,debtor_name,pho
         }
     }
 }
+
+@Suite struct ImportDuplicatesTests {
+    @Test func aCaseRepeatedInsideOneFileIsCreatedOnce() throws {
+        try withTestApp { app in
+            let csv = placementHeader
+                + "Acme,L-1,D-1,Ann,,,UTC,US,USD,100,0,0,2026-01-01\r\n"
+                + "Acme,L-1,D-1,Ann,,,UTC,US,USD,100,0,0,2026-01-01\r\n"
+                + "Acme,L-2,D-1,Ann,,,UTC,US,USD,200,0,0,2026-01-01\r\n"
+            let response = try app.admin.request("POST", "/v1/imports", body: Array(csv.utf8), contentType: "text/csv")
+            #expect(response["created_cases"]?.int64 == 2)
+            #expect(response["created_debtors"]?.int64 == 1)
+            #expect(response["unchanged"]?.int64 == 1)
+        }
+    }
+}

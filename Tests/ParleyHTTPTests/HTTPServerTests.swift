@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Glibc
 import ParleyHTTP
 import ParleyTestSupport
@@ -288,5 +289,28 @@ struct EchoResponder: HTTPResponder {
         #expect(idle.isClosedByPeer())
         server.wait()
         #expect(throws: (any Error).self) { try RawClient(port: server.port) }
+    }
+}
+
+/// The same server seen through a real client: curl, with keep-alive and gzip.
+@Suite(.serialized) struct CurlInteropTests {
+    @Test func curlReusesTheConnectionAndDecodesGzip() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            process.arguments = ["-sS", "--compressed", "-w", "\n%{num_connects} %{size_download}\n",
+                                 "http://127.0.0.1:\(server.port)/big", "http://127.0.0.1:\(server.port)/second"]
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            process.waitUntilExit()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus == 0)
+            #expect(text.hasPrefix("[{\"k\":\"value\"}"))
+            #expect(text.contains("hello GET /second"))
+            let stats = text.split(separator: "\n").filter { $0.first?.isNumber == true && $0.contains(" ") }
+            // Two transfers, one connection: the second request reused it (num_connects 0).
+            #expect(stats.last?.hasPrefix("0 ") == true)
+        }
     }
 }
