@@ -120,15 +120,7 @@ struct CaseRoutes {
 
     func disputes(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
         let disputes = try cases.disputes(context.parameter("id"), by: actor)
-        return Reply.json { writer in
-            writer.beginObject()
-            writer.key("data")
-            writer.beginArray()
-            for dispute in disputes { CaseJSON.write(dispute, to: &writer) }
-            writer.endArray()
-            writer.field("next_cursor", nil as String?)
-            writer.endObject()
-        }
+        return Reply.list(disputes) { writer, dispute in CaseJSON.write(dispute, to: &writer) }
     }
 
     func resolveDispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
@@ -148,15 +140,7 @@ struct CaseRoutes {
 
     func timeline(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
         let events = try cases.timeline(context.parameter("id"), by: actor)
-        return Reply.json { writer in
-            writer.beginObject()
-            writer.key("data")
-            writer.beginArray()
-            for event in events { CaseJSON.write(event, to: &writer) }
-            writer.endArray()
-            writer.field("next_cursor", nil as String?)
-            writer.endObject()
-        }
+        return Reply.list(events) { writer, event in CaseJSON.write(event, to: &writer) }
     }
 
     func statement(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {

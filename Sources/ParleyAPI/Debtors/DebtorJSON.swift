@@ -10,28 +10,9 @@ enum DebtorJSON {
         writer.field("timezone", debtor.timezone)
         writer.field("language", debtor.language)
         writer.key("phones")
-        writer.beginArray()
-        for phone in debtor.phones {
-            writer.beginObject()
-            writer.field("number", phone.number)
-            writer.field("type", phone.type.rawValue)
-            writer.key("consent")
-            writer.beginObject()
-            writer.field("calls", phone.consentCalls)
-            writer.field("sms", phone.consentSMS)
-            writer.endObject()
-            writer.endObject()
-        }
-        writer.endArray()
+        ContactJSON.write(debtor.phones, to: &writer)
         writer.key("emails")
-        writer.beginArray()
-        for email in debtor.emails {
-            writer.beginObject()
-            writer.field("address", email.address)
-            writer.field("opted_out", email.optedOut)
-            writer.endObject()
-        }
-        writer.endArray()
+        ContactJSON.write(debtor.emails, to: &writer)
         writer.key("address")
         if let address = debtor.address {
             writer.beginObject()

@@ -73,19 +73,7 @@ enum DebtorRows {
     static func encodePhones(_ phones: [Phone]) -> String {
         guard !phones.isEmpty else { return "[]" }
         var writer = JSONWriter(capacity: 96 * phones.count)
-        writer.beginArray()
-        for phone in phones {
-            writer.beginObject()
-            writer.field("number", phone.number)
-            writer.field("type", phone.type.rawValue)
-            writer.key("consent")
-            writer.beginObject()
-            writer.field("calls", phone.consentCalls)
-            writer.field("sms", phone.consentSMS)
-            writer.endObject()
-            writer.endObject()
-        }
-        writer.endArray()
+        ContactJSON.write(phones, to: &writer)
         return writer.string
     }
 
@@ -101,14 +89,7 @@ enum DebtorRows {
     static func encodeEmails(_ emails: [Email]) -> String {
         guard !emails.isEmpty else { return "[]" }
         var writer = JSONWriter(capacity: 64 * emails.count)
-        writer.beginArray()
-        for email in emails {
-            writer.beginObject()
-            writer.field("address", email.address)
-            writer.field("opted_out", email.optedOut)
-            writer.endObject()
-        }
-        writer.endArray()
+        ContactJSON.write(emails, to: &writer)
         return writer.string
     }
 

@@ -36,13 +36,17 @@ public struct SQLiteUserStore: UserStore {
                 "SELECT id, name, role, team, active, created_at, updated_at, version FROM app_user WHERE id = ?", [id],
                 Self.readUser)
             else { return nil }
-            user.keys = try db.query(
-                "SELECT id, created_at, last4, revoked_at FROM api_key WHERE user_id = ? AND revoked_at IS NULL ORDER BY id",
-                [id]) { row in
-                APIKeyInfo(id: row.string(0), createdAt: Instant(millisecondsSinceEpoch: row.int(1)), last4: row.string(2),
-                           revokedAt: row.intOrNil(3).map(Instant.init(millisecondsSinceEpoch:)))
-            }
+            user.keys = try Self.liveKeys(of: id, db)
             return user
+        }
+    }
+
+    static func liveKeys(of userID: String, _ db: Connection) throws -> [APIKeyInfo] {
+        try db.query(
+            "SELECT id, created_at, last4, revoked_at FROM api_key WHERE user_id = ? AND revoked_at IS NULL ORDER BY id",
+            [userID]) { row in
+            APIKeyInfo(id: row.string(0), createdAt: Instant(millisecondsSinceEpoch: row.int(1)), last4: row.string(2),
+                       revokedAt: row.intOrNil(3).map(Instant.init(millisecondsSinceEpoch:)))
         }
     }
 
@@ -57,7 +61,11 @@ public struct SQLiteUserStore: UserStore {
             try db.query("""
                 SELECT id, name, role, team, active, created_at, updated_at, version FROM app_user
                 WHERE id > ? ORDER BY id LIMIT ?
-                """, [page.after ?? "", page.limit + 1], Self.readUser)
+                """, [page.after ?? "", page.limit + 1], Self.readUser).map { user in
+                var withKeys = user
+                withKeys.keys = try Self.liveKeys(of: user.id, db)
+                return withKeys
+            }
         }
         return Page(fetched: rows, limit: page.limit) { $0.id }
     }
