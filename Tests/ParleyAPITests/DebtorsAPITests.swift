@@ -77,3 +77,21 @@ let wangFang = #"""
         }
     }
 }
+
+@Suite struct LogPrivacyTests {
+    @Test func logsCarryNoDebtorDataOrKeys() throws {
+        let logs = CapturedLogs()
+        try withTestApp(logger: logs.logger()) { app in
+            let created = try app.admin.post("/v1/debtors", wangFang)
+            #expect(created.status == 201)
+            let id = try #require(created["id"]?.string)
+            _ = try app.admin.get("/v1/debtors?q=%2B8613800138000")
+            _ = try app.admin.patch("/v1/debtors/\(id)", #"{"name":"Bad","timezone":"Nowhere/Else"}"#)
+        }
+        let text = logs.text
+        #expect(text.contains("request"))
+        for secret in ["110101199003071234", "王芳", "+8613800138000", "wf@example.com", testAdminKey, "8613800138000"] {
+            #expect(!text.contains(secret), "the logs contain \(secret)")
+        }
+    }
+}

@@ -3,6 +3,7 @@ import Logging
 import ParleyApp
 import ParleyCore
 import ParleyHTTP
+import Synchronization
 
 /// A temporary directory for one test, removed afterwards.
 public func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
@@ -49,7 +50,7 @@ public let testAdminKey = "test-admin-key-0000000001"
 
 /// Runs `body` against the real application (real SQLite file, real server) on an ephemeral port.
 public func withTestApp<T>(
-    configure: (inout AppConfiguration) -> Void = { _ in }, clock: Clock = .system,
+    configure: (inout AppConfiguration) -> Void = { _ in }, clock: Clock = .system, logger: Logger = testLogger(),
     _ body: (TestApp) throws -> T
 ) throws -> T {
     try withTemporaryDirectory { directory in
@@ -61,7 +62,7 @@ public func withTestApp<T>(
         configuration.bootstrapAdminKey = testAdminKey
         configuration.logLevel = .critical
         configure(&configuration)
-        let app = try ParleyApplication(configuration: configuration, logger: testLogger(), clock: clock)
+        let app = try ParleyApplication(configuration: configuration, logger: logger, clock: clock)
         app.start()
         defer {
             app.shutdown()
@@ -85,4 +86,36 @@ public func writeFile(_ path: String, _ text: String) -> Bool {
     defer { fclose(handle) }
     let bytes = Array(text.utf8)
     return fwrite(bytes, 1, bytes.count, handle) == bytes.count
+}
+
+/// Keeps every log line in memory, so tests can check what the logs do and do not contain.
+public final class CapturedLogs: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    public init() {}
+
+    public var text: String { lines.withLock { $0.joined(separator: "\n") } }
+
+    public func logger(level: Logger.Level = .trace) -> Logger {
+        var logger = Logger(label: "captured") { _ in CapturingHandler(sink: self) }
+        logger.logLevel = level
+        return logger
+    }
+
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    struct CapturingHandler: LogHandler {
+        let sink: CapturedLogs
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            var all = metadata
+            if let extra = event.metadata { all.merge(extra) { $1 } }
+            sink.append("\(event.level) \(event.message) \(all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+        }
+    }
 }

@@ -19,14 +19,15 @@ public struct CaseService: Sendable {
             creditor: command.creditor, externalRef: command.externalRef, currency: command.currency,
             principal: command.principalMinor, interest: command.interestMinor, fees: command.feesMinor,
             delinquentSince: command.delinquentSince, jurisdiction: command.jurisdiction, today: now.utcDate, into: &failure)
-        if try !store.debtorExists(command.debtorID) { failure.add("debtor_id", "names no debtor") }
+        let restrictions = try store.restrictions(ofDebtor: command.debtorID)  // nil: no such debtor
+        if restrictions == nil { failure.add("debtor_id", "names no debtor") }
         if let assignee = command.assignedTo, try !store.userExists(assignee) { failure.add("assigned_to", "names no user") }
         if let team = command.team, team.trimmingSpaces.isEmpty { failure.add("team", "must not be empty; omit it for no team") }
         validateTags(command.tags, into: &failure)
         try failure.throwIfAny()
         let delinquentSince = CalendarDate(iso: command.delinquentSince)!  // validated above
         var inputs = SegmentInputs()
-        inputs.bankruptcy = try store.restrictions(ofDebtor: command.debtorID)?.bankruptcy ?? false
+        inputs.bankruptcy = restrictions?.bankruptcy ?? false
         inputs.daysPastDue = SegmentRules.daysPastDue(since: delinquentSince, now: now)
         let debtCase = DebtCase(
             id: ids.make("case"), debtorID: command.debtorID, creditor: command.creditor.trimmingSpaces,

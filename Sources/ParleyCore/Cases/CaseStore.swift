@@ -31,7 +31,7 @@ public protocol CaseStore: Sendable {
     func disputes(caseID: String) throws -> [Dispute]
     func timeline(caseID: String) throws -> [TimelineEvent]
     func userExists(_ id: String) throws -> Bool
-    func debtorExists(_ id: String) throws -> Bool
+    /// The debtor's restrictions; nil when there is no such debtor.
     func restrictions(ofDebtor id: String) throws -> Restrictions?
     /// Streams cases (with debtor fields) for export, in id order, without collecting them.
     func exportRows(_ filter: CaseFilter, scope: CaseScope, each: (ExportRow) throws -> Void) throws

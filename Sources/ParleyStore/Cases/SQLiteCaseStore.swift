@@ -158,10 +158,6 @@ public struct SQLiteCaseStore: CaseStore {
         try database.read { db in try db.queryFirst("SELECT 1 FROM app_user WHERE id = ?", [id]) { _ in true } ?? false }
     }
 
-    public func debtorExists(_ id: String) throws -> Bool {
-        try database.read { db in try db.queryFirst("SELECT 1 FROM debtor WHERE id = ?", [id]) { _ in true } ?? false }
-    }
-
     public func restrictions(ofDebtor id: String) throws -> Restrictions? {
         try database.read { db in
             try db.queryFirst("""
