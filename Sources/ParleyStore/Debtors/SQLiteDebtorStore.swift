@@ -111,13 +111,22 @@ public struct SQLiteDebtorStore: DebtorStore {
         var sql: SQL = "SELECT" + DebtorRows.columns + "FROM debtor d WHERE d.id > ?"
         var arguments: [any SQLBindable] = [page.after ?? ""]
         if let query = filter.query?.trimmingSpaces, !query.isEmpty {
-            sql = sql + """
-                AND (d.external_ref = ? OR d.name LIKE ? ESCAPE '\\'
-                     OR d.id IN (SELECT debtor_id FROM debtor_contact WHERE value IN (?, ?, ?)))
-                """
-            // LIKE folds ASCII letters itself; names are matched as stored otherwise.
-            let escaped = query.replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_")
-            arguments += [query, "%" + escaped + "%", query, "+" + query, DebtorRows.fold(query)]
+            // Phone numbers and e-mail addresses are looked up in the contact index only; anything
+            // else is an exact external_ref or a part of the name (a scan in id order that stops at
+            // the page size).
+            let digits = query.hasPrefix("+") ? String(query.dropFirst()) : query
+            if !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                sql = sql + "AND (d.external_ref = ? OR d.id IN (SELECT debtor_id FROM debtor_contact WHERE value = ?))"
+                arguments += [query, "+" + digits]
+            } else if query.contains("@") {
+                sql = sql + "AND d.id IN (SELECT debtor_id FROM debtor_contact WHERE value = ?)"
+                arguments.append(DebtorRows.fold(query))
+            } else {
+                sql = sql + "AND (d.external_ref = ? OR d.name LIKE ? ESCAPE '\\')"
+                // LIKE folds ASCII letters itself; other letters are matched as stored.
+                let escaped = query.replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_")
+                arguments += [query, "%" + escaped + "%"]
+            }
         }
         if let segment = filter.segment {
             sql = sql + "AND EXISTS (SELECT 1 FROM debt_case c WHERE c.debtor_id = d.id AND coalesce(c.segment_override, c.segment) = ?)"
