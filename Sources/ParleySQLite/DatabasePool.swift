@@ -18,6 +18,7 @@ public struct DatabaseConfiguration: Sendable, Equatable {
 ///
 /// Writes are serialised (SQLite allows one writer anyway) and each runs in `BEGIN IMMEDIATE`, so
 /// it never meets `SQLITE_BUSY` half-way; reads use their own connections and never wait on writes.
+/// WAL checkpoints run in the background (`Checkpointer`), never inside a writer's commit.
 public final class DatabasePool: Sendable {
     private let writer: Guarded
     private let checkpointer: Checkpointer
