@@ -271,6 +271,21 @@ struct EchoResponder: HTTPResponder {
         }
     }
 
+    @Test func aHalfClosedClientStillGetsItsAnswerAndAnAbandonedBodyIsDropped() throws {
+        try withHTTPServer(responder: EchoResponder(), configure: { $0.bodyTimeout = .seconds(30) }) { server in
+            let complete = try RawClient(port: server.port)
+            try complete.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok")
+            shutdown(complete.fd, Int32(SHUT_WR))
+            #expect(try complete.readResponse().text == "ok")
+            #expect(complete.isClosedByPeer())
+            // A body that will never arrive: the server closes at the client's FIN, not after 30 s.
+            let abandoned = try RawClient(port: server.port, timeoutSeconds: 2)
+            try abandoned.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly a little")
+            shutdown(abandoned.fd, Int32(SHUT_WR))
+            #expect(abandoned.isClosedByPeer())
+        }
+    }
+
     @Test func gracefulShutdownFinishesTheRequestInFlight() throws {
         var configuration = HTTPServerConfiguration()
         configuration.port = 0

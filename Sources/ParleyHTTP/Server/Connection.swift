@@ -33,6 +33,8 @@ final class Connection {
     var requestKeepAlive = true
     /// The socket reported data while we were not reading (edge-triggered epoll): read it later.
     var readPending = false
+    /// The peer shut its write side (EPOLLRDHUP): reads continue until end of stream.
+    var peerClosed = false
     /// When the current phase times out (monotonic milliseconds), or 0 for never.
     var deadline: Int64 = 0
     var deadlineIsForHead = false

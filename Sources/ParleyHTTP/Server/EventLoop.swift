@@ -184,6 +184,9 @@ final class EventLoop: @unchecked Sendable {
             flush(connection)
         }
         if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0 {
+            // The peer's FIN can arrive in the same edge as its last bytes: then read on to the end
+            // instead of trusting a short read to mean "drained".
+            if events & EPOLLRDHUP.rawValue != 0 { connection.peerClosed = true }
             switch connection.phase {
             case .reading: readAndProcess(connection)
             case .lingering: discardInput(connection)
@@ -198,8 +201,11 @@ final class EventLoop: @unchecked Sendable {
             if count > 0 {
                 connection.input.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
                 process(connection)
-                if count < scratch.count { return }
-                if connection.phase != .reading { connection.readPending = true }
+                if count < scratch.count && !connection.peerClosed { return }
+                if connection.phase != .reading {
+                    connection.readPending = true
+                    return
+                }
             } else if count == 0 {
                 // The peer is gone; a half-finished request can never be answered.
                 closeConnection(connection)
