@@ -144,6 +144,8 @@ import Testing
             #expect(try app.admin.request("POST", "/v1/users", body: Array(#"{"name":"A","role":"agent"}"#.utf8),
                                           contentType: "text/plain").status == 415)
             #expect(try app.admin.post("/v1/users", #"{"name":"   ","role":"agent"}"#).status == 422)
+            #expect(try app.admin.request("POST", "/v1/users").status == 400)
+            #expect(try app.admin.request("POST", "/v1/users", body: Array("name=x".utf8), contentType: nil).status == 415)
         }
     }
 

@@ -31,6 +31,7 @@ struct JSONBody {
 
     static func requireJSONContentType(_ request: HTTPRequest) throws {
         guard let type = request.headers["content-type"] else {
+            if request.body.isEmpty { throw APIError.badRequest("this request needs a JSON body") }
             throw APIError.unsupportedMediaType("send the body as application/json")
         }
         let mediaType = type.split(separator: ";").first.map { String($0).trimmingSpaces.lowercased() } ?? ""
