@@ -86,3 +86,20 @@ import Testing
         for role in Role.allCases { #expect(Permission.manageOwnKeys.allows(role)) }
     }
 }
+
+@Suite struct JSONWriterTests {
+    @Test func writesKeysOfAnyLengthAndEscapes() {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("a", "x\"y\n")
+        writer.field("long_key", 12)
+        writer.field("none", nil as String?)
+        writer.key("list")
+        writer.beginArray()
+        writer.bool(true)
+        writer.null()
+        writer.endArray()
+        writer.endObject()
+        #expect(writer.string == #"{"a":"x\"y\n","long_key":12,"none":null,"list":[true,null]}"#)
+    }
+}

@@ -20,6 +20,8 @@ public struct JSONWriter: Sendable {
 
     /// Writes a member name; the next value call writes its value.
     public mutating func key(_ name: StaticString) {
+        // A one-character literal may be stored as a scalar, without a pointer to its bytes.
+        guard name.hasPointerRepresentation else { return key(dynamic: name.description) }
         separate()
         bytes.append(UInt8(ascii: "\""))
         bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
