@@ -31,7 +31,9 @@ let package = Package(
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
         .testTarget(name: "ParleySQLiteTests", dependencies: ["ParleySQLite"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
-        .testTarget(name: "ParleyAPITests", dependencies: ["ParleyApp", "ParleyTestSupport", "ParleyCore", "ParleySQLite", "ParleyStore"]),
+        .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "ParleySQLite", "ParleyCore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyAppTests", dependencies: ["ParleyApp", "ParleyCore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyAPITests", dependencies: ["ParleyApp", "ParleyTestSupport", "ParleyCore", "ParleySQLite"]),
     ]
 )
 
