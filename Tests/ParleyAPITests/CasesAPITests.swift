@@ -159,6 +159,31 @@ func makeCase(_ client: APIClient, ref: String = "L-778", assignedTo: String? = 
         }
     }
 
+    @Test func timelinePagesWalkEveryEventOnceInOrder() throws {
+        try withTestApp { app in
+            let id = try makeCase(app.admin)
+            for target in ["contacted", "promise", "plan", "contacted", "legal", "open"] {
+                #expect(try app.admin.post("/v1/cases/\(id)/transitions", "{\"to\":\"\(target)\"}").status == 200)
+            }
+            var kinds: [String] = []
+            var times: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try app.admin.get("/v1/cases/\(id)/timeline?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                #expect(page.status == 200)
+                guard case .array(let items)? = page["data"] else { Issue.record("no data"); return }
+                #expect(items.count <= 2)
+                kinds += items.compactMap { $0["kind"]?.string }
+                times += items.compactMap { $0["at"]?.string }
+                cursor = page["next_cursor"]?.string
+            } while cursor != nil
+            #expect(kinds == ["created"] + Array(repeating: "transition", count: 6))
+            #expect(times == times.sorted())
+            #expect(try app.admin.get("/v1/cases/\(id)/timeline?limit=0").status == 422)
+            #expect(try app.admin.get("/v1/cases/\(id)/timeline?cursor=bm9wZQ").status == 422)
+        }
+    }
+
     @Test func statementShowsNothingInternal() throws {
         try withTestApp { app in
             let (agentID, _) = try app.admin.createUser(name: "Agent Smith", role: "agent")

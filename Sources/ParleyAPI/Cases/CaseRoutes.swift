@@ -119,8 +119,8 @@ struct CaseRoutes {
     }
 
     func disputes(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
-        let disputes = try cases.disputes(context.parameter("id"), by: actor)
-        return Reply.list(disputes) { writer, dispute in CaseJSON.write(dispute, to: &writer) }
+        let disputes = try cases.disputes(context.parameter("id"), page: request.pageRequest(), by: actor)
+        return Reply.page(disputes) { writer, dispute in CaseJSON.write(dispute, to: &writer) }
     }
 
     func resolveDispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
@@ -139,8 +139,8 @@ struct CaseRoutes {
     }
 
     func timeline(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
-        let events = try cases.timeline(context.parameter("id"), by: actor)
-        return Reply.list(events) { writer, event in CaseJSON.write(event, to: &writer) }
+        let events = try cases.timeline(context.parameter("id"), page: request.pageRequest(), by: actor)
+        return Reply.page(events) { writer, event in CaseJSON.write(event, to: &writer) }
     }
 
     func statement(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {

@@ -16,11 +16,6 @@ enum Reply {
 
     static func noContent() -> HTTPResponse { HTTPResponse(status: .noContent) }
 
-    /// `{"data":[…],"next_cursor":null}` for a short, complete list (a case's disputes or timeline).
-    static func list<Item: Sendable>(_ items: [Item], _ writeItem: (inout JSONWriter, Item) -> Void) -> HTTPResponse {
-        page(Page(items: items, nextAfter: nil), writeItem)
-    }
-
     /// `{"data":[…],"next_cursor":…}` for a page of items.
     static func page<Item>(_ page: Page<Item>, _ writeItem: (inout JSONWriter, Item) -> Void) -> HTTPResponse {
         json { writer in

@@ -237,14 +237,20 @@ public struct CaseService: Sendable {
         return dispute
     }
 
-    public func disputes(_ caseID: String, by actor: Actor) throws -> [Dispute] {
+    public func disputes(_ caseID: String, page: PageRequest, by actor: Actor) throws -> Page<Dispute> {
         _ = try visibleCase(caseID, by: actor)
-        return try store.disputes(caseID: caseID)
+        // A case has a handful of disputes: page them in memory, in id order.
+        let after = page.after ?? ""
+        let remaining = try store.disputes(caseID: caseID).filter { $0.id > after }
+        return Page(fetched: Array(remaining.prefix(page.limit + 1)), limit: page.limit) { $0.id }
     }
 
-    public func timeline(_ caseID: String, by actor: Actor) throws -> [TimelineEvent] {
+    public func timeline(_ caseID: String, page: PageRequest, by actor: Actor) throws -> Page<TimelineEvent> {
         _ = try visibleCase(caseID, by: actor)
-        return try store.timeline(caseID: caseID)
+        if let after = page.after, TimelineEvent.parsePosition(after) == nil {
+            throw ValidationFailure("cursor", "is not a cursor this API issued")
+        }
+        return try store.timeline(caseID: caseID, page: page)
     }
 
     public func export(_ filter: CaseFilter, by actor: Actor) throws -> (@Sendable ((ExportRow) throws -> Void) throws -> Void) {

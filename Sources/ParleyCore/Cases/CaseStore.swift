@@ -29,7 +29,9 @@ public protocol CaseStore: Sendable {
     func cases(_ filter: CaseFilter, scope: CaseScope, page: PageRequest) throws -> Page<DebtCase>
     func apply(_ mutation: CaseMutation, actor: Actor) throws
     func disputes(caseID: String) throws -> [Dispute]
-    func timeline(caseID: String) throws -> [TimelineEvent]
+    /// Events in time order (ties in the order they were recorded). `page.after` is the position
+    /// of the last event seen, as `TimelineEvent.position` gives it.
+    func timeline(caseID: String, page: PageRequest) throws -> Page<TimelineEvent>
     func userExists(_ id: String) throws -> Bool
     /// The debtor's restrictions; nil when there is no such debtor.
     func restrictions(ofDebtor id: String) throws -> Restrictions?

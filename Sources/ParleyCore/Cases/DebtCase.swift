@@ -94,12 +94,26 @@ public struct TimelineEvent: Sendable, Equatable {
     public let actor: String
     public let summary: String
     public let ref: String?
-    public init(at: Instant, kind: String, actor: String, summary: String, ref: String?) {
+    /// The order of recording among events at the same instant (0 for the case's creation).
+    public let sequence: Int64
+
+    public init(at: Instant, kind: String, actor: String, summary: String, ref: String?, sequence: Int64 = 0) {
         self.at = at
         self.kind = kind
         self.actor = actor
         self.summary = summary
         self.ref = ref
+        self.sequence = sequence
+    }
+
+    /// Where this event stands in the timeline: `<milliseconds>:<sequence>`, the pagination key.
+    public var position: String { "\(at.millisecondsSinceEpoch):\(sequence)" }
+
+    /// Parses a `position`; nil when malformed.
+    public static func parsePosition(_ text: String) -> (at: Int64, sequence: Int64)? {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let at = Int64(parts[0]), let sequence = Int64(parts[1]) else { return nil }
+        return (at, sequence)
     }
 }
 

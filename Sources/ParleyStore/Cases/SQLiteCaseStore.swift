@@ -134,11 +134,12 @@ public struct SQLiteCaseStore: CaseStore {
         }
     }
 
-    /// The stored events plus the case's creation, in time order (ties in the order they happened).
-    public func timeline(caseID: String) throws -> [TimelineEvent] {
-        try database.read { db in
+    /// The stored events plus the case's creation, in time order (ties in the order they were recorded).
+    public func timeline(caseID: String, page: PageRequest) throws -> Page<TimelineEvent> {
+        let (afterAt, afterSequence) = page.after.flatMap(TimelineEvent.parsePosition) ?? (Int64.min, Int64.min)
+        let rows = try database.read { db in
             try db.query("""
-                SELECT at, kind, actor, summary, ref FROM (
+                SELECT at, kind, actor, summary, ref, seq FROM (
                     SELECT c.created_at AS at, 'created' AS kind, c.created_by AS actor,
                            'Case placed by ' || c.creditor || ' (' || c.external_ref || ')'
                            || CASE WHEN c.source IS NULL THEN '' ELSE ' in import ' || c.source END AS summary,
@@ -146,12 +147,13 @@ public struct SQLiteCaseStore: CaseStore {
                     FROM debt_case c WHERE c.id = ?1
                     UNION ALL
                     SELECT at, kind, actor, summary, ref, seq FROM case_event WHERE case_id = ?1
-                ) ORDER BY at, seq
-                """, [caseID]) { row in
+                ) WHERE (at, seq) > (?2, ?3) ORDER BY at, seq LIMIT ?4
+                """, [caseID, afterAt, afterSequence, page.limit + 1]) { row in
                 TimelineEvent(at: Instant(millisecondsSinceEpoch: row.int(0)), kind: row.string(1), actor: row.string(2),
-                              summary: row.string(3), ref: row.stringOrNil(4))
+                              summary: row.string(3), ref: row.stringOrNil(4), sequence: row.int(5))
             }
         }
+        return Page(fetched: rows, limit: page.limit) { $0.position }
     }
 
     public func userExists(_ id: String) throws -> Bool {
