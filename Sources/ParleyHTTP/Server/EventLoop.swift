@@ -30,6 +30,8 @@ final class EventLoop: @unchecked Sendable {
     private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     private var drainDeadline: Int64 = 0
     private var listening = true
+    /// When a paused listener is watched again (monotonic ms), or 0 when it is not paused.
+    private var acceptResumesAt: Int64 = 0
     private let sweepInterval: Int64
     private var nextSweep: Int64 = 0
 
@@ -101,6 +103,7 @@ final class EventLoop: @unchecked Sendable {
             let now = monotonicMilliseconds()
             if now >= nextSweep {
                 sweep(now: now)
+                resumeAcceptingIfDue(now: now)
                 nextSweep = now + sweepInterval
             }
             if stopRequested.load(ordering: .acquiring) {
@@ -128,6 +131,7 @@ final class EventLoop: @unchecked Sendable {
 
     private func beginDraining(now: Int64) {
         listening = false
+        acceptResumesAt = 0
         _ = parley_epoll_ctl(epollFD, EPOLL_CTL_DEL, listener, 0)
         drainDeadline = now + state.configuration.shutdownGracePeriod.milliseconds
         for connection in Array(connections.values) {
@@ -139,7 +143,10 @@ final class EventLoop: @unchecked Sendable {
 
     private func acceptConnections() {
         for _ in 0..<64 {
-            guard let (fd, address) = Socket.accept(listener) else { return }
+            guard let (fd, address) = Socket.accept(listener) else {
+                if errno == EMFILE || errno == ENFILE { pauseAccepting() }
+                return
+            }
             let open = state.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
             if open > state.configuration.maxConnections {
                 refuseOverCapacity(fd)
@@ -156,6 +163,21 @@ final class EventLoop: @unchecked Sendable {
             }
             connections[fd] = connection
         }
+    }
+
+    /// Out of file descriptors: the listener would stay readable and spin the loop, so stop
+    /// watching it for a moment (the sweep resumes it) while connections close.
+    private func pauseAccepting() {
+        guard acceptResumesAt == 0 else { return }
+        _ = parley_epoll_ctl(epollFD, EPOLL_CTL_DEL, listener, 0)
+        acceptResumesAt = monotonicMilliseconds() + 100
+        state.logger.warning("out of file descriptors; pausing accept for 100 ms")
+    }
+
+    private func resumeAcceptingIfDue(now: Int64) {
+        guard acceptResumesAt != 0, now >= acceptResumesAt, listening else { return }
+        acceptResumesAt = 0
+        _ = parley_epoll_ctl(epollFD, EPOLL_CTL_ADD, listener, EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
     }
 
     /// A clear refusal rather than a silent reset: 503 with `Connection: close`, then close.

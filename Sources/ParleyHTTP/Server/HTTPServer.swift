@@ -18,6 +18,7 @@ public final class HTTPServer: Sendable {
 
     public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger) throws {
         signal(SIGPIPE, SIG_IGN)
+        Self.raiseFileLimit(toAtLeast: configuration.maxConnections + 256)
         state = ServerState(configuration: configuration, responder: responder, logger: logger)
         (listener, port) = try Socket.listen(
             host: configuration.host, port: configuration.port, backlog: configuration.backlog)
@@ -31,6 +32,15 @@ public final class HTTPServer: Sendable {
             close(listener)
             throw error
         }
+    }
+
+    /// Raises the soft open-files limit towards what the connection cap needs (up to the hard
+    /// limit), as nginx's `worker_rlimit_nofile` does; a low default would otherwise cap connections.
+    static func raiseFileLimit(toAtLeast wanted: Int) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(wanted) else { return }
+        limit.rlim_cur = min(rlim_t(wanted), limit.rlim_max)
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 
     /// Starts the event-loop threads.
