@@ -103,6 +103,15 @@ public final class DatabasePool: Sendable {
         }
     }
 
+    /// Runs `body` in a read transaction on a connection of its own, opened for this call: for long
+    /// reads such as a streamed export, which must not hold one of the pooled readers that every
+    /// request (health checks included) needs.
+    public func readOnDedicatedConnection<T>(_ body: (Connection) throws -> T) throws -> T {
+        let connection = try Connection(path: path)
+        try connection.execute("PRAGMA query_only=ON")
+        return try connection.transaction(.deferred) { try body(connection) }
+    }
+
     /// Copies the whole database to `destination` with SQLite's online backup API; safe while serving.
     public func backup(to destination: String) throws {
         let target = try Connection(path: destination)

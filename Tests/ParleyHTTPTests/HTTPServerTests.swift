@@ -21,6 +21,12 @@ struct EchoResponder: HTTPResponder {
         case "/slow":
             usleep(400_000)
             return HTTPResponse(status: .ok, body: Array("slow done".utf8))
+        case "/hugestream":
+            headers.add("Content-Type", "text/csv")
+            let row = Array(repeating: UInt8(ascii: "x"), count: 64 * 1024)
+            return HTTPResponse(status: .ok, headers: headers, stream: .stream({ write in
+                for _ in 0..<512 { try write(row[...]) }  // 32 MiB
+            }))
         case "/empty":
             return HTTPResponse(status: .noContent)
         case "/stream":
@@ -218,6 +224,18 @@ struct EchoResponder: HTTPResponder {
         }
     }
 
+    @Test func aStreamWithoutKeepAliveEndsWithTheConnection() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            #expect(server.openConnections == 0)
+            let client = try RawClient(port: server.port, timeoutSeconds: 2)
+            try client.send("GET /stream HTTP/1.0\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.headers["Transfer-Encoding"] == nil)
+            #expect(response.text.split(separator: "\n").count == 1000)
+            #expect(client.isClosedByPeer())
+        }
+    }
+
     @Test func headerTimeoutAnswers408() throws {
         try withHTTPServer(responder: EchoResponder(), configure: { $0.headerTimeout = .milliseconds(200) }) { server in
             let client = try RawClient(port: server.port)
@@ -283,6 +301,43 @@ struct EchoResponder: HTTPResponder {
             try abandoned.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly a little")
             shutdown(abandoned.fd, Int32(SHUT_WR))
             #expect(abandoned.isClosedByPeer())
+        }
+    }
+
+    @Test func streamsToReadersThatDoNotReadDoNotHoldUpOtherRequests() throws {
+        try withHTTPServer(responder: EchoResponder(), configure: { $0.writeTimeout = .milliseconds(1_500) }) { server in
+            // Each of these downloads is far bigger than the socket buffers and nobody reads it, so
+            // every stream waits on its client for the whole write timeout.
+            var stalled: [RawClient] = []
+            for _ in 0..<12 {
+                let client = try RawClient(port: server.port)
+                try client.send("GET /hugestream HTTP/1.1\r\nHost: x\r\n\r\n")
+                stalled.append(client)
+            }
+            usleep(200_000)
+            for index in 0..<8 {
+                let quick = try RawClient(port: server.port)
+                try quick.send("GET /quick\(index) HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(try quick.readResponse().text == "hello GET /quick\(index)")
+            }
+            _ = stalled
+        }
+    }
+
+    @Test func streamsBeyondTheLimitAreRefusedWith503() throws {
+        try withHTTPServer(responder: EchoResponder(), configure: {
+            $0.maxConcurrentStreams = 1
+            $0.writeTimeout = .milliseconds(1_000)
+        }) { server in
+            let first = try RawClient(port: server.port)
+            try first.send("GET /hugestream HTTP/1.1\r\nHost: x\r\n\r\n")
+            usleep(200_000)
+            let second = try RawClient(port: server.port)
+            try second.send("GET /hugestream HTTP/1.1\r\nHost: x\r\n\r\n")
+            let refused = try second.readResponse()
+            #expect(refused.status == 503)
+            #expect(refused.headers["Retry-After"] == "5")
+            _ = first
         }
     }
 

@@ -8,6 +8,7 @@ import Synchronization
 ///
 /// Reading, parsing and writing happen here; handlers run on Dispatch's worker threads and hand
 /// their answer back through `mailbox` and an eventfd wake-up, so a slow handler never stalls the loop.
+/// Streamed bodies get a thread of their own (see `stream`).
 /// Sockets are edge-triggered: a readiness event is acted on now or remembered (`readPending`).
 final class EventLoop: @unchecked Sendable {
     // @unchecked: everything but `mailbox`, `wakePending` and `stopRequested` is touched only on the
@@ -332,15 +333,38 @@ final class EventLoop: @unchecked Sendable {
             case .bytes:
                 post(.encoded(fd: fd, serial: serial, bytes: finalizer.encode(response), keepAlive: keepAlive))
             case .stream(let produce):
-                // HTTP/1.0 has no chunked coding: the body ends when the connection does.
-                let streamFinalizer = head.version == .http1_1
-                    ? finalizer : ResponseFinalizer(requestHead: head, keepAlive: false, date: finalizer.date)
-                let succeeded = StreamWriter.write(
-                    response, produce: produce, finalizer: streamFinalizer, fd: fd,
-                    timeoutMilliseconds: state.configuration.writeTimeout.milliseconds)
-                post(.streamed(fd: fd, serial: serial, succeeded: succeeded, keepAlive: keepAlive && head.version == .http1_1))
+                stream(response, produce: produce, head: head, finalizer: finalizer, fd: fd, serial: serial, keepAlive: keepAlive)
             }
         }
+    }
+
+    /// A streamed body is written on a thread of its own: it may wait on a slow reader for as long
+    /// as the write timeout, and Dispatch's pool on Linux grows only slowly when its threads block,
+    /// so streams must not occupy it. Beyond `maxConcurrentStreams` the answer is 503.
+    private func stream(
+        _ response: HTTPResponse, produce: @escaping @Sendable ((ArraySlice<UInt8>) throws -> Void) throws -> Void,
+        head: HTTPRequestHead, finalizer: ResponseFinalizer, fd: Int32, serial: UInt64, keepAlive: Bool
+    ) {
+        guard state.activeStreams.wrappingAdd(1, ordering: .relaxed).newValue <= state.configuration.maxConcurrentStreams else {
+            state.activeStreams.wrappingSubtract(1, ordering: .relaxed)
+            var busy = HTTPResponse(status: .serviceUnavailable,
+                                    body: ProblemBody.make(status: .serviceUnavailable, detail: "too many downloads at once; retry shortly"))
+            busy.headers.add("Content-Type", "application/problem+json")
+            busy.headers.add("Retry-After", "5")
+            post(.encoded(fd: fd, serial: serial, bytes: finalizer.encode(busy), keepAlive: keepAlive))
+            return
+        }
+        let state = self.state
+        Thread { [self] in
+            // HTTP/1.0 has no chunked coding: the body ends when the connection does.
+            let streamFinalizer = head.version == .http1_1
+                ? finalizer : ResponseFinalizer(requestHead: head, keepAlive: false, date: finalizer.date)
+            let succeeded = StreamWriter.write(
+                response, produce: produce, finalizer: streamFinalizer, fd: fd,
+                timeoutMilliseconds: state.configuration.writeTimeout.milliseconds)
+            state.activeStreams.wrappingSubtract(1, ordering: .relaxed)
+            post(.streamed(fd: fd, serial: serial, succeeded: succeeded, keepAlive: keepAlive && head.version == .http1_1))
+        }.start(name: "parley-stream")
     }
 
     // MARK: Responses
@@ -360,10 +384,10 @@ final class EventLoop: @unchecked Sendable {
             guard let connection = connections[fd], connection.serial == serial, connection.phase == .processing else {
                 return
             }
+            connection.phase = .reading  // the worker has handed the socket back
             if !succeeded || !keepAlive || !listening || connection.closeAfterWrite {
                 closeConnection(connection)
             } else {
-                connection.phase = .reading
                 resumeReading(connection)
             }
         }

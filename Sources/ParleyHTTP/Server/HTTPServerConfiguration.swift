@@ -17,6 +17,8 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var maxConnections = 4_096
     /// Event-loop threads; 0 means one per core.
     public var eventLoopCount = 0
+    /// Streamed responses (exports) written at once, each on its own thread; beyond this, 503.
+    public var maxConcurrentStreams = 32
     /// How long a graceful shutdown waits for in-flight requests.
     public var shutdownGracePeriod: Duration = .seconds(10)
     /// The listen(2) backlog.

@@ -9,6 +9,7 @@ final class ServerState: Sendable {
     let logger: Logger
     let openConnections = Atomic<Int>(0)
     let draining = Atomic<Bool>(false)
+    let activeStreams = Atomic<Int>(0)
     private let nextSerial = Atomic<UInt64>(1)
     private let date = Mutex<(second: time_t, value: [UInt8])>((0, []))
 

@@ -172,7 +172,7 @@ public struct SQLiteCaseStore: CaseStore {
     public func exportRows(_ filter: CaseFilter, scope: CaseScope, each: (ExportRow) throws -> Void) throws {
         var (sql, arguments) = Self.filtered(filter, scope: scope, extraColumns: "d.external_ref, d.name, d.timezone, d.phones, d.emails")
         sql = sql + "ORDER BY c.id"
-        try database.read { db in
+        try database.readOnDedicatedConnection { db in
             try db.forEach(sql, arguments) { row in
                 let base = CaseRows.count
                 try each(ExportRow(debtCase: CaseRows.read(row), debtorExternalRef: row.stringOrNil(base),
