@@ -52,6 +52,11 @@ public struct HTTPRequestParser: Sendable {
         return false
     }
 
+    /// Makes room for a body of known length in one allocation (call after checking it against the limit).
+    public mutating func reserveBody(_ length: Int) {
+        if length <= bodyLimit { body.reserveCapacity(length) }
+    }
+
     /// Returns the completed request and gets ready for the next one on the same connection.
     public mutating func takeRequest() -> (HTTPRequestHead, [UInt8])? {
         guard case .complete = state, let head else { return nil }

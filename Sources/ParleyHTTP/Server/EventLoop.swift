@@ -298,6 +298,7 @@ final class EventLoop: @unchecked Sendable {
             respondWithError(connection, status: .contentTooLarge, detail: "request body exceeds \(limit) bytes")
             return false
         }
+        if let expected = expectedBodyBytes, expected > 0 { connection.parser.reserveBody(expected) }
         if let expectation = head.headers["expect"] {
             guard expectation.asciiCaseInsensitiveEquals("100-continue") else {
                 respondWithError(connection, status: .expectationFailed, detail: "only 100-continue is supported")
