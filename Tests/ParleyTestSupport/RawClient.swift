@@ -72,6 +72,15 @@ public final class RawClient {
         return false
     }
 
+    /// Reads up to the end of a response head and returns its status line (the body is left unread).
+    public func readStatusLine() throws -> String {
+        while Self.find(buffer, [13, 10, 13, 10]) == nil {
+            guard fill() else { throw Failure(description: "connection ended before a response head") }
+        }
+        let end = Self.find(buffer, [13, 10])!  // a head contains a line end
+        return String(decoding: buffer[0..<end], as: UTF8.self)
+    }
+
     /// Reads one response. `head: true` means the request was HEAD (no body regardless of headers).
     public func readResponse(head: Bool = false) throws -> RawResponse {
         var headerEnd: Int?
