@@ -3,7 +3,11 @@ import Foundation
 import Glibc
 import ParleyHTTP
 import ParleyTestSupport
+import Synchronization
 import Testing
+
+/// How many `/slow` requests have reached their handler (so a test can wait for one, not guess).
+let slowRequestsStarted = Atomic<Int>(0)
 
 /// A responder for server tests, independent of Parley's API.
 struct EchoResponder: HTTPResponder {
@@ -19,6 +23,7 @@ struct EchoResponder: HTTPResponder {
             headers.add("Content-Type", "application/json")
             return HTTPResponse(status: .ok, headers: headers, body: Array(("[" + Array(repeating: "{\"k\":\"value\"}", count: 300).joined(separator: ",") + "]").utf8))
         case "/slow":
+            slowRequestsStarted.wrappingAdd(1, ordering: .relaxed)
             usleep(400_000)
             return HTTPResponse(status: .ok, body: Array("slow done".utf8))
         case "/hugestream":
@@ -350,8 +355,9 @@ struct EchoResponder: HTTPResponder {
         let idle = try RawClient(port: server.port)
         try idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         _ = try idle.readResponse()
+        let started = slowRequestsStarted.load(ordering: .relaxed)
         try client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-        usleep(100_000)  // let the request reach its handler
+        while slowRequestsStarted.load(ordering: .relaxed) == started { usleep(1_000) }  // in its handler now
         server.shutdown()
         let response = try client.readResponse()
         #expect(response.text == "slow done")
