@@ -105,26 +105,35 @@ public final class Connection {
 
     /// The cached prepared statement for `sql`, reset and unbound after `body`.
     func withPrepared<T>(_ sql: SQL, _ body: (Statement) throws -> T) throws -> T {
-        let pointer = try prepared(sql)
+        let (pointer, cached) = try prepared(sql)
         defer {
-            sqlite3_reset(pointer)
-            sqlite3_clear_bindings(pointer)
+            if cached {
+                sqlite3_reset(pointer)
+                sqlite3_clear_bindings(pointer)
+            } else {
+                sqlite3_finalize(pointer)
+            }
         }
         return try body(Statement(pointer: pointer, connection: handle, sql: sql))
     }
 
-    private func prepared(_ sql: SQL) throws -> OpaquePointer {
+    /// Composed statements (filter combinations, multi-row inserts of varying size) are cached up
+    /// to this many; past it they are prepared for one use, so the cache cannot grow without bound.
+    public static let composedCacheLimit = 256
+
+    private func prepared(_ sql: SQL) throws -> (OpaquePointer, cached: Bool) {
         if let address = sql.literalAddress {
-            if let cached = literalStatements[address] { return cached }
+            if let cached = literalStatements[address] { return (cached, true) }
             let statement = try prepare(sql.text)
             literalStatements[address] = statement
-            return statement
+            return (statement, true)
         }
         let text = sql.text
-        if let cached = statements[text] { return cached }
+        if let cached = statements[text] { return (cached, true) }
         let statement = try prepare(text)
+        guard statements.count < Self.composedCacheLimit else { return (statement, false) }
         statements[text] = statement
-        return statement
+        return (statement, true)
     }
 
     private func prepare(_ text: String) throws -> OpaquePointer {

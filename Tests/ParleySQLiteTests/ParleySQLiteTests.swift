@@ -147,3 +147,19 @@ func temporaryDatabasePath() -> String {
         #expect(throws: SQLiteError.self) { try pool.write { try $0.run("INSERT INTO child VALUES ('nobody')") } }
     }
 }
+
+@Suite struct StatementCacheTests {
+    @Test func composedStatementsBeyondTheCacheStillRun() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { try $0.execute("CREATE TABLE t (v INTEGER) STRICT") }
+        // More distinct composed statements than the cache keeps: each still runs correctly.
+        for count in 1...(Connection.composedCacheLimit + 20) {
+            try pool.write { db in
+                let values = (0..<count).map { $0 as any SQLBindable }
+                try db.run("INSERT INTO t (v) VALUES" + SQL.repeated("(?)", count: count), values)
+            }
+        }
+        let expected = (1...(Connection.composedCacheLimit + 20)).reduce(0, +)
+        #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == Int64(expected))
+    }
+}
