@@ -30,6 +30,22 @@ import Testing
         }
     }
 
+    @Test func unknownRoutesAre404AndWrongMethods405WithAllow() throws {
+        try withTestApp { app in
+            let missing = try app.admin.get("/v1/nothing-here")
+            #expect(missing.status == 404)
+            #expect(missing.headers["Content-Type"] == "application/problem+json")
+            #expect(missing["status"]?.int64 == 404)
+            let wrong = try app.admin.request("DELETE", "/v1/cases")
+            #expect(wrong.status == 405)
+            #expect(wrong.headers["Allow"] == "GET, HEAD, OPTIONS, POST")
+            #expect(wrong.headers["Content-Type"] == "application/problem+json")
+            let big = try app.admin.request("POST", "/v1/users", body: Array(repeating: UInt8(ascii: " "), count: 1_100_000),
+                                             contentType: "application/json")
+            #expect(big.status == 413)
+        }
+    }
+
     @Test func requestIDIsEchoedOrGenerated() throws {
         try withTestApp { app in
             let echoed = try app.client(key: nil).get("/health", headers: [("X-Request-Id", "abc-123")])

@@ -54,13 +54,6 @@ public final class RawClient {
         return true
     }
 
-    /// Reads until the peer closes (or the timeout), returning everything not yet consumed.
-    public func readToEnd() -> [UInt8] {
-        while fill() {}
-        defer { buffer = [] }
-        return buffer
-    }
-
     /// Whether the server has closed the connection (reads end of stream within the timeout).
     public func isClosedByPeer() -> Bool {
         if !buffer.isEmpty { return false }

@@ -33,14 +33,7 @@ struct ImportRoutes {
                 writer.beginObject()
                 writer.field("line", row.line)
                 writer.key("errors")
-                writer.beginArray()
-                for error in row.errors {
-                    writer.beginObject()
-                    writer.field("field", error.field)
-                    writer.field("message", error.message)
-                    writer.endObject()
-                }
-                writer.endArray()
+                ProblemRenderer.writeFieldErrors(row.errors, to: &writer)
                 writer.endObject()
             }
             writer.endArray()

@@ -9,8 +9,4 @@ enum APIError: Error {
     case unsupportedMediaType(String)
     /// 401: no key, or a key that is unknown, revoked or belongs to a deactivated user.
     case unauthorized(String)
-    /// 429 with Retry-After.
-    case tooManyRequests(retryAfterSeconds: Int)
-    /// 428: a write that requires If-Match.
-    case preconditionRequired(String)
 }

@@ -10,14 +10,7 @@ enum ProblemRenderer {
         case let failure as ValidationFailure:
             return problem(.unprocessableContent, detail: summary(failure), context: context) { writer in
                 writer.key("errors")
-                writer.beginArray()
-                for item in failure.errors {
-                    writer.beginObject()
-                    writer.field("field", item.field)
-                    writer.field("message", item.message)
-                    writer.endObject()
-                }
-                writer.endArray()
+                writeFieldErrors(failure.errors, to: &writer)
             }
         case let domain as DomainError:
             return render(domain, context: context)
@@ -27,8 +20,6 @@ enum ProblemRenderer {
             var response = problem(http.status, detail: http.detail, context: context)
             for field in http.headers { response.headers.add(field.name, field.value) }
             return response
-        case let blocked as ComplianceBlocked:
-            return problem(.unprocessableContent, detail: blocked.message, context: context, extra: blocked.writeViolations)
         default:
             context.logger.error("unhandled error", metadata: ["error": "\(String(describing: type(of: error)))", "message": "\(error)"])
             return problem(.internalServerError, detail: "an unexpected error occurred; quote request id \(context.requestID)",
@@ -49,7 +40,6 @@ enum ProblemRenderer {
             }
         case .forbidden(let message): return problem(.forbidden, detail: message, context: context)
         case .preconditionFailed(let message): return problem(.preconditionFailed, detail: message, context: context)
-        case .gone(let message): return problem(.gone, detail: message, context: context)
         case .unprocessable(let message): return problem(.unprocessableContent, detail: message, context: context)
         }
     }
@@ -60,24 +50,26 @@ enum ProblemRenderer {
             return problem(.badRequest, detail: message, context: context) { writer in
                 guard let field else { return }
                 writer.key("errors")
-                writer.beginArray()
-                writer.beginObject()
-                writer.field("field", field)
-                writer.field("message", message)
-                writer.endObject()
-                writer.endArray()
+                writeFieldErrors([FieldError(field, message)], to: &writer)
             }
         case .unsupportedMediaType(let message): return problem(.unsupportedMediaType, detail: message, context: context)
         case .unauthorized(let message):
             var response = problem(.unauthorized, detail: message, context: context)
             response.headers.add("WWW-Authenticate", "Bearer realm=\"parley\"")
             return response
-        case .tooManyRequests(let seconds):
-            var response = problem(.tooManyRequests, detail: "too many requests; retry in \(seconds) s", context: context)
-            response.headers.add("Retry-After", String(seconds))
-            return response
-        case .preconditionRequired(let message): return problem(HTTPStatus(428), detail: message, context: context)
         }
+    }
+
+    /// `[{"field":…,"message":…}]`, the one shape of field errors (problems and import rejections).
+    static func writeFieldErrors(_ errors: [FieldError], to writer: inout JSONWriter) {
+        writer.beginArray()
+        for error in errors {
+            writer.beginObject()
+            writer.field("field", error.field)
+            writer.field("message", error.message)
+            writer.endObject()
+        }
+        writer.endArray()
     }
 
     static func summary(_ failure: ValidationFailure) -> String {
@@ -102,15 +94,5 @@ enum ProblemRenderer {
         var headers = HTTPHeaders()
         headers.add("Content-Type", "application/problem+json")
         return HTTPResponse(status: status, headers: headers, body: writer.bytes)
-    }
-}
-
-/// A contact the compliance rules refuse; rendered 422 with `violations` (used from the compliance issue on).
-public struct ComplianceBlocked: Error, Sendable {
-    public let message: String
-    public let writeViolations: @Sendable (inout JSONWriter) -> Void
-    public init(message: String, writeViolations: @escaping @Sendable (inout JSONWriter) -> Void) {
-        self.message = message
-        self.writeViolations = writeViolations
     }
 }

@@ -36,8 +36,6 @@ public enum DomainError: Error, Sendable, Equatable {
     case forbidden(String)
     /// `If-Match` named a version that is no longer current.
     case preconditionFailed(String)
-    /// A one-time thing already used or expired.
-    case gone(String)
     /// A well-formed request the rules refuse, without field errors.
     case unprocessable(String)
 }

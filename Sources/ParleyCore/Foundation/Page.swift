@@ -19,11 +19,6 @@ public struct Page<Item: Sendable>: Sendable {
     /// The id to continue after, nil at the end.
     public let nextAfter: String?
 
-    public init(items: [Item], nextAfter: String?) {
-        self.items = items
-        self.nextAfter = nextAfter
-    }
-
     /// Builds a page from up to `limit + 1` fetched rows: the extra row only says there is more.
     public init(fetched: [Item], limit: Int, id: (Item) -> String) {
         if fetched.count > limit {

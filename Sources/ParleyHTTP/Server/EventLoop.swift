@@ -288,7 +288,8 @@ final class EventLoop: @unchecked Sendable {
         guard let head = connection.parser.head else { return false }
         connection.deadlineIsForHead = false
         connection.deadline = monotonicMilliseconds() + state.configuration.bodyTimeout.milliseconds
-        if let limit = state.responder.bodyLimit(for: head) { connection.parser.bodyLimit = limit }
+        // Only a request with a body needs its route's limit (this spares GETs a second route match).
+        if expectedBodyBytes != 0, let limit = state.responder.bodyLimit(for: head) { connection.parser.bodyLimit = limit }
         let limit = connection.parser.bodyLimit
         if !Self.knownMethods.contains(head.method) {
             respondWithError(connection, status: .notImplemented, detail: "method \(head.method) is not implemented")
