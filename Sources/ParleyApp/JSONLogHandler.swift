@@ -22,7 +22,7 @@ public struct JSONLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
-        writer.field("ts", Clock.system.now())
+        writer.field("ts", WallClock.system.now())
         writer.field("level", event.level.rawValue)
         writer.field("logger", label)
         writer.field("msg", "\(event.message)")

@@ -20,12 +20,22 @@ public final class ParleyApplication: Sendable {
     /// The admin created from `PARLEY_BOOTSTRAP_ADMIN_KEY` on an empty database, if any.
     public let bootstrappedAdmin: User?
 
-    public init(configuration: AppConfiguration, logger: Logger, clock: Clock = .system) throws {
+    public init(configuration: AppConfiguration, logger: Logger, clock: WallClock = .system) throws {
         self.configuration = configuration
         self.logger = logger
         try Self.createParentDirectory(of: configuration.databasePath)
         var databaseConfiguration = DatabaseConfiguration(path: configuration.databasePath)
         databaseConfiguration.synchronousFull = configuration.databaseSynchronousFull
+        databaseConfiguration.onCheckpoint = { [logger] result in
+            if result.isComplete {
+                logger.debug("checkpoint", metadata: ["mode": "\(result.mode)", "frames": "\(result.logFrames)"])
+            } else {
+                logger.warning("checkpoint incomplete", metadata: [
+                    "mode": "\(result.mode)", "status": "\(result.status)",
+                    "log_frames": "\(result.logFrames)", "checkpointed_frames": "\(result.checkpointedFrames)",
+                ])
+            }
+        }
         database = try DatabasePool(configuration: databaseConfiguration)
         let applied = try Schema.migrator.migrate(database)
         if !applied.isEmpty { logger.info("database migrated", metadata: ["migrations": "\(applied.joined(separator: ","))"]) }
@@ -50,8 +60,21 @@ public final class ParleyApplication: Sendable {
         let server = server
         let database = database
         metrics.gauge("parley_http_open_connections", help: "Open client connections.") { Double(server.openConnections) }
-        metrics.gauge("parley_db_reader_waits_total", help: "Reads that waited for a free reader connection.") {
-            Double(database.readerWaits.load(ordering: .relaxed))
+        Self.registerDatabaseMetrics(metrics, database)
+    }
+
+    private static func registerDatabaseMetrics(_ metrics: MetricsRegistry, _ database: DatabasePool) {
+        metrics.counter("parley_db_reader_waits_total", help: "Reads that waited for a free reader connection.") {
+            [([], UInt64(database.readerWaits.load(ordering: .relaxed)))]
+        }
+        metrics.counter("parley_db_checkpoints_total", help: "WAL checkpoints by result.") {
+            let stats = database.checkpointStatistics
+            return [([("result", "complete")], stats.completed), ([("result", "partial")], stats.partial),
+                    ([("result", "failed")], stats.failed)]
+        }
+        metrics.gauge("parley_db_wal_bytes", help: "Size of the write-ahead log file.") { Double(database.walBytes) }
+        metrics.gauge("parley_db_wal_last_checkpoint_frames", help: "Frames in the WAL at the last checkpoint.") {
+            Double(database.checkpointStatistics.lastLogFrames)
         }
     }
 

@@ -1,23 +1,68 @@
 import CSQLite
 import Dispatch
+import Glibc
 import Synchronization
 
-/// Folds the WAL back into the database on a background queue, so that a writer never pays for a
+/// What the checkpointer has done, for `/metrics` and the logs.
+public struct CheckpointStatistics: Sendable {
+    public var completed: UInt64 = 0
+    /// Checkpoints that could not copy every frame because a reader or writer held part of the WAL.
+    public var partial: UInt64 = 0
+    public var failed: UInt64 = 0
+    /// Frames in the WAL after the last checkpoint, and how many of them it copied.
+    public var lastLogFrames: Int64 = 0
+    public var lastCheckpointedFrames: Int64 = 0
+}
+
+/// The outcome of one checkpoint, as SQLite reports it.
+public struct CheckpointResult: Sendable, Equatable {
+    public let mode: String
+    public let status: Int32
+    public let logFrames: Int32
+    public let checkpointedFrames: Int32
+    public var isComplete: Bool { status == SQLITE_OK && logFrames >= 0 && logFrames == checkpointedFrames }
+}
+
+/// Folds the WAL back into the database on a thread of its own, so that a writer never pays for a
 /// checkpoint inside its own transaction (SQLite's automatic checkpoint runs in the committing
-/// thread). Registered as the writer's WAL hook: after a commit leaves at least `thresholdFrames`
-/// frames in the WAL, a PASSIVE checkpoint is scheduled on its own connection; PASSIVE never
-/// blocks readers or the writer.
+/// thread) and the WAL stays bounded while the server runs.
+///
+/// - After a commit leaves at least `thresholdFrames` frames in the WAL, a PASSIVE checkpoint runs;
+///   PASSIVE never blocks readers or the writer.
+/// - When no commit has happened for `idleInterval`, a TRUNCATE checkpoint resets the WAL file to
+///   zero bytes (it waits briefly for readers through the busy timeout).
+/// - `journal_size_limit` on the writer truncates the WAL whenever SQLite restarts it.
+///
+/// A connection that has never read the database does not know the WAL index, and
+/// `sqlite3_wal_checkpoint_v2` then answers OK with `-1` frames and copies nothing; so each
+/// checkpoint first reads the schema cookie, and every result is checked and counted.
 final class Checkpointer: @unchecked Sendable {
     // @unchecked: `connection` is only used on `queue`, a serial queue.
     private let connection: Connection
     private let queue = DispatchQueue(label: "parley.sqlite.checkpoint", qos: .utility)
     private let pending = Atomic<Bool>(false)
+    private let commitsSinceIdleCheckpoint = Atomic<Int>(0)
+    private let statistics = Mutex(CheckpointStatistics())
+    private let report: @Sendable (CheckpointResult) -> Void
+    private var idleTimer: (any DispatchSourceTimer)?
     let thresholdFrames: Int32
+    let walPath: String
 
-    init(path: String, thresholdFrames: Int32 = 4_096) throws {
+    init(path: String, thresholdFrames: Int32 = 4_096, idleInterval: Double = 5,
+         report: @escaping @Sendable (CheckpointResult) -> Void) throws {
         connection = try Connection(path: path)
         self.thresholdFrames = thresholdFrames
+        self.walPath = path + "-wal"
+        self.report = report
+        guard idleInterval > 0 else { return }
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + idleInterval, repeating: idleInterval)
+        timer.setEventHandler { [unowned self] in checkpointIfIdle() }
+        timer.resume()
+        idleTimer = timer
     }
+
+    deinit { idleTimer?.cancel() }
 
     /// Installs the hook on the writer. The hook holds an unretained reference: the pool keeps the
     /// checkpointer alive as long as the writer connection.
@@ -31,13 +76,61 @@ final class Checkpointer: @unchecked Sendable {
     }
 
     private func committed(frames: Int32) {
+        commitsSinceIdleCheckpoint.wrappingAdd(1, ordering: .relaxed)
         guard frames >= thresholdFrames, !pending.exchange(true, ordering: .acquiringAndReleasing) else { return }
         queue.async { [self] in
-            _ = sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            _ = run(SQLITE_CHECKPOINT_PASSIVE, mode: "passive")
             pending.store(false, ordering: .releasing)
         }
     }
 
+    /// On the timer: a quiet database gets its WAL truncated to zero bytes.
+    private func checkpointIfIdle() {
+        let commits = commitsSinceIdleCheckpoint.exchange(0, ordering: .relaxed)
+        guard commits == 0, walBytes > 0 else { return }
+        _ = run(SQLITE_CHECKPOINT_TRUNCATE, mode: "truncate")
+    }
+
+    /// Runs one checkpoint on the checkpointer's own connection (call on `queue`).
+    private func run(_ mode: Int32, mode name: String) -> CheckpointResult {
+        var logFrames: Int32 = -1
+        var checkpointed: Int32 = -1
+        var status = connection.refreshWALIndex()
+        if status == SQLITE_OK {
+            status = sqlite3_wal_checkpoint_v2(connection.handle, nil, mode, &logFrames, &checkpointed)
+        }
+        let result = CheckpointResult(mode: name, status: status, logFrames: logFrames, checkpointedFrames: checkpointed)
+        statistics.withLock { stats in
+            if status == SQLITE_OK || status == SQLITE_BUSY {
+                if result.isComplete { stats.completed += 1 } else { stats.partial += 1 }
+                stats.lastLogFrames = Int64(logFrames)
+                stats.lastCheckpointedFrames = Int64(checkpointed)
+            } else {
+                stats.failed += 1
+            }
+        }
+        report(result)
+        return result
+    }
+
+    /// Runs a checkpoint now and waits for it (tests, shutdown).
+    func checkpointNow(truncate: Bool) -> CheckpointResult {
+        queue.sync { run(truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE, mode: truncate ? "truncate" : "passive") }
+    }
+
+    var snapshot: CheckpointStatistics { statistics.withLock { $0 } }
+
+    /// The WAL file's size in bytes (0 when it does not exist).
+    var walBytes: Int64 {
+        var info = stat()
+        return stat(walPath, &info) == 0 ? Int64(info.st_size) : 0
+    }
+
     /// Waits for a scheduled checkpoint to finish.
     func drain() { queue.sync {} }
+
+    func stop() {
+        idleTimer?.cancel()
+        queue.sync {}
+    }
 }

@@ -95,6 +95,37 @@ public final class Connection {
         }
     }
 
+    /// Runs `body` inside a savepoint of the open transaction: its changes are kept when it returns
+    /// and undone (only they) when it throws. Nested writes join their caller's transaction this way.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try run("SAVEPOINT nested")
+        do {
+            let result = try body()
+            try run("RELEASE nested")
+            return result
+        } catch {
+            _ = try? run("ROLLBACK TO nested")
+            _ = try? run("RELEASE nested")
+            throw error
+        }
+    }
+
+    /// Whether a transaction is open on this connection.
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Reads the schema cookie: a cheap read that makes this connection open the WAL index, which a
+    /// checkpoint needs (see `Checkpointer`). Returns SQLite's result code.
+    func refreshWALIndex() -> Int32 {
+        do {
+            _ = try queryFirst("PRAGMA schema_version") { $0.int(0) }
+            return SQLITE_OK
+        } catch let error as SQLiteError {
+            return error.extendedCode
+        } catch {
+            return SQLITE_ERROR
+        }
+    }
+
     /// Prepares (once per connection, then cached) and binds a statement; resets it afterwards.
     private func withStatement<T>(_ sql: SQL, _ arguments: [any SQLBindable], _ body: (Statement) throws -> T) throws -> T {
         try withPrepared(sql) { statement in

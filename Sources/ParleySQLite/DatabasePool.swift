@@ -1,15 +1,22 @@
 import CSQLite
 import Dispatch
+import Glibc
 import Synchronization
 
 /// Settings for opening a database.
-public struct DatabaseConfiguration: Sendable, Equatable {
+public struct DatabaseConfiguration: Sendable {
     public var path: String
     /// Reader connections; WAL lets them read while the writer writes.
     public var readerCount = 4
     /// `NORMAL` (default) can lose the last transactions on power loss but never corrupts in WAL mode;
     /// `FULL` syncs every commit. See Docs/storage.md.
     public var synchronousFull = false
+    /// A PASSIVE checkpoint runs once a commit leaves this many frames in the WAL.
+    public var checkpointThresholdFrames: Int32 = 4_096
+    /// Seconds without a commit after which the WAL is truncated to zero bytes; 0 turns it off.
+    public var idleCheckpointSeconds: Double = 5
+    /// Told about every checkpoint (for logs); runs on the checkpointer's thread.
+    public var onCheckpoint: @Sendable (CheckpointResult) -> Void = { _ in }
 
     public init(path: String) { self.path = path }
 }
@@ -18,9 +25,13 @@ public struct DatabaseConfiguration: Sendable, Equatable {
 ///
 /// Writes are serialised (SQLite allows one writer anyway) and each runs in `BEGIN IMMEDIATE`, so
 /// it never meets `SQLITE_BUSY` half-way; reads use their own connections and never wait on writes.
-/// WAL checkpoints run in the background (`Checkpointer`), never inside a writer's commit.
+/// A write (or read) started by the thread that already holds the writer joins the open
+/// transaction, the write inside a savepoint: that is how a request's mutation and the record of its
+/// answer commit together (see idempotency). WAL checkpoints run in the background (`Checkpointer`).
 public final class DatabasePool: Sendable {
     private let writer: Guarded
+    /// The thread that holds the writer lock, 0 when none: lets that thread's nested calls join.
+    private let writerOwner = Atomic<UInt>(0)
     private let checkpointer: Checkpointer
     private let readers: Mutex<[Int]>
     private let readerConnections: [Guarded]
@@ -28,25 +39,24 @@ public final class DatabasePool: Sendable {
     /// How many reads had to wait for a free reader connection (exported as a metric).
     public let readerWaits = Atomic<Int>(0)
     public let path: String
+    private let configuration: DatabaseConfiguration
 
     /// A connection with the lock that confines it.
     final class Guarded: @unchecked Sendable {
         // @unchecked: `connection` is only touched inside `lock.withLock`.
         let lock = Lock()
-        let connection: Connection
+        var connection: Connection
+        /// Set when the connection was left in a state it must not be used in; the next user reopens it.
+        var unusable = false
         init(_ connection: Connection) { self.connection = connection }
     }
 
     public init(configuration: DatabaseConfiguration) throws {
         path = configuration.path
-        let writerConnection = try Connection(path: configuration.path)
-        try writerConnection.execute("PRAGMA journal_mode=WAL")
-        try writerConnection.execute(configuration.synchronousFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")
-        try writerConnection.execute("PRAGMA foreign_keys=ON")
-        try writerConnection.execute("PRAGMA temp_store=MEMORY")
-        // A 32 MiB page cache lets a bulk transaction finish without spilling dirty pages early.
-        try writerConnection.execute("PRAGMA cache_size=-32768")
-        checkpointer = try Checkpointer(path: configuration.path)
+        self.configuration = configuration
+        let writerConnection = try Self.openWriter(configuration)
+        checkpointer = try Checkpointer(path: configuration.path, thresholdFrames: configuration.checkpointThresholdFrames,
+                                        idleInterval: configuration.idleCheckpointSeconds, report: configuration.onCheckpoint)
         checkpointer.install(on: writerConnection)
         writer = Guarded(writerConnection)
         var pool: [Guarded] = []
@@ -61,33 +71,75 @@ public final class DatabasePool: Sendable {
         available = DispatchSemaphore(value: pool.count)
     }
 
-    /// Runs `body` in an immediate transaction on the writer: commits on return, rolls back on throw.
-    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
+    private static func openWriter(_ configuration: DatabaseConfiguration) throws -> Connection {
+        let connection = try Connection(path: configuration.path)
+        try connection.execute("PRAGMA journal_mode=WAL")
+        try connection.execute(configuration.synchronousFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")
+        try connection.execute("PRAGMA foreign_keys=ON")
+        try connection.execute("PRAGMA temp_store=MEMORY")
+        // A 32 MiB page cache lets a bulk transaction finish without spilling dirty pages early.
+        try connection.execute("PRAGMA cache_size=-32768")
+        // What SQLite leaves of the WAL file each time it restarts it from the beginning.
+        try connection.execute("PRAGMA journal_size_limit=67108864")
+        return connection
+    }
+
+    private var currentThread: UInt { UInt(pthread_self()) }
+
+    /// Takes the writer for `body`, reopening it first if an earlier use left it unusable.
+    private func holdingWriter<T>(_ body: (Connection) throws -> T) throws -> T {
         try writer.lock.withLock {
-            try writer.connection.transaction(.immediate) { try body(writer.connection) }
+            if writer.unusable {
+                let fresh = try Self.openWriter(configuration)
+                checkpointer.install(on: fresh)
+                writer.connection = fresh
+                writer.unusable = false
+            }
+            writerOwner.store(currentThread, ordering: .releasing)
+            defer { writerOwner.store(0, ordering: .releasing) }
+            return try body(writer.connection)
         }
+    }
+
+    /// Whether the calling thread holds the writer (a nested call).
+    private var callerHoldsWriter: Bool { writerOwner.load(ordering: .acquiring) == currentThread }
+
+    /// Runs `body` in an immediate transaction on the writer: commits on return, rolls back on throw.
+    /// Called while the same thread already writes, it runs in a savepoint of that transaction.
+    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
+        if callerHoldsWriter {
+            let db = writer.connection
+            return try db.isInTransaction ? db.savepoint { try body(db) } : db.transaction(.immediate) { try body(db) }
+        }
+        return try holdingWriter { db in try db.transaction(.immediate) { try body(db) } }
     }
 
     /// Like `write`, with foreign-key enforcement off for this one transaction. Only for bulk loads
     /// that insert the parent rows themselves, in the same transaction, before their children: there
     /// the checks cannot fail and cost a lookup per row. (The pragma has no effect inside a
-    /// transaction, so it is switched around it.)
+    /// transaction, so it is switched around it; a nested call keeps the checks on.)
     public func writeBulk<T>(_ body: (Connection) throws -> T) throws -> T {
-        try writer.lock.withLock {
-            let db = writer.connection
+        if callerHoldsWriter { return try write(body) }
+        return try holdingWriter { db in
             try db.execute("PRAGMA foreign_keys=OFF")
-            defer { try? db.execute("PRAGMA foreign_keys=ON") }
+            defer {
+                // A writer that cannot turn the checks back on must not serve another write.
+                if (try? db.execute("PRAGMA foreign_keys=ON")) == nil { writer.unusable = true }
+            }
             return try db.transaction(.immediate) { try body(db) }
         }
     }
 
     /// Runs `body` on the writer outside any transaction (migrations manage their own, checkpoints need none).
     public func withWriter<T>(_ body: (Connection) throws -> T) throws -> T {
-        try writer.lock.withLock { try body(writer.connection) }
+        if callerHoldsWriter { return try body(writer.connection) }
+        return try holdingWriter(body)
     }
 
     /// Runs `body` in a read transaction on a free reader, so it sees one consistent snapshot.
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
+        // Inside a write on this thread, read what it has written so far.
+        if callerHoldsWriter { return try body(writer.connection) }
         if available.wait(timeout: .now()) == .timedOut {
             readerWaits.wrappingAdd(1, ordering: .relaxed)
             available.wait()
@@ -125,8 +177,23 @@ public final class DatabasePool: Sendable {
         }
     }
 
-    /// Folds the WAL back into the database file (on shutdown).
+    /// Folds the WAL back into the database file and truncates it (on shutdown).
     public func checkpoint() throws {
-        try withWriter { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        checkpointer.stop()
+        try withWriter { db in
+            let complete = try db.queryFirst("PRAGMA wal_checkpoint(TRUNCATE)") { $0.int(0) == 0 && $0.int(1) == $0.int(2) }
+            guard complete == true else {
+                throw SQLiteError(code: SQLITE_BUSY, message: "the final checkpoint could not copy every WAL frame")
+            }
+        }
     }
+
+    /// Runs a background checkpoint now and waits for its result.
+    public func checkpointNow(truncate: Bool = false) -> CheckpointResult { checkpointer.checkpointNow(truncate: truncate) }
+
+    /// The checkpointer's counters, for `/metrics`.
+    public var checkpointStatistics: CheckpointStatistics { checkpointer.snapshot }
+
+    /// The WAL file's current size in bytes.
+    public var walBytes: Int64 { checkpointer.walBytes }
 }

@@ -39,7 +39,7 @@ import Testing
 
 @Suite struct IDGeneratorTests {
     @Test func idsArePrefixedAndStrictlyIncreasing() {
-        let generator = IDGenerator(clock: Clock { Instant(millisecondsSinceEpoch: 1_764_000_000_000) })
+        let generator = IDGenerator(clock: WallClock { Instant(millisecondsSinceEpoch: 1_764_000_000_000) })
         var previous = ""
         for _ in 0..<1_000 {
             let id = generator.make("case")

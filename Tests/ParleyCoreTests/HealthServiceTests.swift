@@ -9,7 +9,7 @@ final class SwitchableProbe: HealthProbe {
 
 @Suite struct HealthServiceTests {
     @Test func reportsDegradedWhenTheDatabaseFails() {
-        let clock = Clock { Instant(millisecondsSinceEpoch: 1_000_000) }
+        let clock = WallClock { Instant(millisecondsSinceEpoch: 1_000_000) }
         let probe = SwitchableProbe()
         let service = HealthService(version: "1.2.3", probe: probe, clock: clock)
         #expect(service.report().healthy)

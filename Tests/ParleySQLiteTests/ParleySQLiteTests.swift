@@ -1,5 +1,7 @@
 import Dispatch
+import Foundation
 import Glibc
+import Synchronization
 import ParleySQLite
 import Testing
 
@@ -44,7 +46,7 @@ func temporaryDatabasePath() -> String {
     @Test func constraintViolationsAreTypedAndCarryNoArguments() throws {
         let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
         try pool.write { try $0.execute("CREATE TABLE t (v TEXT UNIQUE, n INTEGER CONSTRAINT n_positive CHECK (n > 0)) STRICT") }
-        try pool.write { try $0.run("INSERT INTO t VALUES (?, 1)", ["secret-phone"]) }
+        _ = try pool.write { try $0.run("INSERT INTO t VALUES (?, 1)", ["secret-phone"]) }
         do {
             _ = try pool.write { try $0.run("INSERT INTO t VALUES (?, 1)", ["secret-phone"]) }
             Issue.record("no error")
@@ -66,9 +68,12 @@ func temporaryDatabasePath() -> String {
         try pool.write { try $0.execute("CREATE TABLE t (v INTEGER) STRICT") }
         try pool.write { db in
             try db.run("INSERT INTO t VALUES (1)")
-            // A read on another connection during the write sees the old snapshot.
-            let seen = try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } }
-            #expect(seen == 0)
+            // A read from another thread during the write sees the old snapshot.
+            let seen = Mutex<Int64?>(nil)
+            let reader = Thread { seen.withLock { $0 = try? pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } } }
+            reader.start()
+            while reader.isExecuting || !reader.isFinished { usleep(1_000) }
+            #expect(seen.withLock { $0 } == 0)
         }
         #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 1)
     }
@@ -161,5 +166,84 @@ func temporaryDatabasePath() -> String {
         }
         let expected = (1...(Connection.composedCacheLimit + 20)).reduce(0, +)
         #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == Int64(expected))
+    }
+}
+
+@Suite struct CheckpointTests {
+    private func fileSize(_ path: String) -> Int64 {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
+    }
+
+    @Test func theWALStaysBoundedUnderSustainedWritesWhileTheMainFileGrows() throws {
+        let path = temporaryDatabasePath()
+        var configuration = DatabaseConfiguration(path: path)
+        configuration.idleCheckpointSeconds = 0
+        let pool = try DatabasePool(configuration: configuration)
+        try pool.write { try $0.execute("CREATE TABLE blob_row (data BLOB NOT NULL) STRICT") }
+        let chunk = [UInt8](repeating: 7, count: 4_000)
+        var largestWAL: Int64 = 0
+        // 60 MB in 150 transactions of 100 rows, as a busy server commits them.
+        for _ in 0..<150 {
+            try pool.write { db in
+                for _ in 0..<100 { try db.run("INSERT INTO blob_row (data) VALUES (?)", [chunk]) }
+            }
+            largestWAL = max(largestWAL, pool.walBytes)
+            _ = try pool.read { try $0.queryFirst("SELECT count(*) FROM blob_row") { $0.int(0) } }
+        }
+        let stats = pool.checkpointStatistics
+        #expect(stats.completed + stats.partial > 0)
+        #expect(stats.failed == 0)
+        #expect(largestWAL < 40_000_000, "WAL reached \(largestWAL) bytes")
+        #expect(fileSize(path) > 30_000_000, "main file is \(fileSize(path)) bytes")
+    }
+
+    @Test func aQuietDatabaseHasItsWALTruncated() throws {
+        let path = temporaryDatabasePath()
+        var configuration = DatabaseConfiguration(path: path)
+        configuration.idleCheckpointSeconds = 0.1
+        let pool = try DatabasePool(configuration: configuration)
+        try pool.write { try $0.execute("CREATE TABLE t (v INTEGER) STRICT") }
+        for value in 0..<50 { _ = try pool.write { try $0.run("INSERT INTO t VALUES (?)", [Int64(value)]) } }
+        #expect(pool.walBytes > 0)
+        var waited = 0
+        while pool.walBytes > 0, waited < 100 {
+            usleep(50_000)
+            waited += 1
+        }
+        #expect(pool.walBytes == 0)
+        #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 50)
+    }
+
+    @Test func aCheckpointOnAFreshConnectionCopiesEveryFrame() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { try $0.execute("CREATE TABLE t (v INTEGER) STRICT") }
+        _ = try pool.write { try $0.run("INSERT INTO t VALUES (1)") }
+        let result = pool.checkpointNow()
+        #expect(result.isComplete)
+        #expect(result.logFrames > 0)
+    }
+
+    @Test func aNestedWriteJoinsTheOuterTransactionAndReadsItsOwnChanges() throws {
+        struct Boom: Error {}
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { try $0.execute("CREATE TABLE t (v INTEGER) STRICT") }
+        #expect(throws: Boom.self) {
+            try pool.write { _ in
+                _ = try pool.write { try $0.run("INSERT INTO t VALUES (1)") }
+                #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 1)
+                throw Boom()
+            }
+        }
+        #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 0)
+        // A nested write that fails undoes only its own changes.
+        try pool.write { _ in
+            _ = try pool.write { try $0.run("INSERT INTO t VALUES (1)") }
+            _ = try? pool.write { db -> Void in
+                try db.run("INSERT INTO t VALUES (2)")
+                throw Boom()
+            }
+        }
+        #expect(try pool.read { try $0.query("SELECT v FROM t") { $0.int(0) } } == [1])
     }
 }

@@ -5,24 +5,83 @@ import ParleyTestSupport
 import Testing
 
 @Suite struct IdempotencyStoreTests {
-    @Test func aDuplicateWhileTheFirstRunsIsInFlightThenReplays() throws {
+    struct Boom: Error {}
+
+    private func withStore(_ body: (DatabasePool, SQLiteIdempotencyStore) throws -> Void) throws {
         try withTemporaryDirectory { directory in
             let pool = try DatabasePool(configuration: DatabaseConfiguration(path: directory + "/i.db"))
             try Schema.migrator.migrate(pool)
-            let store = SQLiteIdempotencyStore(database: pool)
-            let scope = IdempotencyScope(userID: "usr_1", method: "POST", path: "/v1/cases/c/payments", key: "k")
+            try pool.write { try $0.execute("CREATE TABLE effect (v INTEGER) STRICT") }
+            try body(pool, SQLiteIdempotencyStore(database: pool))
+        }
+    }
+
+    private func effects(_ pool: DatabasePool) throws -> Int64 {
+        try pool.read { try $0.queryFirst("SELECT count(*) FROM effect") { $0.int(0) } } ?? -1
+    }
+
+    /// The guarded operation writes through the pool, as a service does.
+    private func operation(_ pool: DatabasePool, keeps: Bool = true) -> () throws -> IdempotentResult<String> {
+        {
+            _ = try pool.write { try $0.run("INSERT INTO effect VALUES (1)") }
+            return IdempotentResult(value: "ran", recorded: Array("answer".utf8), keepsChanges: keeps)
+        }
+    }
+
+    @Test func theFirstRunIsRecordedWithItsEffectAndRepeatsReplay() throws {
+        try withStore { pool, store in
+            let key = IdempotencyKey(scope: "usr_1 POST /v1/cases/c/payments", key: "k")
             let now = Instant(millisecondsSinceEpoch: 1_800_000_000_000)
-            #expect(try store.claim(scope, requestHash: "h1", at: now) == .claimed)
-            #expect(try store.claim(scope, requestHash: "h1", at: now) == .inFlight)
-            #expect(try store.claim(scope, requestHash: "h2", at: now) == .mismatch)
-            let stored = StoredResponse(status: 201, contentType: "application/json", location: nil, body: Array("{}".utf8))
-            try store.complete(scope, response: stored)
-            #expect(try store.claim(scope, requestHash: "h1", at: now) == .replay(stored))
-            // After 24 hours the key is free again.
-            #expect(try store.claim(scope, requestHash: "h2", at: now.adding(days: 1).adding(seconds: 1)) == .claimed)
-            // Another user's identical key is a different scope.
-            let other = IdempotencyScope(userID: "usr_2", method: "POST", path: "/v1/cases/c/payments", key: "k")
-            #expect(try store.claim(other, requestHash: "h1", at: now) == .claimed)
+            guard case .performed("ran") = try store.perform(key, requestHash: "h1", at: now, operation(pool)) else {
+                Issue.record("first use did not run"); return
+            }
+            guard case .replay(let recorded) = try store.perform(key, requestHash: "h1", at: now, operation(pool)) else {
+                Issue.record("repeat did not replay"); return
+            }
+            #expect(recorded == Array("answer".utf8))
+            guard case .mismatch = try store.perform(key, requestHash: "h2", at: now, operation(pool)) else {
+                Issue.record("other body was not a mismatch"); return
+            }
+            #expect(try effects(pool) == 1)
+            // Another caller's identical key is a different scope; after 24 hours the key is free again.
+            let other = IdempotencyKey(scope: "usr_2 POST /v1/cases/c/payments", key: "k")
+            guard case .performed = try store.perform(other, requestHash: "h1", at: now, operation(pool)) else {
+                Issue.record("other scope did not run"); return
+            }
+            guard case .performed = try store.perform(key, requestHash: "h2", at: now.adding(days: 1), operation(pool)) else {
+                Issue.record("expired key did not run"); return
+            }
+            #expect(try effects(pool) == 3)
+        }
+    }
+
+    @Test func aRefusalIsRecordedWithoutItsChanges() throws {
+        try withStore { pool, store in
+            let key = IdempotencyKey(scope: "s", key: "refused")
+            let now = Instant(millisecondsSinceEpoch: 1_800_000_000_000)
+            _ = try store.perform(key, requestHash: "h", at: now, operation(pool, keeps: false))
+            #expect(try effects(pool) == 0)
+            guard case .replay = try store.perform(key, requestHash: "h", at: now, operation(pool)) else {
+                Issue.record("refusal was not recorded"); return
+            }
+        }
+    }
+
+    @Test func aFailureRecordsNothingAndKeepsNothing() throws {
+        try withStore { pool, store in
+            let key = IdempotencyKey(scope: "s", key: "failed")
+            let now = Instant(millisecondsSinceEpoch: 1_800_000_000_000)
+            #expect(throws: Boom.self) {
+                _ = try store.perform(key, requestHash: "h", at: now) { () throws -> IdempotentResult<String> in
+                    _ = try pool.write { try $0.run("INSERT INTO effect VALUES (1)") }
+                    throw Boom()
+                }
+            }
+            #expect(try effects(pool) == 0)
+            guard case .performed = try store.perform(key, requestHash: "h", at: now, operation(pool)) else {
+                Issue.record("retry after a failure did not run"); return
+            }
+            #expect(try effects(pool) == 1)
         }
     }
 }

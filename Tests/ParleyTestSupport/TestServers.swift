@@ -50,7 +50,7 @@ public let testAdminKey = "test-admin-key-0000000001"
 
 /// Runs `body` against the real application (real SQLite file, real server) on an ephemeral port.
 public func withTestApp<T>(
-    configure: (inout AppConfiguration) -> Void = { _ in }, clock: Clock = .system, logger: Logger = testLogger(),
+    configure: (inout AppConfiguration) -> Void = { _ in }, clock: WallClock = .system, logger: Logger = testLogger(),
     _ body: (TestApp) throws -> T
 ) throws -> T {
     try withTemporaryDirectory { directory in

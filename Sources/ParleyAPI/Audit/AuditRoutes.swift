@@ -10,7 +10,7 @@ struct AuditRoutes {
         router.get("/v1/audit/verify", handler: services.secured(verify))
     }
 
-    func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let query = request.queryParameters
         var failure = ValidationFailure()
         let filter = AuditFilter(
@@ -32,7 +32,7 @@ struct AuditRoutes {
         }
     }
 
-    func verify(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func verify(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let result = try services.audit.verify(by: actor)
         return Reply.json { writer in
             writer.beginObject()

@@ -19,7 +19,7 @@ struct CaseRoutes {
         router.get("/v1/cases/{id}/statement", handler: services.secured(statement))
     }
 
-    func create(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func create(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var body = try JSONBody(request)
         let debtorID = try body.requiredString("debtor_id")
         let creditor = try body.requiredString("creditor")
@@ -50,7 +50,7 @@ struct CaseRoutes {
         }
     }
 
-    func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let filter = try Self.filter(request)
         let page = try cases.list(filter, page: request.pageRequest(), by: actor)
         return Reply.page(page) { writer, debtCase in CaseJSON.write(debtCase, to: &writer) }
@@ -75,12 +75,12 @@ struct CaseRoutes {
         return filter
     }
 
-    func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let (debtCase, debtor) = try cases.get(context.parameter("id"), by: actor)
         return Reply.json(etag: debtCase.version) { CaseJSON.write(debtCase, debtor: debtor, to: &$0) }
     }
 
-    func update(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func update(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var body = try JSONBody(request)
         var changes = CaseChanges()
         if body.has("assigned_to") { changes.assignedTo = .some(try body.optionalString("assigned_to")) }
@@ -101,7 +101,7 @@ struct CaseRoutes {
         return Reply.json(etag: debtCase.version) { CaseJSON.write(debtCase, to: &$0) }
     }
 
-    func transition(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func transition(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var body = try JSONBody(request)
         let target = try body.requiredEnum("to", CaseStatus.self)
         let reason = try body.optionalString("reason")
@@ -110,7 +110,7 @@ struct CaseRoutes {
         return Reply.json(etag: debtCase.version) { CaseJSON.write(debtCase, to: &$0) }
     }
 
-    func openDispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func openDispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var body = try JSONBody(request)
         let reason = try body.requiredString("reason")
         try body.finish()
@@ -118,12 +118,12 @@ struct CaseRoutes {
         return Reply.json(.created, location: "/v1/cases/\(dispute.caseID)/disputes/\(dispute.id)") { CaseJSON.write(dispute, to: &$0) }
     }
 
-    func disputes(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func disputes(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let disputes = try cases.disputes(context.parameter("id"), page: request.pageRequest(), by: actor)
         return Reply.page(disputes) { writer, dispute in CaseJSON.write(dispute, to: &writer) }
     }
 
-    func resolveDispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func resolveDispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var body = try JSONBody(request)
         let outcome = try body.requiredString("outcome")
         let note = try body.optionalString("note")
@@ -138,12 +138,12 @@ struct CaseRoutes {
         return Reply.json { CaseJSON.write(dispute, to: &$0) }
     }
 
-    func timeline(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func timeline(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let events = try cases.timeline(context.parameter("id"), page: request.pageRequest(), by: actor)
         return Reply.page(events) { writer, event in CaseJSON.write(event, to: &writer) }
     }
 
-    func statement(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func statement(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let debtCase = try cases.visibleCase(context.parameter("id"), by: actor)
         return Reply.json { CaseJSON.writeStatement(debtCase, to: &$0) }
     }

@@ -13,7 +13,7 @@ struct DebtorRoutes {
         router.patch("/v1/debtors/{id}", handler: services.secured(update))
     }
 
-    func create(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func create(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var body = try JSONBody(request)
         let draft = try DebtorJSON.draft(from: &body, creating: true)
         try body.finish()
@@ -21,7 +21,7 @@ struct DebtorRoutes {
         return Reply.json(.created, etag: debtor.version, location: "/v1/debtors/\(debtor.id)") { DebtorJSON.write(debtor, to: &$0) }
     }
 
-    func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let query = request.queryParameters
         var failure = ValidationFailure()
         let segment = query["segment"].flatMap { text -> String? in
@@ -33,12 +33,12 @@ struct DebtorRoutes {
         return Reply.page(page) { writer, debtor in DebtorJSON.write(debtor, to: &writer) }
     }
 
-    func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let debtor = try debtors.get(context.parameter("id"), by: actor)
         return Reply.json(etag: debtor.version) { DebtorJSON.write(debtor, to: &$0) }
     }
 
-    func update(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func update(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var body = try JSONBody(request)
         let draft = try DebtorJSON.draft(from: &body, creating: false)
         try body.finish()

@@ -10,7 +10,7 @@ struct ImportRoutes {
         router.get("/v1/cases/export", handler: services.secured(.exportCases, export))
     }
 
-    func runImport(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func runImport(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let mediaType = request.headers["content-type"]?.split(separator: ";").first.map { String($0).trimmingSpaces.lowercased() }
         guard mediaType == "text/csv" else { throw APIError.unsupportedMediaType("send the placement file as text/csv") }
         var dryRun = false
@@ -42,7 +42,7 @@ struct ImportRoutes {
     }
 
     /// Streams every matching case as CSV (chunked), never holding the whole file in memory.
-    func export(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func export(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let filter = try CaseRoutes.filter(request)
         let produce = try services.cases.export(filter, by: actor)
         var headers = HTTPHeaders()

@@ -9,16 +9,16 @@ public struct APIServices: Sendable {
     public let imports: ImportService
     public let audit: AuditService
     public let health: HealthService
-    public let idempotency: any IdempotencyStore
+    let idempotentRequests: IdempotentRequests
     public let metrics: MetricsRegistry
-    public let clock: Clock
+    public let clock: WallClock
     /// When true, `/metrics` needs a valid API key too.
     public let metricsRequireKey: Bool
     /// The body limit of `POST /v1/imports`.
     public let maxImportBytes: Int
 
     public init(users: UserService, debtors: DebtorService, cases: CaseService, imports: ImportService, audit: AuditService,
-                health: HealthService, idempotency: any IdempotencyStore, metrics: MetricsRegistry, clock: Clock,
+                health: HealthService, idempotency: any IdempotencyStore, metrics: MetricsRegistry, clock: WallClock,
                 metricsRequireKey: Bool, maxImportBytes: Int) {
         self.users = users
         self.debtors = debtors
@@ -27,7 +27,7 @@ public struct APIServices: Sendable {
         self.maxImportBytes = maxImportBytes
         self.audit = audit
         self.health = health
-        self.idempotency = idempotency
+        self.idempotentRequests = IdempotentRequests(store: idempotency, clock: clock)
         self.metrics = metrics
         self.clock = clock
         self.metricsRequireKey = metricsRequireKey
@@ -35,7 +35,7 @@ public struct APIServices: Sendable {
 }
 
 /// A handler that runs for an authenticated actor.
-typealias SecuredHandler = @Sendable (HTTPRequest, RequestContext, Actor) throws -> HTTPResponse
+typealias SecuredHandler = @Sendable (HTTPRequest, RequestContext, Principal) throws -> HTTPResponse
 
 extension APIServices {
     /// Wraps a handler with bearer-key authentication (contract §1 auth). Rights are then checked
@@ -53,7 +53,7 @@ extension APIServices {
         }
     }
 
-    func authenticate(_ request: HTTPRequest) throws -> Actor {
+    func authenticate(_ request: HTTPRequest) throws -> Principal {
         guard let header = request.headers["authorization"] else {
             throw APIError.unauthorized("send Authorization: Bearer <api key>")
         }
@@ -67,8 +67,7 @@ extension APIServices {
         return actor
     }
 
-    /// Wraps a secured POST with `Idempotency-Key` handling (contract §1, §15): the first response
-    /// is stored and replayed byte for byte; a different body is 422, a duplicate in flight 409.
+    /// Wraps a secured POST with `Idempotency-Key` handling (contract §1, §15; `IdempotentRequests`).
     func idempotent(required: Bool, _ handler: @escaping SecuredHandler) -> HTTPHandler {
         idempotent(required: required, nil, handler)
     }
@@ -82,42 +81,10 @@ extension APIServices {
             guard !key.isEmpty, key.utf8.count <= 255 else {
                 throw APIError.badRequest("Idempotency-Key must be 1 to 255 characters")
             }
-            let scope = IdempotencyScope(userID: actor.userID, method: request.method, path: String(request.path), key: key)
-            let hash = Hashing.hex(Hashing.sha256(request.body))
-            switch try idempotency.claim(scope, requestHash: hash, at: clock.now()) {
-            case .replay(let stored):
-                var headers = HTTPHeaders()
-                if let type = stored.contentType { headers.add("Content-Type", type) }
-                if let location = stored.location { headers.add("Location", location) }
-                headers.add("Idempotent-Replayed", "true")
-                return HTTPResponse(status: HTTPStatus(stored.status), headers: headers, body: stored.body)
-            case .inFlight:
-                throw DomainError.conflict("a request with this Idempotency-Key is still being processed")
-            case .mismatch:
-                throw DomainError.unprocessable("this Idempotency-Key was used with a different request body")
-            case .claimed:
-                let response: HTTPResponse
-                do {
-                    response = try handler(request, context, actor)
-                } catch {
-                    let rendered = ProblemRenderer.render(error, context: context)
-                    try settle(scope, rendered)
-                    return rendered
-                }
-                try settle(scope, response)
-                return response
+            let scoped = IdempotentRequests.key(key, request: request, userID: actor.userID)
+            return try idempotentRequests.run(scoped, request: request, context: context) {
+                try handler(request, context, actor)
             }
-        }
-    }
-
-    /// Stores a final answer; a server-side failure releases the key so the client can retry.
-    private func settle(_ scope: IdempotencyScope, _ response: HTTPResponse) throws {
-        if response.status.code >= 500 {
-            try idempotency.release(scope)
-        } else {
-            try idempotency.complete(scope, response: StoredResponse(
-                status: response.status.code, contentType: response.headers["Content-Type"],
-                location: response.headers["Location"], body: response.bodyBytes))
         }
     }
 }

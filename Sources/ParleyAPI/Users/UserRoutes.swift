@@ -15,7 +15,7 @@ struct UserRoutes {
         router.delete("/v1/users/{id}/keys/{key_id}", handler: services.secured(revokeKey))
     }
 
-    func create(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func create(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var body = try JSONBody(request)
         let name = try body.requiredString("name")
         let role = try body.requiredEnum("role", Role.self)
@@ -27,17 +27,17 @@ struct UserRoutes {
         }
     }
 
-    func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let page = try users.list(page: request.pageRequest(), by: actor)
         return Reply.page(page) { writer, user in UserJSON.write(user, to: &writer) }
     }
 
-    func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let user = try users.get(context.parameter("id"), by: actor)
         return Reply.json(etag: user.version) { UserJSON.write(user, to: &$0) }
     }
 
-    func update(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func update(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var body = try JSONBody(request)
         let role = try body.optionalEnum("role", Role.self)
         let team = try body.patchString("team")
@@ -51,7 +51,7 @@ struct UserRoutes {
         return Reply.json(etag: user.version) { UserJSON.write(user, to: &$0) }
     }
 
-    func issueKey(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func issueKey(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let key = try users.issueKey(for: context.parameter("id"), by: actor)
         return Reply.json(.created) { writer in
             writer.beginObject()
@@ -62,7 +62,7 @@ struct UserRoutes {
         }
     }
 
-    func revokeKey(_ request: HTTPRequest, _ context: RequestContext, _ actor: Actor) throws -> HTTPResponse {
+    func revokeKey(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         try users.revokeKey(context.parameter("key_id"), of: context.parameter("id"), by: actor)
         return Reply.noContent()
     }

@@ -49,7 +49,7 @@ public enum Permission: String, Sendable, CaseIterable {
     }
 }
 
-extension Actor {
+extension Principal {
     /// Throws `forbidden` unless the actor's role has the right.
     public func require(_ permission: Permission) throws {
         guard permission.allows(role) else {

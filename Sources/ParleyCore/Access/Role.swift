@@ -4,7 +4,7 @@ public enum Role: String, Sendable, CaseIterable {
 }
 
 /// Who is acting: an authenticated user, or the system (jobs).
-public struct Actor: Sendable, Equatable {
+public struct Principal: Sendable, Equatable {
     public let userID: String
     public let role: Role
     public let team: String?
@@ -18,5 +18,5 @@ public struct Actor: Sendable, Equatable {
     }
 
     /// The actor for scheduled jobs; audit entries show `system`.
-    public static let system = Actor(userID: "system", role: .admin, team: nil)
+    public static let system = Principal(userID: "system", role: .admin, team: nil)
 }

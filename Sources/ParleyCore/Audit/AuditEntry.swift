@@ -99,12 +99,12 @@ public struct AuditService: Sendable {
 
     public init(store: any AuditStore) { self.store = store }
 
-    public func entries(_ filter: AuditFilter, page: PageRequest, by actor: Actor) throws -> Page<AuditEntry> {
+    public func entries(_ filter: AuditFilter, page: PageRequest, by actor: Principal) throws -> Page<AuditEntry> {
         try actor.require(.readAudit)
         return try store.entries(filter, page: page)
     }
 
-    public func verify(by actor: Actor) throws -> AuditVerification {
+    public func verify(by actor: Principal) throws -> AuditVerification {
         try actor.require(.readAudit)
         return try store.verify()
     }

@@ -3,7 +3,7 @@ public enum CaseScope: Sendable, Equatable {
     case all
     case own(userID: String, team: String?)
 
-    public init(_ actor: Actor) {
+    public init(_ actor: Principal) {
         self = actor.isLimitedToOwnCases ? .own(userID: actor.userID, team: actor.team) : .all
     }
 

@@ -3,15 +3,15 @@
 public struct CaseService: Sendable {
     private let store: any CaseStore
     private let ids: IDGenerator
-    private let clock: Clock
+    private let clock: WallClock
 
-    public init(store: any CaseStore, ids: IDGenerator, clock: Clock) {
+    public init(store: any CaseStore, ids: IDGenerator, clock: WallClock) {
         self.store = store
         self.ids = ids
         self.clock = clock
     }
 
-    public func create(_ command: NewCase, by actor: Actor) throws -> DebtCase {
+    public func create(_ command: NewCase, by actor: Principal) throws -> DebtCase {
         try actor.require(.writeDebtorsAndCases)
         let now = clock.now()
         var failure = ValidationFailure()
@@ -51,7 +51,7 @@ public struct CaseService: Sendable {
 
     /// The case, if the actor may see it; others get `notFound`, not `forbidden`, so the
     /// existence of other agents' cases is not revealed.
-    public func visibleCase(_ id: String, by actor: Actor) throws -> DebtCase {
+    public func visibleCase(_ id: String, by actor: Principal) throws -> DebtCase {
         try actor.require(.readCases)
         guard let debtCase = try store.debtCase(id: id),
               CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team)
@@ -59,7 +59,7 @@ public struct CaseService: Sendable {
         return debtCase
     }
 
-    public func get(_ id: String, by actor: Actor) throws -> (DebtCase, DebtorSummary) {
+    public func get(_ id: String, by actor: Principal) throws -> (DebtCase, DebtorSummary) {
         try actor.require(.readCases)
         guard let (debtCase, debtor) = try store.debtCaseWithDebtor(id: id),
               CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team)
@@ -67,12 +67,12 @@ public struct CaseService: Sendable {
         return (debtCase, debtor)
     }
 
-    public func list(_ filter: CaseFilter, page: PageRequest, by actor: Actor) throws -> Page<DebtCase> {
+    public func list(_ filter: CaseFilter, page: PageRequest, by actor: Principal) throws -> Page<DebtCase> {
         try actor.require(.readCases)
         return try store.cases(filter, scope: CaseScope(actor), page: page)
     }
 
-    public func update(_ id: String, changes: CaseChanges, ifMatch version: Int64?, by actor: Actor) throws -> DebtCase {
+    public func update(_ id: String, changes: CaseChanges, ifMatch version: Int64?, by actor: Principal) throws -> DebtCase {
         if changes.assignedTo != nil || changes.segmentOverride != nil { try actor.require(.approveAndAssign) }
         try actor.require(.writeDebtorsAndCases)
         var debtCase = try visibleCase(id, by: actor)
@@ -118,7 +118,7 @@ public struct CaseService: Sendable {
 
     /// Moves a case along the status machine; anything the table does not allow is a conflict
     /// that lists the allowed targets.
-    public func transition(_ id: String, to target: CaseStatus, reason: String?, by actor: Actor) throws -> DebtCase {
+    public func transition(_ id: String, to target: CaseStatus, reason: String?, by actor: Principal) throws -> DebtCase {
         try actor.require(.readCases)
         var debtCase = try visibleCase(id, by: actor)
         try actor.require(target.transitionPermission)
@@ -166,12 +166,12 @@ public struct CaseService: Sendable {
         return debtCase
     }
 
-    public func openDispute(_ id: String, reason: String, by actor: Actor) throws -> DebtCase {
+    public func openDispute(_ id: String, reason: String, by actor: Principal) throws -> DebtCase {
         try openDisputeReturningDispute(id, reason: reason, by: actor).0
     }
 
     /// Opens a dispute: the case becomes `disputed` and outbound collection contact stops.
-    public func openDisputeReturningDispute(_ id: String, reason: String, by actor: Actor) throws -> (DebtCase, Dispute) {
+    public func openDisputeReturningDispute(_ id: String, reason: String, by actor: Principal) throws -> (DebtCase, Dispute) {
         try actor.require(.openDisputesAndComplaints)
         var debtCase = try visibleCase(id, by: actor)
         let trimmed = reason.trimmingSpaces
@@ -201,7 +201,7 @@ public struct CaseService: Sendable {
     }
 
     /// Resolves the open dispute: upheld closes the case, rejected reopens it.
-    public func resolveDispute(_ caseID: String, disputeID: String, outcome: Dispute.Status, note: String?, by actor: Actor) throws -> Dispute {
+    public func resolveDispute(_ caseID: String, disputeID: String, outcome: Dispute.Status, note: String?, by actor: Principal) throws -> Dispute {
         try actor.require(.resolveDisputesAndComplaints)
         var debtCase = try visibleCase(caseID, by: actor)
         guard outcome != .open else { throw ValidationFailure("outcome", "must be upheld or rejected") }
@@ -237,7 +237,7 @@ public struct CaseService: Sendable {
         return dispute
     }
 
-    public func disputes(_ caseID: String, page: PageRequest, by actor: Actor) throws -> Page<Dispute> {
+    public func disputes(_ caseID: String, page: PageRequest, by actor: Principal) throws -> Page<Dispute> {
         _ = try visibleCase(caseID, by: actor)
         // A case has a handful of disputes: page them in memory, in id order.
         let after = page.after ?? ""
@@ -245,7 +245,7 @@ public struct CaseService: Sendable {
         return Page(fetched: Array(remaining.prefix(page.limit + 1)), limit: page.limit) { $0.id }
     }
 
-    public func timeline(_ caseID: String, page: PageRequest, by actor: Actor) throws -> Page<TimelineEvent> {
+    public func timeline(_ caseID: String, page: PageRequest, by actor: Principal) throws -> Page<TimelineEvent> {
         _ = try visibleCase(caseID, by: actor)
         if let after = page.after, TimelineEvent.parsePosition(after) == nil {
             throw ValidationFailure("cursor", "is not a cursor this API issued")
@@ -253,7 +253,7 @@ public struct CaseService: Sendable {
         return try store.timeline(caseID: caseID, page: page)
     }
 
-    public func export(_ filter: CaseFilter, by actor: Actor) throws -> (@Sendable ((ExportRow) throws -> Void) throws -> Void) {
+    public func export(_ filter: CaseFilter, by actor: Principal) throws -> (@Sendable ((ExportRow) throws -> Void) throws -> Void) {
         try actor.require(.exportCases)
         let scope = CaseScope(actor)
         let store = self.store

@@ -23,11 +23,11 @@ public struct CaseMutation: Sendable {
 public protocol CaseStore: Sendable {
     /// Inserts a new case with its audit entry and `created` event; a repeated
     /// `(creditor, external_ref)` is `conflict`.
-    func insert(_ debtCase: DebtCase, actor: Actor) throws
+    func insert(_ debtCase: DebtCase, actor: Principal) throws
     func debtCase(id: String) throws -> DebtCase?
     func debtCaseWithDebtor(id: String) throws -> (DebtCase, DebtorSummary)?
     func cases(_ filter: CaseFilter, scope: CaseScope, page: PageRequest) throws -> Page<DebtCase>
-    func apply(_ mutation: CaseMutation, actor: Actor) throws
+    func apply(_ mutation: CaseMutation, actor: Principal) throws
     func disputes(caseID: String) throws -> [Dispute]
     /// Events in time order (ties in the order they were recorded). `page.after` is the position
     /// of the last event seen, as `TimelineEvent.position` gives it.

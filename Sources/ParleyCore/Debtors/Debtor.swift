@@ -118,11 +118,11 @@ public struct DebtorFilter: Sendable {
 
 public protocol DebtorStore: Sendable {
     /// Inserts a debtor; a taken `external_ref` is `conflict`.
-    func insert(_ debtor: Debtor, actor: Actor) throws
+    func insert(_ debtor: Debtor, actor: Principal) throws
     func debtor(id: String) throws -> Debtor?
     /// Saves a changed debtor if its version is still `expectedVersion`; `changedRestrictions`
     /// lists the restriction fields whose change is audited one by one.
-    func update(_ debtor: Debtor, expectedVersion: Int64, changedRestrictions: [String], actor: Actor) throws
+    func update(_ debtor: Debtor, expectedVersion: Int64, changedRestrictions: [String], actor: Principal) throws
     func debtors(_ filter: DebtorFilter, scope: CaseScope, page: PageRequest) throws -> Page<Debtor>
     /// Whether the debtor has a case inside `scope` (agents see debtors through their cases).
     func debtorIsVisible(_ id: String, scope: CaseScope) throws -> Bool

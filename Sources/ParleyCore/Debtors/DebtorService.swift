@@ -2,9 +2,9 @@
 public struct DebtorService: Sendable {
     private let store: any DebtorStore
     private let ids: IDGenerator
-    private let clock: Clock
+    private let clock: WallClock
 
-    public init(store: any DebtorStore, ids: IDGenerator, clock: Clock) {
+    public init(store: any DebtorStore, ids: IDGenerator, clock: WallClock) {
         self.store = store
         self.ids = ids
         self.clock = clock
@@ -72,7 +72,7 @@ public struct DebtorService: Sendable {
         return failure
     }
 
-    public func create(_ draft: Draft, by actor: Actor) throws -> Debtor {
+    public func create(_ draft: Draft, by actor: Principal) throws -> Debtor {
         try actor.require(.writeDebtorsAndCases)
         if draft.restrictions != nil { try actor.require(.changeRestrictions) }
         try Self.validate(draft, creating: true).throwIfAny()
@@ -88,7 +88,7 @@ public struct DebtorService: Sendable {
         return debtor
     }
 
-    public func get(_ id: String, by actor: Actor) throws -> Debtor {
+    public func get(_ id: String, by actor: Principal) throws -> Debtor {
         try actor.require(.readCases)
         guard let debtor = try store.debtor(id: id) else { throw DomainError.notFound("debtor \(id)") }
         if actor.isLimitedToOwnCases, try !store.debtorIsVisible(id, scope: CaseScope(actor)) {
@@ -97,13 +97,13 @@ public struct DebtorService: Sendable {
         return debtor
     }
 
-    public func list(_ filter: DebtorFilter, page: PageRequest, by actor: Actor) throws -> Page<Debtor> {
+    public func list(_ filter: DebtorFilter, page: PageRequest, by actor: Principal) throws -> Page<Debtor> {
         try actor.require(.readCases)
         return try store.debtors(filter, scope: CaseScope(actor), page: page)
     }
 
     /// Changes contact data (supervisor, admin) and/or restrictions (supervisor, compliance, admin).
-    public func update(_ id: String, draft: Draft, ifMatch version: Int64?, by actor: Actor) throws -> Debtor {
+    public func update(_ id: String, draft: Draft, ifMatch version: Int64?, by actor: Principal) throws -> Debtor {
         let changesContactData = draft.externalRef != nil || draft.name != nil || draft.timezone != nil || draft.language != nil
             || draft.phones != nil || draft.emails != nil || draft.address != nil || draft.nationalID != nil
         if changesContactData { try actor.require(.writeDebtorsAndCases) }

@@ -39,3 +39,10 @@ public enum DomainError: Error, Sendable, Equatable {
     /// A well-formed request the rules refuse, without field errors.
     case unprocessable(String)
 }
+
+/// Stored data that cannot be read as the domain expects (an unknown status, a malformed date or
+/// JSON column): damage or a bug, never a default. It surfaces as a logged 500.
+public struct CorruptDataError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

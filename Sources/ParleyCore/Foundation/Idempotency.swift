@@ -1,46 +1,40 @@
-/// Identifies one idempotent request: the key is scoped to the caller, the method and the path.
-public struct IdempotencyScope: Sendable, Hashable {
-    public let userID: String
-    public let method: String
-    public let path: String
+/// Identifies one idempotent request: a key, scoped by whoever sends it (the API layer scopes it to
+/// the caller, the method and the concrete path, contract §15).
+public struct IdempotencyKey: Sendable, Hashable {
+    public let scope: String
     public let key: String
-    public init(userID: String, method: String, path: String, key: String) {
-        self.userID = userID
-        self.method = method
-        self.path = path
+    public init(scope: String, key: String) {
+        self.scope = scope
         self.key = key
     }
 }
 
-/// A stored response, replayed byte for byte.
-public struct StoredResponse: Sendable, Equatable {
-    public let status: Int
-    public let contentType: String?
-    public let location: String?
-    public let body: [UInt8]
-    public init(status: Int, contentType: String?, location: String?, body: [UInt8]) {
-        self.status = status
-        self.contentType = contentType
-        self.location = location
-        self.body = body
+/// What a guarded operation produced: its value, the recorded answer to replay, and whether its
+/// changes are kept (a refused request keeps nothing but still records its answer).
+public struct IdempotentResult<Value> {
+    public let value: Value
+    public let recorded: [UInt8]
+    public let keepsChanges: Bool
+    public init(value: Value, recorded: [UInt8], keepsChanges: Bool) {
+        self.value = value
+        self.recorded = recorded
+        self.keepsChanges = keepsChanges
     }
 }
 
-public enum IdempotencyClaim: Sendable, Equatable {
-    /// First use: run the request, then `complete` or `release` the claim.
-    case claimed
-    /// Same key, same body, finished: answer with the stored response.
-    case replay(StoredResponse)
-    /// Same key, still running.
-    case inFlight
-    /// Same key, a different body.
+public enum IdempotencyOutcome<Value> {
+    /// First use: the operation ran and its answer was recorded in the same transaction.
+    case performed(Value)
+    /// Same key, same request, seen before: the recorded answer.
+    case replay([UInt8])
+    /// Same key, a different request.
     case mismatch
 }
 
+/// Runs an operation and records its answer in one transaction, so that a crash can never leave a
+/// committed mutation without its record (a retry would run it twice) or a record without its
+/// mutation. Keys live 24 hours.
 public protocol IdempotencyStore: Sendable {
-    /// Claims the scope for a request whose body hashes to `requestHash`; keys live 24 hours.
-    func claim(_ scope: IdempotencyScope, requestHash: String, at: Instant) throws -> IdempotencyClaim
-    func complete(_ scope: IdempotencyScope, response: StoredResponse) throws
-    /// Forgets a claim whose request failed on the server's side, so the client may retry.
-    func release(_ scope: IdempotencyScope) throws
+    func perform<Value>(_ key: IdempotencyKey, requestHash: String, at: Instant,
+                        _ operation: () throws -> IdempotentResult<Value>) throws -> IdempotencyOutcome<Value>
 }

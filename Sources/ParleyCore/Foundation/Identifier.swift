@@ -4,11 +4,11 @@ import Synchronization
 /// base32, so ids sort by creation time. Within one millisecond the random part is incremented,
 /// so ids made by one generator are strictly increasing (what cursor pagination relies on).
 public final class IDGenerator: Sendable {
-    private let clock: Clock
+    private let clock: WallClock
     private let state = Mutex<(millis: Int64, high: UInt16, low: UInt64)>((0, 0, 0))
     private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
-    public init(clock: Clock = .system) { self.clock = clock }
+    public init(clock: WallClock = .system) { self.clock = clock }
 
     public func make(_ prefix: String) -> String {
         let now = clock.now().millisecondsSinceEpoch

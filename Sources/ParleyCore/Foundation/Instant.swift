@@ -89,13 +89,13 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
 }
 
 /// A source of the current instant; services take one so tests can fix time.
-public struct Clock: Sendable {
+public struct WallClock: Sendable {
     public let now: @Sendable () -> Instant
 
     public init(now: @escaping @Sendable () -> Instant) { self.now = now }
 
     /// The system's real-time clock.
-    public static let system = Clock {
+    public static let system = WallClock {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Instant(millisecondsSinceEpoch: Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000)

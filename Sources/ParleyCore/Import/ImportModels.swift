@@ -76,8 +76,8 @@ public protocol ImportStore: Sendable {
     /// `(creditor, external_ref)` exists is left as it is and counted unchanged.
     /// `next` hands over validated rows piece by piece while they are being checked; the store keeps
     /// one transaction open until about `batchSize` rows are in or `next` returns nil.
-    func importBatch(next: () -> [PlacementRow]?, batchSize: Int, importID: String, actor: Actor, at: Instant,
+    func importBatch(next: () -> [PlacementRow]?, batchSize: Int, importID: String, actor: Principal, at: Instant,
                      factory: ImportFactory, debtors: inout [String: ImportedDebtor]) throws -> (ImportCounts, exhausted: Bool)
     /// The same work for all rows in one transaction that is rolled back: the counts a real run would report.
-    func dryRun(_ rows: [PlacementRow], importID: String, actor: Actor, at: Instant, factory: ImportFactory) throws -> ImportCounts
+    func dryRun(_ rows: [PlacementRow], importID: String, actor: Principal, at: Instant, factory: ImportFactory) throws -> ImportCounts
 }

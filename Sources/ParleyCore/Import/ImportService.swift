@@ -9,19 +9,19 @@ import Synchronization
 public struct ImportService: Sendable {
     private let store: any ImportStore
     private let ids: IDGenerator
-    private let clock: Clock
+    private let clock: WallClock
     /// Rows per transaction: large enough to amortise commits, small enough not to hold the writer long.
     public static let batchSize = 10_000
     /// Rows per hand-off from the validating thread: small, so storing starts almost at once.
     static let handoffSize = 500
 
-    public init(store: any ImportStore, ids: IDGenerator, clock: Clock) {
+    public init(store: any ImportStore, ids: IDGenerator, clock: WallClock) {
         self.store = store
         self.ids = ids
         self.clock = clock
     }
 
-    public func run(csv: [UInt8], dryRun: Bool, by actor: Actor) throws -> ImportResult {
+    public func run(csv: [UInt8], dryRun: Bool, by actor: Principal) throws -> ImportResult {
         try actor.require(.writeDebtorsAndCases)
         let now = clock.now()
         var reader = CSVReader(csv)

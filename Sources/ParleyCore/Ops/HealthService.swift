@@ -7,9 +7,9 @@ public struct HealthService: Sendable {
     public let version: String
     private let probe: any HealthProbe
     private let startedAt: Instant
-    private let clock: Clock
+    private let clock: WallClock
 
-    public init(version: String, probe: any HealthProbe, clock: Clock) {
+    public init(version: String, probe: any HealthProbe, clock: WallClock) {
         self.version = version
         self.probe = probe
         self.clock = clock

@@ -79,15 +79,15 @@ public struct UserChanges: Sendable {
 }
 
 public protocol UserStore: Sendable {
-    func insert(_ user: User, key: StoredKey, actor: Actor) throws
+    func insert(_ user: User, key: StoredKey, actor: Principal) throws
     func user(id: String) throws -> User?
     func users(page: PageRequest) throws -> Page<User>
     /// Saves a changed user if its version is still `expectedVersion`; otherwise `preconditionFailed`.
-    func update(_ user: User, expectedVersion: Int64, actor: Actor) throws
-    func insertKey(_ key: StoredKey, actor: Actor) throws
+    func update(_ user: User, expectedVersion: Int64, actor: Principal) throws
+    func insertKey(_ key: StoredKey, actor: Principal) throws
     /// Revokes a key of the user; false when there is no such live key.
-    func revokeKey(userID: String, keyID: String, at: Instant, actor: Actor) throws -> Bool
+    func revokeKey(userID: String, keyID: String, at: Instant, actor: Principal) throws -> Bool
     /// The active user owning a live key with this hash.
-    func actor(forKeyHash hash: [UInt8]) throws -> Actor?
+    func actor(forKeyHash hash: [UInt8]) throws -> Principal?
     func userCount() throws -> Int
 }

@@ -2,9 +2,9 @@
 public struct UserService: Sendable {
     private let store: any UserStore
     private let ids: IDGenerator
-    private let clock: Clock
+    private let clock: WallClock
 
-    public init(store: any UserStore, ids: IDGenerator, clock: Clock) {
+    public init(store: any UserStore, ids: IDGenerator, clock: WallClock) {
         self.store = store
         self.ids = ids
         self.clock = clock
@@ -37,7 +37,7 @@ public struct UserService: Sendable {
     }
 
     /// Creates a user with a first key; the key is returned once and stored only as a hash.
-    public func create(_ command: NewUser, by actor: Actor) throws -> (User, IssuedKey) {
+    public func create(_ command: NewUser, by actor: Principal) throws -> (User, IssuedKey) {
         try actor.require(.manageUsers)
         try Self.validate(name: command.name, team: .some(command.team)).throwIfAny()
         return try createUnchecked(command, secret: Self.makeKeySecret(), by: actor)
@@ -55,7 +55,7 @@ public struct UserService: Sendable {
         return try createUnchecked(command, secret: Self.makeKeySecret(), by: .system)
     }
 
-    private func createUnchecked(_ command: NewUser, secret: String, by actor: Actor) throws -> (User, IssuedKey) {
+    private func createUnchecked(_ command: NewUser, secret: String, by actor: Principal) throws -> (User, IssuedKey) {
         let now = clock.now()
         let id = ids.make("usr")
         let key = storedKey(secret: secret, userID: id, at: now)
@@ -66,13 +66,13 @@ public struct UserService: Sendable {
         return (user, IssuedKey(id: key.id, apiKey: secret, createdAt: now))
     }
 
-    public func list(page: PageRequest, by actor: Actor) throws -> Page<User> {
+    public func list(page: PageRequest, by actor: Principal) throws -> Page<User> {
         try actor.require(.manageUsers)
         return try store.users(page: page)
     }
 
     /// Admins read anyone; everyone reads themselves.
-    public func get(_ id: String, by actor: Actor) throws -> User {
+    public func get(_ id: String, by actor: Principal) throws -> User {
         guard actor.userID == id || Permission.manageUsers.allows(actor.role) else {
             throw DomainError.notFound("user \(id)")
         }
@@ -80,7 +80,7 @@ public struct UserService: Sendable {
         return user
     }
 
-    public func update(_ id: String, changes: UserChanges, ifMatch version: Int64?, by actor: Actor) throws -> User {
+    public func update(_ id: String, changes: UserChanges, ifMatch version: Int64?, by actor: Principal) throws -> User {
         try actor.require(.manageUsers)
         try Self.validate(name: nil, team: changes.team).throwIfAny()
         guard var user = try store.user(id: id) else { throw DomainError.notFound("user \(id)") }
@@ -98,7 +98,7 @@ public struct UserService: Sendable {
     }
 
     /// A new key for `userID`; the owner or an admin may ask. Old keys keep working.
-    public func issueKey(for userID: String, by actor: Actor) throws -> IssuedKey {
+    public func issueKey(for userID: String, by actor: Principal) throws -> IssuedKey {
         try requireKeyRights(userID, actor)
         guard let user = try store.user(id: userID) else { throw DomainError.notFound("user \(userID)") }
         let secret = Self.makeKeySecret()
@@ -107,20 +107,20 @@ public struct UserService: Sendable {
         return IssuedKey(id: key.id, apiKey: secret, createdAt: key.createdAt)
     }
 
-    public func revokeKey(_ keyID: String, of userID: String, by actor: Actor) throws {
+    public func revokeKey(_ keyID: String, of userID: String, by actor: Principal) throws {
         try requireKeyRights(userID, actor)
         guard try store.revokeKey(userID: userID, keyID: keyID, at: clock.now(), actor: actor) else {
             throw DomainError.notFound("key \(keyID)")
         }
     }
 
-    private func requireKeyRights(_ userID: String, _ actor: Actor) throws {
+    private func requireKeyRights(_ userID: String, _ actor: Principal) throws {
         if actor.userID == userID { return }
         guard Permission.manageUsers.allows(actor.role) else { throw DomainError.notFound("user \(userID)") }
     }
 
     /// The actor behind a bearer key, or nil for an unknown, revoked or deactivated key.
-    public func authenticate(bearer key: String) throws -> Actor? {
+    public func authenticate(bearer key: String) throws -> Principal? {
         guard !key.isEmpty, key.utf8.count <= 256 else { return nil }
         return try store.actor(forKeyHash: Hashing.sha256(Array(key.utf8)))
     }

@@ -27,6 +27,7 @@ public final class MetricsRegistry: Sendable {
 
     private let storage = Mutex(Storage())
     private let gauges = Mutex<[String: (help: String, read: @Sendable () -> Double)]>([:])
+    private let observedCounters = Mutex<[String: (help: String, read: @Sendable () -> [(Labels, UInt64)])]>([:])
 
     public init() {}
 
@@ -55,6 +56,12 @@ public final class MetricsRegistry: Sendable {
         gauges.withLock { $0[name] = (help, read) }
     }
 
+    /// A counter kept elsewhere (a pool, the checkpointer), read when metrics are rendered; one
+    /// value per label set.
+    public func counter(_ name: String, help: String, read: @escaping @Sendable () -> [(Labels, UInt64)]) {
+        observedCounters.withLock { $0[name] = (help, read) }
+    }
+
     /// The Prometheus exposition text.
     public func render() -> String {
         var out = ""
@@ -76,6 +83,10 @@ public final class MetricsRegistry: Sendable {
                 out += "\(name)_sum\(key.labels) \(histogram.sum)\n"
                 out += "\(name)_count\(key.labels) \(histogram.count)\n"
             }
+        }
+        for (name, counter) in observedCounters.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            out += "# HELP \(name) \(counter.help)\n# TYPE \(name) counter\n"
+            for (labels, value) in counter.read() { out += "\(name)\(Self.render(labels)) \(value)\n" }
         }
         for (name, gauge) in gauges.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
             out += "# HELP \(name) \(gauge.help)\n# TYPE \(name) gauge\n\(name) \(gauge.read())\n"

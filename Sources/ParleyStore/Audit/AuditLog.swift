@@ -5,7 +5,7 @@ import ParleySQLite
 /// change it records, so a change and its entry commit or roll back together. Writes are
 /// serialised by the pool, so reading the previous hash here cannot race another append.
 enum AuditLog {
-    static func append(_ record: AuditRecord, actor: Actor, at: Instant, in db: Connection) throws {
+    static func append(_ record: AuditRecord, actor: Principal, at: Instant, in db: Connection) throws {
         let previous = try db.queryFirst("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1") {
             ($0.int(0), $0.string(1))
         }

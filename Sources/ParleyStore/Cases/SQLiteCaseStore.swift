@@ -9,7 +9,7 @@ public struct SQLiteCaseStore: CaseStore {
 
     public init(database: DatabasePool) { self.database = database }
 
-    public func insert(_ debtCase: DebtCase, actor: Actor) throws {
+    public func insert(_ debtCase: DebtCase, actor: Principal) throws {
         do {
             try database.write { db in
                 try CaseRows.insert(debtCase, source: nil, createdBy: actor.userID, db)
@@ -93,7 +93,7 @@ public struct SQLiteCaseStore: CaseStore {
         }
     }
 
-    public func apply(_ mutation: CaseMutation, actor: Actor) throws {
+    public func apply(_ mutation: CaseMutation, actor: Principal) throws {
         let c = mutation.debtCase
         try database.write { db in
             let changed = try db.run("""

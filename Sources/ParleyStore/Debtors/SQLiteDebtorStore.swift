@@ -8,7 +8,7 @@ public struct SQLiteDebtorStore: DebtorStore {
 
     public init(database: DatabasePool) { self.database = database }
 
-    public func insert(_ debtor: Debtor, actor: Actor) throws {
+    public func insert(_ debtor: Debtor, actor: Principal) throws {
         do {
             try database.write { db in
                 try DebtorRows.insert(debtor, db)
@@ -28,7 +28,7 @@ public struct SQLiteDebtorStore: DebtorStore {
         }
     }
 
-    public func update(_ debtor: Debtor, expectedVersion: Int64, changedRestrictions: [String], actor: Actor) throws {
+    public func update(_ debtor: Debtor, expectedVersion: Int64, changedRestrictions: [String], actor: Principal) throws {
         do {
             try database.write { db in
                 guard let old = try db.queryFirst("SELECT" + DebtorRows.columns + "FROM debtor d WHERE d.id = ?", [debtor.id],
@@ -73,7 +73,7 @@ public struct SQLiteDebtorStore: DebtorStore {
     }
 
     /// A restriction change shows on the timeline of each of the debtor's cases.
-    static func recordRestrictionEvent(_ name: String, _ debtor: Debtor, actor: Actor, _ db: Connection) throws {
+    static func recordRestrictionEvent(_ name: String, _ debtor: Debtor, actor: Principal, _ db: Connection) throws {
         let summary = "Restriction \(name) set to \(value(of: name, debtor.restrictions).compact)"
         try db.run("""
             INSERT INTO case_event (case_id, at, kind, actor, summary, ref)

@@ -1,54 +1,49 @@
 import ParleyCore
 import ParleySQLite
 
-/// Idempotency keys (contract §1, §15): claimed before the request runs, completed with its
-/// response after. Claims go through the single writer, so two concurrent duplicates cannot
-/// both win: the second sees `pending` and is told the first is in flight.
+/// Idempotency records (contract §1, §15). The lookup, the guarded operation (its own writes join
+/// this transaction through the pool) and the record of its answer commit together or not at all.
 public struct SQLiteIdempotencyStore: IdempotencyStore {
     let database: DatabasePool
     static let lifetimeMilliseconds: Int64 = 24 * 3_600 * 1_000
 
     public init(database: DatabasePool) { self.database = database }
 
-    public func claim(_ scope: IdempotencyScope, requestHash: String, at: Instant) throws -> IdempotencyClaim {
-        try database.write { db in
+    public func perform<Value>(_ key: IdempotencyKey, requestHash: String, at: Instant,
+                               _ operation: () throws -> IdempotentResult<Value>) throws -> IdempotencyOutcome<Value> {
+        let cutoff = at.millisecondsSinceEpoch - Self.lifetimeMilliseconds
+        return try database.write { db in
             let existing = try db.queryFirst("""
-                SELECT request_hash, state, status, content_type, location, body, created_at FROM idempotency_key
-                WHERE user_id = ? AND method = ? AND path = ? AND key = ?
-                """, [scope.userID, scope.method, scope.path, scope.key]) { row in
-                (hash: row.string(0), state: row.string(1), status: Int(row.int(2)), contentType: row.stringOrNil(3),
-                 location: row.stringOrNil(4), body: row.blob(5), createdAt: row.int(6))
+                SELECT request_hash, response FROM idempotency_record WHERE scope = ? AND key = ? AND created_at > ?
+                """, [key.scope, key.key, cutoff]) { row in (hash: row.string(0), response: row.blob(1)) }
+            if let existing {
+                return existing.hash == requestHash ? .replay(existing.response) : .mismatch
             }
-            if let existing, existing.createdAt > at.millisecondsSinceEpoch - Self.lifetimeMilliseconds {
-                if existing.hash != requestHash { return .mismatch }
-                if existing.state == "pending" { return .inFlight }
-                return .replay(StoredResponse(status: existing.status, contentType: existing.contentType,
-                                              location: existing.location, body: existing.body))
-            }
+            let result = try db.savepointKeeping(operation)
             try db.run("""
-                INSERT OR REPLACE INTO idempotency_key (user_id, method, path, key, request_hash, state, created_at)
-                VALUES (?, ?, ?, ?, ?, 'pending', ?)
-                """, [scope.userID, scope.method, scope.path, scope.key, requestHash, at.millisecondsSinceEpoch])
-            // Expired keys are swept as new ones arrive; the index on created_at keeps this cheap.
-            try db.run("DELETE FROM idempotency_key WHERE created_at < ?", [at.millisecondsSinceEpoch - Self.lifetimeMilliseconds])
-            return .claimed
+                INSERT OR REPLACE INTO idempotency_record (scope, key, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)
+                """, [key.scope, key.key, requestHash, result.recorded, at.millisecondsSinceEpoch])
+            // Expired records are swept as new ones arrive; the index on created_at keeps this cheap.
+            try db.run("DELETE FROM idempotency_record WHERE created_at <= ?", [cutoff])
+            return .performed(result.value)
         }
     }
+}
 
-    public func complete(_ scope: IdempotencyScope, response: StoredResponse) throws {
-        try database.write { db in
-            try db.run("""
-                UPDATE idempotency_key SET state = 'done', status = ?, content_type = ?, location = ?, body = ?
-                WHERE user_id = ? AND method = ? AND path = ? AND key = ?
-                """, [response.status, response.contentType, response.location, response.body,
-                      scope.userID, scope.method, scope.path, scope.key])
+extension Connection {
+    /// Runs `operation` in a savepoint and keeps or undoes its changes as its result says.
+    func savepointKeeping<Value>(_ operation: () throws -> IdempotentResult<Value>) throws -> IdempotentResult<Value> {
+        try run("SAVEPOINT operation")
+        let result: IdempotentResult<Value>
+        do {
+            result = try operation()
+        } catch {
+            _ = try? run("ROLLBACK TO operation")
+            _ = try? run("RELEASE operation")
+            throw error
         }
-    }
-
-    public func release(_ scope: IdempotencyScope) throws {
-        try database.write { db in
-            try db.run("DELETE FROM idempotency_key WHERE user_id = ? AND method = ? AND path = ? AND key = ?",
-                       [scope.userID, scope.method, scope.path, scope.key])
-        }
+        if !result.keepsChanges { try run("ROLLBACK TO operation") }
+        try run("RELEASE operation")
+        return result
     }
 }

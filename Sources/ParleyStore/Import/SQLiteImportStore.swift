@@ -17,7 +17,7 @@ public struct SQLiteImportStore: ImportStore {
 
     struct DryRunRollback: Error { let counts: ImportCounts }
 
-    public func importBatch(next: () -> [PlacementRow]?, batchSize: Int, importID: String, actor: Actor, at: Instant,
+    public func importBatch(next: () -> [PlacementRow]?, batchSize: Int, importID: String, actor: Principal, at: Instant,
                             factory: ImportFactory, debtors: inout [String: ImportedDebtor]) throws -> (ImportCounts, exhausted: Bool) {
         // Every debtor a case points to was looked up or inserted just before it in this transaction.
         try database.writeBulk { db in
@@ -49,7 +49,7 @@ public struct SQLiteImportStore: ImportStore {
         }
     }
 
-    public func dryRun(_ rows: [PlacementRow], importID: String, actor: Actor, at: Instant, factory: ImportFactory) throws -> ImportCounts {
+    public func dryRun(_ rows: [PlacementRow], importID: String, actor: Principal, at: Instant, factory: ImportFactory) throws -> ImportCounts {
         var debtors: [String: ImportedDebtor] = [:]
         do {
             try database.write { db in
@@ -74,7 +74,7 @@ public struct SQLiteImportStore: ImportStore {
     }
 
     private func store(_ rows: [PlacementRow], into counts: inout ImportCounts,
-                       debtors: inout [String: ImportedDebtor], importID: String, actor: Actor, at: Instant,
+                       debtors: inout [String: ImportedDebtor], importID: String, actor: Principal, at: Instant,
                        factory: ImportFactory, _ db: Connection) throws {
         var existing = try existingCases(rows, db)
         try loadDebtors(rows.map(\.debtorExternalRef).filter { debtors[$0] == nil }, into: &debtors, db)

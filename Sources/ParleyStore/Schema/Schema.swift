@@ -8,6 +8,7 @@ public enum Schema {
         var migrator = Migrator()
         migrator.register("0001-users-keys-audit", Migration0001.apply)
         migrator.register("0002-debtors-cases-disputes", Migration0002.apply)
+        migrator.register("0003-idempotency-records", Migration0003.apply)
         return migrator
     }
 }

@@ -8,7 +8,7 @@ public struct SQLiteUserStore: UserStore {
 
     public init(database: DatabasePool) { self.database = database }
 
-    public func insert(_ user: User, key: StoredKey, actor: Actor) throws {
+    public func insert(_ user: User, key: StoredKey, actor: Principal) throws {
         try database.write { db in
             try db.run("""
                 INSERT INTO app_user (id, name, role, team, active, created_at, updated_at, version)
@@ -70,7 +70,7 @@ public struct SQLiteUserStore: UserStore {
         return Page(fetched: rows, limit: page.limit) { $0.id }
     }
 
-    public func update(_ user: User, expectedVersion: Int64, actor: Actor) throws {
+    public func update(_ user: User, expectedVersion: Int64, actor: Principal) throws {
         try database.write { db in
             let changed = try db.run("""
                 UPDATE app_user SET role = ?, team = ?, active = ?, updated_at = ?, version = ?
@@ -87,7 +87,7 @@ public struct SQLiteUserStore: UserStore {
         }
     }
 
-    public func insertKey(_ key: StoredKey, actor: Actor) throws {
+    public func insertKey(_ key: StoredKey, actor: Principal) throws {
         try database.write { db in
             try Self.insertKey(key, db)
             try AuditLog.append(
@@ -97,7 +97,7 @@ public struct SQLiteUserStore: UserStore {
         }
     }
 
-    public func revokeKey(userID: String, keyID: String, at: Instant, actor: Actor) throws -> Bool {
+    public func revokeKey(userID: String, keyID: String, at: Instant, actor: Principal) throws -> Bool {
         try database.write { db in
             let changed = try db.run(
                 "UPDATE api_key SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
@@ -111,15 +111,15 @@ public struct SQLiteUserStore: UserStore {
         }
     }
 
-    public func actor(forKeyHash hash: [UInt8]) throws -> Actor? {
+    public func actor(forKeyHash hash: [UInt8]) throws -> Principal? {
         try database.read { db in
             try db.queryFirst("""
                 SELECT u.id, u.role, u.team, k.id, k.key_hash FROM api_key k JOIN app_user u ON u.id = k.user_id
                 WHERE k.key_hash = ? AND k.revoked_at IS NULL AND u.active = 1
-                """, [hash]) { row -> Actor? in
+                """, [hash]) { row -> Principal? in
                 // The index found the row; compare the digest again in constant time before trusting it.
                 guard Hashing.constantTimeEquals(row.blob(4), hash), let role = Role(rawValue: row.string(1)) else { return nil }
-                return Actor(userID: row.string(0), role: role, team: row.stringOrNil(2), keyID: row.string(3))
+                return Principal(userID: row.string(0), role: role, team: row.stringOrNil(2), keyID: row.string(3))
             } ?? nil
         }
     }
