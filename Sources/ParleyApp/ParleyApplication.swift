@@ -100,8 +100,8 @@ public final class ParleyApplication: Sendable {
     /// The bound port (useful with port 0).
     public var port: Int { server.port }
 
-    public func start() {
-        server.start()
+    public func start() throws {
+        try server.start()
         logger.info("listening", metadata: ["host": "\(configuration.http.host)", "port": "\(server.port)"])
     }
 

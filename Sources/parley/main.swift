@@ -56,7 +56,7 @@ struct Serve: ParsableCommand {
             source.resume()
             sources.append(source)
         }
-        app.start()
+        try app.start()
         stop.wait()
         logger.info("shutting down")
         app.shutdown()

@@ -115,7 +115,9 @@ import Testing
         try withTestApp { app in
             let (_, agent) = try app.admin.createUser(role: "agent")
             let (otherID, _) = try app.admin.createUser(role: "agent")
-            #expect(try agent.post("/v1/users/\(otherID)/keys", "{}").status == 404)
+            // The rights table: other users' keys are admin-only, so 403 (not 404).
+            #expect(try agent.post("/v1/users/\(otherID)/keys", "{}").status == 403)
+            #expect(try agent.delete("/v1/users/\(otherID)/keys/key_x").status == 403)
             #expect(try agent.get("/v1/users/\(otherID)").status == 404)
         }
     }

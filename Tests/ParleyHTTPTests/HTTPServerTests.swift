@@ -350,7 +350,7 @@ struct EchoResponder: HTTPResponder {
         var configuration = HTTPServerConfiguration()
         configuration.port = 0
         let server = try HTTPServer(configuration: configuration, responder: EchoResponder(), logger: testLogger())
-        server.start()
+        try server.start()
         let client = try RawClient(port: server.port)
         let idle = try RawClient(port: server.port)
         try idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -37,7 +37,7 @@ public func withHTTPServer<T>(
     configuration.eventLoopCount = 2
     configure(&configuration)
     let server = try HTTPServer(configuration: configuration, responder: responder, logger: testLogger())
-    server.start()
+    try server.start()
     defer {
         server.shutdown()
         server.wait()
@@ -63,7 +63,7 @@ public func withTestApp<T>(
         configuration.logLevel = .critical
         configure(&configuration)
         let app = try ParleyApplication(configuration: configuration, logger: logger, clock: clock)
-        app.start()
+        try app.start()
         defer {
             app.shutdown()
             app.wait()

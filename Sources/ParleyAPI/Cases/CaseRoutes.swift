@@ -34,11 +34,14 @@ struct CaseRoutes {
         let team = try body.optionalString("team")
         let priority = try body.optionalEnum("priority", Priority.self) ?? .normal
         let tags = try Self.tags(&body) ?? []
+        // Absent fields are already reported; the draft's stand-ins only let the rest be checked now.
+        let draft = NewCase(
+            debtorID: debtorID ?? "", creditor: creditor ?? "", externalRef: externalRef ?? "", currency: currency ?? "",
+            principalMinor: principal ?? 0, interestMinor: interest, feesMinor: fees, delinquentSince: delinquentSince ?? "",
+            jurisdiction: jurisdiction ?? "", assignedTo: assignedTo, team: team, priority: priority, tags: tags)
+        body.merge(try cases.validate(draft))
         try body.finish()
-        let debtCase = try cases.create(NewCase(
-            debtorID: debtorID!, creditor: creditor!, externalRef: externalRef!, currency: currency!,  // finish() checked
-            principalMinor: principal!, interestMinor: interest, feesMinor: fees, delinquentSince: delinquentSince!,
-            jurisdiction: jurisdiction!, assignedTo: assignedTo, team: team, priority: priority, tags: tags), by: actor)
+        let debtCase = try cases.create(draft, by: actor)
         return Reply.json(.created, etag: debtCase.version, location: "/v1/cases/\(debtCase.id)") { CaseJSON.write(debtCase, to: &$0) }
     }
 
@@ -105,16 +108,15 @@ struct CaseRoutes {
         var body = try JSONBody(request)
         let target = try body.requiredEnum("to", CaseStatus.self)
         let reason = try body.optionalString("reason")
-        try body.finish()
-        let debtCase = try cases.transition(context.parameter("id"), to: target!, reason: reason, by: actor)  // finish() checked
+        let to = try body.finish(target)
+        let debtCase = try cases.transition(context.parameter("id"), to: to, reason: reason, by: actor)
         return Reply.json(etag: debtCase.version) { CaseJSON.write(debtCase, to: &$0) }
     }
 
     func openDispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var body = try JSONBody(request)
-        let reason = try body.requiredString("reason")
-        try body.finish()
-        let (_, dispute) = try cases.openDisputeReturningDispute(context.parameter("id"), reason: reason!, by: actor)
+        let reason = try body.finish(body.requiredString("reason"))
+        let (_, dispute) = try cases.openDisputeReturningDispute(context.parameter("id"), reason: reason, by: actor)
         return Reply.json(.created, location: "/v1/cases/\(dispute.caseID)/disputes/\(dispute.id)") { CaseJSON.write(dispute, to: &$0) }
     }
 
@@ -132,9 +134,9 @@ struct CaseRoutes {
             status = outcome == "upheld" ? .upheld : outcome == "rejected" ? .rejected : nil
             if status == nil { body.fail("outcome", "must be upheld or rejected") }
         }
-        try body.finish()
+        let resolvedAs = try body.finish(status)
         let dispute = try cases.resolveDispute(context.parameter("id"), disputeID: context.parameter("dispute_id"),
-                                               outcome: status!, note: note, by: actor)  // finish() checked
+                                               outcome: resolvedAs, note: note, by: actor)
         return Reply.json { CaseJSON.write(dispute, to: &$0) }
     }
 

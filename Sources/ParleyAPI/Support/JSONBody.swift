@@ -149,6 +149,25 @@ struct JSONBody {
         }
     }
 
+    /// Adds field errors found beyond the body's shape (ids that name nothing), so they are
+    /// reported together with every other field error.
+    mutating func merge(_ other: ValidationFailure) {
+        let reported = Set(failure.errors.map(\.field))
+        for error in other.errors where !reported.contains(error.field) { failure.add(error.field, error.message) }
+    }
+
     /// Throws the collected field errors, if any, as one 422.
     func finish() throws { try failure.throwIfAny() }
+
+    /// Throws the collected field errors, if any; otherwise unwraps the required values read
+    /// (a `required…` read that found nothing recorded a field error, so none is nil here).
+    func finish<each Value>(_ values: repeat (each Value)?) throws -> (repeat each Value) {
+        try failure.throwIfAny()
+        return (repeat try Self.present(each values))
+    }
+
+    private static func present<Value>(_ value: Value?) throws -> Value {
+        guard let value else { throw ValidationFailure("body", "a required field is missing") }
+        return value
+    }
 }

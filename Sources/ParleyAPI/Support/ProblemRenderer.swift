@@ -79,20 +79,13 @@ enum ProblemRenderer {
         return "invalid fields: " + unique.joined(separator: ", ")
     }
 
+    /// The request id header is added by `RequestIDMiddleware` on the way out.
     static func problem(
         _ status: HTTPStatus, detail: String, context: RequestContext, extra: (inout JSONWriter) -> Void = { _ in }
     ) -> HTTPResponse {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.field("type", "about:blank")
-        writer.field("title", status.reasonPhrase)
-        writer.field("status", status.code)
-        writer.field("detail", detail)
-        if !context.requestID.isEmpty { writer.field("request_id", context.requestID) }
-        extra(&writer)
-        writer.endObject()
         var headers = HTTPHeaders()
         headers.add("Content-Type", "application/problem+json")
-        return HTTPResponse(status: status, headers: headers, body: writer.bytes)
+        return HTTPResponse(status: status, headers: headers,
+                            body: ProblemBody.make(status: status, detail: detail, requestID: context.requestID, extra: extra))
     }
 }

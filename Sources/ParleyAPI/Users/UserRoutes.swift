@@ -20,8 +20,8 @@ struct UserRoutes {
         let name = try body.requiredString("name")
         let role = try body.requiredEnum("role", Role.self)
         let team = try body.optionalString("team")
-        try body.finish()
-        let (user, key) = try users.create(NewUser(name: name!, role: role!, team: team), by: actor)  // finish() checked both
+        let (userName, userRole) = try body.finish(name, role)
+        let (user, key) = try users.create(NewUser(name: userName, role: userRole, team: team), by: actor)
         return Reply.json(.created, etag: user.version, location: "/v1/users/\(user.id)") { writer in
             UserJSON.write(user, to: &writer, issuedKey: key)
         }

@@ -1,11 +1,32 @@
 /// What a mutation records about itself, appended in the same transaction as the change.
+/// Every action the audit log records, one vocabulary for writers and readers.
+public enum AuditAction: String, Sendable, CaseIterable {
+    case userCreated = "user.created"
+    case userUpdated = "user.updated"
+    case apiKeyIssued = "api_key.issued"
+    case apiKeyRevoked = "api_key.revoked"
+    case debtorCreated = "debtor.created"
+    case debtorUpdated = "debtor.updated"
+    case debtorRestrictionChanged = "debtor.restriction_changed"
+    case caseCreated = "case.created"
+    case caseUpdated = "case.updated"
+    case caseTransitioned = "case.transitioned"
+    case disputeOpened = "dispute.opened"
+    case disputeResolved = "dispute.resolved"
+    case importBatch = "import.batch"
+    case communicationLogged = "communication.logged"
+    case complianceAlertOpened = "compliance_alert.opened"
+    case complianceAlertResolved = "compliance_alert.resolved"
+    case compliancePolicyChanged = "compliance_policy.changed"
+}
+
 public struct AuditRecord: Sendable {
-    public let action: String
+    public let action: AuditAction
     public let entity: String
     public let entityID: String
     public let detail: JSONValue
 
-    public init(action: String, entity: String, entityID: String, detail: JSONValue = .object([])) {
+    public init(action: AuditAction, entity: String, entityID: String, detail: JSONValue = .object([])) {
         self.action = action
         self.entity = entity
         self.entityID = entityID

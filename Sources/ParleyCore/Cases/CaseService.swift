@@ -11,21 +11,28 @@ public struct CaseService: Sendable {
         self.clock = clock
     }
 
-    public func create(_ command: NewCase, by actor: Principal) throws -> DebtCase {
-        try actor.require(.writeDebtorsAndCases)
-        let now = clock.now()
+    /// Every field error of a new case, values and references alike, so a client fixes them all at once.
+    public func validate(_ command: NewCase) throws -> ValidationFailure {
         var failure = ValidationFailure()
         CaseValidation.check(
             creditor: command.creditor, externalRef: command.externalRef, currency: command.currency,
             principal: command.principalMinor, interest: command.interestMinor, fees: command.feesMinor,
-            delinquentSince: command.delinquentSince, jurisdiction: command.jurisdiction, today: now.utcDate, into: &failure)
-        let restrictions = try store.restrictions(ofDebtor: command.debtorID)  // nil: no such debtor
-        if restrictions == nil { failure.add("debtor_id", "names no debtor") }
+            delinquentSince: command.delinquentSince, jurisdiction: command.jurisdiction, today: clock.now().utcDate, into: &failure)
+        if try store.restrictions(ofDebtor: command.debtorID) == nil { failure.add("debtor_id", "names no debtor") }
         if let assignee = command.assignedTo, try !store.userExists(assignee) { failure.add("assigned_to", "names no user") }
         if let team = command.team, team.trimmingSpaces.isEmpty { failure.add("team", "must not be empty; omit it for no team") }
         validateTags(command.tags, into: &failure)
-        try failure.throwIfAny()
-        let delinquentSince = CalendarDate(iso: command.delinquentSince)!  // validated above
+        return failure
+    }
+
+    public func create(_ command: NewCase, by actor: Principal) throws -> DebtCase {
+        try actor.require(.writeDebtorsAndCases)
+        let now = clock.now()
+        try validate(command).throwIfAny()
+        let restrictions = try store.restrictions(ofDebtor: command.debtorID)
+        guard let delinquentSince = CalendarDate(iso: command.delinquentSince) else {
+            throw ValidationFailure("delinquent_since", "must be a YYYY-MM-DD date")
+        }
         var inputs = SegmentInputs()
         inputs.bankruptcy = restrictions?.bankruptcy ?? false
         inputs.daysPastDue = SegmentRules.daysPastDue(since: delinquentSince, now: now)
@@ -111,7 +118,7 @@ public struct CaseService: Sendable {
         debtCase.updatedAt = now
         try store.apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected,
-            audit: [AuditRecord(action: "case.updated", entity: "case", entityID: id, detail: .object(detail))],
+            audit: [AuditRecord(action: .caseUpdated, entity: "case", entityID: id, detail: .object(detail))],
             events: events), actor: actor)
         return debtCase
     }
@@ -159,7 +166,7 @@ public struct CaseService: Sendable {
         if let reason { detail.append(("reason", .string(reason))) }
         try store.apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, updateDispute: settledDispute,
-            audit: [AuditRecord(action: "case.transitioned", entity: "case", entityID: id, detail: .object(detail))],
+            audit: [AuditRecord(action: .caseTransitioned, entity: "case", entityID: id, detail: .object(detail))],
             events: [TimelineEvent(at: now, kind: "transition", actor: actor.userID,
                                    summary: "Status \(from.rawValue) → \(target.rawValue)" + (reason.map { ": \($0)" } ?? ""), ref: nil)]),
             actor: actor)
@@ -193,7 +200,7 @@ public struct CaseService: Sendable {
         debtCase.updatedAt = now
         try store.apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, insertDispute: dispute,
-            audit: [AuditRecord(action: "dispute.opened", entity: "dispute", entityID: dispute.id,
+            audit: [AuditRecord(action: .disputeOpened, entity: "dispute", entityID: dispute.id,
                                 detail: .object([("case_id", .string(id)), ("from", .string(from.rawValue))]))],
             events: [TimelineEvent(at: now, kind: "dispute_opened", actor: actor.userID, summary: "Dispute opened: \(trimmed)", ref: dispute.id)]),
             actor: actor)
@@ -227,7 +234,7 @@ public struct CaseService: Sendable {
         debtCase.updatedAt = now
         try store.apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, updateDispute: dispute,
-            audit: [AuditRecord(action: "dispute.resolved", entity: "dispute", entityID: disputeID, detail: .object([
+            audit: [AuditRecord(action: .disputeResolved, entity: "dispute", entityID: disputeID, detail: .object([
                 ("case_id", .string(caseID)), ("outcome", .string(outcome.rawValue)),
                 ("note", dispute.note.map(JSONValue.string) ?? .null),
             ]))],

@@ -61,12 +61,19 @@ public struct ImportedDebtor: Sendable {
 }
 
 /// How the import names new things and segments new cases; supplied by the service.
+/// What the service decides for each stored row: ids, the initial segment, and the audit entries
+/// of created debtors and cases (the store only persists them).
 public struct ImportFactory: Sendable {
     public let makeID: @Sendable (String) -> String
     public let segment: @Sendable (PlacementRow, _ bankruptcy: Bool) -> Segment
-    public init(makeID: @escaping @Sendable (String) -> String, segment: @escaping @Sendable (PlacementRow, Bool) -> Segment) {
+    public let debtorCreated: @Sendable (Debtor) -> AuditRecord
+    public let caseCreated: @Sendable (DebtCase) -> AuditRecord
+    public init(makeID: @escaping @Sendable (String) -> String, segment: @escaping @Sendable (PlacementRow, Bool) -> Segment,
+                debtorCreated: @escaping @Sendable (Debtor) -> AuditRecord, caseCreated: @escaping @Sendable (DebtCase) -> AuditRecord) {
         self.makeID = makeID
         self.segment = segment
+        self.debtorCreated = debtorCreated
+        self.caseCreated = caseCreated
     }
 }
 

@@ -37,6 +37,17 @@ public struct ImportService: Sendable {
                 inputs.bankruptcy = bankruptcy
                 inputs.daysPastDue = SegmentRules.daysPastDue(since: row.delinquentSince, now: now)
                 return SegmentRules.segment(inputs, now: now)
+            },
+            debtorCreated: { [importID = result.importID] debtor in
+                AuditRecord(action: .debtorCreated, entity: "debtor", entityID: debtor.id, detail: .object([
+                    ("external_ref", debtor.externalRef.map(JSONValue.string) ?? .null), ("import_id", .string(importID)),
+                ]))
+            },
+            caseCreated: { [importID = result.importID] debtCase in
+                AuditRecord(action: .caseCreated, entity: "case", entityID: debtCase.id, detail: .object([
+                    ("debtor_id", .string(debtCase.debtorID)), ("creditor", .string(debtCase.creditor)),
+                    ("external_ref", .string(debtCase.externalRef)), ("import_id", .string(importID)),
+                ]))
             })
 
         if dryRun {
@@ -50,7 +61,7 @@ public struct ImportService: Sendable {
         let handoff = Handoff<[PlacementRow]>()
         let validated = Mutex<RowValidator?>(nil)
         let startedReader = reader
-        DispatchQueue.global(qos: .userInitiated).async {
+        WorkerThread.start(name: "parley.import.validate") {
             var validator = RowValidator(reader: startedReader, positions: positions, today: now.utcDate)
             while !handoff.isCancelled, let piece = validator.nextBatch(size: Self.handoffSize) { handoff.push(piece) }
             validated.withLock { $0 = validator }
@@ -72,7 +83,8 @@ public struct ImportService: Sendable {
             while handoff.pop() != nil {}  // let the validator finish before returning
             throw error
         }
-        let validator = validated.withLock { $0 }!  // set before finish(), which pop() waited for
+        // Set before finish(), which pop() waited for.
+        guard let validator = validated.withLock({ $0 }) else { throw CorruptDataError("the import validator did not report") }
         return result.with(counts, validator: validator)
     }
 

@@ -114,9 +114,10 @@ public struct UserService: Sendable {
         }
     }
 
+    /// Own keys for everyone; other users' keys for admins only (403 in the rights table).
     private func requireKeyRights(_ userID: String, _ actor: Principal) throws {
         if actor.userID == userID { return }
-        guard Permission.manageUsers.allows(actor.role) else { throw DomainError.notFound("user \(userID)") }
+        try actor.require(.manageUsers)
     }
 
     /// The actor behind a bearer key, or nil for an unknown, revoked or deactivated key.

@@ -1,20 +1,21 @@
 import Synchronization
 
-/// Accepts a sane `X-Request-Id` or makes one (random prefix + counter), and echoes it.
-public struct RequestIDMiddleware: HTTPMiddleware {
-    private let prefix: String
-    private let counter = Counter()
-
-    final class Counter: Sendable {
-        let value = Atomic<UInt64>(0)
-        func next() -> UInt64 { value.wrappingAdd(1, ordering: .relaxed).newValue }
-    }
-
-    public init() {
+/// Request ids: a random per-process prefix and a counter, so ids are unique and cheap. The
+/// server's own error answers take theirs from here too.
+public enum RequestID {
+    private static let prefix: String = {
         var generator = SystemRandomNumberGenerator()
         let random: UInt64 = generator.next()
-        prefix = String(random & 0xFFFF_FFFF_FFFF, radix: 36)
-    }
+        return String(random & 0xFFFF_FFFF_FFFF, radix: 36)
+    }()
+    private static let counter = Atomic<UInt64>(0)
+
+    public static func make() -> String { prefix + "-" + String(counter.wrappingAdd(1, ordering: .relaxed).newValue) }
+}
+
+/// Accepts a sane `X-Request-Id` or makes one, and echoes it.
+public struct RequestIDMiddleware: HTTPMiddleware {
+    public init() {}
 
     public func handle(
         _ request: HTTPRequest, context: inout RequestContext,
@@ -23,7 +24,7 @@ public struct RequestIDMiddleware: HTTPMiddleware {
         if let offered = request.headers["x-request-id"], Self.isAcceptable(offered) {
             context.requestID = offered
         } else {
-            context.requestID = "\(prefix)-\(counter.next())"
+            context.requestID = RequestID.make()
         }
         context.logger[metadataKey: "request.id"] = .string(context.requestID)
         var response = try next(request, &context)

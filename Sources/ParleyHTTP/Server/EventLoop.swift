@@ -183,11 +183,11 @@ final class EventLoop: @unchecked Sendable {
 
     /// A clear refusal rather than a silent reset: 503 with `Connection: close`, then close.
     private func refuseOverCapacity(_ fd: Int32) {
-        let body = ProblemBody.make(status: .serviceUnavailable, detail: "the server is at its connection limit")
         var out: [UInt8] = []
-        var response = HTTPResponse(status: .serviceUnavailable, body: body)
-        response.headers.add("Content-Type", "application/problem+json")
+        var response = ProblemBody.response(status: .serviceUnavailable, detail: "the server is at its connection limit",
+                                            requestID: RequestID.make())
         response.headers.add("Retry-After", "1")
+        let body = response.bodyBytes
         ResponseEncoder.encodeHead(
             response, bodyLength: body.count, keepAlive: false, date: state.currentDate(), version: .http1_1, into: &out)
         out.append(contentsOf: body)
@@ -347,17 +347,19 @@ final class EventLoop: @unchecked Sendable {
         _ response: HTTPResponse, produce: @escaping @Sendable ((ArraySlice<UInt8>) throws -> Void) throws -> Void,
         head: HTTPRequestHead, finalizer: ResponseFinalizer, fd: Int32, serial: UInt64, keepAlive: Bool
     ) {
+        func busy() -> HTTPResponse {
+            var busy = ProblemBody.response(status: .serviceUnavailable, detail: "too many downloads at once; retry shortly",
+                                            requestID: RequestID.make())
+            busy.headers.add("Retry-After", "5")
+            return busy
+        }
         guard state.activeStreams.wrappingAdd(1, ordering: .relaxed).newValue <= state.configuration.maxConcurrentStreams else {
             state.activeStreams.wrappingSubtract(1, ordering: .relaxed)
-            var busy = HTTPResponse(status: .serviceUnavailable,
-                                    body: ProblemBody.make(status: .serviceUnavailable, detail: "too many downloads at once; retry shortly"))
-            busy.headers.add("Content-Type", "application/problem+json")
-            busy.headers.add("Retry-After", "5")
-            post(.encoded(fd: fd, serial: serial, bytes: finalizer.encode(busy), keepAlive: keepAlive))
+            post(.encoded(fd: fd, serial: serial, bytes: finalizer.encode(busy()), keepAlive: keepAlive))
             return
         }
         let state = self.state
-        Thread { [self] in
+        let thread = LoopThread { [self] in
             // HTTP/1.0 has no chunked coding: the body ends when the connection does.
             let streamFinalizer = head.version == .http1_1
                 ? finalizer : ResponseFinalizer(requestHead: head, keepAlive: false, date: finalizer.date)
@@ -366,7 +368,13 @@ final class EventLoop: @unchecked Sendable {
                 timeoutMilliseconds: state.configuration.writeTimeout.milliseconds)
             state.activeStreams.wrappingSubtract(1, ordering: .relaxed)
             post(.streamed(fd: fd, serial: serial, succeeded: succeeded, keepAlive: keepAlive && head.version == .http1_1))
-        }.start(name: "parley-stream")
+        }
+        do {
+            try thread.start(name: "parley-stream")
+        } catch {
+            state.activeStreams.wrappingSubtract(1, ordering: .relaxed)
+            post(.encoded(fd: fd, serial: serial, bytes: finalizer.encode(busy()), keepAlive: false))
+        }
     }
 
     // MARK: Responses
@@ -398,9 +406,8 @@ final class EventLoop: @unchecked Sendable {
     /// Answers a protocol error and closes, lingering briefly so the client reads the answer
     /// instead of a reset caused by its unread bytes.
     private func respondWithError(_ connection: Connection, status: HTTPStatus, detail: String) {
-        let body = ProblemBody.make(status: status, detail: detail)
-        var response = HTTPResponse(status: status, body: body)
-        response.headers.add("Content-Type", "application/problem+json")
+        let response = ProblemBody.response(status: status, detail: detail, requestID: RequestID.make())
+        let body = response.bodyBytes
         var out: [UInt8] = []
         ResponseEncoder.encodeHead(
             response, bodyLength: body.count, keepAlive: false, date: state.currentDate(),

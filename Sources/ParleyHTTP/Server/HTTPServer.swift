@@ -44,14 +44,22 @@ public final class HTTPServer: Sendable {
     }
 
     /// Starts the event-loop threads.
-    public func start() {
+    /// Starts one thread per event loop; a thread that cannot be created stops the loops already
+    /// started and is an error (a loop must never run on the caller's thread).
+    public func start() throws {
         for (index, loop) in loops.enumerated() {
             finished.enter()
-            let thread = Thread { [finished] in
+            let thread = LoopThread { [finished] in
                 loop.run()
                 finished.leave()
             }
-            thread.start(name: "parley-http-\(index)")
+            do {
+                try thread.start(name: "parley-http-\(index)")
+            } catch {
+                finished.leave()
+                shutdown()
+                throw error
+            }
         }
     }
 
@@ -71,18 +79,26 @@ public final class HTTPServer: Sendable {
     }
 }
 
+/// `pthread_create` failed (out of memory or the process's thread limit).
+public struct ThreadStartError: Error, CustomStringConvertible {
+    public let name: String
+    public let code: Int32
+    public var description: String { "cannot start thread \(name): error \(code)" }
+}
+
 /// A plain pthread for a long-running loop (Dispatch's pool is for the handlers).
-final class Thread: @unchecked Sendable {
+final class LoopThread: @unchecked Sendable {
     // @unchecked: `body` is only read by the new thread, once, after `start` hands it over.
     private let body: @Sendable () -> Void
 
     init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 
-    func start(name: String) {
+    func start(name: String) throws {
         let unmanaged = Unmanaged.passRetained(self)
         var thread = pthread_t()
         let status = pthread_create(&thread, nil, { argument in
-            let box = Unmanaged<Thread>.fromOpaque(argument!).takeRetainedValue()
+            guard let argument else { return nil }
+            let box = Unmanaged<LoopThread>.fromOpaque(argument).takeRetainedValue()
             box.body()
             return nil
         }, unmanaged.toOpaque())
@@ -91,7 +107,7 @@ final class Thread: @unchecked Sendable {
             pthread_detach(thread)
         } else {
             unmanaged.release()
-            body()
+            throw ThreadStartError(name: name, code: status)
         }
     }
 }

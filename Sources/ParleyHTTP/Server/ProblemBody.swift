@@ -1,32 +1,28 @@
-/// The RFC 9457 problem document the HTTP layer writes for errors it answers itself
-/// (malformed requests, limits, unknown routes), so every error a client sees has one shape.
+import ParleyJSON
+
+/// The one writer of RFC 9457 problem documents: the HTTP layer's own errors (malformed requests,
+/// limits, unknown routes) and the API's, so every error a client sees has one shape.
 public enum ProblemBody {
-    public static func make(status: HTTPStatus, detail: String, extra: String = "") -> [UInt8] {
-        var json = "{\"type\":\"about:blank\",\"title\":\""
-        json += escape(status.reasonPhrase)
-        json += "\",\"status\":\(status.code),\"detail\":\""
-        json += escape(detail)
-        json += "\""
-        json += extra
-        json += "}"
-        return Array(json.utf8)
+    public static func make(status: HTTPStatus, detail: String, requestID: String? = nil,
+                            extra: (inout JSONWriter) -> Void = { _ in }) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("type", "about:blank")
+        writer.field("title", status.reasonPhrase)
+        writer.field("status", status.code)
+        writer.field("detail", detail)
+        if let requestID, !requestID.isEmpty { writer.field("request_id", requestID) }
+        extra(&writer)
+        writer.endObject()
+        return writer.bytes
     }
 
-    /// Minimal JSON string escaping for server-written text.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20: out += "\\u00" + (c.value < 16 ? "0" : "") + String(c.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+    /// A complete problem response with its content type and request id.
+    public static func response(status: HTTPStatus, detail: String, requestID: String,
+                                extra: (inout JSONWriter) -> Void = { _ in }) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/problem+json")
+        if !requestID.isEmpty { headers.add("X-Request-Id", requestID) }
+        return HTTPResponse(status: status, headers: headers, body: make(status: status, detail: detail, requestID: requestID, extra: extra))
     }
 }

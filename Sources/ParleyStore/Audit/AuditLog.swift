@@ -6,17 +6,35 @@ import ParleySQLite
 /// serialised by the pool, so reading the previous hash here cannot race another append.
 enum AuditLog {
     static func append(_ record: AuditRecord, actor: Principal, at: Instant, in db: Connection) throws {
-        let previous = try db.queryFirst("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1") {
-            ($0.int(0), $0.string(1))
+        try append([record], actor: actor, at: at, in: db)
+    }
+
+    /// Entries per multi-row INSERT (8 values each).
+    static let rowsPerInsert = 50
+
+    /// Appends many entries with one read of the chain's head and multi-row inserts (bulk imports
+    /// write one entry per created debtor and case).
+    static func append(_ records: [AuditRecord], actor: Principal, at: Instant, in db: Connection) throws {
+        guard !records.isEmpty else { return }
+        var head = try db.queryFirst("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1") {
+            (seq: $0.int(0), hash: $0.string(1))
+        } ?? (seq: 0, hash: AuditEntry.genesisHash)
+        var rows: [any SQLBindable] = []
+        rows.reserveCapacity(min(records.count, rowsPerInsert) * 8)
+        for (index, record) in records.enumerated() {
+            let seq = head.seq + 1
+            let detail = record.detail.canonical
+            let canonical = AuditEntry.canonical(
+                seq: seq, at: at, actor: actor.userID, action: record.action.rawValue, entity: record.entity,
+                entityID: record.entityID, detailCanonical: detail)
+            head = (seq, AuditEntry.chainHash(previous: head.hash, canonical: canonical))
+            rows += [seq, at.millisecondsSinceEpoch, actor.userID, record.action.rawValue, record.entity, record.entityID,
+                     detail, head.hash] as [any SQLBindable]
+            if rows.count == rowsPerInsert * 8 || index == records.count - 1 {
+                try db.run("INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, detail, hash) VALUES"
+                           + SQL.repeated("(?, ?, ?, ?, ?, ?, ?, ?)", count: rows.count / 8), rows)
+                rows.removeAll(keepingCapacity: true)
+            }
         }
-        let seq = (previous?.0 ?? 0) + 1
-        let detail = record.detail.canonical
-        let canonical = AuditEntry.canonical(
-            seq: seq, at: at, actor: actor.userID, action: record.action, entity: record.entity,
-            entityID: record.entityID, detailCanonical: detail)
-        let hash = AuditEntry.chainHash(previous: previous?.1 ?? AuditEntry.genesisHash, canonical: canonical)
-        try db.run(
-            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [seq, at.millisecondsSinceEpoch, actor.userID, record.action, record.entity, record.entityID, detail, hash])
     }
 }

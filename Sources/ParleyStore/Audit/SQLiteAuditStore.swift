@@ -19,10 +19,10 @@ public struct SQLiteAuditStore: AuditStore {
                 """,
                 [after, filter.entityID, filter.actor, filter.from?.millisecondsSinceEpoch,
                  filter.to?.millisecondsSinceEpoch, page.limit + 1]) { row in
-                AuditEntry(
+                try AuditEntry(
                     seq: row.int(0), at: Instant(millisecondsSinceEpoch: row.int(1)), actor: row.string(2),
                     action: row.string(3), entity: row.string(4), entityID: row.string(5),
-                    detail: (try? JSONParser.parse(Array(row.string(6).utf8))) ?? .null, hash: row.string(7))
+                    detail: row.json(6), hash: row.string(7))
             }
         }
         return Page(fetched: rows, limit: page.limit) { String($0.seq) }

@@ -12,7 +12,7 @@ enum CaseRows {
     /// How many columns `columns` has, for queries that select more after them.
     static let count: Int32 = 28
 
-    static func read(_ row: Row) -> DebtCase {
+    static func read(_ row: Row) throws -> DebtCase {
         var ledger = LedgerTotals()
         ledger.paidFees = row.int(8)
         ledger.paidInterest = row.int(9)
@@ -20,22 +20,26 @@ enum CaseRows {
         ledger.waivedFees = row.int(11)
         ledger.waivedInterest = row.int(12)
         ledger.waivedPrincipal = row.int(13)
-        return DebtCase(
+        return try DebtCase(
             id: row.string(0), debtorID: row.string(1), creditor: row.string(2), externalRef: row.string(3), currency: row.string(4),
             balance: Balance(principalMinor: row.int(5), interestMinor: row.int(6), feesMinor: row.int(7), ledger: ledger),
-            delinquentSince: CalendarDate(iso: row.string(14)) ?? CalendarDate(daysSinceEpoch: 0), jurisdiction: row.string(15),
-            assignedTo: row.stringOrNil(16), team: row.stringOrNil(17), priority: Priority(rawValue: row.string(18)) ?? .normal,
-            tags: decodeTags(row.string(19)), status: CaseStatus(rawValue: row.string(20)) ?? .open,
-            statusBefore: row.stringOrNil(21).flatMap(CaseStatus.init(rawValue:)),
-            closeReason: row.stringOrNil(22).flatMap(CloseReason.init(rawValue:)),
-            segment: Segment(rawValue: row.string(23)) ?? .wait_and_see,
-            segmentOverride: row.stringOrNil(24).flatMap(Segment.init(rawValue:)), version: row.int(25),
+            delinquentSince: row.date(14), jurisdiction: row.string(15),
+            assignedTo: row.stringOrNil(16), team: row.stringOrNil(17), priority: row.value(18, as: Priority.self),
+            tags: decodeTags(row, 19), status: row.value(20, as: CaseStatus.self),
+            statusBefore: row.valueOrNil(21, as: CaseStatus.self),
+            closeReason: row.valueOrNil(22, as: CloseReason.self),
+            segment: row.value(23, as: Segment.self),
+            segmentOverride: row.valueOrNil(24, as: Segment.self), version: row.int(25),
             createdAt: Instant(millisecondsSinceEpoch: row.int(26)), updatedAt: Instant(millisecondsSinceEpoch: row.int(27)))
     }
 
-    static func decodeTags(_ text: String) -> [String] {
-        guard text != "[]", case .array(let values)? = try? JSONParser.parse(Array(text.utf8)) else { return [] }
-        return values.compactMap(\.string)
+    static func decodeTags(_ row: Row, _ column: Int32) throws -> [String] {
+        if row.string(column) == "[]" { return [] }
+        guard case .array(let values) = try row.json(column) else { throw CorruptDataError("tags are not a JSON array") }
+        return try values.map { value in
+            guard let tag = value.string else { throw CorruptDataError("a tag is not a string") }
+            return tag
+        }
     }
 
     static func encodeTags(_ tags: [String]) -> String { JSONValue.array(tags.map(JSONValue.string)).compact }

@@ -14,7 +14,7 @@ public struct SQLiteCaseStore: CaseStore {
             try database.write { db in
                 try CaseRows.insert(debtCase, source: nil, createdBy: actor.userID, db)
                 try AuditLog.append(
-                    AuditRecord(action: "case.created", entity: "case", entityID: debtCase.id, detail: .object([
+                    AuditRecord(action: .caseCreated, entity: "case", entityID: debtCase.id, detail: .object([
                         ("debtor_id", .string(debtCase.debtorID)), ("creditor", .string(debtCase.creditor)),
                         ("external_ref", .string(debtCase.externalRef)), ("currency", .string(debtCase.currency)),
                         ("placed_minor", .number(String(debtCase.balance.placedMinor))),
@@ -39,7 +39,7 @@ public struct SQLiteCaseStore: CaseStore {
                 FROM debt_case c JOIN debtor d ON d.id = c.debtor_id WHERE c.id = ?
                 """, [id]) { row in
                 let base = CaseRows.count
-                return (CaseRows.read(row), DebtorSummary(
+                return try (CaseRows.read(row), DebtorSummary(
                     id: row.string(base), name: row.string(base + 1), timezone: row.string(base + 2),
                     restrictions: DebtorRows.restrictions(row, from: base + 3)))
             }
@@ -126,8 +126,8 @@ public struct SQLiteCaseStore: CaseStore {
                 SELECT id, case_id, reason, status, note, opened_by, opened_at, resolved_by, resolved_at
                 FROM dispute WHERE case_id = ? ORDER BY id
                 """, [caseID]) { row in
-                Dispute(id: row.string(0), caseID: row.string(1), reason: row.string(2),
-                        status: Dispute.Status(rawValue: row.string(3)) ?? .open, note: row.stringOrNil(4),
+                try Dispute(id: row.string(0), caseID: row.string(1), reason: row.string(2),
+                        status: row.value(3, as: Dispute.Status.self), note: row.stringOrNil(4),
                         openedBy: row.string(5), openedAt: Instant(millisecondsSinceEpoch: row.int(6)),
                         resolvedBy: row.stringOrNil(7), resolvedAt: row.intOrNil(8).map(Instant.init(millisecondsSinceEpoch:)))
             }
@@ -165,7 +165,7 @@ public struct SQLiteCaseStore: CaseStore {
             try db.queryFirst("""
                 SELECT cease_communication, attorney_represented, attorney, bankruptcy, deceased, vulnerable, breathing_space_until
                 FROM debtor WHERE id = ?
-                """, [id]) { DebtorRows.restrictions($0, from: 0) }
+                """, [id]) { try DebtorRows.restrictions($0, from: 0) }
         }
     }
 

@@ -11,25 +11,25 @@ enum DebtorRows {
         d.version, d.created_at, d.updated_at, d.phones, d.emails
         """
 
-    static func read(_ row: Row) -> Debtor {
-        Debtor(
+    static func read(_ row: Row) throws -> Debtor {
+        try Debtor(
             id: row.string(0), externalRef: row.stringOrNil(1), name: row.string(2), timezone: row.string(3),
             language: row.stringOrNil(4), phones: decodePhones(row.string(17)), emails: decodeEmails(row.string(18)),
-            address: row.stringOrNil(5).flatMap(decodeAddress), nationalID: row.stringOrNil(6),
+            address: row.jsonOrNil(5).map(decodeAddress), nationalID: row.stringOrNil(6),
             restrictions: restrictions(row, from: 7), version: row.int(14),
             createdAt: Instant(millisecondsSinceEpoch: row.int(15)), updatedAt: Instant(millisecondsSinceEpoch: row.int(16)))
     }
 
     /// Restrictions from seven consecutive columns starting at `offset`.
-    static func restrictions(_ row: Row, from offset: Int32) -> Restrictions {
+    static func restrictions(_ row: Row, from offset: Int32) throws -> Restrictions {
         var restrictions = Restrictions()
         restrictions.ceaseCommunication = row.bool(offset)
         restrictions.attorneyRepresented = row.bool(offset + 1)
-        restrictions.attorney = row.stringOrNil(offset + 2).flatMap { try? JSONParser.parse(Array($0.utf8)) } ?? .null
+        restrictions.attorney = try row.jsonOrNil(offset + 2) ?? .null
         restrictions.bankruptcy = row.bool(offset + 3)
         restrictions.deceased = row.bool(offset + 4)
         restrictions.vulnerable = row.bool(offset + 5)
-        restrictions.breathingSpaceUntil = row.stringOrNil(offset + 6).flatMap(CalendarDate.init(iso:))
+        restrictions.breathingSpaceUntil = try row.dateOrNil(offset + 6)
         return restrictions
     }
 
@@ -77,13 +77,22 @@ enum DebtorRows {
         return writer.string
     }
 
-    static func decodePhones(_ text: String) -> [Phone] {
-        guard text != "[]", case .array(let items)? = try? JSONParser.parse(Array(text.utf8)) else { return [] }
-        return items.compactMap { item in
-            guard let number = item["number"]?.string else { return nil }
-            return Phone(number: number, type: item["type"]?.string.flatMap(Phone.Kind.init(rawValue:)) ?? .other,
+    static func decodePhones(_ text: String) throws -> [Phone] {
+        try decodeArray(text, "phones").map { item in
+            guard let number = item["number"]?.string, let type = item["type"]?.string.flatMap(Phone.Kind.init(rawValue:)) else {
+                throw CorruptDataError("a stored phone has no number or an unknown type")
+            }
+            return Phone(number: number, type: type,
                          consentCalls: item["consent"]?["calls"] == .bool(true), consentSMS: item["consent"]?["sms"] == .bool(true))
         }
+    }
+
+    private static func decodeArray(_ text: String, _ what: String) throws -> [JSONValue] {
+        if text == "[]" { return [] }
+        guard case .array(let items)? = try? JSONParser.parse(Array(text.utf8)) else {
+            throw CorruptDataError("stored \(what) are not a JSON array")
+        }
+        return items
     }
 
     static func encodeEmails(_ emails: [Email]) -> String {
@@ -93,10 +102,9 @@ enum DebtorRows {
         return writer.string
     }
 
-    static func decodeEmails(_ text: String) -> [Email] {
-        guard text != "[]", case .array(let items)? = try? JSONParser.parse(Array(text.utf8)) else { return [] }
-        return items.compactMap { item in
-            guard let address = item["address"]?.string else { return nil }
+    static func decodeEmails(_ text: String) throws -> [Email] {
+        try decodeArray(text, "e-mails").map { item in
+            guard let address = item["address"]?.string else { throw CorruptDataError("a stored e-mail has no address") }
             return Email(address: address, optedOut: item["opted_out"] == .bool(true))
         }
     }
@@ -109,9 +117,8 @@ enum DebtorRows {
         ]).canonical
     }
 
-    static func decodeAddress(_ text: String) -> Address? {
-        guard let value = try? JSONParser.parse(Array(text.utf8)) else { return nil }
-        return Address(line1: value["line1"]?.string, line2: value["line2"]?.string, city: value["city"]?.string,
+    static func decodeAddress(_ value: JSONValue) -> Address {
+        Address(line1: value["line1"]?.string, line2: value["line2"]?.string, city: value["city"]?.string,
                        region: value["region"]?.string, postalCode: value["postal_code"]?.string, country: value["country"]?.string)
     }
 }

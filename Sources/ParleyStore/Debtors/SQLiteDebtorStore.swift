@@ -13,7 +13,7 @@ public struct SQLiteDebtorStore: DebtorStore {
             try database.write { db in
                 try DebtorRows.insert(debtor, db)
                 try AuditLog.append(
-                    AuditRecord(action: "debtor.created", entity: "debtor", entityID: debtor.id,
+                    AuditRecord(action: .debtorCreated, entity: "debtor", entityID: debtor.id,
                                 detail: .object([("external_ref", debtor.externalRef.map(JSONValue.string) ?? .null)])),
                     actor: actor, at: debtor.createdAt, in: db)
             }
@@ -54,13 +54,13 @@ public struct SQLiteDebtorStore: DebtorStore {
                 let contactFields = Self.changedContactFields(old, debtor)
                 if !contactFields.isEmpty {
                     try AuditLog.append(
-                        AuditRecord(action: "debtor.updated", entity: "debtor", entityID: debtor.id,
+                        AuditRecord(action: .debtorUpdated, entity: "debtor", entityID: debtor.id,
                                     detail: .object([("fields", .array(contactFields.map(JSONValue.string)))])),
                         actor: actor, at: debtor.updatedAt, in: db)
                 }
                 for name in changedRestrictions {
                     try AuditLog.append(
-                        AuditRecord(action: "debtor.restriction_changed", entity: "debtor", entityID: debtor.id, detail: .object([
+                        AuditRecord(action: .debtorRestrictionChanged, entity: "debtor", entityID: debtor.id, detail: .object([
                             ("restriction", .string(name)), ("from", Self.value(of: name, old.restrictions)),
                             ("to", Self.value(of: name, debtor.restrictions)),
                         ])), actor: actor, at: debtor.updatedAt, in: db)
@@ -121,6 +121,10 @@ public struct SQLiteDebtorStore: DebtorStore {
             } else if query.contains("@") {
                 sql = sql + "AND d.id IN (SELECT debtor_id FROM debtor_contact WHERE value = ?)"
                 arguments.append(DebtorRows.fold(query))
+            } else if query.utf8.contains(0) {
+                // LIKE would end the pattern at the NUL and match everyone; `=` compares every byte.
+                sql = sql + "AND d.external_ref = ?"
+                arguments.append(query)
             } else {
                 sql = sql + "AND (d.external_ref = ? OR d.name LIKE ? ESCAPE '\\')"
                 // LIKE folds ASCII letters itself; other letters are matched as stored.

@@ -3,7 +3,8 @@ import ParleySQLite
 
 /// Stores placement rows. Invariants: a case that exists (same creditor and external_ref) is never
 /// touched, so a repeated file creates nothing; a debtor is created at most once per
-/// `debtor_external_ref`; each batch commits with one audit entry naming the import and its lines.
+/// `debtor_external_ref`; every created debtor and case has its own audit entry, and each batch
+/// commits with one more naming the import and its lines.
 ///
 /// Rows arrive in pieces of a few hundred. Per piece, existing cases and debtors are looked up with
 /// one query each, and new rows are written with multi-row INSERTs, so the per-statement cost of
@@ -38,7 +39,7 @@ public struct SQLiteImportStore: ImportStore {
             }
             if let firstLine {
                 try AuditLog.append(
-                    AuditRecord(action: "import.batch", entity: "import", entityID: importID, detail: .object([
+                    AuditRecord(action: .importBatch, entity: "import", entityID: importID, detail: .object([
                         ("first_line", .number(String(firstLine))), ("last_line", .number(String(lastLine))),
                         ("created_cases", .number(String(counts.createdCases))),
                         ("created_debtors", .number(String(counts.createdDebtors))),
@@ -110,6 +111,7 @@ public struct SQLiteImportStore: ImportStore {
         }
         try insertDebtors(newDebtors, db)
         try insertCases(newCases, importID: importID, createdBy: actor.userID, db)
+        try AuditLog.append(newDebtors.map(factory.debtorCreated) + newCases.map(factory.caseCreated), actor: actor, at: at, in: db)
         counts.createdDebtors += newDebtors.count
         counts.createdCases += newCases.count
     }

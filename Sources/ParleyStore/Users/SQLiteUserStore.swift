@@ -18,7 +18,7 @@ public struct SQLiteUserStore: UserStore {
                  user.updatedAt.millisecondsSinceEpoch, user.version])
             try Self.insertKey(key, db)
             try AuditLog.append(
-                AuditRecord(action: "user.created", entity: "user", entityID: user.id, detail: .object([
+                AuditRecord(action: .userCreated, entity: "user", entityID: user.id, detail: .object([
                     ("name", .string(user.name)), ("role", .string(user.role.rawValue)),
                     ("team", user.team.map(JSONValue.string) ?? .null), ("key_id", .string(key.id)),
                 ])), actor: actor, at: user.createdAt, in: db)
@@ -50,8 +50,8 @@ public struct SQLiteUserStore: UserStore {
         }
     }
 
-    static func readUser(_ row: Row) -> User {
-        User(id: row.string(0), name: row.string(1), role: Role(rawValue: row.string(2)) ?? .agent, team: row.stringOrNil(3),
+    static func readUser(_ row: Row) throws -> User {
+        try User(id: row.string(0), name: row.string(1), role: row.value(2, as: Role.self), team: row.stringOrNil(3),
              active: row.bool(4), createdAt: Instant(millisecondsSinceEpoch: row.int(5)),
              updatedAt: Instant(millisecondsSinceEpoch: row.int(6)), version: row.int(7))
     }
@@ -80,7 +80,7 @@ public struct SQLiteUserStore: UserStore {
                  user.id, expectedVersion])
             guard changed == 1 else { throw DomainError.preconditionFailed("user \(user.id) was changed meanwhile") }
             try AuditLog.append(
-                AuditRecord(action: "user.updated", entity: "user", entityID: user.id, detail: .object([
+                AuditRecord(action: .userUpdated, entity: "user", entityID: user.id, detail: .object([
                     ("role", .string(user.role.rawValue)), ("team", user.team.map(JSONValue.string) ?? .null),
                     ("active", .bool(user.active)), ("version", .number(String(user.version))),
                 ])), actor: actor, at: user.updatedAt, in: db)
@@ -91,7 +91,7 @@ public struct SQLiteUserStore: UserStore {
         try database.write { db in
             try Self.insertKey(key, db)
             try AuditLog.append(
-                AuditRecord(action: "api_key.issued", entity: "api_key", entityID: key.id,
+                AuditRecord(action: .apiKeyIssued, entity: "api_key", entityID: key.id,
                             detail: .object([("user_id", .string(key.userID)), ("last4", .string(key.last4))])),
                 actor: actor, at: key.createdAt, in: db)
         }
@@ -104,7 +104,7 @@ public struct SQLiteUserStore: UserStore {
                 [at.millisecondsSinceEpoch, keyID, userID])
             guard changed == 1 else { return false }
             try AuditLog.append(
-                AuditRecord(action: "api_key.revoked", entity: "api_key", entityID: keyID,
+                AuditRecord(action: .apiKeyRevoked, entity: "api_key", entityID: keyID,
                             detail: .object([("user_id", .string(userID))])),
                 actor: actor, at: at, in: db)
             return true
@@ -118,7 +118,8 @@ public struct SQLiteUserStore: UserStore {
                 WHERE k.key_hash = ? AND k.revoked_at IS NULL AND u.active = 1
                 """, [hash]) { row -> Principal? in
                 // The index found the row; compare the digest again in constant time before trusting it.
-                guard Hashing.constantTimeEquals(row.blob(4), hash), let role = Role(rawValue: row.string(1)) else { return nil }
+                guard Hashing.constantTimeEquals(row.blob(4), hash) else { return nil }
+                let role = try row.value(1, as: Role.self)
                 return Principal(userID: row.string(0), role: role, team: row.stringOrNil(2), keyID: row.string(3))
             } ?? nil
         }

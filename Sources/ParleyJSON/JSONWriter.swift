@@ -56,8 +56,6 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ name: StaticString, _ value: Int64?) { key(name); int(value) }
     public mutating func field(_ name: StaticString, _ value: Int) { key(name); int(Int64(value)) }
     public mutating func field(_ name: StaticString, _ value: Bool) { key(name); bool(value) }
-    public mutating func field(_ name: StaticString, _ value: Instant) { key(name); string(value.rfc3339) }
-    public mutating func field(_ name: StaticString, _ value: Instant?) { key(name); string(value?.rfc3339) }
     public mutating func field(_ name: StaticString, _ value: JSONValue) { key(name); self.value(value, sortKeys: false) }
 
     /// Writes a parsed value (audit details, stored documents).
