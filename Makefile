@@ -24,7 +24,7 @@ build-debug: deps
 # Creates data/, makes an admin key once (kept in data/admin.key), prints it and serves.
 run: build
 	@mkdir -p $(DATA)
-	@[ -s $(ADMIN_KEY_FILE) ] || (umask 077; head -c 32 /dev/urandom | base64 | tr -d '=+/\n' > $(ADMIN_KEY_FILE))
+	@[ -s $(ADMIN_KEY_FILE) ] || (umask 077; printf 'pk_%s' "$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" > $(ADMIN_KEY_FILE))
 	@echo "Parley admin API key: $$(cat $(ADMIN_KEY_FILE))"
 	@echo "  try: curl -H \"Authorization: Bearer $$(cat $(ADMIN_KEY_FILE))\" http://127.0.0.1:8080/v1/users"
 	@PARLEY_BOOTSTRAP_ADMIN_KEY="$$(cat $(ADMIN_KEY_FILE))" exec $(BIN) serve
@@ -33,7 +33,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 
-# wrk against /health and a JSON route; then the side-by-side harness when asked (BENCH_ANCHORS=1).
+# wrk against /health and a JSON route; with ANCHORS=DIR also the side-by-side harness in DIR.
 bench: build
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	scripts/bench.sh

@@ -2,7 +2,7 @@
 # Runs the release server on a scratch database and measures it with wrk:
 # requests/s, p50 and p99 for /health and an authenticated JSON route, and the server's RSS
 # when idle, under load and with 1,000 keep-alive connections.
-# BENCH_ANCHORS=1 also runs ../shared/anchors/bench.sh (Parley beside the Hummingbird reference and nginx).
+# ANCHORS=DIR also runs DIR/bench.sh, an optional side-by-side harness (Parley beside reference servers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${PARLEY_BIN:-.build/release/parley}
@@ -49,6 +49,6 @@ rss = [l for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS")][0].split
 print(f"RSS with 1,000 open keep-alive connections: {int(rss) / 1024:.1f} MiB")
 PY
 
-if [[ "${BENCH_ANCHORS:-0}" == 1 ]]; then
-    ../shared/anchors/bench.sh --a parley --b ref --c nginx
+if [[ -n "${ANCHORS:-}" ]]; then
+    "${ANCHORS}/bench.sh" --a parley --b ref --c nginx
 fi
