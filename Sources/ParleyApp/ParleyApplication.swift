@@ -23,34 +23,13 @@ public final class ParleyApplication: Sendable {
     public init(configuration: AppConfiguration, logger: Logger, clock: WallClock = .system) throws {
         self.configuration = configuration
         self.logger = logger
-        try Self.createParentDirectory(of: configuration.databasePath)
-        var databaseConfiguration = DatabaseConfiguration(path: configuration.databasePath)
-        databaseConfiguration.synchronousFull = configuration.databaseSynchronousFull
-        databaseConfiguration.onCheckpoint = { [logger] result in
-            if result.isComplete {
-                logger.debug("checkpoint", metadata: ["mode": "\(result.mode)", "frames": "\(result.logFrames)"])
-            } else {
-                logger.warning("checkpoint incomplete", metadata: [
-                    "mode": "\(result.mode)", "status": "\(result.status)",
-                    "log_frames": "\(result.logFrames)", "checkpointed_frames": "\(result.checkpointedFrames)",
-                ])
-            }
-        }
-        database = try DatabasePool(configuration: databaseConfiguration)
-        let applied = try Schema.migrator.migrate(database)
-        if !applied.isEmpty { logger.info("database migrated", metadata: ["migrations": "\(applied.joined(separator: ","))"]) }
-
-        let ids = IDGenerator(clock: clock)
-        let users = UserService(store: SQLiteUserStore(database: database), ids: ids, clock: clock)
-        bootstrappedAdmin = try configuration.bootstrapAdminKey.flatMap { try users.bootstrapAdmin(key: $0) }
-
+        let composition = try Composition(configuration: configuration, logger: logger, clock: clock)
+        database = composition.database
+        bootstrappedAdmin = try configuration.bootstrapAdminKey.flatMap { try composition.users.bootstrapAdmin(key: $0) }
         metrics = MetricsRegistry()
         let services = APIServices(
-            users: users,
-            debtors: DebtorService(store: SQLiteDebtorStore(database: database), ids: ids, clock: clock),
-            cases: CaseService(store: SQLiteCaseStore(database: database), ids: ids, clock: clock),
-            imports: ImportService(store: SQLiteImportStore(database: database), ids: ids, clock: clock),
-            audit: AuditService(store: SQLiteAuditStore(database: database)),
+            users: composition.users, debtors: composition.debtors, cases: composition.cases, imports: composition.imports,
+            audit: composition.audit,
             health: HealthService(version: Self.version, probe: SQLiteHealthProbe(database: database), clock: clock),
             idempotency: SQLiteIdempotencyStore(database: database),
             metrics: metrics, clock: clock, metricsRequireKey: configuration.metricsRequireKey,
@@ -76,25 +55,6 @@ public final class ParleyApplication: Sendable {
         metrics.gauge("parley_db_wal_last_checkpoint_frames", help: "Frames in the WAL at the last checkpoint.") {
             Double(database.checkpointStatistics.lastLogFrames)
         }
-    }
-
-    /// `data/parley.db` on a fresh checkout: make `data/` rather than fail.
-    static func createParentDirectory(of path: String) throws {
-        var components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        guard !components.isEmpty else { return }
-        var current = path.hasPrefix("/") ? "" : "."
-        if components.first == "" { components = components.dropFirst() }
-        for component in components where !component.isEmpty {
-            current += "/" + component
-            if mkdir(current, 0o750) != 0 && errno != EEXIST {
-                throw StartupError(message: "cannot create directory \(current) for the database")
-            }
-        }
-    }
-
-    public struct StartupError: Error, CustomStringConvertible {
-        public let message: String
-        public var description: String { message }
     }
 
     /// The bound port (useful with port 0).

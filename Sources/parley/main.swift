@@ -4,8 +4,6 @@ import Glibc
 import Logging
 import ParleyApp
 import ParleyCore
-import ParleySQLite
-import ParleyStore
 
 /// `parley serve | migrate | users create | backup`. Everything real lives in ParleyApp.
 struct Parley: ParsableCommand {
@@ -30,6 +28,9 @@ func makeLogger(_ level: Logger.Level) -> Logger {
     logger.logLevel = level
     return logger
 }
+
+/// The logger of the one-shot commands: JSON lines on stderr, like the server's.
+func consoleLogger(_ config: AppConfiguration) -> Logger { makeLogger(config.logLevel) }
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the HTTP server until SIGTERM or SIGINT.")
@@ -71,9 +72,8 @@ struct Migrate: ParsableCommand {
 
     func run() throws {
         let config = try loadConfiguration()
-        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: config.databasePath))
-        let applied = try Schema.migrator.migrate(pool)
-        print(applied.isEmpty ? "database is up to date" : "applied: \(applied.joined(separator: ", "))")
+        _ = try Composition(configuration: config, logger: consoleLogger(config))
+        print("database is up to date")
     }
 }
 
@@ -94,10 +94,9 @@ struct Users: ParsableCommand {
 
         func run() throws {
             let config = try loadConfiguration()
-            let pool = try DatabasePool(configuration: DatabaseConfiguration(path: config.databasePath))
-            try Schema.migrator.migrate(pool)
-            let service = UserService(store: SQLiteUserStore(database: pool), ids: IDGenerator(), clock: .system)
-            let (user, key) = try service.createFromConsole(NewUser(name: name, role: Role(rawValue: role)!, team: team))
+            guard let role = Role(rawValue: role) else { throw ValidationError("unknown role") }
+            let composition = try Composition(configuration: config, logger: consoleLogger(config))
+            let (user, key) = try composition.users.createFromConsole(NewUser(name: name, role: role, team: team))
             var writer = JSONWriter()
             writer.beginObject()
             writer.field("id", user.id)
@@ -114,8 +113,7 @@ struct Backup: ParsableCommand {
 
     func run() throws {
         let config = try loadConfiguration()
-        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: config.databasePath))
-        try pool.backup(to: to)
+        try Composition(configuration: config, logger: consoleLogger(config)).database.backup(to: to)
         print("backed up \(config.databasePath) to \(to)")
     }
 }

@@ -72,7 +72,7 @@ enum CaseJSON {
     static func write(_ event: TimelineEvent, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("at", event.at)
-        writer.field("kind", event.kind)
+        writer.field("kind", event.kind.rawValue)
         writer.field("actor", event.actor)
         writer.field("summary", event.summary)
         writer.field("ref", event.ref)

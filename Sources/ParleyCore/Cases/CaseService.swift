@@ -45,7 +45,11 @@ public struct CaseService: Sendable {
             team: command.team, priority: command.priority, tags: command.tags, status: .open, statusBefore: nil,
             closeReason: nil, segment: SegmentRules.segment(inputs, now: now), segmentOverride: nil, version: 1,
             createdAt: now, updatedAt: now)
-        try store.insert(debtCase, actor: actor)
+        try store.insert(debtCase, audit: AuditRecord(action: .caseCreated, entity: "case", entityID: debtCase.id, detail: .object([
+            ("debtor_id", .string(debtCase.debtorID)), ("creditor", .string(debtCase.creditor)),
+            ("external_ref", .string(debtCase.externalRef)), ("currency", .string(debtCase.currency)),
+            ("placed_minor", .number(String(debtCase.balance.placedMinor))),
+        ])), actor: actor)
         return debtCase
     }
 
@@ -102,7 +106,7 @@ public struct CaseService: Sendable {
         if let assignee = changes.assignedTo {
             debtCase.assignedTo = assignee
             detail.append(("assigned_to", assignee.map(JSONValue.string) ?? .null))
-            events.append(TimelineEvent(at: now, kind: "assigned", actor: actor.userID,
+            events.append(TimelineEvent(at: now, kind: .assigned, actor: actor.userID,
                                         summary: assignee.map { "Assigned to \($0)" } ?? "Unassigned", ref: assignee))
         }
         if let team = changes.team { debtCase.team = team; detail.append(("team", team.map(JSONValue.string) ?? .null)) }
@@ -111,7 +115,7 @@ public struct CaseService: Sendable {
         if let override = changes.segmentOverride {
             debtCase.segmentOverride = override
             detail.append(("segment_override", override.map { .string($0.rawValue) } ?? .null))
-            events.append(TimelineEvent(at: now, kind: "segment_override", actor: actor.userID,
+            events.append(TimelineEvent(at: now, kind: .segmentOverride, actor: actor.userID,
                                         summary: override.map { "Segment set to \($0.rawValue)" } ?? "Segment override removed", ref: nil))
         }
         debtCase.version += 1
@@ -167,7 +171,7 @@ public struct CaseService: Sendable {
         try store.apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, updateDispute: settledDispute,
             audit: [AuditRecord(action: .caseTransitioned, entity: "case", entityID: id, detail: .object(detail))],
-            events: [TimelineEvent(at: now, kind: "transition", actor: actor.userID,
+            events: [TimelineEvent(at: now, kind: .transition, actor: actor.userID,
                                    summary: "Status \(from.rawValue) → \(target.rawValue)" + (reason.map { ": \($0)" } ?? ""), ref: nil)]),
             actor: actor)
         return debtCase
@@ -202,7 +206,7 @@ public struct CaseService: Sendable {
             debtCase: debtCase, expectedVersion: expected, insertDispute: dispute,
             audit: [AuditRecord(action: .disputeOpened, entity: "dispute", entityID: dispute.id,
                                 detail: .object([("case_id", .string(id)), ("from", .string(from.rawValue))]))],
-            events: [TimelineEvent(at: now, kind: "dispute_opened", actor: actor.userID, summary: "Dispute opened: \(trimmed)", ref: dispute.id)]),
+            events: [TimelineEvent(at: now, kind: .disputeOpened, actor: actor.userID, summary: "Dispute opened: \(trimmed)", ref: dispute.id)]),
             actor: actor)
         return (debtCase, dispute)
     }
@@ -238,7 +242,7 @@ public struct CaseService: Sendable {
                 ("case_id", .string(caseID)), ("outcome", .string(outcome.rawValue)),
                 ("note", dispute.note.map(JSONValue.string) ?? .null),
             ]))],
-            events: [TimelineEvent(at: now, kind: "dispute_resolved", actor: actor.userID,
+            events: [TimelineEvent(at: now, kind: .disputeResolved, actor: actor.userID,
                                    summary: "Dispute \(outcome.rawValue); case \(debtCase.status.rawValue)", ref: disputeID)]),
             actor: actor)
         return dispute

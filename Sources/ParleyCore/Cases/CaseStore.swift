@@ -21,9 +21,9 @@ public struct CaseMutation: Sendable {
 }
 
 public protocol CaseStore: Sendable {
-    /// Inserts a new case with its audit entry and `created` event; a repeated
-    /// `(creditor, external_ref)` is `conflict`.
-    func insert(_ debtCase: DebtCase, actor: Principal) throws
+    /// Inserts a new case with its audit entry (its `created` event is the case row itself); a
+    /// repeated `(creditor, external_ref)` is `conflict`.
+    func insert(_ debtCase: DebtCase, audit: AuditRecord, actor: Principal) throws
     func debtCase(id: String) throws -> DebtCase?
     func debtCaseWithDebtor(id: String) throws -> (DebtCase, DebtorSummary)?
     func cases(_ filter: CaseFilter, scope: CaseScope, page: PageRequest) throws -> Page<DebtCase>

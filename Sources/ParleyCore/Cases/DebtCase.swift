@@ -88,16 +88,27 @@ public struct CaseFilter: Sendable, Equatable {
 
 /// One event on a case's timeline (contract §5): every module appends its events through
 /// `CaseEventRecord` in the transaction of the change.
+/// What a timeline event is about; one vocabulary for every writer.
+public enum TimelineKind: String, Sendable, CaseIterable {
+    case created, assigned, transition
+    case disputeOpened = "dispute_opened"
+    case disputeResolved = "dispute_resolved"
+    case segmentOverride = "segment_override"
+    case restrictionChanged = "restriction_changed"
+    case communication
+    case complianceAlert = "compliance_alert"
+}
+
 public struct TimelineEvent: Sendable, Equatable {
     public let at: Instant
-    public let kind: String
+    public let kind: TimelineKind
     public let actor: String
     public let summary: String
     public let ref: String?
     /// The order of recording among events at the same instant (0 for the case's creation).
     public let sequence: Int64
 
-    public init(at: Instant, kind: String, actor: String, summary: String, ref: String?, sequence: Int64 = 0) {
+    public init(at: Instant, kind: TimelineKind, actor: String, summary: String, ref: String?, sequence: Int64 = 0) {
         self.at = at
         self.kind = kind
         self.actor = actor

@@ -81,6 +81,17 @@ public struct Address: Sendable, Equatable {
     }
 }
 
+/// The names of the restrictions, as the API and the audit log spell them.
+public enum RestrictionName: String, Sendable, CaseIterable {
+    case ceaseCommunication = "cease_communication"
+    case attorneyRepresented = "attorney_represented"
+    case attorney
+    case bankruptcy
+    case deceased
+    case vulnerable
+    case breathingSpaceUntil = "breathing_space_until"
+}
+
 /// Legal and welfare restrictions on contacting a debtor (contract §4, §7).
 public struct Restrictions: Sendable, Equatable {
     public var ceaseCommunication = false
@@ -93,6 +104,19 @@ public struct Restrictions: Sendable, Equatable {
     public var breathingSpaceUntil: CalendarDate?
 
     public init() {}
+
+    /// One restriction's value as JSON (for the audit log and the timeline).
+    public func value(of name: RestrictionName) -> JSONValue {
+        switch name {
+        case .ceaseCommunication: .bool(ceaseCommunication)
+        case .attorneyRepresented: .bool(attorneyRepresented)
+        case .attorney: attorney
+        case .bankruptcy: .bool(bankruptcy)
+        case .deceased: .bool(deceased)
+        case .vulnerable: .bool(vulnerable)
+        case .breathingSpaceUntil: breathingSpaceUntil.map { .string($0.description) } ?? .null
+        }
+    }
 
     /// The restriction names that stop outreach or call for a specialist (for assessments).
     public func activeReasons(today: CalendarDate) -> [String] {
@@ -117,12 +141,13 @@ public struct DebtorFilter: Sendable {
 }
 
 public protocol DebtorStore: Sendable {
-    /// Inserts a debtor; a taken `external_ref` is `conflict`.
-    func insert(_ debtor: Debtor, actor: Principal) throws
+    /// Inserts a debtor with its audit entry; a taken `external_ref` is `conflict`.
+    func insert(_ debtor: Debtor, audit: AuditRecord, actor: Principal) throws
     func debtor(id: String) throws -> Debtor?
-    /// Saves a changed debtor if its version is still `expectedVersion`; `changedRestrictions`
-    /// lists the restriction fields whose change is audited one by one.
-    func update(_ debtor: Debtor, expectedVersion: Int64, changedRestrictions: [String], actor: Principal) throws
+    /// Saves a changed debtor if its version is still `expectedVersion`, with its audit entries and
+    /// the events to show on the timeline of each of the debtor's cases, in one transaction.
+    func update(_ debtor: Debtor, expectedVersion: Int64, audit: [AuditRecord], eventsOnEveryCase: [TimelineEvent],
+                actor: Principal) throws
     func debtors(_ filter: DebtorFilter, scope: CaseScope, page: PageRequest) throws -> Page<Debtor>
     /// Whether the debtor has a case inside `scope` (agents see debtors through their cases).
     func debtorIsVisible(_ id: String, scope: CaseScope) throws -> Bool

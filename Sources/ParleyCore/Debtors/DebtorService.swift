@@ -79,12 +79,17 @@ public struct DebtorService: Sendable {
         let now = clock.now()
         var restrictions = Restrictions()
         if let changes = draft.restrictions { _ = Self.apply(changes, to: &restrictions) }
+        guard let name = draft.name, let timezone = draft.timezone else {
+            throw ValidationFailure(draft.name == nil ? "name" : "timezone", "is required")
+        }
         let debtor = Debtor(
-            id: ids.make("dbt"), externalRef: draft.externalRef ?? nil, name: draft.name!.trimmingSpaces,  // validated
-            timezone: draft.timezone!, language: draft.language ?? nil, phones: draft.phones ?? [], emails: draft.emails ?? [],
+            id: ids.make("dbt"), externalRef: draft.externalRef ?? nil, name: name.trimmingSpaces,
+            timezone: timezone, language: draft.language ?? nil, phones: draft.phones ?? [], emails: draft.emails ?? [],
             address: draft.address ?? nil, nationalID: draft.nationalID ?? nil, restrictions: restrictions, version: 1,
             createdAt: now, updatedAt: now)
-        try store.insert(debtor, actor: actor)
+        try store.insert(debtor, audit: AuditRecord(
+            action: .debtorCreated, entity: "debtor", entityID: debtor.id,
+            detail: .object([("external_ref", debtor.externalRef.map(JSONValue.string) ?? .null)])), actor: actor)
         return debtor
     }
 
@@ -110,6 +115,7 @@ public struct DebtorService: Sendable {
         if draft.restrictions != nil { try actor.require(.changeRestrictions) }
         if !changesContactData && draft.restrictions == nil { try actor.require(.changeRestrictions) }
         var debtor = try get(id, by: actor)
+        let old = debtor
         if let version, version != debtor.version {
             throw DomainError.preconditionFailed("debtor \(id) is at version \(debtor.version)")
         }
@@ -123,31 +129,69 @@ public struct DebtorService: Sendable {
         if let emails = draft.emails { debtor.emails = emails }
         if let address = draft.address { debtor.address = address }
         if let nationalID = draft.nationalID { debtor.nationalID = nationalID }
-        var changed: [String] = []
+        var changed: [RestrictionName] = []
         if let changes = draft.restrictions { changed = Self.apply(changes, to: &debtor.restrictions) }
         debtor.version += 1
         debtor.updatedAt = clock.now()
-        try store.update(debtor, expectedVersion: expected, changedRestrictions: changed, actor: actor)
+        let (audit, events) = Self.records(from: old, to: debtor, changedRestrictions: changed, actor: actor)
+        try store.update(debtor, expectedVersion: expected, audit: audit, eventsOnEveryCase: events, actor: actor)
         return debtor
     }
 
+    /// The audit entries of a debtor change: one for contact data (field names only, never values:
+    /// they are personal data), one per restriction with old and new value; and a timeline event
+    /// per restriction for each of the debtor's cases.
+    static func records(from old: Debtor, to new: Debtor, changedRestrictions: [RestrictionName],
+                        actor: Principal) -> ([AuditRecord], [TimelineEvent]) {
+        var audit: [AuditRecord] = []
+        let fields = changedContactFields(old, new)
+        if !fields.isEmpty {
+            audit.append(AuditRecord(action: .debtorUpdated, entity: "debtor", entityID: new.id,
+                                     detail: .object([("fields", .array(fields.map(JSONValue.string)))])))
+        }
+        var events: [TimelineEvent] = []
+        for name in changedRestrictions {
+            audit.append(AuditRecord(action: .debtorRestrictionChanged, entity: "debtor", entityID: new.id, detail: .object([
+                ("restriction", .string(name.rawValue)), ("from", old.restrictions.value(of: name)),
+                ("to", new.restrictions.value(of: name)),
+            ])))
+            events.append(TimelineEvent(at: new.updatedAt, kind: .restrictionChanged, actor: actor.userID,
+                                        summary: "Restriction \(name.rawValue) set to \(new.restrictions.value(of: name).compact)",
+                                        ref: new.id))
+        }
+        return (audit, events)
+    }
+
+    static func changedContactFields(_ old: Debtor, _ new: Debtor) -> [String] {
+        var fields: [String] = []
+        if old.externalRef != new.externalRef { fields.append("external_ref") }
+        if old.name != new.name { fields.append("name") }
+        if old.timezone != new.timezone { fields.append("timezone") }
+        if old.language != new.language { fields.append("language") }
+        if old.phones != new.phones { fields.append("phones") }
+        if old.emails != new.emails { fields.append("emails") }
+        if old.address != new.address { fields.append("address") }
+        if old.nationalID != new.nationalID { fields.append("national_id") }
+        return fields
+    }
+
     /// Applies restriction changes; returns the names of the fields whose value changed.
-    static func apply(_ changes: RestrictionChanges, to restrictions: inout Restrictions) -> [String] {
-        var changed: [String] = []
-        func set<T: Equatable>(_ keyPath: WritableKeyPath<Restrictions, T>, _ value: T?, _ name: String) {
+    static func apply(_ changes: RestrictionChanges, to restrictions: inout Restrictions) -> [RestrictionName] {
+        var changed: [RestrictionName] = []
+        func set<T: Equatable>(_ keyPath: WritableKeyPath<Restrictions, T>, _ value: T?, _ name: RestrictionName) {
             guard let value, restrictions[keyPath: keyPath] != value else { return }
             restrictions[keyPath: keyPath] = value
             changed.append(name)
         }
-        set(\.ceaseCommunication, changes.ceaseCommunication, "cease_communication")
-        set(\.attorneyRepresented, changes.attorneyRepresented, "attorney_represented")
-        set(\.attorney, changes.attorney, "attorney")
-        set(\.bankruptcy, changes.bankruptcy, "bankruptcy")
-        set(\.deceased, changes.deceased, "deceased")
-        set(\.vulnerable, changes.vulnerable, "vulnerable")
+        set(\.ceaseCommunication, changes.ceaseCommunication, .ceaseCommunication)
+        set(\.attorneyRepresented, changes.attorneyRepresented, .attorneyRepresented)
+        set(\.attorney, changes.attorney, .attorney)
+        set(\.bankruptcy, changes.bankruptcy, .bankruptcy)
+        set(\.deceased, changes.deceased, .deceased)
+        set(\.vulnerable, changes.vulnerable, .vulnerable)
         if let until = changes.breathingSpaceUntil, restrictions.breathingSpaceUntil != until {
             restrictions.breathingSpaceUntil = until
-            changed.append("breathing_space_until")
+            changed.append(.breathingSpaceUntil)
         }
         return changed
     }

@@ -79,14 +79,14 @@ public struct UserChanges: Sendable {
 }
 
 public protocol UserStore: Sendable {
-    func insert(_ user: User, key: StoredKey, actor: Principal) throws
+    func insert(_ user: User, key: StoredKey, audit: AuditRecord, actor: Principal) throws
     func user(id: String) throws -> User?
     func users(page: PageRequest) throws -> Page<User>
     /// Saves a changed user if its version is still `expectedVersion`; otherwise `preconditionFailed`.
-    func update(_ user: User, expectedVersion: Int64, actor: Principal) throws
-    func insertKey(_ key: StoredKey, actor: Principal) throws
+    func update(_ user: User, expectedVersion: Int64, audit: AuditRecord, actor: Principal) throws
+    func insertKey(_ key: StoredKey, audit: AuditRecord, actor: Principal) throws
     /// Revokes a key of the user; false when there is no such live key.
-    func revokeKey(userID: String, keyID: String, at: Instant, actor: Principal) throws -> Bool
+    func revokeKey(userID: String, keyID: String, at: Instant, audit: AuditRecord, actor: Principal) throws -> Bool
     /// The active user owning a live key with this hash.
     func actor(forKeyHash hash: [UInt8]) throws -> Principal?
     func userCount() throws -> Int

@@ -62,7 +62,10 @@ public struct UserService: Sendable {
         let keyInfo = APIKeyInfo(id: key.id, createdAt: now, last4: key.last4, revokedAt: nil)
         let user = User(id: id, name: command.name.trimmingSpaces, role: command.role, team: command.team, active: true,
                         createdAt: now, updatedAt: now, version: 1, keys: [keyInfo])
-        try store.insert(user, key: key, actor: actor)
+        try store.insert(user, key: key, audit: AuditRecord(action: .userCreated, entity: "user", entityID: user.id, detail: .object([
+            ("name", .string(user.name)), ("role", .string(user.role.rawValue)),
+            ("team", user.team.map(JSONValue.string) ?? .null), ("key_id", .string(key.id)),
+        ])), actor: actor)
         return (user, IssuedKey(id: key.id, apiKey: secret, createdAt: now))
     }
 
@@ -93,7 +96,11 @@ public struct UserService: Sendable {
         if let active = changes.active { user.active = active }
         user.version += 1
         user.updatedAt = clock.now()
-        try store.update(user, expectedVersion: expected, actor: actor)
+        try store.update(user, expectedVersion: expected, audit: AuditRecord(
+            action: .userUpdated, entity: "user", entityID: user.id, detail: .object([
+                ("role", .string(user.role.rawValue)), ("team", user.team.map(JSONValue.string) ?? .null),
+                ("active", .bool(user.active)), ("version", .number(String(user.version))),
+            ])), actor: actor)
         return user
     }
 
@@ -103,13 +110,17 @@ public struct UserService: Sendable {
         guard let user = try store.user(id: userID) else { throw DomainError.notFound("user \(userID)") }
         let secret = Self.makeKeySecret()
         let key = storedKey(secret: secret, userID: user.id, at: clock.now())
-        try store.insertKey(key, actor: actor)
+        try store.insertKey(key, audit: AuditRecord(
+            action: .apiKeyIssued, entity: "api_key", entityID: key.id,
+            detail: .object([("user_id", .string(key.userID)), ("last4", .string(key.last4))])), actor: actor)
         return IssuedKey(id: key.id, apiKey: secret, createdAt: key.createdAt)
     }
 
     public func revokeKey(_ keyID: String, of userID: String, by actor: Principal) throws {
         try requireKeyRights(userID, actor)
-        guard try store.revokeKey(userID: userID, keyID: keyID, at: clock.now(), actor: actor) else {
+        let audit = AuditRecord(action: .apiKeyRevoked, entity: "api_key", entityID: keyID,
+                                detail: .object([("user_id", .string(userID))]))
+        guard try store.revokeKey(userID: userID, keyID: keyID, at: clock.now(), audit: audit, actor: actor) else {
             throw DomainError.notFound("key \(keyID)")
         }
     }

@@ -59,6 +59,6 @@ enum CaseRows {
 
     static func appendEvent(_ event: TimelineEvent, caseID: String, _ db: Connection) throws {
         try db.run("INSERT INTO case_event (case_id, at, kind, actor, summary, ref) VALUES (?, ?, ?, ?, ?, ?)",
-                   [caseID, event.at.millisecondsSinceEpoch, event.kind, event.actor, event.summary, event.ref])
+                   [caseID, event.at.millisecondsSinceEpoch, event.kind.rawValue, event.actor, event.summary, event.ref])
     }
 }

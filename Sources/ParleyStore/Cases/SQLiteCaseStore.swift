@@ -9,16 +9,11 @@ public struct SQLiteCaseStore: CaseStore {
 
     public init(database: DatabasePool) { self.database = database }
 
-    public func insert(_ debtCase: DebtCase, actor: Principal) throws {
+    public func insert(_ debtCase: DebtCase, audit: AuditRecord, actor: Principal) throws {
         do {
             try database.write { db in
                 try CaseRows.insert(debtCase, source: nil, createdBy: actor.userID, db)
-                try AuditLog.append(
-                    AuditRecord(action: .caseCreated, entity: "case", entityID: debtCase.id, detail: .object([
-                        ("debtor_id", .string(debtCase.debtorID)), ("creditor", .string(debtCase.creditor)),
-                        ("external_ref", .string(debtCase.externalRef)), ("currency", .string(debtCase.currency)),
-                        ("placed_minor", .number(String(debtCase.balance.placedMinor))),
-                    ])), actor: actor, at: debtCase.createdAt, in: db)
+                try AuditLog.append(audit, actor: actor, at: debtCase.createdAt, in: db)
             }
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw DomainError.conflict("creditor \(debtCase.creditor) already placed a case with external_ref \(debtCase.externalRef)")
@@ -149,7 +144,7 @@ public struct SQLiteCaseStore: CaseStore {
                     SELECT at, kind, actor, summary, ref, seq FROM case_event WHERE case_id = ?1
                 ) WHERE (at, seq) > (?2, ?3) ORDER BY at, seq LIMIT ?4
                 """, [caseID, afterAt, afterSequence, page.limit + 1]) { row in
-                TimelineEvent(at: Instant(millisecondsSinceEpoch: row.int(0)), kind: row.string(1), actor: row.string(2),
+                try TimelineEvent(at: Instant(millisecondsSinceEpoch: row.int(0)), kind: row.value(1, as: TimelineKind.self), actor: row.string(2),
                               summary: row.string(3), ref: row.stringOrNil(4), sequence: row.int(5))
             }
         }

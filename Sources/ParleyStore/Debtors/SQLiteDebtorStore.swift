@@ -2,20 +2,17 @@ import ParleyCore
 import ParleySQLite
 
 /// Debtors. Invariants: `external_ref` is unique; the national id is stored but never written to
-/// the audit log; every restriction change is audited on its own, with old and new values.
+/// the audit log. The service decides the audit entries and timeline events; this persists them.
 public struct SQLiteDebtorStore: DebtorStore {
     let database: DatabasePool
 
     public init(database: DatabasePool) { self.database = database }
 
-    public func insert(_ debtor: Debtor, actor: Principal) throws {
+    public func insert(_ debtor: Debtor, audit: AuditRecord, actor: Principal) throws {
         do {
             try database.write { db in
                 try DebtorRows.insert(debtor, db)
-                try AuditLog.append(
-                    AuditRecord(action: .debtorCreated, entity: "debtor", entityID: debtor.id,
-                                detail: .object([("external_ref", debtor.externalRef.map(JSONValue.string) ?? .null)])),
-                    actor: actor, at: debtor.createdAt, in: db)
+                try AuditLog.append(audit, actor: actor, at: debtor.createdAt, in: db)
             }
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw DomainError.conflict("a debtor with external_ref \(debtor.externalRef ?? "") already exists")
@@ -28,7 +25,8 @@ public struct SQLiteDebtorStore: DebtorStore {
         }
     }
 
-    public func update(_ debtor: Debtor, expectedVersion: Int64, changedRestrictions: [String], actor: Principal) throws {
+    public func update(_ debtor: Debtor, expectedVersion: Int64, audit: [AuditRecord], eventsOnEveryCase: [TimelineEvent],
+                       actor: Principal) throws {
         do {
             try database.write { db in
                 guard let old = try db.queryFirst("SELECT" + DebtorRows.columns + "FROM debtor d WHERE d.id = ?", [debtor.id],
@@ -51,59 +49,16 @@ public struct SQLiteDebtorStore: DebtorStore {
                      DebtorRows.encodeEmails(debtor.emails), debtor.version, debtor.updatedAt.millisecondsSinceEpoch, debtor.id])
                 try DebtorRows.deleteContacts(old, db)
                 try DebtorRows.insertContacts(debtor, db)
-                let contactFields = Self.changedContactFields(old, debtor)
-                if !contactFields.isEmpty {
-                    try AuditLog.append(
-                        AuditRecord(action: .debtorUpdated, entity: "debtor", entityID: debtor.id,
-                                    detail: .object([("fields", .array(contactFields.map(JSONValue.string)))])),
-                        actor: actor, at: debtor.updatedAt, in: db)
-                }
-                for name in changedRestrictions {
-                    try AuditLog.append(
-                        AuditRecord(action: .debtorRestrictionChanged, entity: "debtor", entityID: debtor.id, detail: .object([
-                            ("restriction", .string(name)), ("from", Self.value(of: name, old.restrictions)),
-                            ("to", Self.value(of: name, debtor.restrictions)),
-                        ])), actor: actor, at: debtor.updatedAt, in: db)
-                    try Self.recordRestrictionEvent(name, debtor, actor: actor, db)
+                try AuditLog.append(audit, actor: actor, at: debtor.updatedAt, in: db)
+                for event in eventsOnEveryCase {
+                    try db.run("""
+                        INSERT INTO case_event (case_id, at, kind, actor, summary, ref)
+                        SELECT id, ?, ?, ?, ?, ? FROM debt_case WHERE debtor_id = ?
+                        """, [event.at.millisecondsSinceEpoch, event.kind.rawValue, event.actor, event.summary, event.ref, debtor.id])
                 }
             }
         } catch let error as SQLiteError where error.isUniqueViolation {
             throw DomainError.conflict("a debtor with external_ref \(debtor.externalRef ?? "") already exists")
-        }
-    }
-
-    /// A restriction change shows on the timeline of each of the debtor's cases.
-    static func recordRestrictionEvent(_ name: String, _ debtor: Debtor, actor: Principal, _ db: Connection) throws {
-        let summary = "Restriction \(name) set to \(value(of: name, debtor.restrictions).compact)"
-        try db.run("""
-            INSERT INTO case_event (case_id, at, kind, actor, summary, ref)
-            SELECT id, ?, 'restriction_changed', ?, ?, ? FROM debt_case WHERE debtor_id = ?
-            """, [debtor.updatedAt.millisecondsSinceEpoch, actor.userID, summary, debtor.id, debtor.id])
-    }
-
-    static func changedContactFields(_ old: Debtor, _ new: Debtor) -> [String] {
-        var fields: [String] = []
-        if old.externalRef != new.externalRef { fields.append("external_ref") }
-        if old.name != new.name { fields.append("name") }
-        if old.timezone != new.timezone { fields.append("timezone") }
-        if old.language != new.language { fields.append("language") }
-        if old.phones != new.phones { fields.append("phones") }
-        if old.emails != new.emails { fields.append("emails") }
-        if old.address != new.address { fields.append("address") }
-        if old.nationalID != new.nationalID { fields.append("national_id") }
-        return fields
-    }
-
-    static func value(of restriction: String, _ r: Restrictions) -> JSONValue {
-        switch restriction {
-        case "cease_communication": .bool(r.ceaseCommunication)
-        case "attorney_represented": .bool(r.attorneyRepresented)
-        case "attorney": r.attorney
-        case "bankruptcy": .bool(r.bankruptcy)
-        case "deceased": .bool(r.deceased)
-        case "vulnerable": .bool(r.vulnerable)
-        case "breathing_space_until": r.breathingSpaceUntil.map { .string($0.description) } ?? .null
-        default: .null
         }
     }
 

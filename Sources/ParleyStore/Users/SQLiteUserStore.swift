@@ -8,7 +8,7 @@ public struct SQLiteUserStore: UserStore {
 
     public init(database: DatabasePool) { self.database = database }
 
-    public func insert(_ user: User, key: StoredKey, actor: Principal) throws {
+    public func insert(_ user: User, key: StoredKey, audit: AuditRecord, actor: Principal) throws {
         try database.write { db in
             try db.run("""
                 INSERT INTO app_user (id, name, role, team, active, created_at, updated_at, version)
@@ -17,11 +17,7 @@ public struct SQLiteUserStore: UserStore {
                 [user.id, user.name, user.role.rawValue, user.team, user.active, user.createdAt.millisecondsSinceEpoch,
                  user.updatedAt.millisecondsSinceEpoch, user.version])
             try Self.insertKey(key, db)
-            try AuditLog.append(
-                AuditRecord(action: .userCreated, entity: "user", entityID: user.id, detail: .object([
-                    ("name", .string(user.name)), ("role", .string(user.role.rawValue)),
-                    ("team", user.team.map(JSONValue.string) ?? .null), ("key_id", .string(key.id)),
-                ])), actor: actor, at: user.createdAt, in: db)
+            try AuditLog.append(audit, actor: actor, at: user.createdAt, in: db)
         }
     }
 
@@ -70,7 +66,7 @@ public struct SQLiteUserStore: UserStore {
         return Page(fetched: rows, limit: page.limit) { $0.id }
     }
 
-    public func update(_ user: User, expectedVersion: Int64, actor: Principal) throws {
+    public func update(_ user: User, expectedVersion: Int64, audit: AuditRecord, actor: Principal) throws {
         try database.write { db in
             let changed = try db.run("""
                 UPDATE app_user SET role = ?, team = ?, active = ?, updated_at = ?, version = ?
@@ -79,34 +75,24 @@ public struct SQLiteUserStore: UserStore {
                 [user.role.rawValue, user.team, user.active, user.updatedAt.millisecondsSinceEpoch, user.version,
                  user.id, expectedVersion])
             guard changed == 1 else { throw DomainError.preconditionFailed("user \(user.id) was changed meanwhile") }
-            try AuditLog.append(
-                AuditRecord(action: .userUpdated, entity: "user", entityID: user.id, detail: .object([
-                    ("role", .string(user.role.rawValue)), ("team", user.team.map(JSONValue.string) ?? .null),
-                    ("active", .bool(user.active)), ("version", .number(String(user.version))),
-                ])), actor: actor, at: user.updatedAt, in: db)
+            try AuditLog.append(audit, actor: actor, at: user.updatedAt, in: db)
         }
     }
 
-    public func insertKey(_ key: StoredKey, actor: Principal) throws {
+    public func insertKey(_ key: StoredKey, audit: AuditRecord, actor: Principal) throws {
         try database.write { db in
             try Self.insertKey(key, db)
-            try AuditLog.append(
-                AuditRecord(action: .apiKeyIssued, entity: "api_key", entityID: key.id,
-                            detail: .object([("user_id", .string(key.userID)), ("last4", .string(key.last4))])),
-                actor: actor, at: key.createdAt, in: db)
+            try AuditLog.append(audit, actor: actor, at: key.createdAt, in: db)
         }
     }
 
-    public func revokeKey(userID: String, keyID: String, at: Instant, actor: Principal) throws -> Bool {
+    public func revokeKey(userID: String, keyID: String, at: Instant, audit: AuditRecord, actor: Principal) throws -> Bool {
         try database.write { db in
             let changed = try db.run(
                 "UPDATE api_key SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
                 [at.millisecondsSinceEpoch, keyID, userID])
             guard changed == 1 else { return false }
-            try AuditLog.append(
-                AuditRecord(action: .apiKeyRevoked, entity: "api_key", entityID: keyID,
-                            detail: .object([("user_id", .string(userID))])),
-                actor: actor, at: at, in: db)
+            try AuditLog.append(audit, actor: actor, at: at, in: db)
             return true
         }
     }
