@@ -1,0 +1,22 @@
+/// The phone number or address a contact uses (the request's `to`, default the debtor's first),
+/// with the consent facts the `channel_consent` rule needs.
+public enum ContactTarget: Sendable, Equatable {
+    case phone(number: String, consentCalls: Bool, consentSMS: Bool)
+    case email(address: String, optedOut: Bool)
+    /// The debtor has no phone or e-mail for the channel (or the channel needs none).
+    case none
+
+    public init(_ phone: Phone) {
+        self = .phone(number: phone.number, consentCalls: phone.consentCalls, consentSMS: phone.consentSMS)
+    }
+
+    public init(_ email: Email) {
+        self = .email(address: email.address, optedOut: email.optedOut)
+    }
+
+    /// The phone number, which the CN per-number rule counts by.
+    public var phoneNumber: String? {
+        if case .phone(let number, _, _) = self { return number }
+        return nil
+    }
+}

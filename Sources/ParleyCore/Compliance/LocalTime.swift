@@ -1,0 +1,73 @@
+import Foundation
+
+/// Debtor-local calendar arithmetic over UTC instants, correct across DST changes.
+///
+/// Offsets come from the system tz database through Foundation's `TimeZone`; everything else is
+/// integer arithmetic on `Instant` milliseconds.
+public enum LocalTime {
+    /// The zone named `identifier`. Debtor zones are validated on write (`Validators.isTimeZone`),
+    /// so an unknown name can only come from a damaged row; UTC is the deliberate fallback so a
+    /// compliance answer is still produced rather than none.
+    public static func zone(named identifier: String) -> TimeZone {
+        TimeZone(identifier: identifier) ?? .gmt
+    }
+
+    /// The zone's offset from UTC at `instant`, in seconds.
+    public static func offsetSeconds(at instant: Instant, in zone: TimeZone) -> Int64 {
+        offsetSeconds(atEpochSeconds: floorDivide(instant.millisecondsSinceEpoch, 1_000), in: zone)
+    }
+
+    /// The debtor-local calendar date of `instant`.
+    public static func localDate(of instant: Instant, in zone: TimeZone) -> CalendarDate {
+        CalendarDate(daysSinceEpoch: floorDivide(localMilliseconds(of: instant, in: zone), 86_400_000))
+    }
+
+    /// Milliseconds since local midnight (0 ..< 86 400 000 on an ordinary day).
+    public static func millisecondOfDay(of instant: Instant, in zone: TimeZone) -> Int64 {
+        let local = localMilliseconds(of: instant, in: zone)
+        return local - floorDivide(local, 86_400_000) * 86_400_000
+    }
+
+    /// The instant the debtor's wall clock shows `hour:minute` on `localDate`.
+    ///
+    /// The offset is guessed from the wall time itself and then checked at the answer, because it
+    /// may change in between. In an autumn overlap the earlier instant wins; in a spring gap the
+    /// wall time does not exist and the instant the clocks jump past it is returned.
+    public static func instant(localDate: CalendarDate, hour: Int, minute: Int, in zone: TimeZone) -> Instant {
+        let wall = localDate.daysSinceEpoch * 86_400 + Int64(hour) * 3_600 + Int64(minute) * 60
+        // Real zones change offset at most once in two days, so these see both sides of any change.
+        let offsets = Set([wall - 86_400, wall, wall + 86_400].map { offsetSeconds(atEpochSeconds: $0, in: zone) })
+        let candidates = offsets.map { wall - $0 }
+        let consistent = candidates.filter { offsetSeconds(atEpochSeconds: $0, in: zone) == wall - $0 }
+        let seconds = consistent.min() ?? candidates.max() ?? wall
+        return Instant(millisecondsSinceEpoch: seconds * 1_000)
+    }
+
+    /// Local midnight starting the debtor-local day that contains `instant`.
+    public static func startOfLocalDay(containing instant: Instant, in zone: TimeZone) -> Instant {
+        Self.instant(localDate: localDate(of: instant, in: zone), hour: 0, minute: 0, in: zone)
+    }
+
+    /// Local midnight ending the debtor-local day that contains `instant`.
+    public static func startOfNextLocalDay(after instant: Instant, in zone: TimeZone) -> Instant {
+        Self.instant(localDate: localDate(of: instant, in: zone).adding(days: 1), hour: 0, minute: 0, in: zone)
+    }
+
+    /// `HH:MM` of the debtor's wall clock, for messages.
+    public static func wallClockText(of instant: Instant, in zone: TimeZone) -> String {
+        let minutes = millisecondOfDay(of: instant, in: zone) / 60_000
+        return Instant.pad2(minutes / 60) + ":" + Instant.pad2(minutes % 60)
+    }
+
+    private static func localMilliseconds(of instant: Instant, in zone: TimeZone) -> Int64 {
+        instant.millisecondsSinceEpoch + offsetSeconds(at: instant, in: zone) * 1_000
+    }
+
+    private static func offsetSeconds(atEpochSeconds seconds: Int64, in zone: TimeZone) -> Int64 {
+        Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
+    }
+
+    static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        value >= 0 ? value / divisor : (value - divisor + 1) / divisor
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import ParleyCore
+import Testing
+
+@Suite struct ComplianceLocalTimeTests {
+    typealias F = ComplianceFixture
+    let newYork = LocalTime.zone(named: "America/New_York")
+
+    @Test func localDayBoundsFollowDaylightSavingChanges() throws {
+        // 2026-03-08 has 23 hours in New York, 2026-11-01 has 25.
+        let spring = try F.at("2026-03-08T12:00:00-04:00")
+        #expect(LocalTime.startOfLocalDay(containing: spring, in: newYork) == (try F.at("2026-03-08T00:00:00-05:00")))
+        #expect(LocalTime.startOfNextLocalDay(after: spring, in: newYork) == (try F.at("2026-03-09T00:00:00-04:00")))
+        let autumn = try F.at("2026-11-01T12:00:00-05:00")
+        #expect(LocalTime.startOfLocalDay(containing: autumn, in: newYork) == (try F.at("2026-11-01T00:00:00-04:00")))
+        #expect(LocalTime.startOfNextLocalDay(after: autumn, in: newYork) == (try F.at("2026-11-02T00:00:00-05:00")))
+    }
+
+    @Test func wallTimesInTheGapAndTheOverlapResolveSensibly() throws {
+        let spring = try #require(CalendarDate(iso: "2026-03-08"))
+        // 02:30 does not exist; the clocks jump past it to 03:30 EDT.
+        #expect(LocalTime.instant(localDate: spring, hour: 2, minute: 30, in: newYork) == (try F.at("2026-03-08T07:30:00Z")))
+        let autumn = try #require(CalendarDate(iso: "2026-11-01"))
+        // 01:30 happens twice; the earlier (EDT) wins.
+        #expect(LocalTime.instant(localDate: autumn, hour: 1, minute: 30, in: newYork) == (try F.at("2026-11-01T05:30:00Z")))
+        #expect(LocalTime.instant(localDate: autumn, hour: 8, minute: 0, in: newYork) == (try F.at("2026-11-01T13:00:00Z")))
+    }
+
+    @Test func localDateAndTimeOfDay() throws {
+        let shanghai = LocalTime.zone(named: "Asia/Shanghai")
+        let instant = try F.at("2026-06-10T16:30:00Z")
+        #expect(LocalTime.localDate(of: instant, in: shanghai).description == "2026-06-11")
+        #expect(LocalTime.wallClockText(of: instant, in: shanghai) == "00:30")
+        #expect(LocalTime.offsetSeconds(at: instant, in: newYork) == -4 * 3_600)
+    }
+}
