@@ -15,6 +15,8 @@ public enum ParleyRouter {
         DebtorRoutes(services: services).register(in: router)
         CaseRoutes(services: services).register(in: router)
         ImportRoutes(services: services).register(in: router)
+        CommunicationRoutes(services: services).register(in: router)
+        ComplianceRoutes(services: services).register(in: router)
         return router.responder(logger: logger) { error, context in
             ProblemRenderer.render(error, context: context)
         }

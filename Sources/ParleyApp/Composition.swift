@@ -13,8 +13,11 @@ public struct Composition: Sendable {
     public let cases: CaseService
     public let imports: ImportService
     public let audit: AuditService
+    public let compliance: ComplianceService
+    public let communications: CommunicationService
 
-    public init(configuration: AppConfiguration, logger: Logger, clock: WallClock = .system) throws {
+    public init(configuration: AppConfiguration, logger: Logger, clock: WallClock = .system,
+                onVerdict: @escaping @Sendable (ComplianceVerdict) -> Void = { _ in }) throws {
         try Self.createParentDirectory(of: configuration.databasePath)
         var databaseConfiguration = DatabaseConfiguration(path: configuration.databasePath)
         databaseConfiguration.synchronousFull = configuration.databaseSynchronousFull
@@ -34,10 +37,19 @@ public struct Composition: Sendable {
 
         let ids = IDGenerator(clock: clock)
         users = UserService(store: SQLiteUserStore(database: database), ids: ids, clock: clock)
-        debtors = DebtorService(store: SQLiteDebtorStore(database: database), ids: ids, clock: clock)
-        cases = CaseService(store: SQLiteCaseStore(database: database), ids: ids, clock: clock)
+        let caseStore = SQLiteCaseStore(database: database)
+        let debtorStore = SQLiteDebtorStore(database: database)
+        let communicationStore = SQLiteCommunicationStore(database: database)
+        cases = CaseService(store: caseStore, ids: ids, clock: clock)
         imports = ImportService(store: SQLiteImportStore(database: database), ids: ids, clock: clock)
+        debtors = DebtorService(store: debtorStore, ids: ids, clock: clock)
         audit = AuditService(store: SQLiteAuditStore(database: database))
+        compliance = try ComplianceService(
+            policyStore: SQLiteCompliancePolicyStore(database: database), alertStore: SQLiteComplianceAlertStore(database: database),
+            communications: communicationStore, cases: caseStore, debtors: debtorStore, clock: clock, onVerdict: onVerdict)
+        communications = CommunicationService(
+            store: communicationStore, cases: cases, caseStore: caseStore, compliance: compliance,
+            transactor: SQLiteTransactor(database: database), ids: ids, clock: clock)
     }
 
     /// `data/parley.db` on a fresh checkout: make `data/` rather than fail.

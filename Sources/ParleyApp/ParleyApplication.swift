@@ -23,13 +23,21 @@ public final class ParleyApplication: Sendable {
     public init(configuration: AppConfiguration, logger: Logger, clock: WallClock = .system) throws {
         self.configuration = configuration
         self.logger = logger
-        let composition = try Composition(configuration: configuration, logger: logger, clock: clock)
+        let metrics = MetricsRegistry()
+        self.metrics = metrics
+        let composition = try Composition(configuration: configuration, logger: logger, clock: clock) { verdict in
+            metrics.increment("parley_compliance_verdicts_total", [("result", verdict.ok ? "allowed" : "blocked")],
+                              help: "Compliance judgements by result.")
+            for violation in verdict.violations {
+                metrics.increment("parley_compliance_violations_total", [("rule", violation.rule.rawValue)],
+                                  help: "Compliance rule violations found, by rule.")
+            }
+        }
         database = composition.database
         bootstrappedAdmin = try configuration.bootstrapAdminKey.flatMap { try composition.users.bootstrapAdmin(key: $0) }
-        metrics = MetricsRegistry()
         let services = APIServices(
             users: composition.users, debtors: composition.debtors, cases: composition.cases, imports: composition.imports,
-            audit: composition.audit,
+            communications: composition.communications, compliance: composition.compliance, audit: composition.audit,
             health: HealthService(version: Self.version, probe: SQLiteHealthProbe(database: database), clock: clock),
             idempotency: SQLiteIdempotencyStore(database: database),
             metrics: metrics, clock: clock, metricsRequireKey: configuration.metricsRequireKey,

@@ -7,6 +7,8 @@ public struct APIServices: Sendable {
     public let debtors: DebtorService
     public let cases: CaseService
     public let imports: ImportService
+    public let communications: CommunicationService
+    public let compliance: ComplianceService
     public let audit: AuditService
     public let health: HealthService
     let idempotentRequests: IdempotentRequests
@@ -17,13 +19,16 @@ public struct APIServices: Sendable {
     /// The body limit of `POST /v1/imports`.
     public let maxImportBytes: Int
 
-    public init(users: UserService, debtors: DebtorService, cases: CaseService, imports: ImportService, audit: AuditService,
+    public init(users: UserService, debtors: DebtorService, cases: CaseService, imports: ImportService,
+                communications: CommunicationService, compliance: ComplianceService, audit: AuditService,
                 health: HealthService, idempotency: any IdempotencyStore, metrics: MetricsRegistry, clock: WallClock,
                 metricsRequireKey: Bool, maxImportBytes: Int) {
         self.users = users
         self.debtors = debtors
         self.cases = cases
         self.imports = imports
+        self.communications = communications
+        self.compliance = compliance
         self.maxImportBytes = maxImportBytes
         self.audit = audit
         self.health = health

@@ -133,6 +133,24 @@ struct JSONBody {
         return nil
     }
 
+    /// An RFC 3339 instant; a malformed one is a 422 field error.
+    mutating func optionalInstant(_ name: String) throws -> Instant? {
+        guard let text = try optionalString(name) else { return nil }
+        guard let instant = Instant(rfc3339: text) else {
+            fail(name, "must be an RFC 3339 instant such as 2026-11-29T06:00:00Z")
+            return nil
+        }
+        return instant
+    }
+
+    mutating func requiredInstant(_ name: String) throws -> Instant? {
+        guard has(name), value(name) != .null else {
+            fail(name, "is required")
+            return nil
+        }
+        return try optionalInstant(name)
+    }
+
     func optionalObject(_ name: String) throws -> JSONBody? {
         switch value(name) {
         case nil, .null?: return nil

@@ -1,0 +1,105 @@
+import ParleyCore
+import ParleyHTTP
+
+/// The compliance check, the policy and the alerts (contract §7).
+struct ComplianceRoutes {
+    let services: APIServices
+    var compliance: ComplianceService { services.compliance }
+
+    func register(in router: Router) {
+        router.post("/v1/compliance/check", handler: services.secured(.complianceCheck, check))
+        router.get("/v1/compliance/policy", handler: services.secured(.readPolicy, policy))
+        router.put("/v1/compliance/policy", handler: services.secured(.writePolicy, replacePolicy))
+        router.get("/v1/compliance/alerts", handler: services.secured(.readAlerts, alerts))
+        router.post("/v1/compliance/alerts/{id}/resolve", handler: services.idempotent(required: false, .writePolicy, resolve))
+    }
+
+    func check(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
+        var body = try JSONBody(request)
+        let caseID = try body.requiredString("case_id")
+        let channel = try body.requiredEnum("channel", ContactChannel.self)
+        let at = try body.optionalInstant("at")
+        let to = try body.optionalString("to")
+        let (caseValue, channelValue) = try body.finish(caseID, channel)
+        let verdict = try compliance.check(caseID: caseValue, channel: channelValue, at: at, to: to, by: actor)
+        return Reply.json { writer in
+            writer.beginObject()
+            writer.field("allowed", verdict.ok)
+            writer.key("violations")
+            ComplianceJSON.write(verdict.violations, to: &writer)
+            writer.field("next_allowed_at", verdict.nextAllowedAt)
+            writer.endObject()
+        }
+    }
+
+    func policy(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
+        let (policy, version) = try compliance.policy(by: actor)
+        return Reply.json(etag: version) { writer in writer.value(policy.json, sortKeys: false) }
+    }
+
+    func replacePolicy(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
+        try JSONBody.requireJSONContentType(request)
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(request.body)
+        } catch {
+            throw APIError.badRequest("the body is not valid JSON: \(error.message) at byte \(error.offset)")
+        }
+        let (policy, version) = try compliance.replacePolicy(document, ifMatch: request.ifMatchVersion(), by: actor)
+        return Reply.json(etag: version) { writer in writer.value(policy.json, sortKeys: false) }
+    }
+
+    func alerts(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
+        let query = request.queryParameters
+        var failure = ValidationFailure()
+        var filter = AlertFilter(caseID: query["case_id"])
+        if let text = query["status"] {
+            filter.status = ComplianceAlert.Status(rawValue: text)
+            if filter.status == nil { failure.add("status", "must be open or resolved") }
+        }
+        try failure.throwIfAny()
+        let page = try compliance.alerts(filter, page: request.pageRequest(), by: actor)
+        return Reply.page(page) { writer, alert in ComplianceJSON.write(alert, to: &writer) }
+    }
+
+    func resolve(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
+        // The body is optional: `{}` or `{"note":"…"}`.
+        var note: String?
+        if !request.body.isEmpty || request.headers["content-type"] != nil {
+            let body = try JSONBody(request)
+            note = try body.optionalString("note")
+            try body.finish()
+        }
+        let alert = try compliance.resolveAlert(context.parameter("id"), note: note, by: actor)
+        return Reply.json { ComplianceJSON.write(alert, to: &$0) }
+    }
+}
+
+enum ComplianceJSON {
+    static func write(_ violations: [Violation], to writer: inout JSONWriter) {
+        writer.beginArray()
+        for violation in violations {
+            writer.beginObject()
+            writer.field("rule", violation.rule.rawValue)
+            writer.field("message", violation.message)
+            writer.field("next_allowed_at", violation.nextAllowedAt)
+            writer.endObject()
+        }
+        writer.endArray()
+    }
+
+    static func write(_ alert: ComplianceAlert, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("id", alert.id)
+        writer.field("case_id", alert.caseID)
+        writer.field("communication_id", alert.communicationID)
+        writer.field("rule", alert.rule)
+        writer.field("message", alert.message)
+        writer.field("status", alert.status.rawValue)
+        writer.field("created_at", alert.createdAt)
+        writer.field("resolved_at", alert.resolvedAt)
+        writer.field("resolved_by", alert.resolvedBy)
+        writer.field("resolution", alert.resolution)
+        writer.endObject()
+    }
+}

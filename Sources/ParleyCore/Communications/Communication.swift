@@ -1,0 +1,134 @@
+/// One contact with a debtor, as it happened: the permanent record (contract §6). Never changed
+/// or deleted once stored.
+public struct Communication: Sendable, Equatable {
+    public let id: String
+    public let caseID: String
+    public let debtorID: String
+    public let channel: ContactChannel
+    public let direction: ContactDirection
+    public let outcome: ContactOutcome
+    public let occurredAt: Instant
+    public let durationSeconds: Int64?
+    public let summary: String?
+    public let content: String?
+    /// The phone number or address used.
+    public let to: String?
+    /// The judgement at write time; nil for inbound contacts, which are not judged.
+    public let compliance: ComplianceVerdict?
+    public let recordedBy: String
+    public let recordedAt: Instant
+
+    public init(id: String, caseID: String, debtorID: String, channel: ContactChannel, direction: ContactDirection,
+                outcome: ContactOutcome, occurredAt: Instant, durationSeconds: Int64?, summary: String?, content: String?,
+                to: String?, compliance: ComplianceVerdict?, recordedBy: String, recordedAt: Instant) {
+        self.id = id
+        self.caseID = caseID
+        self.debtorID = debtorID
+        self.channel = channel
+        self.direction = direction
+        self.outcome = outcome
+        self.occurredAt = occurredAt
+        self.durationSeconds = durationSeconds
+        self.summary = summary
+        self.content = content
+        self.to = to
+        self.compliance = compliance
+        self.recordedBy = recordedBy
+        self.recordedAt = recordedAt
+    }
+
+    /// Keyset position for newest-first pages: occurred_at, then id.
+    public var position: String { String(occurredAt.millisecondsSinceEpoch) + ":" + id }
+
+    public static func parsePosition(_ text: String) -> (Instant, String)? {
+        guard let colon = text.firstIndex(of: ":"), let millis = Int64(text[..<colon]) else { return nil }
+        return (Instant(millisecondsSinceEpoch: millis), String(text[text.index(after: colon)...]))
+    }
+}
+
+/// A contact to record, as the client describes it.
+public struct NewCommunication: Sendable {
+    public var channel: ContactChannel
+    public var direction: ContactDirection
+    public var outcome: ContactOutcome
+    public var occurredAt: Instant
+    public var durationSeconds: Int64?
+    public var summary: String?
+    public var content: String?
+    public var to: String?
+
+    public init(channel: ContactChannel, direction: ContactDirection, outcome: ContactOutcome, occurredAt: Instant,
+                durationSeconds: Int64?, summary: String?, content: String?, to: String?) {
+        self.channel = channel
+        self.direction = direction
+        self.outcome = outcome
+        self.occurredAt = occurredAt
+        self.durationSeconds = durationSeconds
+        self.summary = summary
+        self.content = content
+        self.to = to
+    }
+}
+
+/// A compliance problem for a person to look at: a rule a recorded contact broke, or (later) a
+/// complaint of harassment or third-party contact.
+public struct ComplianceAlert: Sendable, Equatable {
+    public enum Status: String, Sendable, CaseIterable { case open, resolved }
+    public let id: String
+    public let caseID: String
+    public let communicationID: String?
+    public let rule: String
+    public let message: String
+    public var status: Status
+    public let createdAt: Instant
+    public var resolvedAt: Instant?
+    public var resolvedBy: String?
+    public var resolution: String?
+
+    public init(id: String, caseID: String, communicationID: String?, rule: String, message: String, status: Status,
+                createdAt: Instant, resolvedAt: Instant? = nil, resolvedBy: String? = nil, resolution: String? = nil) {
+        self.id = id
+        self.caseID = caseID
+        self.communicationID = communicationID
+        self.rule = rule
+        self.message = message
+        self.status = status
+        self.createdAt = createdAt
+        self.resolvedAt = resolvedAt
+        self.resolvedBy = resolvedBy
+        self.resolution = resolution
+    }
+}
+
+public struct AlertFilter: Sendable {
+    public var status: ComplianceAlert.Status?
+    public var caseID: String?
+    public init(status: ComplianceAlert.Status? = nil, caseID: String? = nil) {
+        self.status = status
+        self.caseID = caseID
+    }
+}
+
+public protocol CommunicationStore: Sendable {
+    /// Fills each requested series with one indexed query (see `HistoryRequest`).
+    func history(_ request: HistoryRequest, caseID: String, debtorID: String, to: String?) throws -> ComplianceHistory
+    /// Appends a communication with its alerts, audit entries and timeline events.
+    func insert(_ communication: Communication, alerts: [ComplianceAlert], audit: [AuditRecord], events: [TimelineEvent],
+                actor: Principal) throws
+    func communication(id: String, caseID: String) throws -> Communication?
+    /// Newest first (occurred_at, then id); `page.after` is a `Communication.position`.
+    func communications(caseID: String, page: PageRequest) throws -> Page<Communication>
+}
+
+public protocol ComplianceAlertStore: Sendable {
+    func alerts(_ filter: AlertFilter, scope: CaseScope, page: PageRequest) throws -> Page<ComplianceAlert>
+    func alert(id: String) throws -> ComplianceAlert?
+    /// Saves a resolution if the alert is still open; false when it was resolved meanwhile.
+    func resolve(_ alert: ComplianceAlert, audit: AuditRecord, event: TimelineEvent, actor: Principal) throws -> Bool
+}
+
+public protocol CompliancePolicyStore: Sendable {
+    /// The stored policy document, nil when none was ever saved (the defaults apply).
+    func policyDocument() throws -> (document: JSONValue, version: Int64)?
+    func savePolicy(_ document: JSONValue, version: Int64, at: Instant, audit: AuditRecord, actor: Principal) throws
+}

@@ -1,0 +1,151 @@
+/// The communication record (contract §6): every contact is stored when well-formed, judged
+/// first when outbound; a broken rule is recorded with the contact and opens an alert, never a
+/// refusal. A connected contact moves an open case to `contacted`.
+public struct CommunicationService: Sendable {
+    private let store: any CommunicationStore
+    private let cases: CaseService
+    private let caseStore: any CaseStore
+    private let compliance: ComplianceService
+    private let transactor: any Transactor
+    private let ids: IDGenerator
+    private let clock: WallClock
+
+    /// How far ahead of the server's clock an `occurred_at` may be (clients' clocks drift).
+    static let futureTolerance: Int64 = 5 * 60
+
+    public init(store: any CommunicationStore, cases: CaseService, caseStore: any CaseStore, compliance: ComplianceService,
+                transactor: any Transactor, ids: IDGenerator, clock: WallClock) {
+        self.store = store
+        self.cases = cases
+        self.caseStore = caseStore
+        self.compliance = compliance
+        self.transactor = transactor
+        self.ids = ids
+        self.clock = clock
+    }
+
+    /// Field errors of a contact as the client describes it.
+    public static func validate(_ contact: NewCommunication, now: Instant) -> ValidationFailure {
+        var failure = ValidationFailure()
+        if !ContactOutcome.allowed(for: contact.channel).contains(contact.outcome) {
+            failure.add("outcome", "for \(contact.channel.rawValue) must be one of "
+                        + ContactOutcome.allowed(for: contact.channel).map(\.rawValue).joined(separator: ", "))
+        }
+        if contact.occurredAt > now.adding(seconds: futureTolerance) { failure.add("occurred_at", "must not be in the future") }
+        if let duration = contact.durationSeconds, !(0...86_400).contains(duration) {
+            failure.add("duration_seconds", "must be from 0 to 86400")
+        }
+        if let summary = contact.summary, summary.count > 4_000 { failure.add("summary", "must be at most 4000 characters") }
+        if let content = contact.content, content.count > 20_000 { failure.add("content", "must be at most 20000 characters") }
+        if let to = contact.to, to.trimmingSpaces.isEmpty || to.count > 320 { failure.add("to", "must be 1 to 320 characters") }
+        return failure
+    }
+
+    public func log(_ contact: NewCommunication, caseID: String, by actor: Principal) throws -> Communication {
+        try actor.require(.logCaseActivity)
+        _ = try cases.visibleCase(caseID, by: actor)
+        let now = clock.now()
+        try Self.validate(contact, now: now).throwIfAny()
+        return try transactor.atomically {
+            // Read again inside the transaction: the judgement and the status change see the case as it is.
+            guard let debtCase = try caseStore.debtCase(id: caseID) else { throw DomainError.notFound("case \(caseID)") }
+            var judged = ComplianceService.Contact(debtCase: debtCase, at: contact.occurredAt, channel: contact.channel)
+            judged.direction = contact.direction
+            judged.outcome = contact.outcome
+            judged.to = contact.to
+            judged.content = contact.content
+            judged.summary = contact.summary
+            let (verdict, target) = try compliance.judge(judged, actorRole: actor.role)
+            let communication = Communication(
+                id: ids.make("com"), caseID: caseID, debtorID: debtCase.debtorID, channel: contact.channel,
+                direction: contact.direction, outcome: contact.outcome, occurredAt: contact.occurredAt,
+                durationSeconds: contact.durationSeconds, summary: contact.summary, content: contact.content,
+                to: contact.to ?? target.address, compliance: contact.direction == .outbound ? verdict : nil,
+                recordedBy: actor.userID, recordedAt: now)
+            let alerts = verdict.violations.map { violation in
+                ComplianceAlert(id: ids.make("alr"), caseID: caseID, communicationID: communication.id,
+                                rule: violation.rule.rawValue, message: violation.message, status: .open, createdAt: now)
+            }
+            try store.insert(communication, alerts: alerts, audit: Self.audit(communication, alerts),
+                             events: Self.events(communication, alerts, actor: actor), actor: actor)
+            if contact.outcome == .connectedRPC, debtCase.status == .open {
+                try moveToContacted(debtCase, because: communication, actor: actor, at: now)
+            }
+            return communication
+        }
+    }
+
+    private func moveToContacted(_ debtCase: DebtCase, because communication: Communication, actor: Principal, at now: Instant) throws {
+        var updated = debtCase
+        updated.status = .contacted
+        updated.version += 1
+        updated.updatedAt = now
+        try caseStore.apply(CaseMutation(
+            debtCase: updated, expectedVersion: debtCase.version,
+            audit: [AuditRecord(action: .caseTransitioned, entity: "case", entityID: debtCase.id, detail: .object([
+                ("from", .string(debtCase.status.rawValue)), ("to", .string(CaseStatus.contacted.rawValue)),
+                ("communication_id", .string(communication.id)),
+            ]))],
+            events: [TimelineEvent(at: now, kind: .transition, actor: actor.userID,
+                                   summary: "Status open → contacted: debtor reached", ref: communication.id)]),
+            actor: actor)
+    }
+
+    static func audit(_ communication: Communication, _ alerts: [ComplianceAlert]) -> [AuditRecord] {
+        var records = [AuditRecord(action: .communicationLogged, entity: "communication", entityID: communication.id, detail: .object([
+            ("case_id", .string(communication.caseID)), ("channel", .string(communication.channel.rawValue)),
+            ("direction", .string(communication.direction.rawValue)), ("outcome", .string(communication.outcome.rawValue)),
+            ("occurred_at", .string(communication.occurredAt.rfc3339)),
+            ("compliance_ok", communication.compliance.map { .bool($0.ok) } ?? .null),
+        ]))]
+        for alert in alerts {
+            records.append(AuditRecord(action: .complianceAlertOpened, entity: "compliance_alert", entityID: alert.id, detail: .object([
+                ("case_id", .string(alert.caseID)), ("communication_id", alert.communicationID.map(JSONValue.string) ?? .null),
+                ("rule", .string(alert.rule)),
+            ])))
+        }
+        return records
+    }
+
+    static func events(_ communication: Communication, _ alerts: [ComplianceAlert], actor: Principal) -> [TimelineEvent] {
+        var summary = (communication.direction == .outbound ? "Outbound " : "Inbound ")
+            + communication.channel.rawValue + ": " + communication.outcome.rawValue
+        if let verdict = communication.compliance, !verdict.ok {
+            summary += " (breaks " + verdict.violations.map(\.rule.rawValue).joined(separator: ", ") + ")"
+        }
+        var events = [TimelineEvent(at: communication.occurredAt, kind: .communication, actor: actor.userID,
+                                    summary: summary, ref: communication.id)]
+        for alert in alerts {
+            events.append(TimelineEvent(at: alert.createdAt, kind: .complianceAlert, actor: "system",
+                                        summary: "Compliance alert opened: \(alert.rule)", ref: alert.id))
+        }
+        return events
+    }
+
+    public func list(caseID: String, page: PageRequest, by actor: Principal) throws -> Page<Communication> {
+        _ = try cases.visibleCase(caseID, by: actor)
+        if let after = page.after, Communication.parsePosition(after) == nil {
+            throw ValidationFailure("cursor", "is not a cursor this API issued")
+        }
+        return try store.communications(caseID: caseID, page: page)
+    }
+
+    public func get(_ id: String, caseID: String, by actor: Principal) throws -> Communication {
+        _ = try cases.visibleCase(caseID, by: actor)
+        guard let communication = try store.communication(id: id, caseID: caseID) else {
+            throw DomainError.notFound("communication \(id)")
+        }
+        return communication
+    }
+}
+
+extension ContactTarget {
+    /// The number or address, whichever the target has.
+    public var address: String? {
+        switch self {
+        case .phone(let number, _, _): number
+        case .email(let address, _): address
+        case .none: nil
+        }
+    }
+}

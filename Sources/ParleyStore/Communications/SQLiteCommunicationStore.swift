@@ -1,0 +1,125 @@
+import ParleyCore
+import ParleySQLite
+
+/// The communication record. Invariant: rows are only ever inserted (triggers refuse UPDATE and
+/// DELETE); a communication, its alerts, audit entries and timeline events commit together.
+public struct SQLiteCommunicationStore: CommunicationStore {
+    let database: DatabasePool
+
+    public init(database: DatabasePool) { self.database = database }
+
+    static let columns: SQL = """
+        id, case_id, debtor_id, channel, direction, outcome, occurred_at, duration_seconds, summary, content, to_address,
+        compliance_ok, violations, next_allowed_at, recorded_by, recorded_at
+        """
+
+    public func history(_ request: HistoryRequest, caseID: String, debtorID: String, to: String?) throws -> ComplianceHistory {
+        try database.read { db in
+            func instants(_ series: HistoryRequest.Series?, _ sql: SQL, _ key: String?) throws -> [Instant] {
+                guard let series, let key else { return [] }
+                return try db.query(sql, [key, series.since.millisecondsSinceEpoch, series.until.millisecondsSinceEpoch,
+                                          Int64(series.limit)]) { $0.instant(0) }
+            }
+            return try ComplianceHistory(
+                casePhoneAttempts: instants(request.casePhoneAttempts, """
+                    SELECT occurred_at FROM communication INDEXED BY communication_case_channel
+                    WHERE case_id = ? AND channel = 'phone' AND direction = 'outbound' AND occurred_at BETWEEN ? AND ?
+                    ORDER BY occurred_at DESC LIMIT ?
+                    """, caseID),
+                lastCaseRPCPhone: instants(request.lastCaseRPCPhone, """
+                    SELECT occurred_at FROM communication INDEXED BY communication_case_rpc_phone
+                    WHERE case_id = ? AND outcome = 'connected_rpc' AND channel = 'phone' AND occurred_at BETWEEN ? AND ?
+                    ORDER BY occurred_at DESC LIMIT ?
+                    """, caseID).first,
+                caseSMS: instants(request.caseSMS, """
+                    SELECT occurred_at FROM communication INDEXED BY communication_case_channel
+                    WHERE case_id = ? AND channel = 'sms' AND direction = 'outbound' AND occurred_at BETWEEN ? AND ?
+                    ORDER BY occurred_at DESC LIMIT ?
+                    """, caseID),
+                debtorRPCPhoneToday: instants(request.debtorRPCPhoneToday, """
+                    SELECT occurred_at FROM communication INDEXED BY communication_debtor_reached
+                    WHERE debtor_id = ? AND outcome = 'connected_rpc' AND channel = 'phone' AND occurred_at BETWEEN ? AND ?
+                    ORDER BY occurred_at DESC LIMIT ?
+                    """, debtorID),
+                numberUnansweredToday: instants(request.numberUnansweredToday, """
+                    SELECT occurred_at FROM communication INDEXED BY communication_number_unanswered
+                    WHERE to_address = ? AND channel = 'phone' AND direction = 'outbound'
+                      AND outcome IN ('no_answer','voicemail','busy') AND occurred_at BETWEEN ? AND ?
+                    ORDER BY occurred_at DESC LIMIT ?
+                    """, to),
+                lastDebtorReached: instants(request.lastDebtorReached, """
+                    SELECT occurred_at FROM communication INDEXED BY communication_debtor_reached
+                    WHERE debtor_id = ? AND outcome = 'connected_rpc' AND occurred_at BETWEEN ? AND ?
+                    ORDER BY occurred_at DESC LIMIT ?
+                    """, debtorID).first)
+        }
+    }
+
+    public func insert(_ c: Communication, alerts: [ComplianceAlert], audit: [AuditRecord], events: [TimelineEvent],
+                       actor: Principal) throws {
+        try database.write { db in
+            try db.run("INSERT INTO communication (" + Self.columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                c.id, c.caseID, c.debtorID, c.channel.rawValue, c.direction.rawValue, c.outcome.rawValue,
+                c.occurredAt.millisecondsSinceEpoch, c.durationSeconds, c.summary, c.content, c.to,
+                c.compliance.map { $0.ok }, ViolationRows.encode(c.compliance?.violations ?? []),
+                c.compliance?.nextAllowedAt?.millisecondsSinceEpoch, c.recordedBy, c.recordedAt.millisecondsSinceEpoch,
+            ])
+            for alert in alerts { try AlertRows.insert(alert, db) }
+            try AuditLog.append(audit, actor: actor, at: c.recordedAt, in: db)
+            for event in events { try CaseRows.appendEvent(event, caseID: c.caseID, db) }
+        }
+    }
+
+    public func communication(id: String, caseID: String) throws -> Communication? {
+        try database.read { db in
+            try db.queryFirst("SELECT" + Self.columns + "FROM communication WHERE id = ? AND case_id = ?", [id, caseID], Self.read)
+        }
+    }
+
+    public func communications(caseID: String, page: PageRequest) throws -> Page<Communication> {
+        let (afterAt, afterID) = page.after.flatMap(Communication.parsePosition)
+            .map { ($0.0.millisecondsSinceEpoch, $0.1) } ?? (Int64.max, "")
+        let rows = try database.read { db in
+            try db.query("SELECT" + Self.columns + """
+                FROM communication WHERE case_id = ? AND (occurred_at, id) < (?, ?)
+                ORDER BY occurred_at DESC, id DESC LIMIT ?
+                """, [caseID, afterAt, page.after == nil ? "\u{10FFFF}" : afterID, page.limit + 1], Self.read)
+        }
+        return Page(fetched: rows, limit: page.limit) { $0.position }
+    }
+
+    static func read(_ row: Row) throws -> Communication {
+        let compliance: ComplianceVerdict? = row.isNull(11) ? nil : ComplianceVerdict(
+            violations: try ViolationRows.decode(row.string(12)), nextAllowedAt: row.instantOrNil(13))
+        return try Communication(
+            id: row.string(0), caseID: row.string(1), debtorID: row.string(2), channel: row.value(3, as: ContactChannel.self),
+            direction: row.value(4, as: ContactDirection.self), outcome: row.value(5, as: ContactOutcome.self),
+            occurredAt: row.instant(6), durationSeconds: row.intOrNil(7), summary: row.stringOrNil(8),
+            content: row.stringOrNil(9), to: row.stringOrNil(10), compliance: compliance, recordedBy: row.string(14),
+            recordedAt: row.instant(15))
+    }
+}
+
+/// Violations stored as a JSON array with each violation's rule, message and next instant.
+enum ViolationRows {
+    static func encode(_ violations: [Violation]) -> String {
+        JSONValue.array(violations.map { violation in
+            .object([
+                ("rule", .string(violation.rule.rawValue)), ("message", .string(violation.message)),
+                ("next_allowed_at", violation.nextAllowedAt.map { .number(String($0.millisecondsSinceEpoch)) } ?? .null),
+            ])
+        }).compact
+    }
+
+    static func decode(_ text: String) throws -> [Violation] {
+        guard case .array(let items)? = try? JSONParser.parse(Array(text.utf8)) else {
+            throw CorruptDataError("stored violations are not a JSON array")
+        }
+        return try items.map { item in
+            guard let rule = item["rule"]?.string.flatMap(ComplianceRuleName.init(rawValue:)),
+                  let message = item["message"]?.string else { throw CorruptDataError("a stored violation is malformed") }
+            return Violation(rule: rule, message: message,
+                             nextAllowedAt: item["next_allowed_at"]?.int64.map(Instant.init(millisecondsSinceEpoch:)))
+        }
+    }
+}

@@ -1,0 +1,236 @@
+import ParleyCore
+import ParleyTestSupport
+import Testing
+
+/// A US case whose debtor is in New York with consent for calls and sms.
+func makeUSCase(_ client: APIClient, ref: String = "US-1", restrictions: String = "{}", assignedTo: String? = nil) throws -> String {
+    let debtor = try client.post("/v1/debtors", """
+        {"name":"Pat Doe","timezone":"America/New_York","restrictions":\(restrictions),
+         "phones":[{"number":"+12125550100","type":"mobile","consent":{"calls":true,"sms":true}}],
+         "emails":[{"address":"pat@example.com","opted_out":false}]}
+        """)
+    guard let debtorID = debtor["id"]?.string else { throw RawClient.Failure(description: "debtor: \(debtor.text)") }
+    let assignee = assignedTo.map { "\"\($0)\"" } ?? "null"
+    let created = try client.post("/v1/cases", """
+        {"debtor_id":"\(debtorID)","creditor":"Acme Bank","external_ref":"\(ref)","currency":"USD",
+         "principal_minor":100000,"delinquent_since":"2026-06-01","jurisdiction":"US","assigned_to":\(assignee)}
+        """)
+    guard created.status == 201, let id = created["id"]?.string else { throw RawClient.Failure(description: "case: \(created.text)") }
+    return id
+}
+
+func logCall(_ client: APIClient, _ caseID: String, at: String, outcome: String = "no_answer", direction: String = "outbound",
+             content: String? = nil, summary: String? = nil, channel: String = "phone") throws -> APIClient.Response {
+    let contentJSON = content.map { "\"\($0)\"" } ?? "null"
+    let summaryJSON = summary.map { "\"\($0)\"" } ?? "null"
+    return try client.post("/v1/cases/\(caseID)/communications", """
+        {"channel":"\(channel)","direction":"\(direction)","outcome":"\(outcome)","occurred_at":"\(at)",
+         "duration_seconds":30,"summary":\(summaryJSON),"content":\(contentJSON)}
+        """)
+}
+
+func items(_ response: APIClient.Response) -> [JSONValue] {
+    if case .array(let items)? = response["data"] { return items }
+    return []
+}
+
+@Suite struct CommunicationsAPITests {
+    @Test func theEighthCallInSevenDaysIsRecordedAsAViolationWithItsAlert() throws {
+        try withTestApp { app in
+            let caseID = try makeUSCase(app.admin)
+            // Seven attempts at 10:00 New York time (15:00Z) on consecutive days.
+            for day in 10...16 {
+                let logged = try logCall(app.admin, caseID, at: "2026-11-\(day)T15:00:00Z")
+                #expect(logged.status == 201)
+                #expect(logged["compliance"]?["ok"] == .bool(true), "\(logged.text)")
+            }
+            let eighth = try logCall(app.admin, caseID, at: "2026-11-16T18:00:00Z")
+            #expect(eighth.status == 201)
+            #expect(eighth["compliance"]?["ok"] == .bool(false))
+            guard case .array(let violations)? = eighth["compliance"]?["violations"] else { Issue.record("no violations"); return }
+            #expect(violations.map { $0["rule"]?.string } == ["call_frequency"])
+            // The 7th most recent attempt (Nov 10, 15:00Z) + 7 days.
+            #expect(violations.first?["next_allowed_at"]?.string == "2026-11-17T15:00:00Z")
+            let alerts = items(try app.admin.get("/v1/compliance/alerts?status=open"))
+            #expect(alerts.count == 1)
+            #expect(alerts.first?["rule"]?.string == "call_frequency")
+            #expect(alerts.first?["communication_id"]?.string == eighth["id"]?.string)
+            let alertID = try #require(alerts.first?["id"]?.string)
+            let resolved = try app.admin.post("/v1/compliance/alerts/\(alertID)/resolve", #"{"note":"coached the agent"}"#)
+            #expect(resolved.status == 200)
+            #expect(resolved["status"]?.string == "resolved")
+            #expect(try app.admin.post("/v1/compliance/alerts/\(alertID)/resolve", "{}").status == 409)
+            #expect(items(try app.admin.get("/v1/compliance/alerts?status=open")).isEmpty)
+            let timeline = try app.admin.get("/v1/cases/\(caseID)/timeline?limit=200")
+            #expect(items(timeline).filter { $0["kind"]?.string == "communication" }.count == 8)
+            #expect(try app.admin.get("/v1/audit/verify")["ok"] == .bool(true))
+        }
+    }
+
+    @Test func contactHoursAreJudgedInTheDebtorsTimeZoneAndTheContactIsStillStored() throws {
+        try withTestApp { app in
+            let caseID = try makeUSCase(app.admin)
+            // 07:59:59 in New York (EST, UTC-5) is 12:59:59Z; 08:00:00 is 13:00:00Z.
+            let early = try logCall(app.admin, caseID, at: "2026-11-20T12:59:59Z")
+            #expect(early.status == 201)
+            guard case .array(let violations)? = early["compliance"]?["violations"] else { Issue.record("no violations"); return }
+            #expect(violations.first?["rule"]?.string == "contact_hours")
+            #expect(violations.first?["next_allowed_at"]?.string == "2026-11-20T13:00:00Z")
+            #expect(try logCall(app.admin, caseID, at: "2026-11-21T13:00:00Z")["compliance"]?["ok"] == .bool(true))
+        }
+    }
+
+    @Test func aConnectedContactMovesAnOpenCaseToContacted() throws {
+        try withTestApp { app in
+            let caseID = try makeUSCase(app.admin)
+            _ = try logCall(app.admin, caseID, at: "2026-11-20T15:00:00Z", outcome: "no_answer")
+            #expect(try app.admin.get("/v1/cases/\(caseID)")["status"]?.string == "open")
+            let reached = try logCall(app.admin, caseID, at: "2026-11-20T16:00:00Z", outcome: "connected_rpc")
+            #expect(reached.status == 201)
+            #expect(try app.admin.get("/v1/cases/\(caseID)")["status"]?.string == "contacted")
+            // US cooldown: no outbound call within 7 days after a conversation.
+            let again = try logCall(app.admin, caseID, at: "2026-11-23T16:00:00Z")
+            guard case .array(let violations)? = again["compliance"]?["violations"] else { Issue.record("no violations"); return }
+            #expect(violations.map { $0["rule"]?.string } == ["conversation_cooldown"])
+            #expect(violations.first?["next_allowed_at"]?.string == "2026-11-27T16:00:00Z")
+        }
+    }
+
+    @Test func inboundContactsAreRecordedButNotJudged() throws {
+        try withTestApp { app in
+            let caseID = try makeUSCase(app.admin, restrictions: #"{"cease_communication":true}"#)
+            let inbound = try logCall(app.admin, caseID, at: "2026-11-20T03:00:00Z", outcome: "connected_rpc", direction: "inbound")
+            #expect(inbound.status == 201)
+            #expect(inbound["compliance"]?["evaluated"] == .bool(false))
+            #expect(items(try app.admin.get("/v1/compliance/alerts")).isEmpty)
+            let outbound = try logCall(app.admin, caseID, at: "2026-11-20T16:00:00Z")
+            guard case .array(let violations)? = outbound["compliance"]?["violations"] else { Issue.record("no violations"); return }
+            #expect(violations.contains { $0["rule"]?.string == "cease_communication" && $0["next_allowed_at"] == .null })
+        }
+    }
+
+    @Test func prohibitedLanguageAndThirdPartyDisclosureAreViolations() throws {
+        try withTestApp { app in
+            let caseID = try makeUSCase(app.admin)
+            let threat = try logCall(app.admin, caseID, at: "2026-11-20T15:00:00Z", outcome: "connected_rpc",
+                                     content: "Pay now or the P-O-L-I-C-E will ARREST you")
+            guard case .array(let first)? = threat["compliance"]?["violations"] else { Issue.record("no violations"); return }
+            #expect(first.contains { $0["rule"]?.string == "prohibited_language" })
+            let neighbour = try logCall(app.admin, caseID, at: "2026-11-27T16:00:00Z", outcome: "connected_third_party",
+                                        summary: "Told the neighbour about the overdue balance of $1,250.00")
+            guard case .array(let second)? = neighbour["compliance"]?["violations"] else { Issue.record("no violations"); return }
+            #expect(second.contains { $0["rule"]?.string == "third_party_disclosure" })
+        }
+    }
+
+    @Test func theRecordIsPermanentAndPagedNewestFirst() throws {
+        try withTestApp { app in
+            let caseID = try makeUSCase(app.admin)
+            var ids: [String] = []
+            for hour in 14...18 {
+                ids.append(try #require(try logCall(app.admin, caseID, at: "2026-11-20T\(hour):00:00Z")["id"]?.string))
+            }
+            let first = try app.admin.get("/v1/cases/\(caseID)/communications?limit=2")
+            #expect(items(first).compactMap { $0["id"]?.string } == [ids[4], ids[3]])
+            let cursor = try #require(first["next_cursor"]?.string)
+            let second = try app.admin.get("/v1/cases/\(caseID)/communications?limit=2&cursor=\(cursor)")
+            #expect(items(second).compactMap { $0["id"]?.string } == [ids[2], ids[1]])
+            let path = "/v1/cases/\(caseID)/communications/\(ids[0])"
+            #expect(try app.admin.get(path)["id"]?.string == ids[0])
+            for method in ["PUT", "PATCH", "DELETE"] {
+                let refused = try app.admin.request(method, path, json: "{}")
+                #expect(refused.status == 405, "\(method)")
+                #expect(refused.headers["Allow"] != nil)
+            }
+            #expect(try app.admin.request("DELETE", "/v1/cases/\(caseID)/communications").status == 405)
+        }
+    }
+
+    @Test func badContactsNameEveryField() throws {
+        try withTestApp { app in
+            let caseID = try makeUSCase(app.admin)
+            let bad = try app.admin.post("/v1/cases/\(caseID)/communications", """
+                {"channel":"pigeon","direction":"outbound","outcome":"sent","occurred_at":"yesterday","duration_seconds":-1}
+                """)
+            #expect(bad.status == 422)
+            guard case .array(let errors)? = bad["errors"] else { Issue.record("no errors"); return }
+            #expect(Set(errors.compactMap { $0["field"]?.string }) == ["channel", "occurred_at"])
+            let mismatch = try logCall(app.admin, caseID, at: "2026-11-20T15:00:00Z", outcome: "delivered")
+            #expect(mismatch.status == 422)
+            #expect(try logCall(app.admin, caseID, at: "2099-01-01T00:00:00Z").status == 422)
+            #expect(try app.admin.post("/v1/cases/case_missing/communications", "{}").status == 404)
+        }
+    }
+
+    @Test func rightsFollowTheTable() throws {
+        try withTestApp { app in
+            let (agentID, agent) = try app.admin.createUser(role: "agent")
+            let (_, compliance) = try app.admin.createUser(role: "compliance")
+            let (_, analyst) = try app.admin.createUser(role: "analyst")
+            let own = try makeUSCase(app.admin, ref: "OWN", assignedTo: agentID)
+            let other = try makeUSCase(app.admin, ref: "OTHER")
+            #expect(try logCall(agent, own, at: "2026-11-20T15:00:00Z").status == 201)
+            #expect(try logCall(agent, other, at: "2026-11-20T15:00:00Z").status == 404)
+            #expect(try logCall(compliance, own, at: "2026-11-20T15:00:00Z").status == 403)
+            #expect(try analyst.get("/v1/cases/\(own)/communications").status == 200)
+            #expect(try agent.get("/v1/compliance/alerts").status == 403)
+            #expect(try compliance.get("/v1/compliance/alerts").status == 200)
+            #expect(try agent.post("/v1/compliance/check", #"{"case_id":"\#(other)","channel":"phone"}"#).status == 422)
+            #expect(try analyst.post("/v1/compliance/check", #"{"case_id":"\#(own)","channel":"phone"}"#).status == 403)
+        }
+    }
+}
+
+@Suite struct ComplianceAPITests {
+    @Test func theCheckAnswersAllowedViolationsAndTheNextAllowedInstant() throws {
+        try withTestApp { app in
+            let caseID = try makeUSCase(app.admin)
+            let allowed = try app.admin.post("/v1/compliance/check", #"{"case_id":"\#(caseID)","channel":"phone","at":"2026-11-20T15:00:00Z"}"#)
+            #expect(allowed.status == 200)
+            #expect(allowed["allowed"] == .bool(true))
+            #expect(allowed["next_allowed_at"] == .null)
+            // 22:30 in New York: next is 08:00 the next morning (13:00Z).
+            let late = try app.admin.post("/v1/compliance/check", #"{"case_id":"\#(caseID)","channel":"sms","at":"2026-11-21T03:30:00Z"}"#)
+            #expect(late["allowed"] == .bool(false))
+            #expect(late["next_allowed_at"]?.string == "2026-11-21T13:00:00Z")
+            let ceased = try makeUSCase(app.admin, ref: "US-2", restrictions: #"{"cease_communication":true}"#)
+            let blocked = try app.admin.post("/v1/compliance/check", #"{"case_id":"\#(ceased)","channel":"email"}"#)
+            #expect(blocked["allowed"] == .bool(false))
+            #expect(blocked["next_allowed_at"] == .null)
+            let missing = try app.admin.post("/v1/compliance/check", #"{"case_id":"case_nope","channel":"fax"}"#)
+            #expect(missing.status == 422)
+            guard case .array(let errors)? = missing["errors"] else { Issue.record("no errors"); return }
+            #expect(Set(errors.compactMap { $0["field"]?.string }) == ["channel"])
+        }
+    }
+
+    @Test func thePolicyIsReadByAllChangedByComplianceAndAudited() throws {
+        try withTestApp { app in
+            let (_, agent) = try app.admin.createUser(role: "agent")
+            let (_, compliance) = try app.admin.createUser(role: "compliance")
+            let policy = try agent.get("/v1/compliance/policy")
+            #expect(policy.status == 200)
+            #expect(policy["jurisdictions"]?["US"]?["contact_hours"]?["start"]?.string == "08:00")
+            #expect(policy["max_agent_discount_percent"]?.int64 == 10)
+            #expect(try agent.request("PUT", "/v1/compliance/policy", json: "{}").status == 403)
+            let bad = try compliance.request("PUT", "/v1/compliance/policy",
+                                             json: #"{"jurisdictions":{"US":{"contact_hours":{"start":"25:00"}}},"grace_days":-1}"#)
+            #expect(bad.status == 422)
+            guard case .array(let errors)? = bad["errors"] else { Issue.record("no errors"); return }
+            #expect(errors.count >= 2)
+            let changed = try compliance.request("PUT", "/v1/compliance/policy",
+                                                 json: #"{"jurisdictions":{"US":{"contact_hours":{"start":"09:00","end":"20:00"}}}}"#)
+            #expect(changed.status == 200)
+            #expect(changed.headers["ETag"] == "\"1\"")
+            let caseID = try makeUSCase(app.admin)
+            // 08:30 New York is now outside the window.
+            let check = try app.admin.post("/v1/compliance/check", #"{"case_id":"\#(caseID)","channel":"phone","at":"2026-11-20T13:30:00Z"}"#)
+            #expect(check["allowed"] == .bool(false))
+            #expect(check["next_allowed_at"]?.string == "2026-11-20T14:00:00Z")
+            let stale = try compliance.request("PUT", "/v1/compliance/policy", json: "{}", headers: [("If-Match", "\"0\"")])
+            #expect(stale.status == 412)
+            let audit = try app.admin.get("/v1/audit?entity_id=policy")
+            #expect(items(audit).contains { $0["action"]?.string == "compliance_policy.changed" })
+        }
+    }
+}
