@@ -17,6 +17,7 @@ public enum ParleyRouter {
         ImportRoutes(services: services).register(in: router)
         CommunicationRoutes(services: services).register(in: router)
         ComplianceRoutes(services: services).register(in: router)
+        MessageRoutes(services: services).register(in: router)
         return router.responder(logger: logger) { error, context in
             ProblemRenderer.render(error, context: context)
         }

@@ -19,6 +19,8 @@ public struct AppConfiguration: Sendable {
     public var metricsRequireKey = false
     /// The body limit of the CSV import route (the default limit is `http.limits.maxBodyBytes`).
     public var maxImportBytes = 10 * 1024 * 1024
+    /// Seconds between scheduled runs of the message dispatcher; 0 runs jobs on demand only.
+    public var dispatchIntervalSeconds = 5
 
     public init() {}
 
@@ -183,6 +185,9 @@ public struct AppConfiguration: Sendable {
         },
         Key(file: "http.max_import_bytes", environment: "PARLEY_HTTP_MAX_IMPORT_BYTES") { config, value in
             config.maxImportBytes = try int(value, 1_024...1_073_741_824)
+        },
+        Key(file: "jobs.dispatch_interval_seconds", environment: "PARLEY_DISPATCH_INTERVAL_SECONDS") { config, value in
+            config.dispatchIntervalSeconds = try int(value, 0...86_400)
         },
     ]
 

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Logging
 import ParleyCore
@@ -15,9 +16,18 @@ public struct Composition: Sendable {
     public let audit: AuditService
     public let compliance: ComplianceService
     public let communications: CommunicationService
+    public let messages: MessageService
+    public let jobs: JobRunner
 
-    public init(configuration: AppConfiguration, logger: Logger, clock: WallClock = .system,
-                onVerdict: @escaping @Sendable (ComplianceVerdict) -> Void = { _ in }) throws {
+    /// Observers for `/metrics`; the one-shot commands need none.
+    public struct Observers: Sendable {
+        public var verdict: @Sendable (ComplianceVerdict) -> Void = { _ in }
+        public var message: @Sendable (Message.Status, Bool) -> Void = { _, _ in }
+        public var job: @Sendable (String, Bool) -> Void = { _, _ in }
+        public init() {}
+    }
+
+    public init(configuration: AppConfiguration, logger: Logger, clock: WallClock = .system, observers: Observers = Observers()) throws {
         try Self.createParentDirectory(of: configuration.databasePath)
         var databaseConfiguration = DatabaseConfiguration(path: configuration.databasePath)
         databaseConfiguration.synchronousFull = configuration.databaseSynchronousFull
@@ -46,10 +56,29 @@ public struct Composition: Sendable {
         audit = AuditService(store: SQLiteAuditStore(database: database))
         compliance = try ComplianceService(
             policyStore: SQLiteCompliancePolicyStore(database: database), alertStore: SQLiteComplianceAlertStore(database: database),
-            communications: communicationStore, cases: caseStore, debtors: debtorStore, clock: clock, onVerdict: onVerdict)
+            communications: communicationStore, cases: caseStore, debtors: debtorStore, clock: clock, onVerdict: observers.verdict)
+        let transactor = SQLiteTransactor(database: database)
         communications = CommunicationService(
             store: communicationStore, cases: cases, caseStore: caseStore, compliance: compliance,
-            transactor: SQLiteTransactor(database: database), ids: ids, clock: clock)
+            transactor: transactor, ids: ids, clock: clock)
+        let messageStore = SQLiteMessageStore(database: database)
+        messages = MessageService(templates: SQLiteTemplateStore(database: database), store: messageStore, cases: cases,
+                                  debtors: debtorStore, compliance: compliance, ids: ids, clock: clock)
+        // Claims of a process that stopped mid-delivery: those messages go out again.
+        let released = try messageStore.releaseAllClaims()
+        if released > 0 { logger.warning("messages claimed by an earlier process are queued again", metadata: ["count": "\(released)"]) }
+        let dispatcher = MessageDispatcher(
+            store: messageStore, communications: communicationStore, compliance: compliance, cases: cases,
+            delivery: Self.delivery(configuration), transactor: transactor, ids: ids, onOutcome: observers.message)
+        jobs = JobRunner(jobs: [
+            Job(name: "dispatch", interval: Double(configuration.dispatchIntervalSeconds)) { try dispatcher.run(asOf: $0) },
+        ], clock: clock, onRun: observers.job)
+    }
+
+    /// The webhook when one is configured, else the outbox file.
+    static func delivery(_ configuration: AppConfiguration) -> any MessageDelivery {
+        if let text = configuration.messageWebhookURL, let url = URL(string: text) { return WebhookDelivery(url: url) }
+        return OutboxDelivery(path: configuration.outboxPath)
     }
 
     /// `data/parley.db` on a fresh checkout: make `data/` rather than fail.

@@ -19,25 +19,22 @@ public final class ParleyApplication: Sendable {
     private let logger: Logger
     /// The admin created from `PARLEY_BOOTSTRAP_ADMIN_KEY` on an empty database, if any.
     public let bootstrappedAdmin: User?
+    private let jobs: JobRunner
 
     public init(configuration: AppConfiguration, logger: Logger, clock: WallClock = .system) throws {
         self.configuration = configuration
         self.logger = logger
         let metrics = MetricsRegistry()
         self.metrics = metrics
-        let composition = try Composition(configuration: configuration, logger: logger, clock: clock) { verdict in
-            metrics.increment("parley_compliance_verdicts_total", [("result", verdict.ok ? "allowed" : "blocked")],
-                              help: "Compliance judgements by result.")
-            for violation in verdict.violations {
-                metrics.increment("parley_compliance_violations_total", [("rule", violation.rule.rawValue)],
-                                  help: "Compliance rule violations found, by rule.")
-            }
-        }
+        let composition = try Composition(configuration: configuration, logger: logger, clock: clock,
+                                          observers: Self.observers(metrics))
+        jobs = composition.jobs
         database = composition.database
         bootstrappedAdmin = try configuration.bootstrapAdminKey.flatMap { try composition.users.bootstrapAdmin(key: $0) }
         let services = APIServices(
             users: composition.users, debtors: composition.debtors, cases: composition.cases, imports: composition.imports,
-            communications: composition.communications, compliance: composition.compliance, audit: composition.audit,
+            communications: composition.communications, compliance: composition.compliance, messages: composition.messages,
+            jobs: composition.jobs, audit: composition.audit,
             health: HealthService(version: Self.version, probe: SQLiteHealthProbe(database: database), clock: clock),
             idempotency: SQLiteIdempotencyStore(database: database),
             metrics: metrics, clock: clock, metricsRequireKey: configuration.metricsRequireKey,
@@ -48,6 +45,31 @@ public final class ParleyApplication: Sendable {
         let database = database
         metrics.gauge("parley_http_open_connections", help: "Open client connections.") { Double(server.openConnections) }
         Self.registerDatabaseMetrics(metrics, database)
+    }
+
+    /// Counts verdicts, violations, message outcomes and job runs for `/metrics`.
+    static func observers(_ metrics: MetricsRegistry) -> Composition.Observers {
+        var observers = Composition.Observers()
+        observers.verdict = { verdict in
+            metrics.increment("parley_compliance_verdicts_total", [("result", verdict.ok ? "allowed" : "blocked")],
+                              help: "Compliance judgements by result.")
+            for violation in verdict.violations {
+                metrics.increment("parley_compliance_violations_total", [("rule", violation.rule.rawValue)],
+                                  help: "Compliance rule violations found, by rule.")
+            }
+        }
+        observers.message = { status, attempted in
+            metrics.increment("parley_messages_total", [("status", status.rawValue)], help: "Messages by the state a dispatch left them in.")
+            if attempted {
+                metrics.increment("parley_message_delivery_attempts_total", [("result", status == .sent ? "delivered" : "failed")],
+                                  help: "Delivery attempts by result.")
+            }
+        }
+        observers.job = { name, succeeded in
+            metrics.increment("parley_job_runs_total", [("job", name), ("result", succeeded ? "ok" : "error")],
+                              help: "Job runs by job and result.")
+        }
+        return observers
     }
 
     private static func registerDatabaseMetrics(_ metrics: MetricsRegistry, _ database: DatabasePool) {
@@ -70,11 +92,17 @@ public final class ParleyApplication: Sendable {
 
     public func start() throws {
         try server.start()
+        if configuration.dispatchIntervalSeconds > 0 {
+            jobs.startSchedule { [logger] name, error in
+                logger.error("scheduled job failed", metadata: ["job": "\(name)", "error": "\(error)"])
+            }
+        }
         logger.info("listening", metadata: ["host": "\(configuration.http.host)", "port": "\(server.port)"])
     }
 
     /// Graceful stop: no new connections, in-flight requests finish (bounded), then the WAL is checkpointed.
     public func shutdown() {
+        jobs.stop()
         server.shutdown()
     }
 

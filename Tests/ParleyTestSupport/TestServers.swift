@@ -61,6 +61,8 @@ public func withTestApp<T>(
         configuration.outboxPath = directory + "/outbox.jsonl"
         configuration.bootstrapAdminKey = testAdminKey
         configuration.logLevel = .critical
+        // Jobs run when a test asks (POST /v1/jobs/{name}/run with as_of), never on their own.
+        configuration.dispatchIntervalSeconds = 0
         configure(&configuration)
         let app = try ParleyApplication(configuration: configuration, logger: logger, clock: clock)
         try app.start()
@@ -118,4 +120,12 @@ public final class CapturedLogs: Sendable {
             sink.append("\(event.level) \(event.message) \(all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
         }
     }
+}
+
+/// A clock tests set by hand: services see exactly the instant the test chose.
+public final class TestClock: Sendable {
+    private let millis: Atomic<Int64>
+    public init(_ rfc3339: String) { millis = Atomic(Instant(rfc3339: rfc3339)?.millisecondsSinceEpoch ?? 0) }
+    public func set(_ rfc3339: String) { millis.store(Instant(rfc3339: rfc3339)?.millisecondsSinceEpoch ?? 0, ordering: .relaxed) }
+    public var clock: WallClock { WallClock { [self] in Instant(millisecondsSinceEpoch: millis.load(ordering: .relaxed)) } }
 }

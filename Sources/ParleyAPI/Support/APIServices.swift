@@ -9,6 +9,8 @@ public struct APIServices: Sendable {
     public let imports: ImportService
     public let communications: CommunicationService
     public let compliance: ComplianceService
+    public let messages: MessageService
+    public let jobs: JobRunner
     public let audit: AuditService
     public let health: HealthService
     let idempotentRequests: IdempotentRequests
@@ -20,7 +22,8 @@ public struct APIServices: Sendable {
     public let maxImportBytes: Int
 
     public init(users: UserService, debtors: DebtorService, cases: CaseService, imports: ImportService,
-                communications: CommunicationService, compliance: ComplianceService, audit: AuditService,
+                communications: CommunicationService, compliance: ComplianceService, messages: MessageService,
+                jobs: JobRunner, audit: AuditService,
                 health: HealthService, idempotency: any IdempotencyStore, metrics: MetricsRegistry, clock: WallClock,
                 metricsRequireKey: Bool, maxImportBytes: Int) {
         self.users = users
@@ -29,6 +32,8 @@ public struct APIServices: Sendable {
         self.imports = imports
         self.communications = communications
         self.compliance = compliance
+        self.messages = messages
+        self.jobs = jobs
         self.maxImportBytes = maxImportBytes
         self.audit = audit
         self.health = health

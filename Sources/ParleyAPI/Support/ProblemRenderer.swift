@@ -12,6 +12,13 @@ enum ProblemRenderer {
                 writer.key("errors")
                 writeFieldErrors(failure.errors, to: &writer)
             }
+        case let block as ComplianceBlock:
+            return problem(.unprocessableContent, detail: "the compliance rules do not allow this contact: "
+                           + block.violations.map(\.rule.rawValue).joined(separator: ", "), context: context) { writer in
+                writer.key("violations")
+                ComplianceJSON.write(block.violations, to: &writer)
+                writer.field("next_allowed_at", block.nextAllowedAt)
+            }
         case let domain as DomainError:
             return render(domain, context: context)
         case let api as APIError:

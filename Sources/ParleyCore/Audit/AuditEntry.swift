@@ -18,6 +18,12 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case complianceAlertOpened = "compliance_alert.opened"
     case complianceAlertResolved = "compliance_alert.resolved"
     case compliancePolicyChanged = "compliance_policy.changed"
+    case templateSaved = "template.saved"
+    case messageQueued = "message.queued"
+    case messageSent = "message.sent"
+    case messageFailed = "message.failed"
+    case messageSuppressed = "message.suppressed"
+    case jobRun = "job.run"
 }
 
 public struct AuditRecord: Sendable {

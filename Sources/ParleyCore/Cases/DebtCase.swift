@@ -97,6 +97,7 @@ public enum TimelineKind: String, Sendable, CaseIterable {
     case restrictionChanged = "restriction_changed"
     case communication
     case complianceAlert = "compliance_alert"
+    case message
 }
 
 public struct TimelineEvent: Sendable, Equatable {

@@ -10,6 +10,7 @@ public enum Schema {
         migrator.register("0002-debtors-cases-disputes", Migration0002.apply)
         migrator.register("0003-idempotency-records", Migration0003.apply)
         migrator.register("0004-communications-compliance", Migration0004.apply)
+        migrator.register("0005-templates-messages", Migration0005.apply)
         return migrator
     }
 }

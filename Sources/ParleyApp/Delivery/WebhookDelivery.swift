@@ -1,0 +1,58 @@
+import Dispatch
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import ParleyCore
+
+/// Delivers a message by POSTing its JSON to the webhook. Any 2xx is delivered; anything else, a
+/// timeout or a network error is a failed attempt. `Idempotency-Key: <message_id>` lets the
+/// receiver drop the one duplicate a crash can cause.
+final class WebhookDelivery: MessageDelivery, Sendable {
+    let url: URL
+    let timeoutSeconds: Double
+    private let session: URLSession
+
+    init(url: URL, timeoutSeconds: Double = 10) {
+        self.url = url
+        self.timeoutSeconds = timeoutSeconds
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeoutSeconds
+        configuration.timeoutIntervalForResource = timeoutSeconds
+        session = URLSession(configuration: configuration)
+    }
+
+    func deliver(_ message: OutboundMessage) -> DeliveryResult {
+        var request = URLRequest(url: url, timeoutInterval: timeoutSeconds)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(message.messageID, forHTTPHeaderField: "Idempotency-Key")
+        request.httpBody = Data(OutboundMessageJSON.encode(message))
+        let done = DispatchSemaphore(value: 0)
+        let outcome = OutcomeBox()
+        let task = session.dataTask(with: request) { _, response, error in
+            if let error {
+                outcome.set(.failed("webhook: \(error.localizedDescription)"))
+            } else if let http = response as? HTTPURLResponse {
+                outcome.set((200..<300).contains(http.statusCode) ? .delivered : .failed("webhook answered \(http.statusCode)"))
+            } else {
+                outcome.set(.failed("webhook: no HTTP response"))
+            }
+            done.signal()
+        }
+        task.resume()
+        if done.wait(timeout: .now() + timeoutSeconds + 1) == .timedOut {
+            task.cancel()
+            return .failed("webhook: timed out after \(timeoutSeconds) s")
+        }
+        return outcome.get()
+    }
+
+    /// The completion handler's answer, handed across threads.
+    private final class OutcomeBox: @unchecked Sendable {
+        // @unchecked: written once by the completion handler before `done.signal()`, read after `wait`.
+        private var value: DeliveryResult = .failed("webhook: no answer")
+        func set(_ result: DeliveryResult) { value = result }
+        func get() -> DeliveryResult { value }
+    }
+}

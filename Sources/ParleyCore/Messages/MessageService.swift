@@ -1,0 +1,189 @@
+/// Templates and messages (contract §8): templates are screened for unknown placeholders and
+/// prohibited language when saved; a message passes the compliance gate when it is asked for
+/// (blocked: 422 with the violations) and again when it is sent.
+public struct MessageService: Sendable {
+    private let templates: any TemplateStore
+    private let store: any MessageStore
+    private let cases: CaseService
+    private let debtors: any DebtorStore
+    private let compliance: ComplianceService
+    private let ids: IDGenerator
+    private let clock: WallClock
+
+    public init(templates: any TemplateStore, store: any MessageStore, cases: CaseService, debtors: any DebtorStore,
+                compliance: ComplianceService, ids: IDGenerator, clock: WallClock) {
+        self.templates = templates
+        self.store = store
+        self.cases = cases
+        self.debtors = debtors
+        self.compliance = compliance
+        self.ids = ids
+        self.clock = clock
+    }
+
+    // MARK: Templates
+
+    public static func isTemplateName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 64 && name.utf8.allSatisfy { byte in
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+    }
+
+    /// Creates or replaces a template; answers it and whether it was created.
+    public func saveTemplate(name: String, channel: MessageChannel, subject: String?, body: String, ifMatch version: Int64?,
+                             by actor: Principal) throws -> (Template, created: Bool) {
+        try actor.require(.writePolicy)
+        var failure = ValidationFailure()
+        if !Self.isTemplateName(name) { failure.add("name", "must be 1 to 64 of a-z, 0-9, _ and -") }
+        if body.trimmingSpaces.isEmpty || body.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
+        Placeholders.validate(body, field: "body", into: &failure)
+        if let subject {
+            if channel != .email { failure.add("subject", "only e-mail templates have a subject") }
+            if subject.count > 200 { failure.add("subject", "must be at most 200 characters") }
+            Placeholders.validate(subject, field: "subject", into: &failure)
+        }
+        try failure.throwIfAny()
+        try screen(body + "\n" + (subject ?? ""))
+        let existing = try templates.template(named: name)
+        if let version, version != existing?.version {
+            throw DomainError.preconditionFailed("template \(name) is at version \(existing?.version ?? 0)")
+        }
+        let template = Template(name: name, channel: channel, subject: subject, body: body,
+                                version: (existing?.version ?? 0) + 1, updatedAt: clock.now(), updatedBy: actor.userID)
+        try templates.save(template, expectedVersion: existing?.version, audit: AuditRecord(
+            action: .templateSaved, entity: "template", entityID: name, detail: .object([
+                ("channel", .string(channel.rawValue)), ("version", .number(String(template.version))),
+            ])), actor: actor)
+        return (template, existing == nil)
+    }
+
+    /// Prohibited language in a text is refused outright (a template or message is our own words).
+    private func screen(_ text: String) throws {
+        let found = compliance.engine.policy.prohibitedLanguage.matches(text)
+        guard found.isEmpty else {
+            throw ComplianceBlock(violations: [Violation(
+                rule: .prohibitedLanguage, message: "the text contains prohibited terms: " + found.joined(separator: ", "),
+                nextAllowedAt: nil)], nextAllowedAt: nil)
+        }
+    }
+
+    public func template(named name: String, by actor: Principal) throws -> Template {
+        try actor.require(.readPolicy)
+        guard let template = try templates.template(named: name) else { throw DomainError.notFound("template \(name)") }
+        return template
+    }
+
+    public func listTemplates(page: PageRequest, by actor: Principal) throws -> Page<Template> {
+        try actor.require(.readPolicy)
+        return try templates.templates(page: page)
+    }
+
+    // MARK: Messages
+
+    /// What to send: a template, or a subject and body of its own.
+    public enum Content: Sendable {
+        case template(String)
+        case text(subject: String?, body: String)
+    }
+
+    /// Asks for a message now: rendered, screened, judged; queued when allowed.
+    public func send(caseID: String, channel: MessageChannel, content: Content, by actor: Principal) throws -> Message {
+        try actor.require(.logCaseActivity)
+        let debtCase = try cases.visibleCase(caseID, by: actor)
+        let now = clock.now()
+        let (subject, body, templateName) = try render(content, channel: channel, debtCase: debtCase, extra: [:])
+        try screen(body + "\n" + (subject ?? ""))
+        var contact = ComplianceService.Contact(debtCase: debtCase, at: now, channel: channel.contactChannel)
+        contact.messageBody = body
+        let (verdict, target) = try compliance.judge(contact, actorRole: actor.role)
+        guard verdict.ok else { throw ComplianceBlock(violations: verdict.violations, nextAllowedAt: verdict.nextAllowedAt) }
+        let message = Message(id: ids.make("msg"), caseID: caseID, channel: channel, to: target.address, subject: subject,
+                              body: body, status: .queued, scheduledFor: now, template: templateName, createdBy: actor.userID,
+                              createdAt: now)
+        try store.insert(message, audit: Self.queuedAudit(message), event: Self.queuedEvent(message, actor: actor.userID),
+                         actor: actor)
+        return message
+    }
+
+    /// Schedules a reminder (the reminders job); false when this reminder exists already.
+    public func schedule(reminderKey: String, caseID: String, channel: MessageChannel, template: String,
+                         extra: [String: String], at: Instant) throws -> Bool {
+        guard let debtCase = try cases.caseForJob(caseID) else { return false }
+        let (subject, body, _) = try render(.template(template), channel: channel, debtCase: debtCase, extra: extra)
+        let debtor = try debtors.debtor(id: debtCase.debtorID)
+        let to = channel == .sms ? debtor?.phones.first { $0.consentSMS }?.number : debtor?.emails.first { !$0.optedOut }?.address
+        let message = Message(id: ids.make("msg"), caseID: caseID, channel: channel, to: to, subject: subject, body: body,
+                              status: .scheduled, scheduledFor: at, template: template, reminderKey: reminderKey,
+                              createdBy: Principal.system.userID, createdAt: clock.now())
+        return try store.insert(message, audit: Self.queuedAudit(message),
+                                event: Self.queuedEvent(message, actor: Principal.system.userID), actor: .system)
+    }
+
+    private func render(_ content: Content, channel: MessageChannel, debtCase: DebtCase,
+                        extra: [String: String]) throws -> (subject: String?, body: String, template: String?) {
+        guard let debtor = try debtors.debtor(id: debtCase.debtorID) else {
+            throw CorruptDataError("case \(debtCase.id) names a missing debtor")
+        }
+        var values = extra
+        values["debtor.name"] = debtor.name
+        values["case.creditor"] = debtCase.creditor
+        values["case.currency"] = debtCase.currency
+        values["case.external_ref"] = debtCase.externalRef
+        values["case.balance_minor"] = String(debtCase.balance.balanceMinor)
+        values["case.balance"] = MoneyText.format(debtCase.balance.balanceMinor, currency: debtCase.currency)
+        switch content {
+        case .template(let name):
+            guard let template = try templates.template(named: name) else { throw ValidationFailure("template", "names no template") }
+            guard template.channel == channel else {
+                throw ValidationFailure("template", "is a \(template.channel.rawValue) template; the message is \(channel.rawValue)")
+            }
+            return (try template.subject.map { try Placeholders.render($0, values: values, field: "template") },
+                    try Placeholders.render(template.body, values: values, field: "template"), name)
+        case .text(let subject, let body):
+            var failure = ValidationFailure()
+            if body.trimmingSpaces.isEmpty || body.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
+            Placeholders.validate(body, field: "body", into: &failure)
+            if channel == .email, (subject ?? "").trimmingSpaces.isEmpty { failure.add("subject", "an e-mail needs a subject") }
+            if channel == .sms, subject != nil { failure.add("subject", "an sms has no subject") }
+            try failure.throwIfAny()
+            return (try subject.map { try Placeholders.render($0, values: values, field: "subject") },
+                    try Placeholders.render(body, values: values, field: "body"), nil)
+        }
+    }
+
+    static func queuedAudit(_ message: Message) -> AuditRecord {
+        AuditRecord(action: .messageQueued, entity: "message", entityID: message.id, detail: .object([
+            ("case_id", .string(message.caseID)), ("channel", .string(message.channel.rawValue)),
+            ("status", .string(message.status.rawValue)), ("template", message.template.map(JSONValue.string) ?? .null),
+            ("scheduled_for", .string(message.scheduledFor.rfc3339)),
+        ]))
+    }
+
+    static func queuedEvent(_ message: Message, actor: String) -> TimelineEvent {
+        TimelineEvent(at: message.createdAt, kind: .message, actor: actor,
+                      summary: "Message \(message.status.rawValue) on \(message.channel.rawValue)"
+                        + (message.template.map { " (template \($0))" } ?? ""), ref: message.id)
+    }
+
+    public func list(_ filter: MessageFilter, page: PageRequest, by actor: Principal) throws -> Page<Message> {
+        try actor.require(.readCases)
+        if let caseID = filter.caseID { _ = try cases.visibleCase(caseID, by: actor) }
+        return try store.messages(filter, scope: CaseScope(actor), page: page)
+    }
+
+    public func get(_ id: String, by actor: Principal) throws -> Message {
+        guard let message = try store.message(id: id) else { throw DomainError.notFound("message \(id)") }
+        _ = try cases.visibleCase(message.caseID, by: actor)
+        return message
+    }
+}
+
+/// The compliance gate refused a contact: 422 with the violations (contract §1 errors).
+public struct ComplianceBlock: Error, Sendable {
+    public let violations: [Violation]
+    public let nextAllowedAt: Instant?
+    public init(violations: [Violation], nextAllowedAt: Instant?) {
+        self.violations = violations
+        self.nextAllowedAt = nextAllowedAt
+    }
+}
