@@ -18,6 +18,7 @@ public enum ParleyRouter {
         CommunicationRoutes(services: services).register(in: router)
         ComplianceRoutes(services: services).register(in: router)
         MessageRoutes(services: services).register(in: router)
+        MoneyRoutes(services: services).register(in: router)
         return router.responder(logger: logger) { error, context in
             ProblemRenderer.render(error, context: context)
         }

@@ -17,6 +17,7 @@ public struct Composition: Sendable {
     public let compliance: ComplianceService
     public let communications: CommunicationService
     public let messages: MessageService
+    public let money: MoneyService
     public let jobs: JobRunner
 
     /// Observers for `/metrics`; the one-shot commands need none.
@@ -70,8 +71,19 @@ public struct Composition: Sendable {
         let dispatcher = MessageDispatcher(
             store: messageStore, communications: communicationStore, compliance: compliance, cases: cases,
             delivery: Self.delivery(configuration), transactor: transactor, ids: ids, onOutcome: observers.message)
+        let moneyStore = SQLiteMoneyStore(database: database)
+        let money = MoneyService(store: moneyStore, cases: cases, caseStore: caseStore, compliance: compliance,
+                                 transactor: transactor, ids: ids, clock: clock)
+        self.money = money
+        let reminders = ReminderJob(money: moneyStore, messages: messages, cases: caseStore, compliance: compliance)
+        // With the schedule off (interval 0) every job runs on demand only.
+        let scheduled = configuration.dispatchIntervalSeconds > 0
+        let hourly: Double = scheduled ? 3_600 : 0
         jobs = JobRunner(jobs: [
             Job(name: "dispatch", interval: Double(configuration.dispatchIntervalSeconds)) { try dispatcher.run(asOf: $0) },
+            Job(name: "reminders", interval: hourly) { try reminders.run(asOf: $0) },
+            Job(name: "plan_monitor", interval: hourly) { try money.runPlanMonitor(asOf: $0) },
+            Job(name: "promise_monitor", interval: hourly) { try money.runPromiseMonitor(asOf: $0) },
         ], clock: clock, onRun: observers.job)
     }
 

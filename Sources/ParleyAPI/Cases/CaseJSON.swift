@@ -85,24 +85,40 @@ enum CaseJSON {
         """
 
     /// What the debtor is shown: no internal notes, agent names or scores.
-    static func writeStatement(_ c: DebtCase, to writer: inout JSONWriter) {
+    /// What the debtor is shown: no internal notes, agent names or scores.
+    static func writeStatement(_ statement: Statement, to writer: inout JSONWriter) {
+        let c = statement.debtCase
         writer.beginObject()
         writer.field("case_id", c.id)
         writer.field("creditor", c.creditor)
         writer.field("currency", c.currency)
+        writer.field("status", c.status.rawValue)
         writer.key("balance")
         writeBalance(c.balance, to: &writer)
         writer.key("payments")
         writer.beginArray()
+        for payment in statement.payments {
+            writer.beginObject()
+            writer.field("id", payment.id)
+            writer.field("amount_minor", payment.amountMinor)
+            writer.field("paid_at", payment.paidAt)
+            writer.field("status", payment.status.rawValue)
+            writer.endObject()
+        }
         writer.endArray()
         writer.key("plan")
-        writer.null()
-        writer.key("next_due_date")
-        writer.null()
-        writer.key("next_due_minor")
-        writer.null()
+        if let plan = statement.plan { MoneyJSON.write(plan, to: &writer) } else { writer.null() }
+        writer.field("next_due_date", statement.nextDueDate?.description)
+        writer.field("next_due_minor", statement.nextDueMinor)
         writer.key("promises")
         writer.beginArray()
+        for promise in statement.promises {
+            writer.beginObject()
+            writer.field("amount_minor", promise.promise.amountMinor)
+            writer.field("due_date", promise.promise.dueDate.description)
+            writer.field("status", promise.promise.status.rawValue)
+            writer.endObject()
+        }
         writer.endArray()
         writer.field("how_to_dispute", howToDispute)
         writer.endObject()

@@ -146,7 +146,7 @@ struct CaseRoutes {
     }
 
     func statement(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let debtCase = try cases.visibleCase(context.parameter("id"), by: actor)
-        return Reply.json { CaseJSON.writeStatement(debtCase, to: &$0) }
+        let statement = try services.money.statement(caseID: context.parameter("id"), by: actor)
+        return Reply.json { CaseJSON.writeStatement(statement, to: &$0) }
     }
 }

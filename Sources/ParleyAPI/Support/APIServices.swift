@@ -10,6 +10,7 @@ public struct APIServices: Sendable {
     public let communications: CommunicationService
     public let compliance: ComplianceService
     public let messages: MessageService
+    public let money: MoneyService
     public let jobs: JobRunner
     public let audit: AuditService
     public let health: HealthService
@@ -22,7 +23,7 @@ public struct APIServices: Sendable {
     public let maxImportBytes: Int
 
     public init(users: UserService, debtors: DebtorService, cases: CaseService, imports: ImportService,
-                communications: CommunicationService, compliance: ComplianceService, messages: MessageService,
+                communications: CommunicationService, compliance: ComplianceService, messages: MessageService, money: MoneyService,
                 jobs: JobRunner, audit: AuditService,
                 health: HealthService, idempotency: any IdempotencyStore, metrics: MetricsRegistry, clock: WallClock,
                 metricsRequireKey: Bool, maxImportBytes: Int) {
@@ -33,6 +34,7 @@ public struct APIServices: Sendable {
         self.communications = communications
         self.compliance = compliance
         self.messages = messages
+        self.money = money
         self.jobs = jobs
         self.maxImportBytes = maxImportBytes
         self.audit = audit

@@ -23,7 +23,20 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case messageSent = "message.sent"
     case messageFailed = "message.failed"
     case messageSuppressed = "message.suppressed"
-    case jobRun = "job.run"
+    case planProposed = "plan.proposed"
+    case planApproved = "plan.approved"
+    case planRejected = "plan.rejected"
+    case planCancelled = "plan.cancelled"
+    case planBroken = "plan.broken"
+    case planCompleted = "plan.completed"
+    case paymentRecorded = "payment.recorded"
+    case paymentReversed = "payment.reversed"
+    case promiseMade = "promise.made"
+    case promiseKept = "promise.kept"
+    case promiseBroken = "promise.broken"
+    case adjustmentRequested = "adjustment.requested"
+    case adjustmentApproved = "adjustment.approved"
+    case adjustmentRejected = "adjustment.rejected"
 }
 
 public struct AuditRecord: Sendable {

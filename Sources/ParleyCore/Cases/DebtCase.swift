@@ -98,6 +98,7 @@ public enum TimelineKind: String, Sendable, CaseIterable {
     case communication
     case complianceAlert = "compliance_alert"
     case message
+    case plan, payment, promise, adjustment
 }
 
 public struct TimelineEvent: Sendable, Equatable {

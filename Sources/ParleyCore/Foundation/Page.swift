@@ -30,3 +30,11 @@ public struct Page<Item: Sendable>: Sendable {
         }
     }
 }
+
+extension Page {
+    /// A page of a short list already in memory, in id order (a case's plans, payments, promises).
+    public static func of(_ items: [Item], _ request: PageRequest, id: (Item) -> String) -> Page<Item> {
+        let after = request.after ?? ""
+        return Page(fetched: Array(items.filter { id($0) > after }.prefix(request.limit + 1)), limit: request.limit, id: id)
+    }
+}

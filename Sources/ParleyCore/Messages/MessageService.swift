@@ -105,15 +105,35 @@ public struct MessageService: Sendable {
         return message
     }
 
-    /// Schedules a reminder (the reminders job); false when this reminder exists already.
-    public func schedule(reminderKey: String, caseID: String, channel: MessageChannel, template: String,
-                         extra: [String: String], at: Instant) throws -> Bool {
-        guard let debtCase = try cases.caseForJob(caseID) else { return false }
-        let (subject, body, _) = try render(.template(template), channel: channel, debtCase: debtCase, extra: extra)
-        let debtor = try debtors.debtor(id: debtCase.debtorID)
-        let to = channel == .sms ? debtor?.phones.first { $0.consentSMS }?.number : debtor?.emails.first { !$0.optedOut }?.address
+    public enum ReminderKind: String, Sendable { case installment, promise }
+
+    /// The built-in reminder texts; a template named `reminder_installment` or `reminder_promise`
+    /// of the chosen channel replaces them.
+    static let defaultReminder: [ReminderKind: String] = [
+        .installment: "{{debtor.name}}, instalment {{installment.seq}} of {{installment.amount}} to {{case.creditor}} is due on {{installment.due_date}}.",
+        .promise: "{{debtor.name}}, the payment of {{promise.amount}} you promised to {{case.creditor}} is due on {{promise.due_date}}.",
+    ]
+
+    /// Schedules a reminder (the reminders job): on sms when the debtor consented to sms, else by
+    /// e-mail, else not at all. False when this reminder exists already or cannot be sent.
+    public func scheduleReminder(key: String, caseID: String, kind: ReminderKind, values: [String: String], at: Instant) throws -> Bool {
+        guard let debtCase = try cases.caseForJob(caseID), let debtor = try debtors.debtor(id: debtCase.debtorID) else { return false }
+        let channel: MessageChannel
+        let to: String
+        if let phone = debtor.phones.first(where: { $0.consentSMS }) {
+            (channel, to) = (.sms, phone.number)
+        } else if let email = debtor.emails.first(where: { !$0.optedOut }) {
+            (channel, to) = (.email, email.address)
+        } else {
+            return false
+        }
+        let name = "reminder_" + kind.rawValue
+        let custom = try templates.template(named: name).flatMap { $0.channel == channel ? $0 : nil }
+        let content: Content = custom != nil ? .template(name)
+            : .text(subject: channel == .email ? "Payment reminder" : nil, body: Self.defaultReminder[kind] ?? "")
+        let (subject, body, template) = try render(content, channel: channel, debtCase: debtCase, extra: values)
         let message = Message(id: ids.make("msg"), caseID: caseID, channel: channel, to: to, subject: subject, body: body,
-                              status: .scheduled, scheduledFor: at, template: template, reminderKey: reminderKey,
+                              status: .scheduled, scheduledFor: at, template: template, reminderKey: key,
                               createdBy: Principal.system.userID, createdAt: clock.now())
         return try store.insert(message, audit: Self.queuedAudit(message),
                                 event: Self.queuedEvent(message, actor: Principal.system.userID), actor: .system)

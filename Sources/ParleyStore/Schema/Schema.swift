@@ -11,6 +11,7 @@ public enum Schema {
         migrator.register("0003-idempotency-records", Migration0003.apply)
         migrator.register("0004-communications-compliance", Migration0004.apply)
         migrator.register("0005-templates-messages", Migration0005.apply)
+        migrator.register("0006-plans-payments-promises-adjustments", Migration0006.apply)
         return migrator
     }
 }

@@ -1,0 +1,261 @@
+/// Plans, payments, promises and adjustments on a case (contract §9): each operation reads the
+/// case inside one transaction, computes the next state with the pure money types (`CaseMoney`),
+/// and writes it with its audit entries and timeline events, so money is never double-counted.
+public struct MoneyService: Sendable {
+    let store: any MoneyStore
+    let cases: CaseService
+    let caseStore: any CaseStore
+    let compliance: ComplianceService
+    let transactor: any Transactor
+    let ids: IDGenerator
+    let clock: WallClock
+
+    public init(store: any MoneyStore, cases: CaseService, caseStore: any CaseStore, compliance: ComplianceService,
+                transactor: any Transactor, ids: IDGenerator, clock: WallClock) {
+        self.store = store
+        self.cases = cases
+        self.caseStore = caseStore
+        self.compliance = compliance
+        self.transactor = transactor
+        self.ids = ids
+        self.clock = clock
+    }
+
+    var policy: MoneyPolicy { MoneyPolicy(compliance.engine.policy) }
+
+    /// The case and its debtor-local date, read inside the caller's transaction.
+    func caseAndToday(_ caseID: String, at instant: Instant) throws -> (DebtCase, CalendarDate, String) {
+        guard let (debtCase, debtor) = try caseStore.debtCaseWithDebtor(id: caseID) else { throw DomainError.notFound("case \(caseID)") }
+        return (debtCase, LocalTime.localDate(of: instant, in: LocalTime.zone(named: debtor.timezone)), debtor.timezone)
+    }
+
+    /// The plan a payment credits or a reversal may reopen: the most recent one that is live or completed.
+    func currentPlan(_ caseID: String) throws -> CasePlan? {
+        try store.plans(caseID: caseID).last { $0.plan.status.isLive || $0.plan.status == .completed }
+    }
+
+    /// The case after `money`, with a new version, and what to record when its status changed.
+    func updated(_ debtCase: DebtCase, with money: CaseMoney, at now: Instant, actor: Principal,
+                 into change: inout MoneyChange, because ref: String?) {
+        var next = debtCase.updating(with: money)
+        next.version += 1
+        next.updatedAt = now
+        change.debtCase = next
+        change.expectedVersion = debtCase.version
+        if next.status != debtCase.status {
+            change.audit.append(AuditRecord(action: .caseTransitioned, entity: "case", entityID: debtCase.id, detail: .object([
+                ("from", .string(debtCase.status.rawValue)), ("to", .string(next.status.rawValue)),
+                ("close_reason", next.closeReason.map { .string($0.rawValue) } ?? .null),
+            ])))
+            change.events.append(TimelineEvent(at: now, kind: .transition, actor: actor.userID,
+                                               summary: "Status \(debtCase.status.rawValue) → \(next.status.rawValue)", ref: ref))
+        }
+    }
+
+    /// Moves a case to `target` when the status machine allows it (a plan or a promise made).
+    func moving(_ debtCase: DebtCase, to target: CaseStatus) -> CaseMoney {
+        var money = CaseMoney(case: debtCase, plan: nil)
+        if debtCase.status.canMove(to: target) { money.status = target }
+        return money
+    }
+
+    // MARK: Plans
+
+    public func proposePlan(caseID: String, request: PlanRequest, by actor: Principal) throws -> CasePlan {
+        try actor.require(.logCaseActivity)
+        _ = try cases.visibleCase(caseID, by: actor)
+        let now = clock.now()
+        return try transactor.atomically {
+            let (debtCase, today, _) = try caseAndToday(caseID, at: now)
+            guard !debtCase.status.isTerminal else { throw DomainError.conflict("the case is \(debtCase.status.rawValue)") }
+            let terms = try request.validate(balanceMinor: debtCase.balance.balanceMinor, today: today)
+            let existing = try store.plans(caseID: caseID)
+            try PaymentPlan.ensureSlotFree(existing: existing.map(\.plan))
+            let plan = CasePlan(plan: PaymentPlan.propose(id: ids.make("pln"), terms: terms, role: actor.role, policy: policy),
+                                caseID: caseID, createdBy: actor.userID, createdAt: now, updatedAt: now,
+                                decidedBy: MoneyPolicy.canApprove(actor.role) ? actor.userID : nil)
+            var change = MoneyChange()
+            change.plans = [plan]
+            change.audit.append(planAudit(.planProposed, plan))
+            change.events.append(TimelineEvent(at: now, kind: .plan, actor: actor.userID, summary: planSummary(plan, "proposed"), ref: plan.plan.id))
+            if plan.plan.status == .active {
+                updated(debtCase, with: moving(debtCase, to: .plan), at: now, actor: actor, into: &change, because: plan.plan.id)
+            }
+            try store.apply(change, actor: actor, at: now)
+            return plan
+        }
+    }
+
+    public enum PlanDecision: Sendable { case approve, reject, cancel }
+
+    public func decidePlan(caseID: String, planID: String, _ decision: PlanDecision, by actor: Principal) throws -> CasePlan {
+        try actor.require(decision == .cancel ? .logCaseActivity : .approveAndAssign)
+        _ = try cases.visibleCase(caseID, by: actor)
+        let now = clock.now()
+        return try transactor.atomically {
+            guard var plan = try store.plan(id: planID), plan.caseID == caseID else { throw DomainError.notFound("plan \(planID)") }
+            let (debtCase, _, _) = try caseAndToday(caseID, at: now)
+            let action: AuditAction
+            switch decision {
+            case .approve: plan.plan = try plan.plan.approved(); action = .planApproved
+            case .reject: plan.plan = try plan.plan.rejected(); action = .planRejected
+            case .cancel: plan.plan = try plan.plan.cancelled(); action = .planCancelled
+            }
+            plan.updatedAt = now
+            if decision != .cancel { plan.decidedBy = actor.userID }
+            var change = MoneyChange()
+            change.plans = [plan]
+            change.audit.append(planAudit(action, plan))
+            change.events.append(TimelineEvent(at: now, kind: .plan, actor: actor.userID,
+                                               summary: planSummary(plan, plan.plan.status.rawValue), ref: planID))
+            if decision == .approve {
+                updated(debtCase, with: moving(debtCase, to: .plan), at: now, actor: actor, into: &change, because: planID)
+            } else if decision == .cancel, debtCase.status == .plan {
+                updated(debtCase, with: moving(debtCase, to: .contacted), at: now, actor: actor, into: &change, because: planID)
+            }
+            try store.apply(change, actor: actor, at: now)
+            return plan
+        }
+    }
+
+    public func plans(caseID: String, by actor: Principal) throws -> [CasePlan] {
+        _ = try cases.visibleCase(caseID, by: actor)
+        return try store.plans(caseID: caseID)
+    }
+
+    public func plan(caseID: String, planID: String, by actor: Principal) throws -> CasePlan {
+        _ = try cases.visibleCase(caseID, by: actor)
+        guard let plan = try store.plan(id: planID), plan.caseID == caseID else { throw DomainError.notFound("plan \(planID)") }
+        return plan
+    }
+
+    func planAudit(_ action: AuditAction, _ plan: CasePlan) -> AuditRecord {
+        AuditRecord(action: action, entity: "plan", entityID: plan.plan.id, detail: .object([
+            ("case_id", .string(plan.caseID)), ("status", .string(plan.plan.status.rawValue)),
+            ("total_minor", .number(String(plan.plan.totalMinor))),
+            ("installments", .number(String(plan.plan.installments.count))),
+        ]))
+    }
+
+    func planSummary(_ plan: CasePlan, _ what: String) -> String {
+        "Plan \(what): \(plan.plan.installments.count) instalments, total \(plan.plan.totalMinor)"
+    }
+
+    // MARK: Payments
+
+    public struct NewPayment: Sendable {
+        public var amountMinor: Int64
+        public var currency: String
+        public var paidAt: Instant?
+        public var method: String?
+        public var reference: String?
+        public init(amountMinor: Int64, currency: String, paidAt: Instant?, method: String?, reference: String?) {
+            self.amountMinor = amountMinor
+            self.currency = currency
+            self.paidAt = paidAt
+            self.method = method
+            self.reference = reference
+        }
+    }
+
+    public func recordPayment(caseID: String, _ request: NewPayment, by actor: Principal) throws -> Payment {
+        try actor.require(.logCaseActivity)
+        _ = try cases.visibleCase(caseID, by: actor)
+        let now = clock.now()
+        if let paidAt = request.paidAt, paidAt > now.adding(seconds: 300) {
+            throw ValidationFailure("paid_at", "must not be in the future")
+        }
+        if let method = request.method, method.count > 50 { throw ValidationFailure("method", "must be at most 50 characters") }
+        if let reference = request.reference, reference.count > 200 {
+            throw ValidationFailure("reference", "must be at most 200 characters")
+        }
+        return try transactor.atomically {
+            let (debtCase, _, _) = try caseAndToday(caseID, at: now)
+            try PaymentValidation.validate(amountMinor: request.amountMinor, currency: request.currency,
+                                           caseCurrency: debtCase.currency, balanceMinor: debtCase.balance.balanceMinor)
+            let plan = try currentPlan(caseID)
+            let before = CaseMoney(case: debtCase, plan: plan?.plan)
+            let application = before.applyingPayment(amountMinor: request.amountMinor)
+            let payment = Payment(id: ids.make("pay"), caseID: caseID, amountMinor: request.amountMinor, currency: request.currency,
+                                  paidAt: request.paidAt ?? now, method: request.method, reference: request.reference,
+                                  status: .applied, allocation: application.allocation, createdBy: actor.userID, createdAt: now)
+            var change = MoneyChange()
+            change.payment = payment
+            change.audit.append(paymentAudit(.paymentRecorded, payment))
+            change.events.append(TimelineEvent(at: now, kind: .payment, actor: actor.userID,
+                                               summary: "Payment of \(MoneyText.format(payment.amountMinor, currency: payment.currency)) recorded",
+                                               ref: payment.id))
+            recordPlanChange(from: plan, to: application.money.plan, at: now, actor: actor, into: &change)
+            updated(debtCase, with: application.money, at: now, actor: actor, into: &change, because: payment.id)
+            try store.apply(change, actor: actor, at: now)
+            return payment
+        }
+    }
+
+    public func reversePayment(caseID: String, paymentID: String, reason: String, by actor: Principal) throws -> Payment {
+        try actor.require(.approveAndAssign)
+        _ = try cases.visibleCase(caseID, by: actor)
+        let trimmed = reason.trimmingSpaces
+        guard !trimmed.isEmpty, trimmed.count <= 2_000 else { throw ValidationFailure("reason", "must be 1 to 2000 characters") }
+        let now = clock.now()
+        return try transactor.atomically {
+            guard var payment = try store.payment(id: paymentID), payment.caseID == caseID else {
+                throw DomainError.notFound("payment \(paymentID)")
+            }
+            guard payment.status == .applied else { throw DomainError.conflict("the payment is already reversed") }
+            let (debtCase, _, _) = try caseAndToday(caseID, at: now)
+            let plan = try payment.allocation.planID.flatMap { try store.plan(id: $0) }
+            let after = CaseMoney(case: debtCase, plan: plan?.plan).reversingPayment(payment.allocation)
+            payment.status = .reversed
+            payment.reversedAt = now
+            payment.reversedBy = actor.userID
+            payment.reversalReason = trimmed
+            var change = MoneyChange()
+            change.payment = payment
+            change.audit.append(paymentAudit(.paymentReversed, payment))
+            change.events.append(TimelineEvent(at: now, kind: .payment, actor: actor.userID,
+                                               summary: "Payment of \(MoneyText.format(payment.amountMinor, currency: payment.currency)) reversed: \(trimmed)",
+                                               ref: payment.id))
+            recordPlanChange(from: plan, to: after.plan, at: now, actor: actor, into: &change)
+            updated(debtCase, with: after, at: now, actor: actor, into: &change, because: payment.id)
+            try store.apply(change, actor: actor, at: now)
+            return payment
+        }
+    }
+
+    public func payments(caseID: String, by actor: Principal) throws -> [Payment] {
+        _ = try cases.visibleCase(caseID, by: actor)
+        return try store.payments(caseID: caseID)
+    }
+
+    /// A plan whose instalments or status moved: saved, and a status change recorded.
+    func recordPlanChange(from old: CasePlan?, to new: PaymentPlan?, at now: Instant, actor: Principal, into change: inout MoneyChange) {
+        guard var plan = old, let new, new != plan.plan else { return }
+        let statusChanged = new.status != plan.plan.status
+        plan.plan = new
+        plan.updatedAt = now
+        change.plans.append(plan)
+        guard statusChanged else { return }
+        let action: AuditAction = new.status == .completed ? .planCompleted : new.status == .broken ? .planBroken : .planApproved
+        change.audit.append(planAudit(action, plan))
+        change.events.append(TimelineEvent(at: now, kind: .plan, actor: actor.userID, summary: planSummary(plan, new.status.rawValue),
+                                           ref: plan.plan.id))
+        if let waiver = new.settlementWaiver, new.status == .completed {
+            change.adjustments.append(Adjustment(
+                id: ids.make("adj"), caseID: plan.caseID, kind: .settlementDiscount, amountMinor: waiver.totalMinor,
+                reason: "settlement plan \(plan.plan.id) completed", status: .applied, waiver: waiver,
+                requestedBy: Principal.system.userID, createdAt: now, decidedBy: Principal.system.userID, decidedAt: now))
+        }
+    }
+
+    func paymentAudit(_ action: AuditAction, _ payment: Payment) -> AuditRecord {
+        let split = payment.allocation.components
+        return AuditRecord(action: action, entity: "payment", entityID: payment.id, detail: .object([
+            ("case_id", .string(payment.caseID)), ("amount_minor", .number(String(payment.amountMinor))),
+            ("currency", .string(payment.currency)), ("status", .string(payment.status.rawValue)),
+            ("fees_minor", .number(String(split.feesMinor))), ("interest_minor", .number(String(split.interestMinor))),
+            ("principal_minor", .number(String(split.principalMinor))),
+            ("reason", payment.reversalReason.map(JSONValue.string) ?? .null),
+        ]))
+    }
+}

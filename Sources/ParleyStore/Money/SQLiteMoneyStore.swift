@@ -1,0 +1,131 @@
+import ParleyCore
+import ParleySQLite
+
+/// Plans, payments, promises and adjustments. Invariant: a money change (the case ledger and
+/// status, the records and their audit entries and timeline events) commits whole or not at all;
+/// the case row's CHECK keeps paid + waived within what was placed.
+public struct SQLiteMoneyStore: MoneyStore {
+    let database: DatabasePool
+    public init(database: DatabasePool) { self.database = database }
+
+    public func apply(_ change: MoneyChange, actor: Principal, at: Instant) throws {
+        do {
+            try database.write { db in
+                if let c = change.debtCase { try Self.saveCase(c, expectedVersion: change.expectedVersion, db) }
+                for plan in change.plans { try Self.upsert(plan, db) }
+                if let payment = change.payment { try Self.upsert(payment, db) }
+                for promise in change.promises { try Self.upsert(promise, db) }
+                for adjustment in change.adjustments { try Self.upsert(adjustment, db) }
+                try AuditLog.append(change.audit, actor: actor, at: at, in: db)
+                if let caseID = change.debtCase?.id ?? change.plans.first?.caseID ?? change.payment?.caseID
+                    ?? change.promises.first?.caseID ?? change.adjustments.first?.caseID {
+                    for event in change.events { try CaseRows.appendEvent(event, caseID: caseID, db) }
+                }
+            }
+        } catch let error as SQLiteError where error.isUniqueViolation {
+            throw DomainError.conflict("the case already has a live plan")
+        }
+    }
+
+    static func saveCase(_ c: DebtCase, expectedVersion: Int64, _ db: Connection) throws {
+        let l = c.balance.ledger
+        let changed = try db.run("""
+            UPDATE debt_case SET paid_fees_minor = ?, paid_interest_minor = ?, paid_principal_minor = ?, waived_fees_minor = ?,
+                waived_interest_minor = ?, waived_principal_minor = ?, status = ?, status_before = ?, close_reason = ?,
+                version = ?, updated_at = ?
+            WHERE id = ? AND version = ?
+            """, [l.paidFees, l.paidInterest, l.paidPrincipal, l.waivedFees, l.waivedInterest, l.waivedPrincipal, c.status.rawValue,
+                  c.statusBefore?.rawValue, c.closeReason?.rawValue, c.version, c.updatedAt.millisecondsSinceEpoch, c.id, expectedVersion])
+        guard changed == 1 else { throw DomainError.preconditionFailed("case \(c.id) was changed meanwhile; try again") }
+    }
+
+    static func upsert(_ p: CasePlan, _ db: Connection) throws {
+        try db.run("INSERT INTO payment_plan (" + MoneyRows.planColumns + """
+            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, installments = excluded.installments,
+                settlement_waiver = excluded.settlement_waiver, updated_at = excluded.updated_at, decided_by = excluded.decided_by
+            """, [p.plan.id, p.caseID, p.plan.status.rawValue, p.plan.totalMinor, p.plan.frequency.rawValue,
+                  p.plan.balanceAtProposalMinor, MoneyJSON.encode(p.plan.installments),
+                  p.plan.settlementWaiver.map { MoneyJSON.encode($0).compact }, p.createdBy, p.createdAt.millisecondsSinceEpoch,
+                  p.updatedAt.millisecondsSinceEpoch, p.decidedBy])
+    }
+
+    static func upsert(_ p: Payment, _ db: Connection) throws {
+        try db.run("INSERT INTO payment (" + MoneyRows.paymentColumns + """
+            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, reversed_at = excluded.reversed_at,
+                reversed_by = excluded.reversed_by, reversal_reason = excluded.reversal_reason
+            """, [p.id, p.caseID, p.amountMinor, p.currency, p.paidAt.millisecondsSinceEpoch, p.method, p.reference, p.status.rawValue,
+                  MoneyJSON.encode(p.allocation), p.createdBy, p.createdAt.millisecondsSinceEpoch,
+                  p.reversedAt?.millisecondsSinceEpoch, p.reversedBy, p.reversalReason])
+    }
+
+    static func upsert(_ p: CasePromise, _ db: Connection) throws {
+        try db.run("INSERT INTO promise (" + MoneyRows.promiseColumns + """
+            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, resolved_at = excluded.resolved_at
+            """, [p.promise.id, p.caseID, p.promise.amountMinor, p.promise.dueDate.description, p.promise.status.rawValue, p.createdBy,
+                  p.promise.createdAt.millisecondsSinceEpoch, p.resolvedAt?.millisecondsSinceEpoch])
+    }
+
+    static func upsert(_ a: Adjustment, _ db: Connection) throws {
+        try db.run("INSERT INTO adjustment (" + MoneyRows.adjustmentColumns + """
+            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, waiver = excluded.waiver, decided_by = excluded.decided_by,
+                decided_at = excluded.decided_at
+            """, [a.id, a.caseID, a.kind.rawValue, a.amountMinor, a.reason, a.status.rawValue, a.waiver.map { MoneyJSON.encode($0).compact },
+                  a.requestedBy, a.createdAt.millisecondsSinceEpoch, a.decidedBy, a.decidedAt?.millisecondsSinceEpoch])
+    }
+
+    public func plans(caseID: String) throws -> [CasePlan] {
+        try database.read { db in
+            try db.query("SELECT" + MoneyRows.planColumns + "FROM payment_plan WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.plan)
+        }
+    }
+
+    public func plan(id: String) throws -> CasePlan? {
+        try database.read { db in try db.queryFirst("SELECT" + MoneyRows.planColumns + "FROM payment_plan WHERE id = ?", [id], MoneyRows.plan) }
+    }
+
+    public func activePlans() throws -> [CasePlan] {
+        try database.read { db in
+            try db.query("SELECT" + MoneyRows.planColumns + "FROM payment_plan INDEXED BY payment_plan_active WHERE status = 'active' ORDER BY id",
+                         [], MoneyRows.plan)
+        }
+    }
+
+    public func payments(caseID: String) throws -> [Payment] {
+        try database.read { db in
+            try db.query("SELECT" + MoneyRows.paymentColumns + "FROM payment WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.payment)
+        }
+    }
+
+    public func payment(id: String) throws -> Payment? {
+        try database.read { db in try db.queryFirst("SELECT" + MoneyRows.paymentColumns + "FROM payment WHERE id = ?", [id], MoneyRows.payment) }
+    }
+
+    public func promises(caseID: String) throws -> [CasePromise] {
+        try database.read { db in
+            try db.query("SELECT" + MoneyRows.promiseColumns + "FROM promise WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.promise)
+        }
+    }
+
+    public func pendingPromises() throws -> [CasePromise] {
+        try database.read { db in
+            try db.query("SELECT" + MoneyRows.promiseColumns + "FROM promise INDEXED BY promise_pending WHERE status = 'pending' ORDER BY id",
+                         [], MoneyRows.promise)
+        }
+    }
+
+    public func adjustments(caseID: String) throws -> [Adjustment] {
+        try database.read { db in
+            try db.query("SELECT" + MoneyRows.adjustmentColumns + "FROM adjustment WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.adjustment)
+        }
+    }
+
+    public func adjustment(id: String) throws -> Adjustment? {
+        try database.read { db in
+            try db.queryFirst("SELECT" + MoneyRows.adjustmentColumns + "FROM adjustment WHERE id = ?", [id], MoneyRows.adjustment)
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import Dispatch
+import ParleyCore
+import ParleyTestSupport
+import Synchronization
+import Testing
+
+/// Money on a CNY case of 1,285,000 (principal 1,250,000, interest 30,000, fees 5,000).
+@Suite struct MoneyAPITests {
+    static let now = "2026-11-20T02:00:00Z"  // 10:00 in Shanghai
+
+    func pay(_ client: APIClient, _ caseID: String, _ amount: Int64, key: String, currency: String = "CNY") throws -> APIClient.Response {
+        try client.post("/v1/cases/\(caseID)/payments", #"{"amount_minor":\#(amount),"currency":"\#(currency)","method":"bank_transfer"}"#,
+                        headers: [("Idempotency-Key", key)])
+    }
+
+    func balance(_ client: APIClient, _ caseID: String) throws -> Int64? {
+        try client.get("/v1/cases/\(caseID)")["balance"]?["balance_minor"]?.int64
+    }
+
+    @Test func aPlanSplitsTheTotalExactlyAndPaymentsAllocateFeesInterestPrincipalOldestFirst() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(clock: time.clock) { app in
+            let caseID = try makeCase(app.admin)
+            let plan = try app.admin.post("/v1/cases/\(caseID)/plans",
+                                          #"{"installment_count":6,"frequency":"monthly","first_due_date":"2026-12-31"}"#)
+            #expect(plan.status == 201)
+            #expect(plan["status"]?.string == "active")
+            guard case .array(let installments)? = plan["installments"] else { Issue.record("no installments"); return }
+            #expect(installments.compactMap { $0["amount_minor"]?.int64 }.reduce(0, +) == 1_285_000)
+            #expect(installments.compactMap { $0["due_date"]?.string } == ["2026-12-31", "2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31"])
+            #expect(installments.first?["amount_minor"]?.int64 == 214_167)
+            #expect(try app.admin.get("/v1/cases/\(caseID)")["status"]?.string == "plan")
+            #expect(try app.admin.post("/v1/cases/\(caseID)/plans", #"{"installment_count":2,"frequency":"weekly","first_due_date":"2026-12-01"}"#).status == 409)
+
+            #expect(try app.admin.post("/v1/cases/\(caseID)/payments", #"{"amount_minor":100,"currency":"CNY"}"#).status == 400)
+            #expect(try pay(app.admin, caseID, 100, key: "usd", currency: "USD").status == 422)
+            #expect(try pay(app.admin, caseID, 2_000_000, key: "too-much").status == 422)
+            let payment = try pay(app.admin, caseID, 40_000, key: "p1")
+            #expect(payment.status == 201)
+            #expect(payment["allocation"]?["fees_minor"]?.int64 == 5_000)
+            #expect(payment["allocation"]?["interest_minor"]?.int64 == 30_000)
+            #expect(payment["allocation"]?["principal_minor"]?.int64 == 5_000)
+            guard case .array(let shares)? = payment["allocation"]?["installments"] else { Issue.record("no shares"); return }
+            #expect(shares.first?["seq"]?.int64 == 1 && shares.first?["amount_minor"]?.int64 == 40_000)
+            #expect(try pay(app.admin, caseID, 40_000, key: "p1").body == payment.body)
+            #expect(try balance(app.admin, caseID) == 1_245_000)
+            let statement = try app.admin.get("/v1/cases/\(caseID)/statement")
+            #expect(statement["next_due_date"]?.string == "2026-12-31")
+            #expect(statement["next_due_minor"]?.int64 == 174_167)
+            #expect(statement["plan"]?["status"]?.string == "active")
+            guard case .array(let paid)? = statement["payments"] else { Issue.record("no payments"); return }
+            #expect(paid.count == 1)
+        }
+    }
+
+    @Test func payingEverythingMakesTheCasePaidAndAReversalRestoresItExactly() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(clock: time.clock) { app in
+            let caseID = try makeCase(app.admin)
+            _ = try app.admin.post("/v1/cases/\(caseID)/plans", #"{"installment_count":2,"frequency":"weekly","first_due_date":"2026-11-27"}"#)
+            let before = try app.admin.get("/v1/cases/\(caseID)")["balance"]
+            let full = try pay(app.admin, caseID, 1_285_000, key: "all")
+            #expect(full.status == 201)
+            #expect(try app.admin.get("/v1/cases/\(caseID)")["status"]?.string == "paid")
+            let plans = items(try app.admin.get("/v1/cases/\(caseID)/plans"))
+            #expect(plans.first?["status"]?.string == "completed")
+            let (_, agent) = try app.admin.createUser(role: "agent")
+            let paymentID = try #require(full["id"]?.string)
+            #expect(try agent.post("/v1/cases/\(caseID)/payments/\(paymentID)/reverse", #"{"reason":"bounced"}"#).status == 403)
+            let reversed = try app.admin.post("/v1/cases/\(caseID)/payments/\(paymentID)/reverse", #"{"reason":"bounced"}"#)
+            #expect(reversed.status == 200)
+            #expect(reversed["status"]?.string == "reversed")
+            #expect(try app.admin.post("/v1/cases/\(caseID)/payments/\(paymentID)/reverse", #"{"reason":"again"}"#).status == 409)
+            let after = try app.admin.get("/v1/cases/\(caseID)")
+            #expect(after["balance"] == before)
+            #expect(after["status"]?.string == "plan")
+            #expect(items(try app.admin.get("/v1/cases/\(caseID)/plans")).first?["status"]?.string == "active")
+            #expect(try app.admin.get("/v1/audit/verify")["ok"] == .bool(true))
+        }
+    }
+
+    @Test func concurrentPaymentsCountOnceEach() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(clock: time.clock) { app in
+            let caseID = try makeCase(app.admin)
+            let statuses = Mutex<[Int]>([])
+            let admin = app.admin
+            DispatchQueue.concurrentPerform(iterations: 40) { index in
+                // 20 distinct keys, then 20 requests sharing one key.
+                let key = index < 20 ? "distinct-\(index)" : "shared"
+                let status = (try? admin.post("/v1/cases/\(caseID)/payments", #"{"amount_minor":1000,"currency":"CNY"}"#,
+                                              headers: [("Idempotency-Key", key)]).status) ?? 0
+                statuses.withLock { $0.append(status) }
+            }
+            let all = statuses.withLock { $0 }
+            #expect(all.allSatisfy { $0 == 201 || $0 == 409 }, "\(all)")
+            #expect(try balance(app.admin, caseID) == 1_285_000 - 21 * 1_000)
+            #expect(items(try app.admin.get("/v1/cases/\(caseID)/payments?limit=200")).count == 21)
+        }
+    }
+
+    @Test func aSettlementBeyondPolicyWaitsForASupervisor() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(clock: time.clock) { app in
+            let (agentID, agent) = try app.admin.createUser(role: "agent")
+            let (_, supervisor) = try app.admin.createUser(role: "supervisor")
+            let caseID = try makeCase(app.admin, assignedTo: agentID)
+            let plan = try agent.post("/v1/cases/\(caseID)/plans",
+                                      #"{"installment_count":3,"frequency":"monthly","first_due_date":"2026-12-15","total_minor":1000000}"#)
+            #expect(plan.status == 201)
+            #expect(plan["status"]?.string == "pending_approval")
+            let planID = try #require(plan["id"]?.string)
+            #expect(try agent.post("/v1/cases/\(caseID)/plans/\(planID)/approve", "{}").status == 403)
+            let approved = try supervisor.post("/v1/cases/\(caseID)/plans/\(planID)/approve", "{}")
+            #expect(approved["status"]?.string == "active")
+            #expect(try app.admin.get("/v1/cases/\(caseID)")["status"]?.string == "plan")
+            // Paying the settlement total completes it, waives the rest and closes the case as settled.
+            #expect(try pay(app.admin, caseID, 1_000_000, key: "settle").status == 201)
+            let settled = try app.admin.get("/v1/cases/\(caseID)")
+            #expect(settled["status"]?.string == "closed")
+            #expect(settled["balance"]?["balance_minor"]?.int64 == 0)
+            #expect(settled["balance"]?["waived_minor"]?.int64 == 285_000)
+            #expect(items(try app.admin.get("/v1/cases/\(caseID)/adjustments")).first?["kind"]?.string == "settlement_discount")
+        }
+    }
+
+    @Test func adjustmentsWithinPolicyApplyAndBeyondItWait() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(clock: time.clock) { app in
+            let (agentID, agent) = try app.admin.createUser(role: "agent")
+            let (_, supervisor) = try app.admin.createUser(role: "supervisor")
+            let caseID = try makeCase(app.admin, assignedTo: agentID)
+            let waiver = try agent.post("/v1/cases/\(caseID)/adjustments", #"{"kind":"fee_waiver","amount_minor":5000,"reason":"goodwill"}"#)
+            #expect(waiver.status == 201)
+            #expect(waiver["status"]?.string == "applied")
+            #expect(try balance(app.admin, caseID) == 1_280_000)
+            let big = try agent.post("/v1/cases/\(caseID)/adjustments", #"{"kind":"interest_waiver","amount_minor":200000,"reason":"hardship"}"#)
+            #expect(big["status"]?.string == "pending_approval")
+            #expect(try balance(app.admin, caseID) == 1_280_000)
+            let bigID = try #require(big["id"]?.string)
+            let approved = try supervisor.post("/v1/cases/\(caseID)/adjustments/\(bigID)/approve", "{}")
+            #expect(approved["status"]?.string == "applied")
+            #expect(try balance(app.admin, caseID) == 1_080_000)
+            #expect(try supervisor.post("/v1/cases/\(caseID)/adjustments/\(bigID)/reject", "{}").status == 409)
+            let bad = try agent.post("/v1/cases/\(caseID)/adjustments", #"{"kind":"gift","amount_minor":0}"#)
+            #expect(bad.status == 422)
+            guard case .array(let errors)? = bad["errors"] else { Issue.record("no errors"); return }
+            #expect(Set(errors.compactMap { $0["field"]?.string }) == ["kind", "amount_minor", "reason"])
+        }
+    }
+
+    @Test func monitorsBreakPlansAndKeepOrBreakPromises() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(clock: time.clock) { app in
+            let planned = try makeCase(app.admin, ref: "PLAN")
+            _ = try app.admin.post("/v1/cases/\(planned)/plans", #"{"installment_count":3,"frequency":"weekly","first_due_date":"2026-11-25"}"#)
+            // Due Nov 25 + 5 grace days: still fine on Nov 30, broken on Dec 1 (Shanghai dates).
+            #expect(try app.admin.post("/v1/jobs/plan_monitor/run", #"{"as_of":"2026-11-30T10:00:00Z"}"#)["result"]?["broken"]?.int64 == 0)
+            let run = try app.admin.post("/v1/jobs/plan_monitor/run", #"{"as_of":"2026-11-30T16:30:00Z"}"#)
+            #expect(run["result"]?["broken"]?.int64 == 1)
+            #expect(try app.admin.get("/v1/cases/\(planned)")["status"]?.string == "contacted")
+            #expect(items(try app.admin.get("/v1/cases/\(planned)/plans")).first?["status"]?.string == "broken")
+
+            let kept = try makeCase(app.admin, ref: "KEPT")
+            let broken = try makeCase(app.admin, ref: "BROKEN")
+            for caseID in [kept, broken] {
+                let promise = try app.admin.post("/v1/cases/\(caseID)/promises", #"{"amount_minor":50000,"due_date":"2026-11-25"}"#)
+                #expect(promise.status == 201)
+                #expect(try app.admin.get("/v1/cases/\(caseID)")["status"]?.string == "promise")
+            }
+            #expect(try pay(app.admin, kept, 50_000, key: "kept").status == 201)
+            let monitor = try app.admin.post("/v1/jobs/promise_monitor/run", #"{"as_of":"2026-11-28T02:00:00Z"}"#)
+            #expect(monitor["result"]?["kept"]?.int64 == 1)
+            #expect(monitor["result"]?["broken"]?.int64 == 1)
+            #expect(items(try app.admin.get("/v1/cases/\(kept)/promises")).first?["status"]?.string == "kept")
+            #expect(items(try app.admin.get("/v1/cases/\(broken)/promises")).first?["status"]?.string == "broken")
+            #expect(try app.admin.get("/v1/cases/\(broken)")["status"]?.string == "contacted")
+        }
+    }
+
+    @Test func remindersAreScheduledOncePerInstalmentAndOffsetAtTenLocal() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(clock: time.clock) { app in
+            let debtor = try app.admin.post("/v1/debtors", """
+                {"name":"王芳","timezone":"Asia/Shanghai","phones":[{"number":"+8613800138000","type":"mobile","consent":{"calls":true,"sms":true}}]}
+                """)
+            let debtorID = try #require(debtor["id"]?.string)
+            let created = try app.admin.post("/v1/cases", """
+                {"debtor_id":"\(debtorID)","creditor":"Acme","external_ref":"R-1","currency":"CNY","principal_minor":30000,
+                 "delinquent_since":"2026-06-01","jurisdiction":"CN"}
+                """)
+            let caseID = try #require(created["id"]?.string)
+            _ = try app.admin.post("/v1/cases/\(caseID)/plans", #"{"installment_count":3,"frequency":"weekly","first_due_date":"2026-11-22"}"#)
+            let run = try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T02:00:00Z"}"#)
+            #expect(run["result"]?["scheduled"]?.int64 == 6)
+            #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T03:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 0)
+            let scheduled = items(try app.admin.get("/v1/messages?case_id=\(caseID)&status=scheduled&limit=200"))
+            #expect(scheduled.count == 6)
+            // 10:00 in Shanghai three days before Nov 22 is 02:00Z on Nov 19.
+            #expect(scheduled.contains { $0["scheduled_for"]?.string == "2026-11-19T02:00:00Z" })
+            #expect(scheduled.allSatisfy { $0["channel"]?.string == "sms" })
+            #expect(scheduled.contains { ($0["body"]?.string ?? "").contains("¥100.00") })
+            let dispatched = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-20T02:00:00Z"}"#)
+            #expect(dispatched["result"]?["sent"]?.int64 == 1)
+        }
+    }
+}
