@@ -55,7 +55,7 @@ public struct CaseService: Sendable {
 
     private func validateTags(_ tags: [String], into failure: inout ValidationFailure) {
         if tags.count > 20 { failure.add("tags", "at most 20 tags") }
-        for (index, tag) in tags.enumerated() where tag.trimmingSpaces.isEmpty || tag.count > 50 {
+        for (index, tag) in tags.enumerated() where tag.trimmingSpaces.isEmpty || tag.unicodeScalars.count > 50 {
             failure.add("tags[\(index)]", "must be 1 to 50 characters")
         }
     }
@@ -186,7 +186,7 @@ public struct CaseService: Sendable {
         try actor.require(.openDisputesAndComplaints)
         var debtCase = try visibleCase(id, by: actor)
         let trimmed = reason.trimmingSpaces
-        guard !trimmed.isEmpty, trimmed.count <= 2_000 else { throw ValidationFailure("reason", "must be 1 to 2000 characters") }
+        guard !trimmed.isEmpty, reason.unicodeScalars.count <= 2_000 else { throw ValidationFailure("reason", "must be 1 to 2000 characters") }
         guard debtCase.status.canMove(to: .disputed) else {
             throw DomainError.conflict(
                 debtCase.status == .disputed ? "the case already has an open dispute"

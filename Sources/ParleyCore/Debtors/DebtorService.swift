@@ -40,7 +40,7 @@ public struct DebtorService: Sendable {
         var failure = ValidationFailure()
         if let name = draft.name {
             if name.trimmingSpaces.isEmpty { failure.add("name", "must not be empty") }
-            if name.count > 200 { failure.add("name", "must be at most 200 characters") }
+            if name.unicodeScalars.count > 200 { failure.add("name", "must be at most 200 characters") }
         } else if creating {
             failure.add("name", "is required")
         }
@@ -49,10 +49,10 @@ public struct DebtorService: Sendable {
         } else if creating {
             failure.add("timezone", "is required")
         }
-        if case .some(.some(let ref)) = draft.externalRef, ref.trimmingSpaces.isEmpty || ref.count > 100 {
+        if case .some(.some(let ref)) = draft.externalRef, ref.trimmingSpaces.isEmpty || ref.unicodeScalars.count > 100 {
             failure.add("external_ref", "must be 1 to 100 characters")
         }
-        if case .some(.some(let language)) = draft.language, language.isEmpty || language.count > 35 {
+        if case .some(.some(let language)) = draft.language, language.isEmpty || language.unicodeScalars.count > 35 {
             failure.add("language", "must be a language tag such as zh-CN")
         }
         for (index, phone) in (draft.phones ?? []).enumerated() where !Validators.isE164(phone.number) {
@@ -66,7 +66,7 @@ public struct DebtorService: Sendable {
         if case .some(.some(let address)) = draft.address, let country = address.country, !Validators.isCountryCode(country) {
             failure.add("address.country", "must be an ISO 3166 country code such as CN")
         }
-        if case .some(.some(let id)) = draft.nationalID, id.isEmpty || id.count > 64 {
+        if case .some(.some(let id)) = draft.nationalID, id.isEmpty || id.unicodeScalars.count > 64 {
             failure.add("national_id", "must be 1 to 64 characters")
         }
         return failure
