@@ -56,6 +56,27 @@ import Testing
         }
     }
 
+    /// If-Match is a list (RFC 9110 §13.1.1): any strong tag naming the current version matches;
+    /// weak tags never do; `*` matches any version.
+    @Test func ifMatchMatchesAnyStrongTagInTheList() throws {
+        try withTestApp { app in
+            let (id, _) = try app.admin.createUser(role: "agent")
+            func patch(_ ifMatch: String) throws -> APIClient.Response {
+                try app.admin.patch("/v1/users/\(id)", #"{"active":true}"#, headers: [("If-Match", ifMatch)])
+            }
+            let listed = try patch(#""7", "1""#)
+            #expect(listed.status == 200)
+            #expect(listed.headers["ETag"] == "\"2\"")
+            #expect(try patch(#"W/"2""#).status == 412)
+            #expect(try patch(#"W/"2", "2""#).status == 200)
+            #expect(try patch(#""1""#).status == 412)
+            #expect(try patch("*").status == 200)
+            #expect(try patch("").status == 412)
+            #expect(try patch(#""+4""#).status == 412)
+            #expect(try app.admin.get("/v1/users/\(id)").headers["ETag"] == "\"4\"")
+        }
+    }
+
     /// An Idempotency-Key is 1–255 visible ASCII characters, spaces allowed inside.
     @Test func idempotencyKeysAreVisibleASCII() throws {
         try withTestApp { app in

@@ -60,6 +60,11 @@ public struct CaseService: Sendable {
         }
     }
 
+    /// Stores a change of a case; a lost race is 409 unless the request was conditional (`versionedWrite`).
+    private func apply(_ mutation: CaseMutation, conditional: Bool = false, by actor: Principal) throws {
+        try versionedWrite(conditional: conditional) { try store.apply(mutation, actor: actor) }
+    }
+
     /// The case, if the actor may see it; others get `notFound`, not `forbidden`, so the
     /// existence of other agents' cases is not revealed.
     public func visibleCase(_ id: String, by actor: Principal) throws -> DebtCase {
@@ -83,11 +88,11 @@ public struct CaseService: Sendable {
         return try store.cases(filter, scope: CaseScope(actor), page: page)
     }
 
-    public func update(_ id: String, changes: CaseChanges, ifMatch version: Int64?, by actor: Principal) throws -> DebtCase {
+    public func update(_ id: String, changes: CaseChanges, ifMatch versions: Set<Int64>?, by actor: Principal) throws -> DebtCase {
         if changes.assignedTo != nil || changes.segmentOverride != nil { try actor.require(.approveAndAssign) }
         try actor.require(.writeDebtorsAndCases)
         var debtCase = try visibleCase(id, by: actor)
-        if let version, version != debtCase.version {
+        if let versions, !versions.contains(debtCase.version) {
             throw DomainError.preconditionFailed("case \(id) is at version \(debtCase.version)")
         }
         var failure = ValidationFailure()
@@ -120,10 +125,10 @@ public struct CaseService: Sendable {
         }
         debtCase.version += 1
         debtCase.updatedAt = now
-        try store.apply(CaseMutation(
+        try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected,
             audit: [AuditRecord(action: .caseUpdated, entity: "case", entityID: id, detail: .object(detail))],
-            events: events), actor: actor)
+            events: events), conditional: versions != nil, by: actor)
         return debtCase
     }
 
@@ -168,12 +173,12 @@ public struct CaseService: Sendable {
         debtCase.updatedAt = now
         var detail: [(String, JSONValue)] = [("from", .string(from.rawValue)), ("to", .string(target.rawValue))]
         if let reason { detail.append(("reason", .string(reason))) }
-        try store.apply(CaseMutation(
+        try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, updateDispute: settledDispute,
             audit: [AuditRecord(action: .caseTransitioned, entity: "case", entityID: id, detail: .object(detail))],
             events: [TimelineEvent(at: now, kind: .transition, actor: actor.userID,
                                    summary: "Status \(from.rawValue) → \(target.rawValue)" + (reason.map { ": \($0)" } ?? ""), ref: nil)]),
-            actor: actor)
+            by: actor)
         return debtCase
     }
 
@@ -202,12 +207,12 @@ public struct CaseService: Sendable {
         debtCase.status = .disputed
         debtCase.version += 1
         debtCase.updatedAt = now
-        try store.apply(CaseMutation(
+        try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, insertDispute: dispute,
             audit: [AuditRecord(action: .disputeOpened, entity: "dispute", entityID: dispute.id,
                                 detail: .object([("case_id", .string(id)), ("from", .string(from.rawValue))]))],
             events: [TimelineEvent(at: now, kind: .disputeOpened, actor: actor.userID, summary: "Dispute opened: \(trimmed)", ref: dispute.id)]),
-            actor: actor)
+            by: actor)
         return (debtCase, dispute)
     }
 
@@ -236,7 +241,7 @@ public struct CaseService: Sendable {
         }
         debtCase.version += 1
         debtCase.updatedAt = now
-        try store.apply(CaseMutation(
+        try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, updateDispute: dispute,
             audit: [AuditRecord(action: .disputeResolved, entity: "dispute", entityID: disputeID, detail: .object([
                 ("case_id", .string(caseID)), ("outcome", .string(outcome.rawValue)),
@@ -244,7 +249,7 @@ public struct CaseService: Sendable {
             ]))],
             events: [TimelineEvent(at: now, kind: .disputeResolved, actor: actor.userID,
                                    summary: "Dispute \(outcome.rawValue); case \(debtCase.status.rawValue)", ref: disputeID)]),
-            actor: actor)
+            by: actor)
         return dispute
     }
 

@@ -108,7 +108,7 @@ public struct DebtorService: Sendable {
     }
 
     /// Changes contact data (supervisor, admin) and/or restrictions (supervisor, compliance, admin).
-    public func update(_ id: String, draft: Draft, ifMatch version: Int64?, by actor: Principal) throws -> Debtor {
+    public func update(_ id: String, draft: Draft, ifMatch versions: Set<Int64>?, by actor: Principal) throws -> Debtor {
         let changesContactData = draft.externalRef != nil || draft.name != nil || draft.timezone != nil || draft.language != nil
             || draft.phones != nil || draft.emails != nil || draft.address != nil || draft.nationalID != nil
         if changesContactData { try actor.require(.writeDebtorsAndCases) }
@@ -116,7 +116,7 @@ public struct DebtorService: Sendable {
         if !changesContactData && draft.restrictions == nil { try actor.require(.changeRestrictions) }
         var debtor = try get(id, by: actor)
         let old = debtor
-        if let version, version != debtor.version {
+        if let versions, !versions.contains(debtor.version) {
             throw DomainError.preconditionFailed("debtor \(id) is at version \(debtor.version)")
         }
         try Self.validate(draft, creating: false).throwIfAny()
@@ -134,7 +134,9 @@ public struct DebtorService: Sendable {
         debtor.version += 1
         debtor.updatedAt = clock.now()
         let (audit, events) = Self.records(from: old, to: debtor, changedRestrictions: changed, actor: actor)
-        try store.update(debtor, expectedVersion: expected, audit: audit, eventsOnEveryCase: events, actor: actor)
+        try versionedWrite(conditional: versions != nil) {
+            try store.update(debtor, expectedVersion: expected, audit: audit, eventsOnEveryCase: events, actor: actor)
+        }
         return debtor
     }
 

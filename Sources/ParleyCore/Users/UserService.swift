@@ -83,11 +83,11 @@ public struct UserService: Sendable {
         return user
     }
 
-    public func update(_ id: String, changes: UserChanges, ifMatch version: Int64?, by actor: Principal) throws -> User {
+    public func update(_ id: String, changes: UserChanges, ifMatch versions: Set<Int64>?, by actor: Principal) throws -> User {
         try actor.require(.manageUsers)
         try Self.validate(name: nil, team: changes.team).throwIfAny()
         guard var user = try store.user(id: id) else { throw DomainError.notFound("user \(id)") }
-        if let version, version != user.version {
+        if let versions, !versions.contains(user.version) {
             throw DomainError.preconditionFailed("user \(id) is at version \(user.version)")
         }
         let expected = user.version
@@ -96,11 +96,11 @@ public struct UserService: Sendable {
         if let active = changes.active { user.active = active }
         user.version += 1
         user.updatedAt = clock.now()
-        try store.update(user, expectedVersion: expected, audit: AuditRecord(
-            action: .userUpdated, entity: "user", entityID: user.id, detail: .object([
-                ("role", .string(user.role.rawValue)), ("team", user.team.map(JSONValue.string) ?? .null),
-                ("active", .bool(user.active)), ("version", .number(String(user.version))),
-            ])), actor: actor)
+        let audit = AuditRecord(action: .userUpdated, entity: "user", entityID: user.id, detail: .object([
+            ("role", .string(user.role.rawValue)), ("team", user.team.map(JSONValue.string) ?? .null),
+            ("active", .bool(user.active)), ("version", .number(String(user.version))),
+        ]))
+        try versionedWrite(conditional: versions != nil) { try store.update(user, expectedVersion: expected, audit: audit, actor: actor) }
         return user
     }
 
