@@ -4,7 +4,7 @@ BIN := .build/release/parley
 DATA := data
 ADMIN_KEY_FILE := $(DATA)/admin.key
 
-.PHONY: deps build build-debug run test bench clean
+.PHONY: deps build build-debug run test schemathesis bench clean
 
 # System libraries the build links against (Debian/Ubuntu); installed only when missing.
 deps:
@@ -32,6 +32,10 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
+
+# Docs/openapi.yaml against a fresh debug server: schemathesis (pinned, in .venv-ci/) with every check.
+schemathesis: deps
+	scripts/schemathesis.sh
 
 # wrk against /health and a JSON route; with ANCHORS=DIR also the side-by-side harness in DIR.
 bench: build

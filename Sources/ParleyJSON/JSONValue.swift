@@ -32,6 +32,64 @@ public enum JSONValue: Sendable, Equatable {
         return nil
     }
 
+    /// The value of a number that is an integer, however it is written (`100`, `100.0`, `1e2`,
+    /// `0.5e1`): the JSON Schema reading of `integer`. Nil for a number with a fraction, one outside
+    /// Int64, or anything that is not a number. Exact: no floating point is involved.
+    public var exactInt64: Int64? {
+        guard case .number(let text) = self else { return nil }
+        if let value = Int64(text) { return value }
+        return Self.exactInt64(Array(text.utf8))
+    }
+
+    private static func exactInt64(_ b: [UInt8]) -> Int64? {
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        var i = 0
+        let negative = i < b.count && b[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        // The mantissa's digits (integer part, then fraction part) without its decimal point.
+        var digits: [UInt8] = []
+        while i < b.count, isDigit(b[i]) { digits.append(b[i]); i += 1 }
+        var exponent = 0
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < b.count, isDigit(b[i]) { digits.append(b[i]); exponent -= 1; i += 1 }
+        }
+        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            i += 1
+            var exponentNegative = false
+            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { exponentNegative = b[i] == UInt8(ascii: "-"); i += 1 }
+            guard i < b.count, isDigit(b[i]) else { return nil }
+            var written = 0
+            while i < b.count, isDigit(b[i]) { written = min(written * 10 + Int(b[i] - 0x30), 1_000_000_000); i += 1 }
+            exponent += exponentNegative ? -written : written
+        }
+        guard i == b.count, !digits.isEmpty else { return nil }
+        guard let first = digits.firstIndex(where: { $0 != 0x30 }) else { return 0 }
+        var last = digits.count - 1
+        while digits[last] == 0x30 { last -= 1; exponent += 1 }
+        let significant = digits[first...last]
+        // 10^19 > Int64.max, so a value with more than 19 digits before the point cannot fit.
+        guard exponent >= 0, significant.count + exponent <= 19 else { return nil }
+        var magnitude: UInt64 = 0
+        for digit in significant {
+            let (times, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(UInt64(digit - 0x30))
+            guard !o1, !o2 else { return nil }
+            magnitude = sum
+        }
+        for _ in 0..<exponent {
+            let (times, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            magnitude = times
+        }
+        if negative {
+            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
+            return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
+        }
+        guard magnitude <= UInt64(Int64.max) else { return nil }
+        return Int64(magnitude)
+    }
+
     public var string: String? {
         if case .string(let value) = self { return value }
         return nil

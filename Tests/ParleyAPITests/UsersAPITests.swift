@@ -46,6 +46,20 @@ import Testing
         }
     }
 
+    @Test func unknownMethodsOnKnownPathsAre405WithAllow() throws {
+        try withTestApp { app in
+            for (method, path, allow) in [("QUERY", "/health", "GET, HEAD, OPTIONS"), ("BREW", "/v1/users", "GET, HEAD, OPTIONS, POST"),
+                                          ("TRACE", "/metrics", "GET, HEAD, OPTIONS"), ("get", "/health", "GET, HEAD, OPTIONS")] {
+                let response = try app.client(key: nil).request(method, path)
+                #expect(response.status == 405, "\(method) \(path)")
+                #expect(response.headers["Allow"] == allow, "\(method) \(path)")
+                #expect(response.headers["Content-Type"] == "application/problem+json")
+                #expect(response["status"]?.int64 == 405)
+            }
+            #expect(try app.client(key: nil).request("QUERY", "/nothing-here").status == 404)
+        }
+    }
+
     @Test func requestIDIsEchoedOrGenerated() throws {
         try withTestApp { app in
             let echoed = try app.client(key: nil).get("/health", headers: [("X-Request-Id", "abc-123")])

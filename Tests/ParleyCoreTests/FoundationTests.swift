@@ -59,6 +59,18 @@ import Testing
         #expect(value["c"]?.string == "王é😀")
     }
 
+    /// JSON Schema's `integer` is a value, not a spelling: 100.0 and 1e2 are integers, 1.5 is not.
+    @Test(arguments: [
+        ("100", 100 as Int64?), ("100.0", 100), ("1e2", 100), ("1E+2", 100), ("0.5e1", 5), ("-2.50e1", -25),
+        ("1000000000000000000.000", 1_000_000_000_000_000_000), ("-0.0", 0), ("0e-7", 0), ("120e-1", 12),
+        ("9223372036854775807", Int64.max), ("-9223372036854775808", Int64.min), ("9.223372036854775807e18", Int64.max),
+        ("1.5", nil), ("1e-1", nil), ("12e-1", nil), ("9223372036854775808", nil), ("1e19", nil), ("1e999999999999", nil),
+        ("-9223372036854775809", nil),
+    ])
+    func integersAreReadByValue(_ text: String, _ expected: Int64?) {
+        #expect(JSONValue.number(text).exactInt64 == expected)
+    }
+
     @Test(arguments: [#"{"a":1,}"#, #"{"a":1,"a":2}"#, #"[01]"#, #"{"a":"\ud800"}"#, "{'a':1}", #"{"a":1} x"#, ""])
     func rejectsInvalidJSON(_ text: String) {
         #expect(throws: JSONParser.Error.self) { try JSONParser.parse(Array(text.utf8)) }
@@ -101,5 +113,17 @@ import Testing
         writer.endArray()
         writer.endObject()
         #expect(writer.string == #"{"a":"x\"y\n","long_key":12,"none":null,"list":[true,null]}"#)
+    }
+}
+
+@Suite struct TrimmingTests {
+    /// Blank means only code points with the Unicode White_Space property, as the API document's
+    /// `NotBlank` pattern says; a combining mark after a space is not blank.
+    @Test(arguments: [
+        ("  a b  ", "a b"), ("\t\r\n x\u{85}", "x"), ("\u{3000}\u{2028}\u{A0}", ""), (" \u{301}", "\u{301}"),
+        ("\u{FEFF}", "\u{FEFF}"), ("\u{1C}", "\u{1C}"), ("e\u{301} ", "e\u{301}"), ("", ""),
+    ])
+    func trimsWhiteSpaceCodePoints(_ input: String, _ output: String) {
+        #expect(input.trimmingSpaces.unicodeScalars.elementsEqual(output.unicodeScalars))
     }
 }

@@ -189,6 +189,23 @@ struct EchoResponder: HTTPResponder {
         }
     }
 
+    @Test func anUnknownMethodIsRoutedAndAMalformedOneIs400() throws {
+        try withHTTPServer(responder: EchoResponder()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("QUERY /q HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")
+            #expect(try client.readResponse().text == "hello QUERY /q")
+            try client.send("GET /after HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try client.readResponse().text == "hello GET /after")
+            for method in ["GE(T", "G\u{7F}T", "[GET]"] {
+                let malformed = try RawClient(port: server.port)
+                try malformed.send("\(method) / HTTP/1.1\r\nHost: x\r\n\r\n")
+                let response = try malformed.readResponse()
+                #expect(response.status == 400, "\(method)")
+                #expect(malformed.isClosedByPeer())
+            }
+        }
+    }
+
     @Test func unsupportedVersionIs505() throws {
         try withHTTPServer(responder: EchoResponder()) { server in
             let client = try RawClient(port: server.port)

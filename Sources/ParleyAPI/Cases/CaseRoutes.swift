@@ -100,7 +100,7 @@ struct CaseRoutes {
             changes.segmentOverride = .some(try body.optionalEnum("segment_override", Segment.self))
         }
         try body.finish()
-        let debtCase = try cases.update(context.parameter("id"), changes: changes, ifMatch: request.ifMatchVersion(), by: actor)
+        let debtCase = try cases.update(context.parameter("id"), changes: changes, ifMatch: request.ifMatchVersions(), by: actor)
         return Reply.json(etag: debtCase.version) { CaseJSON.write(debtCase, to: &$0) }
     }
 

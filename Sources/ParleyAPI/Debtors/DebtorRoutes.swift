@@ -42,7 +42,7 @@ struct DebtorRoutes {
         var body = try JSONBody(request)
         let draft = try DebtorJSON.draft(from: &body, creating: false)
         try body.finish()
-        let debtor = try debtors.update(context.parameter("id"), draft: draft, ifMatch: request.ifMatchVersion(), by: actor)
+        let debtor = try debtors.update(context.parameter("id"), draft: draft, ifMatch: request.ifMatchVersions(), by: actor)
         return Reply.json(etag: debtor.version) { DebtorJSON.write(debtor, to: &$0) }
     }
 }

@@ -90,8 +90,9 @@ extension APIServices {
                 if required { throw APIError.badRequest("the Idempotency-Key header is required here") }
                 return try handler(request, context, actor)
             }
-            guard !key.isEmpty, key.utf8.count <= 255 else {
-                throw APIError.badRequest("Idempotency-Key must be 1 to 255 characters")
+            // Visible ASCII with inner spaces (the parser has trimmed the ends), as the API document says.
+            guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) else {
+                throw APIError.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters")
             }
             let scoped = IdempotentRequests.key(key, request: request, userID: actor.userID)
             return try idempotentRequests.run(scoped, request: request, context: context) {

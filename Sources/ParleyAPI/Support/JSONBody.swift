@@ -85,16 +85,14 @@ struct JSONBody {
         return value
     }
 
+    /// An integer however it is written (`100`, `100.0`, `1e2`); a fraction is a wrong type (400).
     func optionalInt(_ name: String) throws -> Int64? {
-        switch value(name) {
-        case nil, .null?: return nil
-        case .number(let text)?:
-            guard let value = Int64(text) else {
-                throw APIError.badRequest("\(path(name)) must be an integer (minor units, no fraction)", field: path(name))
-            }
-            return value
-        default: throw APIError.badRequest("\(path(name)) must be an integer", field: path(name))
+        guard let value = value(name), value != .null else { return nil }
+        guard case .number = value else { throw APIError.badRequest("\(path(name)) must be an integer", field: path(name)) }
+        guard let integer = value.exactInt64 else {
+            throw APIError.badRequest("\(path(name)) must be an integer (minor units, no fraction)", field: path(name))
         }
+        return integer
     }
 
     func optionalBool(_ name: String) throws -> Bool? {

@@ -61,16 +61,30 @@ extension HTTPRequest {
         return PageRequest(limit: limit, after: after)
     }
 
-    /// The version an `If-Match` names: nil when absent or `*`. A weak or malformed tag can never
-    /// match a current version, so it is a 412 straight away.
-    func ifMatchVersion() throws -> Int64? {
-        guard let header = headers["if-match"]?.trimmingSpaces else { return nil }
-        if header == "*" { return nil }
-        let first = header.split(separator: ",").first.map { String($0).trimmingSpaces } ?? ""
-        guard first.hasPrefix("\""), first.hasSuffix("\""), first.count >= 3,
-              let version = Int64(first.dropFirst().dropLast())
-        else { throw DomainError.preconditionFailed("If-Match must name a current ETag such as \"3\"") }
-        return version
+    /// The versions an `If-Match` names (RFC 9110 §13.1.1): nil when the header is absent or `*`;
+    /// otherwise the versions of its strong entity tags, one of which must be current. A header
+    /// that names no version (weak tags only, or malformed) can never match, so it is 412 at once.
+    func ifMatchVersions() throws -> Set<Int64>? {
+        guard let header = headers["if-match"] else { return nil }
+        var versions = Set<Int64>()
+        var rest = Substring(header)
+        while true {
+            rest = rest.drop { $0 == " " || $0 == "\t" || $0 == "," }
+            guard let first = rest.first else { break }
+            if first == "*" { return nil }
+            let weak = rest.hasPrefix("W/")
+            if weak { rest = rest.dropFirst(2) }
+            guard rest.first == "\"", let close = rest.dropFirst().firstIndex(of: "\"") else { break }
+            let tag = rest[rest.index(after: rest.startIndex)..<close]
+            if !weak, !tag.isEmpty, tag.utf8.count <= 18, tag.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let version = Int64(tag) {
+                versions.insert(version)
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        guard !versions.isEmpty else {
+            throw DomainError.preconditionFailed("If-Match must name a current ETag such as \"3\"")
+        }
+        return versions
     }
 
     /// An instant query parameter (RFC 3339, or a date meaning its UTC midnight).

@@ -47,7 +47,7 @@ struct UserRoutes {
         try body.finish()
         let user = try users.update(
             context.parameter("id"), changes: UserChanges(role: role, team: team, active: active),
-            ifMatch: request.ifMatchVersion(), by: actor)
+            ifMatch: request.ifMatchVersions(), by: actor)
         return Reply.json(etag: user.version) { UserJSON.write(user, to: &$0) }
     }
 

@@ -55,9 +55,14 @@ public struct CaseService: Sendable {
 
     private func validateTags(_ tags: [String], into failure: inout ValidationFailure) {
         if tags.count > 20 { failure.add("tags", "at most 20 tags") }
-        for (index, tag) in tags.enumerated() where tag.trimmingSpaces.isEmpty || tag.count > 50 {
+        for (index, tag) in tags.enumerated() where tag.trimmingSpaces.isEmpty || tag.unicodeScalars.count > 50 {
             failure.add("tags[\(index)]", "must be 1 to 50 characters")
         }
+    }
+
+    /// Stores a change of a case; a lost race is 409 unless the request was conditional (`versionedWrite`).
+    private func apply(_ mutation: CaseMutation, conditional: Bool = false, by actor: Principal) throws {
+        try versionedWrite(conditional: conditional) { try store.apply(mutation, actor: actor) }
     }
 
     /// The case, if the actor may see it; others get `notFound`, not `forbidden`, so the
@@ -86,11 +91,11 @@ public struct CaseService: Sendable {
         return try store.cases(filter, scope: CaseScope(actor), page: page)
     }
 
-    public func update(_ id: String, changes: CaseChanges, ifMatch version: Int64?, by actor: Principal) throws -> DebtCase {
+    public func update(_ id: String, changes: CaseChanges, ifMatch versions: Set<Int64>?, by actor: Principal) throws -> DebtCase {
         if changes.assignedTo != nil || changes.segmentOverride != nil { try actor.require(.approveAndAssign) }
         try actor.require(.writeDebtorsAndCases)
         var debtCase = try visibleCase(id, by: actor)
-        if let version, version != debtCase.version {
+        if let versions, !versions.contains(debtCase.version) {
             throw DomainError.preconditionFailed("case \(id) is at version \(debtCase.version)")
         }
         var failure = ValidationFailure()
@@ -123,10 +128,10 @@ public struct CaseService: Sendable {
         }
         debtCase.version += 1
         debtCase.updatedAt = now
-        try store.apply(CaseMutation(
+        try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected,
             audit: [AuditRecord(action: .caseUpdated, entity: "case", entityID: id, detail: .object(detail))],
-            events: events), actor: actor)
+            events: events), conditional: versions != nil, by: actor)
         return debtCase
     }
 
@@ -171,12 +176,12 @@ public struct CaseService: Sendable {
         debtCase.updatedAt = now
         var detail: [(String, JSONValue)] = [("from", .string(from.rawValue)), ("to", .string(target.rawValue))]
         if let reason { detail.append(("reason", .string(reason))) }
-        try store.apply(CaseMutation(
+        try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, updateDispute: settledDispute,
             audit: [AuditRecord(action: .caseTransitioned, entity: "case", entityID: id, detail: .object(detail))],
             events: [TimelineEvent(at: now, kind: .transition, actor: actor.userID,
                                    summary: "Status \(from.rawValue) → \(target.rawValue)" + (reason.map { ": \($0)" } ?? ""), ref: nil)]),
-            actor: actor)
+            by: actor)
         return debtCase
     }
 
@@ -189,7 +194,7 @@ public struct CaseService: Sendable {
         try actor.require(.openDisputesAndComplaints)
         var debtCase = try visibleCase(id, by: actor)
         let trimmed = reason.trimmingSpaces
-        guard !trimmed.isEmpty, trimmed.count <= 2_000 else { throw ValidationFailure("reason", "must be 1 to 2000 characters") }
+        guard !trimmed.isEmpty, reason.unicodeScalars.count <= 2_000 else { throw ValidationFailure("reason", "must be 1 to 2000 characters") }
         guard debtCase.status.canMove(to: .disputed) else {
             throw DomainError.conflict(
                 debtCase.status == .disputed ? "the case already has an open dispute"
@@ -205,12 +210,12 @@ public struct CaseService: Sendable {
         debtCase.status = .disputed
         debtCase.version += 1
         debtCase.updatedAt = now
-        try store.apply(CaseMutation(
+        try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, insertDispute: dispute,
             audit: [AuditRecord(action: .disputeOpened, entity: "dispute", entityID: dispute.id,
                                 detail: .object([("case_id", .string(id)), ("from", .string(from.rawValue))]))],
             events: [TimelineEvent(at: now, kind: .disputeOpened, actor: actor.userID, summary: "Dispute opened: \(trimmed)", ref: dispute.id)]),
-            actor: actor)
+            by: actor)
         return (debtCase, dispute)
     }
 
@@ -239,7 +244,7 @@ public struct CaseService: Sendable {
         }
         debtCase.version += 1
         debtCase.updatedAt = now
-        try store.apply(CaseMutation(
+        try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, updateDispute: dispute,
             audit: [AuditRecord(action: .disputeResolved, entity: "dispute", entityID: disputeID, detail: .object([
                 ("case_id", .string(caseID)), ("outcome", .string(outcome.rawValue)),
@@ -247,7 +252,7 @@ public struct CaseService: Sendable {
             ]))],
             events: [TimelineEvent(at: now, kind: .disputeResolved, actor: actor.userID,
                                    summary: "Dispute \(outcome.rawValue); case \(debtCase.status.rawValue)", ref: disputeID)]),
-            actor: actor)
+            by: actor)
         return dispute
     }
 

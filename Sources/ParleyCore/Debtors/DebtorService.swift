@@ -40,7 +40,7 @@ public struct DebtorService: Sendable {
         var failure = ValidationFailure()
         if let name = draft.name {
             if name.trimmingSpaces.isEmpty { failure.add("name", "must not be empty") }
-            if name.count > 200 { failure.add("name", "must be at most 200 characters") }
+            if name.unicodeScalars.count > 200 { failure.add("name", "must be at most 200 characters") }
         } else if creating {
             failure.add("name", "is required")
         }
@@ -49,10 +49,10 @@ public struct DebtorService: Sendable {
         } else if creating {
             failure.add("timezone", "is required")
         }
-        if case .some(.some(let ref)) = draft.externalRef, ref.trimmingSpaces.isEmpty || ref.count > 100 {
+        if case .some(.some(let ref)) = draft.externalRef, ref.trimmingSpaces.isEmpty || ref.unicodeScalars.count > 100 {
             failure.add("external_ref", "must be 1 to 100 characters")
         }
-        if case .some(.some(let language)) = draft.language, language.isEmpty || language.count > 35 {
+        if case .some(.some(let language)) = draft.language, language.isEmpty || language.unicodeScalars.count > 35 {
             failure.add("language", "must be a language tag such as zh-CN")
         }
         for (index, phone) in (draft.phones ?? []).enumerated() where !Validators.isE164(phone.number) {
@@ -66,7 +66,7 @@ public struct DebtorService: Sendable {
         if case .some(.some(let address)) = draft.address, let country = address.country, !Validators.isCountryCode(country) {
             failure.add("address.country", "must be an ISO 3166 country code such as CN")
         }
-        if case .some(.some(let id)) = draft.nationalID, id.isEmpty || id.count > 64 {
+        if case .some(.some(let id)) = draft.nationalID, id.isEmpty || id.unicodeScalars.count > 64 {
             failure.add("national_id", "must be 1 to 64 characters")
         }
         return failure
@@ -108,7 +108,7 @@ public struct DebtorService: Sendable {
     }
 
     /// Changes contact data (supervisor, admin) and/or restrictions (supervisor, compliance, admin).
-    public func update(_ id: String, draft: Draft, ifMatch version: Int64?, by actor: Principal) throws -> Debtor {
+    public func update(_ id: String, draft: Draft, ifMatch versions: Set<Int64>?, by actor: Principal) throws -> Debtor {
         let changesContactData = draft.externalRef != nil || draft.name != nil || draft.timezone != nil || draft.language != nil
             || draft.phones != nil || draft.emails != nil || draft.address != nil || draft.nationalID != nil
         if changesContactData { try actor.require(.writeDebtorsAndCases) }
@@ -116,7 +116,7 @@ public struct DebtorService: Sendable {
         if !changesContactData && draft.restrictions == nil { try actor.require(.changeRestrictions) }
         var debtor = try get(id, by: actor)
         let old = debtor
-        if let version, version != debtor.version {
+        if let versions, !versions.contains(debtor.version) {
             throw DomainError.preconditionFailed("debtor \(id) is at version \(debtor.version)")
         }
         try Self.validate(draft, creating: false).throwIfAny()
@@ -134,7 +134,9 @@ public struct DebtorService: Sendable {
         debtor.version += 1
         debtor.updatedAt = clock.now()
         let (audit, events) = Self.records(from: old, to: debtor, changedRestrictions: changed, actor: actor)
-        try store.update(debtor, expectedVersion: expected, audit: audit, eventsOnEveryCase: events, actor: actor)
+        try versionedWrite(conditional: versions != nil) {
+            try store.update(debtor, expectedVersion: expected, audit: audit, eventsOnEveryCase: events, actor: actor)
+        }
         return debtor
     }
 

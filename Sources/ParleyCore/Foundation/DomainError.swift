@@ -40,6 +40,17 @@ public enum DomainError: Error, Sendable, Equatable {
     case unprocessable(String)
 }
 
+/// Runs a versioned store write. When another write changed the row first, the store answers
+/// `preconditionFailed`; that is the answer only to a request made conditional with If-Match. Any
+/// other request asked for no precondition, so it learns of the lost race as a conflict (409).
+func versionedWrite<T>(conditional: Bool, _ write: () throws -> T) throws -> T {
+    do {
+        return try write()
+    } catch DomainError.preconditionFailed(let message) where !conditional {
+        throw DomainError.conflict(message)
+    }
+}
+
 /// Stored data that cannot be read as the domain expects (an unknown status, a malformed date or
 /// JSON column): damage or a bug, never a default. It surfaces as a logged 500.
 public struct CorruptDataError: Error, Sendable, CustomStringConvertible {

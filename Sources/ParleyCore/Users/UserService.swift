@@ -27,11 +27,11 @@ public struct UserService: Sendable {
         if let name {
             let trimmed = name.trimmingSpaces
             if trimmed.isEmpty { failure.add("name", "must not be empty") }
-            if name.count > 200 { failure.add("name", "must be at most 200 characters") }
+            if name.unicodeScalars.count > 200 { failure.add("name", "must be at most 200 characters") }
         }
         if case .some(.some(let team)) = team {
             if team.trimmingSpaces.isEmpty { failure.add("team", "must not be empty; use null for no team") }
-            if team.count > 100 { failure.add("team", "must be at most 100 characters") }
+            if team.unicodeScalars.count > 100 { failure.add("team", "must be at most 100 characters") }
         }
         return failure
     }
@@ -83,11 +83,11 @@ public struct UserService: Sendable {
         return user
     }
 
-    public func update(_ id: String, changes: UserChanges, ifMatch version: Int64?, by actor: Principal) throws -> User {
+    public func update(_ id: String, changes: UserChanges, ifMatch versions: Set<Int64>?, by actor: Principal) throws -> User {
         try actor.require(.manageUsers)
         try Self.validate(name: nil, team: changes.team).throwIfAny()
         guard var user = try store.user(id: id) else { throw DomainError.notFound("user \(id)") }
-        if let version, version != user.version {
+        if let versions, !versions.contains(user.version) {
             throw DomainError.preconditionFailed("user \(id) is at version \(user.version)")
         }
         let expected = user.version
@@ -96,11 +96,11 @@ public struct UserService: Sendable {
         if let active = changes.active { user.active = active }
         user.version += 1
         user.updatedAt = clock.now()
-        try store.update(user, expectedVersion: expected, audit: AuditRecord(
-            action: .userUpdated, entity: "user", entityID: user.id, detail: .object([
-                ("role", .string(user.role.rawValue)), ("team", user.team.map(JSONValue.string) ?? .null),
-                ("active", .bool(user.active)), ("version", .number(String(user.version))),
-            ])), actor: actor)
+        let audit = AuditRecord(action: .userUpdated, entity: "user", entityID: user.id, detail: .object([
+            ("role", .string(user.role.rawValue)), ("team", user.team.map(JSONValue.string) ?? .null),
+            ("active", .bool(user.active)), ("version", .number(String(user.version))),
+        ]))
+        try versionedWrite(conditional: versions != nil) { try store.update(user, expectedVersion: expected, audit: audit, actor: actor) }
         return user
     }
 
@@ -139,14 +139,17 @@ public struct UserService: Sendable {
 }
 
 extension String {
-    /// Without leading and trailing spaces, tabs and newlines.
+    /// Without leading and trailing white space: the code points with the Unicode White_Space
+    /// property, one at a time (so a string is blank exactly when the API document's `NotBlank`
+    /// pattern finds nothing in it).
     public var trimmingSpaces: String {
         // Fast path: most values have no surrounding space, and Unicode property lookups are costly.
         let utf8 = self.utf8
         if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return self }
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
-        return String(scalars)
+        let scalars = unicodeScalars
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[start...end])
     }
 }

@@ -283,7 +283,8 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Checks what can be checked before the body is read: size, expectations, method.
+    /// Checks what can be checked before the body is read: size and expectations. Any well-formed
+    /// method is routed: on a known path one the route lacks is 405 with `Allow`, like GET on a POST route.
     private func acceptHead(_ connection: Connection, expectedBodyBytes: Int?) -> Bool {
         guard let head = connection.parser.head else { return false }
         connection.deadlineIsForHead = false
@@ -291,10 +292,6 @@ final class EventLoop: @unchecked Sendable {
         // Only a request with a body needs its route's limit (this spares GETs a second route match).
         if expectedBodyBytes != 0, let limit = state.responder.bodyLimit(for: head) { connection.parser.bodyLimit = limit }
         let limit = connection.parser.bodyLimit
-        if !Self.knownMethods.contains(head.method) {
-            respondWithError(connection, status: .notImplemented, detail: "method \(head.method) is not implemented")
-            return false
-        }
         if let expected = expectedBodyBytes, expected > limit {
             respondWithError(connection, status: .contentTooLarge, detail: "request body exceeds \(limit) bytes")
             return false
@@ -313,8 +310,6 @@ final class EventLoop: @unchecked Sendable {
         }
         return true
     }
-
-    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 
     private func dispatch(_ connection: Connection) {
         guard let (head, body) = connection.parser.takeRequest() else { return }
