@@ -45,7 +45,7 @@ struct ComplianceRoutes {
         } catch {
             throw APIError.badRequest("the body is not valid JSON: \(error.message) at byte \(error.offset)")
         }
-        let (policy, version) = try compliance.replacePolicy(document, ifMatch: request.ifMatchVersion(), by: actor)
+        let (policy, version) = try compliance.replacePolicy(document, ifMatch: request.ifMatchVersions(), by: actor)
         return Reply.json(etag: version) { writer in writer.value(policy.json, sortKeys: false) }
     }
 

@@ -25,7 +25,7 @@ struct MessageRoutes {
         let (channelValue, bodyValue) = try body.finish(channel, text)
         let (template, created) = try messages.saveTemplate(
             name: context.parameter("name"), channel: channelValue, subject: subject, body: bodyValue,
-            ifMatch: request.ifMatchVersion(), by: actor)
+            ifMatch: request.ifMatchVersions(), by: actor)
         return Reply.json(created ? .created : .ok, etag: template.version,
                           location: created ? "/v1/templates/\(template.name)" : nil) { MessageJSON.write(template, to: &$0) }
     }

@@ -48,11 +48,11 @@ public final class ComplianceService: Sendable {
     }
 
     /// Replaces the policy; absent keys take the defaults. A document that is not valid changes nothing.
-    public func replacePolicy(_ document: JSONValue, ifMatch version: Int64?, by actor: Principal) throws -> (CompliancePolicy, Int64) {
+    public func replacePolicy(_ document: JSONValue, ifMatch versions: Set<Int64>?, by actor: Principal) throws -> (CompliancePolicy, Int64) {
         try actor.require(.writePolicy)
         let policy = try CompliancePolicy.decode(document)
         return try current.withLock { current in
-            if let version, version != current.version {
+            if let versions, !versions.contains(current.version) {
                 throw DomainError.preconditionFailed("the policy is at version \(current.version)")
             }
             let next = current.version + 1

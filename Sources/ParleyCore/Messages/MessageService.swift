@@ -30,7 +30,7 @@ public struct MessageService: Sendable {
     }
 
     /// Creates or replaces a template; answers it and whether it was created.
-    public func saveTemplate(name: String, channel: MessageChannel, subject: String?, body: String, ifMatch version: Int64?,
+    public func saveTemplate(name: String, channel: MessageChannel, subject: String?, body: String, ifMatch versions: Set<Int64>?,
                              by actor: Principal) throws -> (Template, created: Bool) {
         try actor.require(.writePolicy)
         var failure = ValidationFailure()
@@ -45,7 +45,7 @@ public struct MessageService: Sendable {
         try failure.throwIfAny()
         try screen(body + "\n" + (subject ?? ""))
         let existing = try templates.template(named: name)
-        if let version, version != existing?.version {
+        if let versions, !versions.contains(existing?.version ?? 0) {
             throw DomainError.preconditionFailed("template \(name) is at version \(existing?.version ?? 0)")
         }
         let template = Template(name: name, channel: channel, subject: subject, body: body,
