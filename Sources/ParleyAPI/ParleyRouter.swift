@@ -19,6 +19,8 @@ public enum ParleyRouter {
         ComplianceRoutes(services: services).register(in: router)
         MessageRoutes(services: services).register(in: router)
         MoneyRoutes(services: services).register(in: router)
+        FeedbackRoutes(services: services).register(in: router)
+        ComplaintRoutes(services: services).register(in: router)
         return router.responder(logger: logger) { error, context in
             ProblemRenderer.render(error, context: context)
         }

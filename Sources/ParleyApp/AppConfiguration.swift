@@ -21,6 +21,8 @@ public struct AppConfiguration: Sendable {
     public var maxImportBytes = 10 * 1024 * 1024
     /// Seconds between scheduled runs of the message dispatcher; 0 runs jobs on demand only.
     public var dispatchIntervalSeconds = 5
+    /// Requests a minute one client address may make to the public feedback endpoint and pages.
+    public var publicRateLimitPerMinute = 10
 
     public init() {}
 
@@ -185,6 +187,9 @@ public struct AppConfiguration: Sendable {
         },
         Key(file: "http.max_import_bytes", environment: "PARLEY_HTTP_MAX_IMPORT_BYTES") { config, value in
             config.maxImportBytes = try int(value, 1_024...1_073_741_824)
+        },
+        Key(file: "public_rate_limit_per_minute", environment: "PARLEY_PUBLIC_RATE_LIMIT") { config, value in
+            config.publicRateLimitPerMinute = try int(value, 1...100_000)
         },
         Key(file: "jobs.dispatch_interval_seconds", environment: "PARLEY_DISPATCH_INTERVAL_SECONDS") { config, value in
             config.dispatchIntervalSeconds = try int(value, 0...86_400)

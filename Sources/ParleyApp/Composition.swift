@@ -18,6 +18,8 @@ public struct Composition: Sendable {
     public let communications: CommunicationService
     public let messages: MessageService
     public let money: MoneyService
+    public let feedback: FeedbackService
+    public let complaints: ComplaintService
     public let jobs: JobRunner
 
     /// Observers for `/metrics`; the one-shot commands need none.
@@ -75,6 +77,11 @@ public struct Composition: Sendable {
         let money = MoneyService(store: moneyStore, cases: cases, caseStore: caseStore, compliance: compliance,
                                  transactor: transactor, ids: ids, clock: clock)
         self.money = money
+        feedback = FeedbackService(store: SQLiteFeedbackStore(database: database), cases: cases, communications: communicationStore,
+                                   compliance: compliance, limiter: RateLimiter(limit: configuration.publicRateLimitPerMinute),
+                                   ids: ids, clock: clock)
+        let complaints = ComplaintService(store: SQLiteComplaintStore(database: database), cases: cases, ids: ids, clock: clock)
+        self.complaints = complaints
         let reminders = ReminderJob(money: moneyStore, messages: messages, cases: caseStore, compliance: compliance)
         // With the schedule off (interval 0) every job runs on demand only.
         let scheduled = configuration.dispatchIntervalSeconds > 0
@@ -84,6 +91,7 @@ public struct Composition: Sendable {
             Job(name: "reminders", interval: hourly) { try reminders.run(asOf: $0) },
             Job(name: "plan_monitor", interval: hourly) { try money.runPlanMonitor(asOf: $0) },
             Job(name: "promise_monitor", interval: hourly) { try money.runPromiseMonitor(asOf: $0) },
+            Job(name: "complaint_sla", interval: hourly) { try complaints.runSLA(asOf: $0) },
         ], clock: clock, onRun: observers.job)
     }
 

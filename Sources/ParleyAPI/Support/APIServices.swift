@@ -11,6 +11,8 @@ public struct APIServices: Sendable {
     public let compliance: ComplianceService
     public let messages: MessageService
     public let money: MoneyService
+    public let feedback: FeedbackService
+    public let complaints: ComplaintService
     public let jobs: JobRunner
     public let audit: AuditService
     public let health: HealthService
@@ -24,6 +26,7 @@ public struct APIServices: Sendable {
 
     public init(users: UserService, debtors: DebtorService, cases: CaseService, imports: ImportService,
                 communications: CommunicationService, compliance: ComplianceService, messages: MessageService, money: MoneyService,
+                feedback: FeedbackService, complaints: ComplaintService,
                 jobs: JobRunner, audit: AuditService,
                 health: HealthService, idempotency: any IdempotencyStore, metrics: MetricsRegistry, clock: WallClock,
                 metricsRequireKey: Bool, maxImportBytes: Int) {
@@ -35,6 +38,8 @@ public struct APIServices: Sendable {
         self.compliance = compliance
         self.messages = messages
         self.money = money
+        self.feedback = feedback
+        self.complaints = complaints
         self.jobs = jobs
         self.maxImportBytes = maxImportBytes
         self.audit = audit

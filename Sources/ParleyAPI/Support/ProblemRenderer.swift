@@ -48,6 +48,11 @@ enum ProblemRenderer {
         case .forbidden(let message): return problem(.forbidden, detail: message, context: context)
         case .preconditionFailed(let message): return problem(.preconditionFailed, detail: message, context: context)
         case .unprocessable(let message): return problem(.unprocessableContent, detail: message, context: context)
+        case .gone(let message): return problem(HTTPStatus(410), detail: message, context: context)
+        case .rateLimited(let seconds):
+            var response = problem(HTTPStatus(429), detail: "too many requests from this address; retry in \(seconds) s", context: context)
+            response.headers.add("Retry-After", String(seconds))
+            return response
         }
     }
 

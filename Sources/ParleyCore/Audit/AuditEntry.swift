@@ -37,6 +37,13 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case adjustmentRequested = "adjustment.requested"
     case adjustmentApproved = "adjustment.approved"
     case adjustmentRejected = "adjustment.rejected"
+    case surveyCreated = "survey.created"
+    case feedbackReceived = "feedback.received"
+    case followUpOpened = "followup.opened"
+    case followUpClosed = "followup.closed"
+    case complaintOpened = "complaint.opened"
+    case complaintTransitioned = "complaint.transitioned"
+    case complaintSLABreached = "complaint.sla_breached"
 }
 
 public struct AuditRecord: Sendable {

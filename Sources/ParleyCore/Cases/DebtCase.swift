@@ -99,6 +99,7 @@ public enum TimelineKind: String, Sendable, CaseIterable {
     case complianceAlert = "compliance_alert"
     case message
     case plan, payment, promise, adjustment
+    case survey, feedback, followup, complaint
 }
 
 public struct TimelineEvent: Sendable, Equatable {

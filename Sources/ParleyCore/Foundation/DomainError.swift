@@ -38,6 +38,10 @@ public enum DomainError: Error, Sendable, Equatable {
     case preconditionFailed(String)
     /// A well-formed request the rules refuse, without field errors.
     case unprocessable(String)
+    /// The thing existed but is no longer usable (a used or expired token).
+    case gone(String)
+    /// Too many requests from one client; retry after this many seconds.
+    case rateLimited(retryAfterSeconds: Int)
 }
 
 /// Runs a versioned store write. When another write changed the row first, the store answers

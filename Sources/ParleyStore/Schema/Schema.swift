@@ -12,6 +12,7 @@ public enum Schema {
         migrator.register("0004-communications-compliance", Migration0004.apply)
         migrator.register("0005-templates-messages", Migration0005.apply)
         migrator.register("0006-plans-payments-promises-adjustments", Migration0006.apply)
+        migrator.register("0007-feedback-complaints", Migration0007.apply)
         return migrator
     }
 }
