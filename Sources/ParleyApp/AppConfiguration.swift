@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Logging
 import ParleyCore
@@ -130,8 +131,10 @@ public struct AppConfiguration: Sendable {
         },
         Key(file: "message_webhook_url", environment: "PARLEY_MESSAGE_WEBHOOK_URL") { config, value in
             if value.isNull { config.messageWebhookURL = nil; return }
-            guard let url = value.string, url.isEmpty || url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                throw BadValue(message: "must be an http:// or https:// URL")
+            guard let url = value.string,
+                  url.isEmpty || ((url.hasPrefix("http://") || url.hasPrefix("https://")) && URL(string: url)?.host?.isEmpty == false)
+            else {
+                throw BadValue(message: "must be an http:// or https:// URL with a host")
             }
             config.messageWebhookURL = url.isEmpty ? nil : url
         },

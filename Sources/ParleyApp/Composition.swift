@@ -21,6 +21,7 @@ public struct Composition: Sendable {
     public let feedback: FeedbackService
     public let complaints: ComplaintService
     public let jobs: JobRunner
+    let messageStore: SQLiteMessageStore
 
     /// Observers for `/metrics`; the one-shot commands need none.
     public struct Observers: Sendable {
@@ -65,11 +66,9 @@ public struct Composition: Sendable {
             store: communicationStore, cases: cases, caseStore: caseStore, compliance: compliance,
             transactor: transactor, ids: ids, clock: clock)
         let messageStore = SQLiteMessageStore(database: database)
+        self.messageStore = messageStore
         messages = MessageService(templates: SQLiteTemplateStore(database: database), store: messageStore, cases: cases,
                                   debtors: debtorStore, compliance: compliance, ids: ids, clock: clock)
-        // Claims of a process that stopped mid-delivery: those messages go out again.
-        let released = try messageStore.releaseAllClaims()
-        if released > 0 { logger.warning("messages claimed by an earlier process are queued again", metadata: ["count": "\(released)"]) }
         let dispatcher = MessageDispatcher(
             store: messageStore, communications: communicationStore, compliance: compliance, cases: cases,
             delivery: Self.delivery(configuration), transactor: transactor, ids: ids, onOutcome: observers.message)
@@ -93,6 +92,13 @@ public struct Composition: Sendable {
             Job(name: "promise_monitor", interval: hourly) { try money.runPromiseMonitor(asOf: $0) },
             Job(name: "complaint_sla", interval: hourly) { try complaints.runSLA(asOf: $0) },
         ], clock: clock, onRun: observers.job)
+    }
+
+    /// At server start-up: claims of a process that stopped mid-delivery are handed back, so those
+    /// messages go out again (the one-shot commands never do this: a server may be running).
+    public func releaseStaleClaims(logger: Logger) throws {
+        let released = try messageStore.releaseAllClaims()
+        if released > 0 { logger.warning("messages claimed by an earlier process are queued again", metadata: ["count": "\(released)"]) }
     }
 
     /// The webhook when one is configured, else the outbox file.

@@ -30,6 +30,7 @@ public final class ParleyApplication: Sendable {
                                           observers: Self.observers(metrics))
         jobs = composition.jobs
         database = composition.database
+        try composition.releaseStaleClaims(logger: logger)
         bootstrappedAdmin = try configuration.bootstrapAdminKey.flatMap { try composition.users.bootstrapAdmin(key: $0) }
         let services = APIServices(
             users: composition.users, debtors: composition.debtors, cases: composition.cases, imports: composition.imports,

@@ -92,11 +92,11 @@ struct MessageRoutes {
             try body.finish()
         }
         let name = context.parameter("name")
-        let report = try services.jobs.run(name, asOf: asOf, by: actor)
+        let (used, report) = try services.jobs.run(name, asOf: asOf, by: actor)
         return Reply.json { writer in
             writer.beginObject()
             writer.field("job", name)
-            writer.field("as_of", asOf ?? services.clock.now())
+            writer.field("as_of", used)
             writer.key("result")
             writer.beginObject()
             for (key, count) in report {

@@ -15,9 +15,10 @@ public struct Job: Sendable {
     }
 }
 
-/// Runs jobs on demand (`POST /v1/jobs/{name}/run`, admin) and on a schedule, on a thread of its
-/// own (never on the pool that serves requests). Runs of one job never overlap: a run waits for
-/// the one in progress.
+/// Runs jobs on demand (`POST /v1/jobs/{name}/run`, admin: the run happens within that request,
+/// which answers with its result) and on a schedule, each scheduled job on a thread of its own
+/// (never on the pool that serves requests). Runs of one job never overlap: a run waits for the
+/// one in progress.
 public final class JobRunner: Sendable {
     private let jobs: [String: Job]
     private let locks: [String: NSLock]
@@ -35,10 +36,12 @@ public final class JobRunner: Sendable {
 
     public var names: [String] { jobs.keys.sorted() }
 
-    public func run(_ name: String, asOf: Instant?, by actor: Principal) throws -> [(String, Int64)] {
+    /// Runs a job as of `asOf` (default now); answers the instant used and what the run did.
+    public func run(_ name: String, asOf: Instant?, by actor: Principal) throws -> (asOf: Instant, report: [(String, Int64)]) {
         try actor.require(.manageUsers)
         guard jobs[name] != nil else { throw DomainError.notFound("job \(name)") }
-        return try run(name, asOf: asOf ?? clock.now())
+        let instant = asOf ?? clock.now()
+        return (instant, try run(name, asOf: instant))
     }
 
     func run(_ name: String, asOf: Instant) throws -> [(String, Int64)] {

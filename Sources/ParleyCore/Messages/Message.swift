@@ -71,6 +71,8 @@ public protocol MessageStore: Sendable {
     /// retry time reached) for delivery, in one transaction: a claimed message is not handed out
     /// again until `release` or a final state, so two dispatchers never send the same message.
     func claimDue(asOf: Instant, limit: Int) throws -> [Message]
+    /// Hands a claimed message back, not due again before `until`.
+    func postpone(_ id: String, until: Instant) throws
     /// Hands back every claimed message (at start-up: claims of a process that died).
     func releaseAllClaims() throws -> Int
     /// Saves the outcome of a delivery attempt and releases the claim, with audit and timeline.

@@ -68,20 +68,30 @@ public struct MessageDispatcher: Sendable {
     }
 
     public func run(asOf: Instant) throws -> [(String, Int64)] {
-        var sent: Int64 = 0, failed: Int64 = 0, retrying: Int64 = 0, suppressed: Int64 = 0
+        var sent: Int64 = 0, failed: Int64 = 0, retrying: Int64 = 0, suppressed: Int64 = 0, errors: Int64 = 0
+        var firstError: (any Error)?
         var claimed = try store.claimDue(asOf: asOf, limit: Self.batchSize)
         while !claimed.isEmpty {
             for message in claimed {
-                switch try dispatch(message, asOf: asOf) {
-                case .sent: sent += 1
-                case .failed: failed += 1
-                case .suppressed: suppressed += 1
-                default: retrying += 1
+                do {
+                    switch try dispatch(message, asOf: asOf) {
+                    case .sent: sent += 1
+                    case .failed: failed += 1
+                    case .suppressed: suppressed += 1
+                    default: retrying += 1
+                    }
+                } catch {
+                    // One message's trouble (a store error, a damaged row) must not hold the others:
+                    // it is handed back and tried again a minute later.
+                    errors += 1
+                    firstError = firstError ?? error
+                    try store.postpone(message.id, until: asOf.adding(seconds: 60))
                 }
             }
             claimed = try store.claimDue(asOf: asOf, limit: Self.batchSize)
         }
-        return [("sent", sent), ("failed", failed), ("retrying", retrying), ("suppressed", suppressed)]
+        if let firstError, sent + failed + retrying + suppressed == 0 { throw firstError }
+        return [("sent", sent), ("failed", failed), ("retrying", retrying), ("suppressed", suppressed), ("errors", errors)]
     }
 
     private func dispatch(_ original: Message, asOf: Instant) throws -> Message.Status {

@@ -129,9 +129,11 @@ public struct MessageService: Sendable {
         }
         let name = "reminder_" + kind.rawValue
         let custom = try templates.template(named: name).flatMap { $0.channel == channel ? $0 : nil }
-        let content: Content = custom != nil ? .template(name)
-            : .text(subject: channel == .email ? "Payment reminder" : nil, body: Self.defaultReminder[kind] ?? "")
-        let (subject, body, template) = try render(content, channel: channel, debtCase: debtCase, extra: values)
+        let builtIn = Content.text(subject: channel == .email ? "Payment reminder" : nil, body: Self.defaultReminder[kind] ?? "")
+        // A custom template that cannot be filled for this reminder (a placeholder of the other
+        // kind) falls back to the built-in text rather than stopping every reminder.
+        let rendered = custom.flatMap { _ in try? render(.template(name), channel: channel, debtCase: debtCase, extra: values) }
+        let (subject, body, template) = try rendered ?? render(builtIn, channel: channel, debtCase: debtCase, extra: values)
         let message = Message(id: ids.make("msg"), caseID: caseID, channel: channel, to: to, subject: subject, body: body,
                               status: .scheduled, scheduledFor: at, template: template, reminderKey: key,
                               createdBy: Principal.system.userID, createdAt: clock.now())

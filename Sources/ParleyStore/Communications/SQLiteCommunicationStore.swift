@@ -15,10 +15,12 @@ public struct SQLiteCommunicationStore: CommunicationStore {
 
     public func history(_ request: HistoryRequest, caseID: String, debtorID: String, to: String?) throws -> ComplianceHistory {
         try database.read { db in
-            func instants(_ series: HistoryRequest.Series?, _ sql: SQL, _ key: String?) throws -> [Instant] {
+            func instants(_ series: HistoryRequest.Series?, _ sql: SQL, _ key: String?, debtor: String? = nil) throws -> [Instant] {
                 guard let series, let key else { return [] }
-                return try db.query(sql, [key, series.since.millisecondsSinceEpoch, series.until.millisecondsSinceEpoch,
-                                          Int64(series.limit)]) { $0.instant(0) }
+                var arguments: [any SQLBindable] = [key]
+                if let debtor { arguments.append(debtor) }
+                arguments += [series.since.millisecondsSinceEpoch, series.until.millisecondsSinceEpoch, Int64(series.limit)]
+                return try db.query(sql, arguments) { $0.instant(0) }
             }
             return try ComplianceHistory(
                 casePhoneAttempts: instants(request.casePhoneAttempts, """
@@ -43,10 +45,10 @@ public struct SQLiteCommunicationStore: CommunicationStore {
                     """, debtorID),
                 numberUnansweredToday: instants(request.numberUnansweredToday, """
                     SELECT occurred_at FROM communication INDEXED BY communication_number_unanswered
-                    WHERE to_address = ? AND channel = 'phone' AND direction = 'outbound'
+                    WHERE to_address = ? AND debtor_id = ? AND channel = 'phone' AND direction = 'outbound'
                       AND outcome IN ('no_answer','voicemail','busy') AND occurred_at BETWEEN ? AND ?
                     ORDER BY occurred_at DESC LIMIT ?
-                    """, to),
+                    """, to, debtor: debtorID),
                 lastDebtorReached: instants(request.lastDebtorReached, """
                     SELECT occurred_at FROM communication INDEXED BY communication_debtor_reached
                     WHERE debtor_id = ? AND outcome = 'connected_rpc' AND occurred_at BETWEEN ? AND ?

@@ -79,6 +79,12 @@ public struct SQLiteMessageStore: MessageStore {
         }
     }
 
+    public func postpone(_ id: String, until: Instant) throws {
+        _ = try database.write { db in
+            try db.run("UPDATE message SET claimed_at = NULL, next_attempt_at = ? WHERE id = ?", [until.millisecondsSinceEpoch, id])
+        }
+    }
+
     public func releaseAllClaims() throws -> Int {
         try database.write { db in try db.run("UPDATE message SET claimed_at = NULL WHERE claimed_at IS NOT NULL") }
     }

@@ -1,5 +1,5 @@
 /// `conversation_cooldown` (US): no call for N days after a phone conversation with the debtor
-/// about the case, 12 CFR 1006.14(b)(2)(ii).
+/// about the case, 12 CFR 1006.14(b)(2)(i)(B).
 struct ConversationCooldownRule: ComplianceRule {
     let days: Int
     var name: ComplianceRuleName { .conversationCooldown }
