@@ -21,6 +21,7 @@ public enum ParleyRouter {
         MoneyRoutes(services: services).register(in: router)
         FeedbackRoutes(services: services).register(in: router)
         ComplaintRoutes(services: services).register(in: router)
+        AnalyticsRoutes(services: services).register(in: router)
         return router.responder(logger: logger) { error, context in
             ProblemRenderer.render(error, context: context)
         }

@@ -20,6 +20,7 @@ public struct Composition: Sendable {
     public let money: MoneyService
     public let feedback: FeedbackService
     public let complaints: ComplaintService
+    public let analytics: AnalyticsService
     public let jobs: JobRunner
     let messageStore: SQLiteMessageStore
 
@@ -81,6 +82,7 @@ public struct Composition: Sendable {
                                    ids: ids, clock: clock)
         let complaints = ComplaintService(store: SQLiteComplaintStore(database: database), cases: cases, ids: ids, clock: clock)
         self.complaints = complaints
+        analytics = AnalyticsService(store: SQLiteAnalyticsStore(database: database))
         let reminders = ReminderJob(money: moneyStore, messages: messages, cases: caseStore, compliance: compliance)
         // With the schedule off (interval 0) every job runs on demand only.
         let scheduled = configuration.dispatchIntervalSeconds > 0

@@ -13,6 +13,7 @@ public struct APIServices: Sendable {
     public let money: MoneyService
     public let feedback: FeedbackService
     public let complaints: ComplaintService
+    public let analytics: AnalyticsService
     public let jobs: JobRunner
     public let audit: AuditService
     public let health: HealthService
@@ -26,7 +27,7 @@ public struct APIServices: Sendable {
 
     public init(users: UserService, debtors: DebtorService, cases: CaseService, imports: ImportService,
                 communications: CommunicationService, compliance: ComplianceService, messages: MessageService, money: MoneyService,
-                feedback: FeedbackService, complaints: ComplaintService,
+                feedback: FeedbackService, complaints: ComplaintService, analytics: AnalyticsService,
                 jobs: JobRunner, audit: AuditService,
                 health: HealthService, idempotency: any IdempotencyStore, metrics: MetricsRegistry, clock: WallClock,
                 metricsRequireKey: Bool, maxImportBytes: Int) {
@@ -40,6 +41,7 @@ public struct APIServices: Sendable {
         self.money = money
         self.feedback = feedback
         self.complaints = complaints
+        self.analytics = analytics
         self.jobs = jobs
         self.maxImportBytes = maxImportBytes
         self.audit = audit
