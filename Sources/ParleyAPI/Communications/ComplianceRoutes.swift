@@ -64,12 +64,9 @@ struct ComplianceRoutes {
 
     func resolve(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         // The body is optional: `{}` or `{"note":"…"}`.
-        var note: String?
-        if !request.body.isEmpty || request.headers["content-type"] != nil {
-            let body = try JSONBody(request)
-            note = try body.optionalString("note")
-            try body.finish()
-        }
+        let body = try JSONBody.ifPresent(request)
+        let note = try body?.optionalString("note")
+        try body?.finish()
         let alert = try compliance.resolveAlert(context.parameter("id"), note: note, by: actor)
         return Reply.json { ComplianceJSON.write(alert, to: &$0) }
     }

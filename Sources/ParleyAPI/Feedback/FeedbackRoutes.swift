@@ -16,12 +16,9 @@ struct FeedbackRoutes {
 
     func createSurvey(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         _ = try services.cases.visibleCase(context.parameter("id"), by: actor)
-        var communicationID: String?
-        if !request.body.isEmpty || request.headers["content-type"] != nil {
-            let body = try JSONBody(request)
-            communicationID = try body.optionalString("communication_id")
-            try body.finish()
-        }
+        let body = try JSONBody.ifPresent(request)
+        let communicationID = try body?.optionalString("communication_id")
+        try body?.finish()
         let (survey, token) = try feedback.createSurvey(caseID: context.parameter("id"), communicationID: communicationID, by: actor)
         return Reply.json(.created) { writer in
             writer.beginObject()
@@ -88,12 +85,9 @@ struct FeedbackRoutes {
     }
 
     func closeFollowUp(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        var note: String?
-        if !request.body.isEmpty || request.headers["content-type"] != nil {
-            let body = try JSONBody(request)
-            note = try body.optionalString("note")
-            try body.finish()
-        }
+        let body = try JSONBody.ifPresent(request)
+        let note = try body?.optionalString("note")
+        try body?.finish()
         let followUp = try feedback.closeFollowUp(context.parameter("id"), note: note, by: actor)
         return Reply.json { FeedbackJSON.write(followUp, to: &$0) }
     }

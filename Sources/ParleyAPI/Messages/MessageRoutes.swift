@@ -85,12 +85,9 @@ struct MessageRoutes {
     }
 
     func runJob(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        var asOf: Instant?
-        if !request.body.isEmpty || request.headers["content-type"] != nil {
-            var body = try JSONBody(request)
-            asOf = try body.optionalInstant("as_of")
-            try body.finish()
-        }
+        var body = try JSONBody.ifPresent(request)
+        let asOf = try body?.optionalInstant("as_of")
+        try body?.finish()
         let name = context.parameter("name")
         let (used, report) = try services.jobs.run(name, asOf: asOf, by: actor)
         return Reply.json { writer in

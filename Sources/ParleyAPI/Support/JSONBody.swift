@@ -24,6 +24,12 @@ struct JSONBody {
         self.prefix = ""
     }
 
+    /// The body of a request whose body is optional (`{}`, or nothing at all): nil when it has none.
+    static func ifPresent(_ request: HTTPRequest) throws -> JSONBody? {
+        guard !request.body.isEmpty || request.headers["content-type"] != nil else { return nil }
+        return try JSONBody(request)
+    }
+
     init(object members: [(String, JSONValue)], prefix: String) {
         self.members = members
         self.prefix = prefix

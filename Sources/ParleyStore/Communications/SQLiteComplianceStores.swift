@@ -17,10 +17,7 @@ public struct SQLiteComplianceAlertStore: ComplianceAlertStore {
             sql = sql + "AND a.case_id = ?"
             arguments.append(caseID)
         }
-        if case .own(let userID, let team) = scope {
-            sql = sql + "AND EXISTS (SELECT 1 FROM debt_case c WHERE c.id = a.case_id AND (c.assigned_to = ? OR c.team = ?))"
-            arguments += [userID, team]
-        }
+        scope.restrict(&sql, &arguments)
         sql = sql + "ORDER BY a.id LIMIT ?"
         arguments.append(page.limit + 1)
         let rows = try database.read { db in try db.query(sql, arguments, AlertRows.read) }

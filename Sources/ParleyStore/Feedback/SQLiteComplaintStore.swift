@@ -57,10 +57,7 @@ public struct SQLiteComplaintStore: ComplaintStore {
                 """
             arguments += [at.millisecondsSinceEpoch, at.millisecondsSinceEpoch]
         }
-        if case .own(let userID, let team) = scope {
-            sql = sql + "AND EXISTS (SELECT 1 FROM debt_case c WHERE c.id = k.case_id AND (c.assigned_to = ? OR c.team = ?))"
-            arguments += [userID, team]
-        }
+        scope.restrict(&sql, &arguments)
         sql = sql + "ORDER BY k.id LIMIT ?"
         arguments.append(page.limit + 1)
         let rows = try database.read { db in try db.query(sql, arguments, Self.read) }

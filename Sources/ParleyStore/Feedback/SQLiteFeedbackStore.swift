@@ -72,10 +72,7 @@ public struct SQLiteFeedbackStore: FeedbackStore {
         if let agentID = filter.agentID { sql = sql + "AND f.agent_id = ?"; arguments.append(agentID) }
         if let from = filter.from { sql = sql + "AND f.created_at >= ?"; arguments.append(from.millisecondsSinceEpoch) }
         if let to = filter.to { sql = sql + "AND f.created_at < ?"; arguments.append(to.millisecondsSinceEpoch) }
-        if case .own(let userID, let team) = scope {
-            sql = sql + "AND EXISTS (SELECT 1 FROM debt_case c WHERE c.id = f.case_id AND (c.assigned_to = ? OR c.team = ?))"
-            arguments += [userID, team]
-        }
+        scope.restrict(&sql, &arguments)
         sql = sql + "ORDER BY f.id LIMIT ?"
         arguments.append(page.limit + 1)
         let rows = try database.read { db in try db.query(sql, arguments, Self.readFeedback) }
@@ -96,10 +93,7 @@ public struct SQLiteFeedbackStore: FeedbackStore {
         var sql: SQL = "SELECT" + Self.followUpColumns + "FROM followup u WHERE u.id > ?"
         var arguments: [any SQLBindable] = [page.after ?? ""]
         if let status { sql = sql + "AND u.status = ?"; arguments.append(status.rawValue) }
-        if case .own(let userID, let team) = scope {
-            sql = sql + "AND EXISTS (SELECT 1 FROM debt_case c WHERE c.id = u.case_id AND (c.assigned_to = ? OR c.team = ?))"
-            arguments += [userID, team]
-        }
+        scope.restrict(&sql, &arguments)
         sql = sql + "ORDER BY u.id LIMIT ?"
         arguments.append(page.limit + 1)
         let rows = try database.read { db in try db.query(sql, arguments, Self.readFollowUp) }
