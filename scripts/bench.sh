@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the release server on a scratch database and measures it with wrk:
 # requests/s, p50 and p99 for /health and an authenticated JSON route, and the server's RSS
-# when idle, under load and with 1,000 keep-alive connections.
+# when idle, under load and with 1,000 keep-alive connections; then Parley's own workloads
+# (scripts/bench_workloads.py).
 # ANCHORS=DIR also runs DIR/bench.sh, an optional side-by-side harness (Parley beside reference servers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +49,11 @@ for s in conns:
 rss = [l for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS")][0].split()[1]
 print(f"RSS with 1,000 open keep-alive connections: {int(rss) / 1024:.1f} MiB")
 PY
+
+# Parley's own workloads: communications, the compliance check with a short and a long history,
+# payments in sequence and at 32 clients (reconciled afterwards).
+python3 scripts/bench_workloads.py "$PORT" "$KEY" --cases "${BENCH_CASES:-20000}"
+echo "RSS after the workloads: $(rss)"
 
 if [[ -n "${ANCHORS:-}" ]]; then
     "${ANCHORS}/bench.sh" --a parley --b ref --c nginx
