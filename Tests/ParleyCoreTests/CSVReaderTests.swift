@@ -57,7 +57,7 @@ import Testing
         #expect(SegmentRules.segment(inputs, now: now) == .wait_and_see)
         inputs.daysPastDue = 200
         #expect(SegmentRules.segment(inputs, now: now) == .high_risk)
-        inputs.lastPaymentAt = now.adding(days: -10)
+        inputs.lastPaymentAt = now.adding(days: -40)  // inside 90 days, outside the 30 of willingness
         #expect(SegmentRules.segment(inputs, now: now) == .wait_and_see)
         inputs.refusedOutcomeIn60Days = true
         #expect(SegmentRules.segment(inputs, now: now) == .resistant)

@@ -14,6 +14,8 @@ extension CompliancePolicy {
             ("promise_grace_days", .int(promiseGraceDays)),
             ("reminder_days_before_due", .array(reminderDaysBeforeDue.map { .int($0) })),
             ("followup_due_days", .int(followupDueDays)),
+            ("segmentation", segmentation.json),
+            ("playbooks", playbooksJSON),
         ])
     }
 
@@ -65,6 +67,13 @@ extension CompliancePolicy {
         if let document = root["reminder_days_before_due"],
            let days = reader.reminderDays(document, at: "reminder_days_before_due") {
             policy.reminderDaysBeforeDue = days
+        }
+        if let document = root["segmentation"],
+           let segmentation = reader.segmentation(document, at: "segmentation", over: policy.segmentation) {
+            policy.segmentation = segmentation
+        }
+        if let document = root["playbooks"], let playbooks = reader.playbooks(document, at: "playbooks", over: policy) {
+            policy.playbooks = playbooks
         }
         try reader.failure.throwIfAny()
         return policy

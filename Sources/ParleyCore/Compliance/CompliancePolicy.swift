@@ -12,10 +12,15 @@ public struct CompliancePolicy: Sendable, Equatable {
     public var promiseGraceDays: Int
     public var reminderDaysBeforeDue: [Int]
     public var followupDueDays: Int
+    /// The thresholds of the segmentation rules (Docs/segmentation.md).
+    public var segmentation: SegmentationPolicy
+    /// How each segment is treated; every segment has one (`playbook(for:)`).
+    public var playbooks: [Segment: Playbook]
 
     public init(jurisdictions: [String: JurisdictionProfile], defaultProfile: JurisdictionProfile,
                 prohibitedTerms: [String], debtTerms: [String], maxAgentDiscountPercent: Int, graceDays: Int,
-                promiseGraceDays: Int, reminderDaysBeforeDue: [Int], followupDueDays: Int) {
+                promiseGraceDays: Int, reminderDaysBeforeDue: [Int], followupDueDays: Int,
+                segmentation: SegmentationPolicy = .defaults, playbooks: [Segment: Playbook] = Playbook.defaults) {
         self.jurisdictions = jurisdictions
         self.defaultProfile = defaultProfile
         self.prohibitedTerms = prohibitedTerms
@@ -25,6 +30,13 @@ public struct CompliancePolicy: Sendable, Equatable {
         self.promiseGraceDays = promiseGraceDays
         self.reminderDaysBeforeDue = reminderDaysBeforeDue
         self.followupDueDays = followupDueDays
+        self.segmentation = segmentation
+        self.playbooks = playbooks
+    }
+
+    /// The playbook of `segment`; the built-in one if this policy lacks it.
+    public func playbook(for segment: Segment) -> Playbook {
+        playbooks[segment] ?? Playbook.standard(for: segment)
     }
 
     /// The profile that governs a case in `jurisdiction`.

@@ -4,7 +4,8 @@ struct PolicyDocumentReader {
     var failure = ValidationFailure()
 
     static let policyKeys = ["jurisdictions", "prohibited_terms", "debt_terms", "max_agent_discount_percent", "grace_days",
-                             "promise_grace_days", "reminder_days_before_due", "followup_due_days"]
+                             "promise_grace_days", "reminder_days_before_due", "followup_due_days", "segmentation",
+                             "playbooks"]
     static let profileKeys = ["contact_hours", "call_frequency", "conversation_cooldown_days", "daily_rpc_limit",
                               "daily_unanswered_per_number", "third_party_reached_days", "sms_frequency"]
     /// Counts and day spans are bounded so one history query stays small.
@@ -112,7 +113,7 @@ struct PolicyDocumentReader {
     }
 
     /// Reads an integer or (when `nullable`) null, which switches the rule off.
-    private mutating func optionalInt(_ value: JSONValue?, at path: String, in range: ClosedRange<Int>,
+    mutating func optionalInt(_ value: JSONValue?, at path: String, in range: ClosedRange<Int>,
                                       into target: inout Int?, nullable: Bool = true) {
         guard let value else { return }
         if case .null = value {
@@ -122,7 +123,7 @@ struct PolicyDocumentReader {
         if let number = integer(value, at: path, in: range) { target = number }
     }
 
-    private mutating func integer(_ value: JSONValue, at path: String, in range: ClosedRange<Int>) -> Int? {
+    mutating func integer(_ value: JSONValue, at path: String, in range: ClosedRange<Int>) -> Int? {
         guard case .number = value else {
             failure.add(path, "must be an integer")
             return nil
@@ -183,5 +184,6 @@ struct PolicyDocumentReader {
 }
 
 extension [(String, JSONValue)] {
-    fileprivate subscript(key: String) -> JSONValue? { first { $0.0 == key }?.1 }
+    /// The value of member `key` of an object's members.
+    subscript(key: String) -> JSONValue? { first { $0.0 == key }?.1 }
 }
