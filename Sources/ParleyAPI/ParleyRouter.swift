@@ -22,6 +22,7 @@ public enum ParleyRouter {
         FeedbackRoutes(services: services).register(in: router)
         ComplaintRoutes(services: services).register(in: router)
         AnalyticsRoutes(services: services).register(in: router)
+        SegmentRoutes(services: services).register(in: router)
         return router.responder(logger: logger) { error, context in
             ProblemRenderer.render(error, context: context)
         }

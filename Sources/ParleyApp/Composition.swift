@@ -21,6 +21,7 @@ public struct Composition: Sendable {
     public let feedback: FeedbackService
     public let complaints: ComplaintService
     public let analytics: AnalyticsService
+    public let segments: SegmentService
     public let jobs: JobRunner
     let messageStore: SQLiteMessageStore
 
@@ -55,17 +56,26 @@ public struct Composition: Sendable {
         let caseStore = SQLiteCaseStore(database: database)
         let debtorStore = SQLiteDebtorStore(database: database)
         let communicationStore = SQLiteCommunicationStore(database: database)
-        cases = CaseService(store: caseStore, ids: ids, clock: clock)
+        // Every case change reaches the segment service after it is written.
+        let changes = CaseChangeFeed()
+        cases = CaseService(store: caseStore, ids: ids, clock: clock, changes: changes)
         imports = ImportService(store: SQLiteImportStore(database: database), ids: ids, clock: clock)
-        debtors = DebtorService(store: debtorStore, ids: ids, clock: clock)
+        debtors = DebtorService(store: debtorStore, ids: ids, clock: clock, changes: changes)
         audit = AuditService(store: SQLiteAuditStore(database: database))
         compliance = try ComplianceService(
             policyStore: SQLiteCompliancePolicyStore(database: database), alertStore: SQLiteComplianceAlertStore(database: database),
             communications: communicationStore, cases: caseStore, debtors: debtorStore, clock: clock, onVerdict: observers.verdict)
+        let segments = SegmentService(store: SQLiteSegmentStore(database: database), compliance: compliance, cases: cases, clock: clock)
+        self.segments = segments
+        changes.listen { [logger] subject in
+            do { try segments.refresh(subject) } catch {
+                logger.error("segment refresh failed", metadata: ["error": "\(error)"])
+            }
+        }
         let transactor = SQLiteTransactor(database: database)
         communications = CommunicationService(
             store: communicationStore, cases: cases, caseStore: caseStore, compliance: compliance,
-            transactor: transactor, ids: ids, clock: clock)
+            transactor: transactor, ids: ids, clock: clock, changes: changes)
         let messageStore = SQLiteMessageStore(database: database)
         self.messageStore = messageStore
         messages = MessageService(templates: SQLiteTemplateStore(database: database), store: messageStore, cases: cases,
@@ -75,12 +85,13 @@ public struct Composition: Sendable {
             delivery: Self.delivery(configuration), transactor: transactor, ids: ids, onOutcome: observers.message)
         let moneyStore = SQLiteMoneyStore(database: database)
         let money = MoneyService(store: moneyStore, cases: cases, caseStore: caseStore, compliance: compliance,
-                                 transactor: transactor, ids: ids, clock: clock)
+                                 transactor: transactor, ids: ids, clock: clock, changes: changes)
         self.money = money
         feedback = FeedbackService(store: SQLiteFeedbackStore(database: database), cases: cases, communications: communicationStore,
                                    compliance: compliance, limiter: RateLimiter(limit: configuration.publicRateLimitPerMinute),
-                                   ids: ids, clock: clock)
-        let complaints = ComplaintService(store: SQLiteComplaintStore(database: database), cases: cases, ids: ids, clock: clock)
+                                   ids: ids, clock: clock, changes: changes)
+        let complaints = ComplaintService(store: SQLiteComplaintStore(database: database), cases: cases, ids: ids, clock: clock,
+                                          changes: changes)
         self.complaints = complaints
         analytics = AnalyticsService(store: SQLiteAnalyticsStore(database: database))
         let reminders = ReminderJob(money: moneyStore, messages: messages, cases: caseStore, compliance: compliance)
@@ -93,6 +104,7 @@ public struct Composition: Sendable {
             Job(name: "plan_monitor", interval: hourly) { try money.runPlanMonitor(asOf: $0) },
             Job(name: "promise_monitor", interval: hourly) { try money.runPromiseMonitor(asOf: $0) },
             Job(name: "complaint_sla", interval: hourly) { try complaints.runSLA(asOf: $0) },
+            Job(name: "segments", interval: scheduled ? 86_400 : 0) { try segments.refreshAll(asOf: $0) },
         ], clock: clock, onRun: observers.job)
     }
 

@@ -14,6 +14,7 @@ public struct APIServices: Sendable {
     public let feedback: FeedbackService
     public let complaints: ComplaintService
     public let analytics: AnalyticsService
+    public let segments: SegmentService
     public let jobs: JobRunner
     public let audit: AuditService
     public let health: HealthService
@@ -28,6 +29,7 @@ public struct APIServices: Sendable {
     public init(users: UserService, debtors: DebtorService, cases: CaseService, imports: ImportService,
                 communications: CommunicationService, compliance: ComplianceService, messages: MessageService, money: MoneyService,
                 feedback: FeedbackService, complaints: ComplaintService, analytics: AnalyticsService,
+                segments: SegmentService,
                 jobs: JobRunner, audit: AuditService,
                 health: HealthService, idempotency: any IdempotencyStore, metrics: MetricsRegistry, clock: WallClock,
                 metricsRequireKey: Bool, maxImportBytes: Int) {
@@ -42,6 +44,7 @@ public struct APIServices: Sendable {
         self.feedback = feedback
         self.complaints = complaints
         self.analytics = analytics
+        self.segments = segments
         self.jobs = jobs
         self.maxImportBytes = maxImportBytes
         self.audit = audit

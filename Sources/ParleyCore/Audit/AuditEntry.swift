@@ -44,6 +44,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case complaintOpened = "complaint.opened"
     case complaintTransitioned = "complaint.transitioned"
     case complaintSLABreached = "complaint.sla_breached"
+    case segmentChanged = "case.segment_changed"
 }
 
 public struct AuditRecord: Sendable {

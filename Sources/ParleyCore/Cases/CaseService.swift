@@ -4,8 +4,10 @@ public struct CaseService: Sendable {
     private let store: any CaseStore
     private let ids: IDGenerator
     private let clock: WallClock
+    private let changes: CaseChangeFeed
 
-    public init(store: any CaseStore, ids: IDGenerator, clock: WallClock) {
+    public init(store: any CaseStore, ids: IDGenerator, clock: WallClock, changes: CaseChangeFeed = .silent) {
+        self.changes = changes
         self.store = store
         self.ids = ids
         self.clock = clock
@@ -63,6 +65,7 @@ public struct CaseService: Sendable {
     /// Stores a change of a case; a lost race is 409 unless the request was conditional (`versionedWrite`).
     private func apply(_ mutation: CaseMutation, conditional: Bool = false, by actor: Principal) throws {
         try versionedWrite(conditional: conditional) { try store.apply(mutation, actor: actor) }
+        changes.changed(mutation.debtCase.id)
     }
 
     /// The case, if the actor may see it; others get `notFound`, not `forbidden`, so the

@@ -9,12 +9,14 @@ public struct CommunicationService: Sendable {
     private let transactor: any Transactor
     private let ids: IDGenerator
     private let clock: WallClock
+    private let changes: CaseChangeFeed
 
     /// How far ahead of the server's clock an `occurred_at` may be (clients' clocks drift).
     static let futureTolerance: Int64 = 5 * 60
 
     public init(store: any CommunicationStore, cases: CaseService, caseStore: any CaseStore, compliance: ComplianceService,
-                transactor: any Transactor, ids: IDGenerator, clock: WallClock) {
+                transactor: any Transactor, ids: IDGenerator, clock: WallClock, changes: CaseChangeFeed = .silent) {
+        self.changes = changes
         self.store = store
         self.cases = cases
         self.caseStore = caseStore
@@ -46,6 +48,7 @@ public struct CommunicationService: Sendable {
         _ = try cases.visibleCase(caseID, by: actor)
         let now = clock.now()
         try Self.validate(contact, now: now).throwIfAny()
+        defer { changes.changed(caseID) }
         return try transactor.atomically {
             // Read again inside the transaction: the judgement and the status change see the case as it is.
             guard let debtCase = try caseStore.debtCase(id: caseID) else { throw DomainError.notFound("case \(caseID)") }

@@ -3,8 +3,10 @@ public struct DebtorService: Sendable {
     private let store: any DebtorStore
     private let ids: IDGenerator
     private let clock: WallClock
+    private let changes: CaseChangeFeed
 
-    public init(store: any DebtorStore, ids: IDGenerator, clock: WallClock) {
+    public init(store: any DebtorStore, ids: IDGenerator, clock: WallClock, changes: CaseChangeFeed = .silent) {
+        self.changes = changes
         self.store = store
         self.ids = ids
         self.clock = clock
@@ -137,6 +139,7 @@ public struct DebtorService: Sendable {
         try versionedWrite(conditional: versions != nil) {
             try store.update(debtor, expectedVersion: expected, audit: audit, eventsOnEveryCase: events, actor: actor)
         }
+        if !changed.isEmpty { changes.debtorChanged(debtor.id) }
         return debtor
     }
 

@@ -113,15 +113,15 @@ public struct ComplaintService: Sendable {
     private let cases: CaseService
     private let ids: IDGenerator
     private let clock: WallClock
-    private let onChange: @Sendable (String) -> Void
+    private let changes: CaseChangeFeed
 
     public init(store: any ComplaintStore, cases: CaseService, ids: IDGenerator, clock: WallClock,
-                onChange: @escaping @Sendable (String) -> Void = { _ in }) {
+                changes: CaseChangeFeed = .silent) {
         self.store = store
         self.cases = cases
         self.ids = ids
         self.clock = clock
-        self.onChange = onChange
+        self.changes = changes
     }
 
     public func open(caseID: String, channel: ContactChannel, category: Complaint.Category, description: String,
@@ -153,7 +153,7 @@ public struct ComplaintService: Sendable {
                                         summary: "Compliance alert opened: \(alert.rule)", ref: alert.id))
         }
         try store.insert(complaint, alert: alert, audit: audit, events: events, actor: actor)
-        onChange(caseID)
+        changes.changed(caseID)
         return complaint
     }
 
@@ -186,7 +186,7 @@ public struct ComplaintService: Sendable {
             ])), event: TimelineEvent(at: now, kind: .complaint, actor: actor.userID,
                                       summary: "Complaint \(from.rawValue) → \(target.rawValue)", ref: id), actor: actor)
         else { throw DomainError.conflict("the complaint changed meanwhile; read it again") }
-        onChange(complaint.caseID)
+        changes.changed(complaint.caseID)
         return complaint
     }
 

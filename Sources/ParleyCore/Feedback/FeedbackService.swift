@@ -9,12 +9,12 @@ public struct FeedbackService: Sendable {
     private let limiter: RateLimiter
     private let ids: IDGenerator
     private let clock: WallClock
-    private let onChange: @Sendable (String) -> Void
+    private let changes: CaseChangeFeed
 
     public static let surveyLifetimeDays: Int64 = 14
 
     public init(store: any FeedbackStore, cases: CaseService, communications: any CommunicationStore, compliance: ComplianceService,
-                limiter: RateLimiter, ids: IDGenerator, clock: WallClock, onChange: @escaping @Sendable (String) -> Void = { _ in }) {
+                limiter: RateLimiter, ids: IDGenerator, clock: WallClock, changes: CaseChangeFeed = .silent) {
         self.store = store
         self.cases = cases
         self.communications = communications
@@ -22,7 +22,7 @@ public struct FeedbackService: Sendable {
         self.limiter = limiter
         self.ids = ids
         self.clock = clock
-        self.onChange = onChange
+        self.changes = changes
     }
 
     public func createSurvey(caseID: String, communicationID: String?, by actor: Principal) throws -> (Survey, token: String) {
@@ -106,7 +106,7 @@ public struct FeedbackService: Sendable {
         guard try store.record(feedback, followUp: followUp, audit: audit, events: events, at: now) else {
             throw DomainError.gone("this survey has already been answered")
         }
-        onChange(feedback.caseID)
+        changes.changed(feedback.caseID)
         return feedback
     }
 

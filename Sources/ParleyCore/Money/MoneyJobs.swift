@@ -27,7 +27,7 @@ extension MoneyService {
                                                        ref: plan.plan.id))
                 }
                 updated(debtCase, with: after, at: asOf, actor: .system, into: &change, because: plan.plan.id)
-                try store.apply(change, actor: .system, at: asOf)
+                try commit(change, actor: .system, at: asOf)
                 missed += Int64(outcome.missedSeqs.count)
                 if outcome.change == .broken { broken += 1 }
                 if outcome.change == .completed { completed += 1 }
@@ -62,7 +62,7 @@ extension MoneyService {
                     updated(debtCase, with: moving(debtCase, to: .contacted), at: asOf, actor: .system, into: &change,
                             because: promise.promise.id)
                 }
-                try store.apply(change, actor: .system, at: asOf)
+                try commit(change, actor: .system, at: asOf)
                 if status == .kept { kept += 1 } else { broken += 1 }
             }
         }

@@ -19,7 +19,7 @@ extension MoneyService {
             if debtCase.status.canMove(to: .promise) {
                 updated(debtCase, with: moving(debtCase, to: .promise), at: now, actor: actor, into: &change, because: promise.promise.id)
             }
-            try store.apply(change, actor: actor, at: now)
+            try commit(change, actor: actor, at: now)
             return promise
         }
     }
@@ -61,7 +61,7 @@ extension MoneyService {
             change.audit.append(adjustmentAudit(.adjustmentRequested, adjustment))
             change.events.append(TimelineEvent(at: now, kind: .adjustment, actor: actor.userID,
                                                summary: adjustmentSummary(adjustment, debtCase.currency), ref: adjustment.id))
-            try store.apply(change, actor: actor, at: now)
+            try commit(change, actor: actor, at: now)
             return adjustment
         }
     }
@@ -91,7 +91,7 @@ extension MoneyService {
             change.audit.append(adjustmentAudit(approve ? .adjustmentApproved : .adjustmentRejected, adjustment))
             change.events.append(TimelineEvent(at: now, kind: .adjustment, actor: actor.userID,
                                                summary: adjustmentSummary(adjustment, debtCase.currency), ref: adjustment.id))
-            try store.apply(change, actor: actor, at: now)
+            try commit(change, actor: actor, at: now)
             return adjustment
         }
     }

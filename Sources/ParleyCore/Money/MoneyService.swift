@@ -9,9 +9,11 @@ public struct MoneyService: Sendable {
     let transactor: any Transactor
     let ids: IDGenerator
     let clock: WallClock
+    let changes: CaseChangeFeed
 
     public init(store: any MoneyStore, cases: CaseService, caseStore: any CaseStore, compliance: ComplianceService,
-                transactor: any Transactor, ids: IDGenerator, clock: WallClock) {
+                transactor: any Transactor, ids: IDGenerator, clock: WallClock, changes: CaseChangeFeed = .silent) {
+        self.changes = changes
         self.store = store
         self.cases = cases
         self.caseStore = caseStore
@@ -22,6 +24,16 @@ public struct MoneyService: Sendable {
     }
 
     var policy: MoneyPolicy { MoneyPolicy(compliance.engine.policy) }
+
+    /// Writes a money change and tells the case's listeners (the segment follows payments,
+    /// promises and plans).
+    func commit(_ change: MoneyChange, actor: Principal, at: Instant) throws {
+        try store.apply(change, actor: actor, at: at)
+        if let caseID = change.debtCase?.id ?? change.plans.first?.caseID ?? change.promises.first?.caseID
+            ?? change.payment?.caseID ?? change.adjustments.first?.caseID {
+            changes.changed(caseID)
+        }
+    }
 
     /// The case and its debtor-local date, read inside the caller's transaction.
     func caseAndToday(_ caseID: String, at instant: Instant) throws -> (DebtCase, CalendarDate, String) {
@@ -81,7 +93,7 @@ public struct MoneyService: Sendable {
             if plan.plan.status == .active {
                 updated(debtCase, with: moving(debtCase, to: .plan), at: now, actor: actor, into: &change, because: plan.plan.id)
             }
-            try store.apply(change, actor: actor, at: now)
+            try commit(change, actor: actor, at: now)
             return plan
         }
     }
@@ -113,7 +125,7 @@ public struct MoneyService: Sendable {
             } else if decision == .cancel, debtCase.status == .plan {
                 updated(debtCase, with: moving(debtCase, to: .contacted), at: now, actor: actor, into: &change, because: planID)
             }
-            try store.apply(change, actor: actor, at: now)
+            try commit(change, actor: actor, at: now)
             return plan
         }
     }
@@ -187,7 +199,7 @@ public struct MoneyService: Sendable {
                                                ref: payment.id))
             recordPlanChange(from: plan, to: application.money.plan, at: now, actor: actor, into: &change)
             updated(debtCase, with: application.money, at: now, actor: actor, into: &change, because: payment.id)
-            try store.apply(change, actor: actor, at: now)
+            try commit(change, actor: actor, at: now)
             return payment
         }
     }
@@ -218,7 +230,7 @@ public struct MoneyService: Sendable {
                                                ref: payment.id))
             recordPlanChange(from: plan, to: after.plan, at: now, actor: actor, into: &change)
             updated(debtCase, with: after, at: now, actor: actor, into: &change, because: payment.id)
-            try store.apply(change, actor: actor, at: now)
+            try commit(change, actor: actor, at: now)
             return payment
         }
     }
