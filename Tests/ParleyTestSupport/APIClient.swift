@@ -5,10 +5,13 @@ import ParleyHTTP
 public struct APIClient: Sendable {
     public let port: Int
     public let key: String?
+    /// How long a request may take before the test fails (bulk imports on a busy machine take long).
+    public var timeoutSeconds = 5
 
-    public init(port: Int, key: String?) {
+    public init(port: Int, key: String?, timeoutSeconds: Int = 5) {
         self.port = port
         self.key = key
+        self.timeoutSeconds = timeoutSeconds
     }
 
     public struct Response: Sendable {
@@ -25,7 +28,7 @@ public struct APIClient: Sendable {
         _ method: String, _ path: String, json: String? = nil, body: [UInt8]? = nil, contentType: String? = nil,
         headers: [(String, String)] = []
     ) throws -> Response {
-        let client = try RawClient(port: port)
+        let client = try RawClient(port: port, timeoutSeconds: timeoutSeconds)
         let payload = body ?? json.map { Array($0.utf8) } ?? []
         var head = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
         if let key { head += "Authorization: Bearer \(key)\r\n" }
