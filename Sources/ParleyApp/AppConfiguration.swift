@@ -155,6 +155,9 @@ public struct AppConfiguration: Sendable {
         Key(file: "http.max_connections", environment: "PARLEY_HTTP_MAX_CONNECTIONS") { config, value in
             config.http.maxConnections = try int(value, 1...1_000_000)
         },
+        Key(file: "http.max_connections_per_address", environment: "PARLEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS") { config, value in
+            config.http.maxConnectionsPerAddress = try int(value, 1...1_000_000)
+        },
         Key(file: "http.event_loops", environment: "PARLEY_HTTP_EVENT_LOOPS") { config, value in
             config.http.eventLoopCount = try int(value, 0...256)
         },

@@ -284,6 +284,31 @@ struct EchoResponder: HTTPResponder {
         }
     }
 
+    @Test func oneAddressCannotHoldMoreThanItsShare() throws {
+        try withHTTPServer(responder: EchoResponder(), configure: { $0.maxConnectionsPerAddress = 2 }) { server in
+            let first = try RawClient(port: server.port)
+            let second = try RawClient(port: server.port)
+            try first.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            try second.send("GET /2 HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try first.readResponse().status == 200)
+            #expect(try second.readResponse().status == 200)
+            let refused = try RawClient(port: server.port).readResponse()
+            #expect(refused.status == 503)
+            #expect(String(decoding: refused.body, as: UTF8.self).contains("your address"))
+            // A slot frees when a connection closes.
+            try first.send("GET /3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            _ = try first.readResponse()
+            var served = false
+            for _ in 0..<50 where !served {
+                let next = try RawClient(port: server.port)
+                try next.send("GET /4 HTTP/1.1\r\nHost: x\r\n\r\n")
+                served = (try? next.readResponse().status) == 200
+                if !served { usleep(20_000) }
+            }
+            #expect(served)
+        }
+    }
+
     @Test func connectionsBeyondTheLimitAreRefusedWith503() throws {
         try withHTTPServer(responder: EchoResponder(), configure: { $0.maxConnections = 2 }) { server in
             let first = try RawClient(port: server.port)

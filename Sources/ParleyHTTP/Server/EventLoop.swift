@@ -150,7 +150,11 @@ final class EventLoop: @unchecked Sendable {
             }
             let open = state.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
             if open > state.configuration.maxConnections {
-                refuseOverCapacity(fd)
+                refuseOverCapacity(fd, detail: "the server is at its connection limit")
+                continue
+            }
+            guard state.admit(address) else {
+                refuseOverCapacity(fd, detail: "too many connections from your address")
                 continue
             }
             let connection = Connection(
@@ -160,6 +164,7 @@ final class EventLoop: @unchecked Sendable {
             guard parley_epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, interest) == 0 else {
                 close(fd)
                 state.openConnections.wrappingSubtract(1, ordering: .relaxed)
+                state.release(address)
                 continue
             }
             connections[fd] = connection
@@ -182,10 +187,9 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// A clear refusal rather than a silent reset: 503 with `Connection: close`, then close.
-    private func refuseOverCapacity(_ fd: Int32) {
+    private func refuseOverCapacity(_ fd: Int32, detail: String) {
         var out: [UInt8] = []
-        var response = ProblemBody.response(status: .serviceUnavailable, detail: "the server is at its connection limit",
-                                            requestID: RequestID.make())
+        var response = ProblemBody.response(status: .serviceUnavailable, detail: detail, requestID: RequestID.make())
         response.headers.add("Retry-After", "1")
         let body = response.bodyBytes
         ResponseEncoder.encodeHead(
@@ -498,5 +502,6 @@ final class EventLoop: @unchecked Sendable {
         connections[connection.fd] = nil
         close(connection.fd)
         state.openConnections.wrappingSubtract(1, ordering: .relaxed)
+        state.release(connection.remoteAddress)
     }
 }

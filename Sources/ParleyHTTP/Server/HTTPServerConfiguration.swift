@@ -15,6 +15,9 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var writeTimeout: Duration = .seconds(30)
     /// Connections beyond this are answered 503 and closed at once.
     public var maxConnections = 4_096
+    /// Connections one client address may hold; beyond this it is answered 503, so one address
+    /// (a flood of idle sockets) cannot take every slot from everyone else.
+    public var maxConnectionsPerAddress = 2_048
     /// Event-loop threads; 0 means one per core.
     public var eventLoopCount = 0
     /// Streamed responses (exports) written at once, each on its own thread; beyond this, 503.

@@ -11,6 +11,8 @@ final class ServerState: Sendable {
     let draining = Atomic<Bool>(false)
     let activeStreams = Atomic<Int>(0)
     private let nextSerial = Atomic<UInt64>(1)
+    /// Open connections per client address, shared by the event loops.
+    private let perAddress = Mutex<[String: Int]>([:])
     private let date = Mutex<(second: time_t, value: [UInt8])>((0, []))
 
     init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger) {
@@ -20,6 +22,23 @@ final class ServerState: Sendable {
     }
 
     func makeSerial() -> UInt64 { nextSerial.wrappingAdd(1, ordering: .relaxed).oldValue }
+
+    /// Counts a new connection from `address`; false (and nothing counted) when it already holds its share.
+    func admit(_ address: String) -> Bool {
+        perAddress.withLock { counts in
+            let open = counts[address, default: 0]
+            guard open < configuration.maxConnectionsPerAddress else { return false }
+            counts[address] = open + 1
+            return true
+        }
+    }
+
+    func release(_ address: String) {
+        perAddress.withLock { counts in
+            let left = counts[address, default: 1] - 1
+            counts[address] = left > 0 ? left : nil
+        }
+    }
 
     /// The `Date` value for this second, shared by every worker (formatted once per second).
     func currentDate() -> [UInt8] {
