@@ -26,7 +26,10 @@ import Testing
             let good = try publicClient.post("/v1/public/feedback",
                                              #"{"token":"\#(goodToken)","scores":{"communication":5,"attitude":4,"resolution":4},"nps":9,"comment":"Kind"}"#)
             #expect(good.status == 201)
-            #expect(good["communication_id"]?.string == communicationID)
+            // An anonymous caller learns nothing about the case.
+            #expect(good["status"]?.string == "received")
+            #expect(good["case_id"] == nil && good["agent_id"] == nil)
+            #expect(items(try app.admin.get("/v1/feedback?case_id=\(caseID)")).first?["communication_id"]?.string == communicationID)
             let again = try publicClient.post("/v1/public/feedback",
                                               #"{"token":"\#(goodToken)","scores":{"communication":5,"attitude":4,"resolution":4}}"#)
             #expect(again.status == 410)

@@ -65,6 +65,8 @@ struct AnalyticsRoutes {
             if let value = TrendInterval(rawValue: text) { interval = value } else { failure.add("interval", "must be day, week or month") }
         }
         if interval == .day, to.daysSinceEpoch - from.daysSinceEpoch > 1_000 { failure.add("interval", "daily trends span at most 1000 days") }
+        // Amounts in different currencies do not add up.
+        if metric == .collectedMinor, currency == nil { failure.add("currency", "is required for collected_minor") }
         guard let metric, failure.isEmpty else { throw failure }
         let points = try analytics.trend(metric, interval: interval, from: from, to: to, currency: currency, by: actor)
         return Reply.json { writer in

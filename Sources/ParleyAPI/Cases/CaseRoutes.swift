@@ -14,6 +14,7 @@ struct CaseRoutes {
         router.post("/v1/cases/{id}/transitions", handler: services.idempotent(required: false, transition))
         router.post("/v1/cases/{id}/disputes", handler: services.idempotent(required: false, .openDisputesAndComplaints, openDispute))
         router.get("/v1/cases/{id}/disputes", handler: services.secured(disputes))
+        router.get("/v1/cases/{id}/disputes/{dispute_id}", handler: services.secured(dispute))
         router.post("/v1/cases/{id}/disputes/{dispute_id}/resolve", handler: services.idempotent(required: false, .resolveDisputesAndComplaints, resolveDispute))
         router.get("/v1/cases/{id}/timeline", handler: services.secured(timeline))
         router.get("/v1/cases/{id}/statement", handler: services.secured(statement))
@@ -123,6 +124,11 @@ struct CaseRoutes {
     func disputes(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let disputes = try cases.disputes(context.parameter("id"), page: request.pageRequest(), by: actor)
         return Reply.page(disputes) { writer, dispute in CaseJSON.write(dispute, to: &writer) }
+    }
+
+    func dispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
+        let dispute = try cases.dispute(context.parameter("id"), disputeID: context.parameter("dispute_id"), by: actor)
+        return Reply.json { CaseJSON.write(dispute, to: &$0) }
     }
 
     func resolveDispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {

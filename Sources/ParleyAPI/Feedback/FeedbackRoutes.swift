@@ -46,7 +46,14 @@ struct FeedbackRoutes {
         body.merge(FeedbackService.validate(scores: answer, nps: nps.map(Self.small), comment: comment))
         let tokenValue = try body.finish(token)
         let saved = try feedback.submit(token: tokenValue, scores: answer, nps: nps.map(Self.small), comment: comment)
-        return Reply.json(.created) { FeedbackJSON.write(saved, to: &$0) }
+        // The caller holds no API key: the answer says it was received and nothing about the case.
+        return Reply.json(.created) { writer in
+            writer.beginObject()
+            writer.field("id", saved.id)
+            writer.field("status", "received")
+            writer.field("created_at", saved.createdAt)
+            writer.endObject()
+        }
     }
 
     /// Out-of-range integers become values the range check refuses, never a trap.

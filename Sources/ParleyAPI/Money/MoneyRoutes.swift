@@ -15,6 +15,7 @@ struct MoneyRoutes {
         router.post("/v1/cases/{id}/plans/{plan_id}/cancel", handler: services.idempotent(required: false, .logCaseActivity, decide(.cancel)))
         router.post("/v1/cases/{id}/payments", handler: services.idempotent(required: true, .logCaseActivity, recordPayment))
         router.get("/v1/cases/{id}/payments", handler: services.secured(payments))
+        router.get("/v1/cases/{id}/payments/{payment_id}", handler: services.secured(payment))
         router.post("/v1/cases/{id}/payments/{payment_id}/reverse", handler: services.idempotent(required: false, .approveAndAssign, reverse))
         router.post("/v1/cases/{id}/promises", handler: services.idempotent(required: false, .logCaseActivity, makePromise))
         router.get("/v1/cases/{id}/promises", handler: services.secured(promises))
@@ -82,6 +83,11 @@ struct MoneyRoutes {
     func payments(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let page = Page.of(try money.payments(caseID: context.parameter("id"), by: actor), try request.pageRequest()) { $0.id }
         return Reply.page(page) { writer, payment in MoneyJSON.write(payment, to: &writer) }
+    }
+
+    func payment(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
+        let payment = try money.payment(caseID: context.parameter("id"), paymentID: context.parameter("payment_id"), by: actor)
+        return Reply.json { MoneyJSON.write(payment, to: &$0) }
     }
 
     func reverse(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {

@@ -29,6 +29,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case planCancelled = "plan.cancelled"
     case planBroken = "plan.broken"
     case planCompleted = "plan.completed"
+    case planReopened = "plan.reopened"
     case paymentRecorded = "payment.recorded"
     case paymentReversed = "payment.reversed"
     case promiseMade = "promise.made"

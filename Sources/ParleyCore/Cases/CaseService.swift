@@ -259,6 +259,14 @@ public struct CaseService: Sendable {
         return dispute
     }
 
+    public func dispute(_ caseID: String, disputeID: String, by actor: Principal) throws -> Dispute {
+        _ = try visibleCase(caseID, by: actor)
+        guard let dispute = try store.disputes(caseID: caseID).first(where: { $0.id == disputeID }) else {
+            throw DomainError.notFound("dispute \(disputeID)")
+        }
+        return dispute
+    }
+
     public func disputes(_ caseID: String, page: PageRequest, by actor: Principal) throws -> Page<Dispute> {
         _ = try visibleCase(caseID, by: actor)
         // A case has a handful of disputes: page them in memory, in id order.

@@ -235,6 +235,14 @@ public struct MoneyService: Sendable {
         }
     }
 
+    public func payment(caseID: String, paymentID: String, by actor: Principal) throws -> Payment {
+        _ = try cases.visibleCase(caseID, by: actor)
+        guard let payment = try store.payment(id: paymentID), payment.caseID == caseID else {
+            throw DomainError.notFound("payment \(paymentID)")
+        }
+        return payment
+    }
+
     public func payments(caseID: String, by actor: Principal) throws -> [Payment] {
         _ = try cases.visibleCase(caseID, by: actor)
         return try store.payments(caseID: caseID)
@@ -248,7 +256,11 @@ public struct MoneyService: Sendable {
         plan.updatedAt = now
         change.plans.append(plan)
         guard statusChanged else { return }
-        let action: AuditAction = new.status == .completed ? .planCompleted : new.status == .broken ? .planBroken : .planApproved
+        let action: AuditAction = switch new.status {
+        case .completed: .planCompleted
+        case .broken: .planBroken
+        default: .planReopened  // a reversal took a completed plan back to active
+        }
         change.audit.append(planAudit(action, plan))
         change.events.append(TimelineEvent(at: now, kind: .plan, actor: actor.userID, summary: planSummary(plan, new.status.rawValue),
                                            ref: plan.plan.id))
