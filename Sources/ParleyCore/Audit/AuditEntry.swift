@@ -44,6 +44,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case complaintOpened = "complaint.opened"
     case complaintTransitioned = "complaint.transitioned"
     case complaintSLABreached = "complaint.sla_breached"
+    case portalLinkIssued = "portal_link.issued"
+    case portalLinkRevoked = "portal_link.revoked"
 }
 
 public struct AuditRecord: Sendable {

@@ -100,6 +100,7 @@ public enum TimelineKind: String, Sendable, CaseIterable {
     case message
     case plan, payment, promise, adjustment
     case survey, feedback, followup, complaint
+    case portalLink = "portal_link"
 }
 
 public struct TimelineEvent: Sendable, Equatable {
