@@ -316,6 +316,35 @@ func jsonString(_ text: String) -> String {
         }
     }
 
+    @Test func aReminderTemplateWithThePortalPlaceholderMakesOneLinkPerNewReminder() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(configure: Self.configure, clock: time.clock) { app in
+            #expect(try app.admin.request("PUT", "/v1/templates/reminder_installment", json: """
+                {"channel":"sms","body":"Instalment {{installment.seq}} of {{installment.amount}} is due {{installment.due_date}}: {{portal.url}}"}
+                """).status == 201)
+            let debtor = try app.admin.post("/v1/debtors", """
+                {"name":"王芳","timezone":"Asia/Shanghai","language":"zh-CN",
+                 "phones":[{"number":"+8613800138000","type":"mobile","consent":{"calls":true,"sms":true}}]}
+                """)
+            let debtorID = try #require(debtor["id"]?.string)
+            let caseID = try #require(try app.admin.post("/v1/cases", """
+                {"debtor_id":"\(debtorID)","creditor":"Acme","external_ref":"R-1","currency":"CNY","principal_minor":30000,
+                 "delinquent_since":"2026-06-01","jurisdiction":"CN"}
+                """)["id"]?.string)
+            _ = try app.admin.post("/v1/cases/\(caseID)/plans", #"{"installment_count":3,"frequency":"weekly","first_due_date":"2026-11-22"}"#)
+            #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T02:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 6)
+            #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T03:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 0)
+            let scheduled = items(try app.admin.get("/v1/messages?case_id=\(caseID)&status=scheduled&limit=200"))
+            let paths = Set(scheduled.compactMap { $0["body"]?.string?.split(separator: " ").last.map(String.init) })
+            #expect(paths.count == 6 && paths.allSatisfy { $0.hasPrefix("https://pay.example.com/p/s/") })
+            let first = try #require(paths.first).dropFirst("https://pay.example.com".count)
+            let page = try app.client(key: nil).get(String(first))
+            #expect(page.status == 200 && page.text.contains("¥300.00"))
+            let timeline = items(try app.admin.get("/v1/cases/\(caseID)/timeline?limit=200"))
+            #expect(timeline.filter { $0["kind"]?.string == "portal_link" }.count == 6)
+        }
+    }
+
     @Test func tokensNeverReachLogsOrMetrics() throws {
         let logs = CapturedLogs()
         let time = TestClock(Self.now)
