@@ -4,7 +4,7 @@ BIN := .build/release/parley
 DATA := data
 ADMIN_KEY_FILE := $(DATA)/admin.key
 
-.PHONY: deps build build-debug run test schemathesis bench clean
+.PHONY: deps build build-debug run test schemathesis browser-tests bench clean
 
 # System libraries the build links against (Debian/Ubuntu); installed only when missing.
 deps:
@@ -36,6 +36,11 @@ test: deps
 # Docs/openapi.yaml against a fresh debug server: schemathesis (pinned, in .venv-ci/) with every check.
 schemathesis: deps
 	scripts/schemathesis.sh
+
+# The debtor pages in headless Chromium (selenium + pytest, pinned, in .venv-browser/); needs
+# Debian's chromium, chromium-driver and fonts-wqy-zenhei. Screenshots land in Docs/screenshots/.
+browser-tests: deps
+	scripts/browser-tests.sh
 
 # wrk against /health and a JSON route; with ANCHORS=DIR also the side-by-side harness in DIR.
 bench: build

@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
         .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "ParleySQLite", "ParleyCore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyAppTests", dependencies: ["ParleyApp", "ParleyCore", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyAPITests", dependencies: ["ParleyApp", "ParleyTestSupport", "ParleyCore", "ParleySQLite"]),
+        .testTarget(name: "ParleyAPITests", dependencies: ["ParleyApp", "ParleyAPI", "ParleyHTTP", "ParleyTestSupport", "ParleyCore", "ParleySQLite"]),
     ]
 )
 

@@ -20,6 +20,8 @@ public enum ParleyRouter {
         MessageRoutes(services: services).register(in: router)
         MoneyRoutes(services: services).register(in: router)
         FeedbackRoutes(services: services).register(in: router)
+        PortalLinkRoutes(services: services).register(in: router)
+        DebtorPageRoutes(services: services).register(in: router)
         ComplaintRoutes(services: services).register(in: router)
         AnalyticsRoutes(services: services).register(in: router)
         SegmentRoutes(services: services).register(in: router)

@@ -24,6 +24,10 @@ public struct AppConfiguration: Sendable {
     public var dispatchIntervalSeconds = 5
     /// Requests a minute one client address may make to the public feedback endpoint and pages.
     public var publicRateLimitPerMinute = 10
+    /// Where debtors reach the server; `{{portal.url}}` in a message is this plus `/p/s/{token}`.
+    public var publicURL = "http://127.0.0.1:8080"
+    /// How debtors reach the agency: shown on the debtor pages and in the statement's dispute text.
+    public var agency = AgencyContact()
 
     public init() {}
 
@@ -200,7 +204,48 @@ public struct AppConfiguration: Sendable {
         Key(file: "jobs.dispatch_interval_seconds", environment: "PARLEY_DISPATCH_INTERVAL_SECONDS") { config, value in
             config.dispatchIntervalSeconds = try int(value, 0...86_400)
         },
+        Key(file: "public_url", environment: "PARLEY_PUBLIC_URL") { config, value in
+            config.publicURL = try publicURL(value)
+        },
+        Key(file: "agency.name", environment: "PARLEY_AGENCY_NAME") { config, value in
+            config.agency.name = try contactText(value, maximum: 200)
+        },
+        Key(file: "agency.phone", environment: "PARLEY_AGENCY_PHONE") { config, value in
+            config.agency.phone = try contactText(value, maximum: 50)
+        },
+        Key(file: "agency.email", environment: "PARLEY_AGENCY_EMAIL") { config, value in
+            let email = try contactText(value, maximum: 254)
+            if let email, !Validators.isEmail(email) { throw BadValue(message: "must be an e-mail address") }
+            config.agency.email = email
+        },
+        Key(file: "agency.address", environment: "PARLEY_AGENCY_ADDRESS") { config, value in
+            config.agency.address = try contactText(value, maximum: 500)
+        },
+        Key(file: "agency.hours", environment: "PARLEY_AGENCY_HOURS") { config, value in
+            config.agency.hours = try contactText(value, maximum: 200)
+        },
     ]
+
+    /// An `http://` or `https://` URL with a host and no query or fragment; a trailing `/` is dropped.
+    static func publicURL(_ setting: Setting) throws -> String {
+        guard var text = setting.string, text.hasPrefix("http://") || text.hasPrefix("https://"),
+              let url = URL(string: text), url.host?.isEmpty == false, url.query == nil, url.fragment == nil
+        else { throw BadValue(message: "must be an http:// or https:// URL with a host, without query or fragment") }
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+
+    /// Text shown to debtors: trimmed, at most `maximum` characters, no control characters except
+    /// line breaks (addresses span lines); empty or null means not set.
+    static func contactText(_ setting: Setting, maximum: Int) throws -> String? {
+        if setting.isNull { return nil }
+        guard let text = setting.string?.trimmingSpaces else { throw BadValue(message: "must be a string") }
+        if text.isEmpty { return nil }
+        guard text.count <= maximum,
+              text.unicodeScalars.allSatisfy({ $0 == "\n" || !($0.properties.generalCategory == .control) })
+        else { throw BadValue(message: "must be at most \(maximum) characters without control characters") }
+        return text
+    }
 
     mutating func apply(file contents: [UInt8], name: String, problems: inout [String]) {
         guard let document = try? JSONParser.parse(contents), case .object = document else {

@@ -19,6 +19,7 @@ public struct Composition: Sendable {
     public let messages: MessageService
     public let money: MoneyService
     public let feedback: FeedbackService
+    public let portal: PortalService
     public let complaints: ComplaintService
     public let analytics: AnalyticsService
     public let segments: SegmentService
@@ -76,17 +77,20 @@ public struct Composition: Sendable {
         communications = CommunicationService(
             store: communicationStore, cases: cases, caseStore: caseStore, compliance: compliance,
             transactor: transactor, ids: ids, clock: clock, changes: changes)
-        let messageStore = SQLiteMessageStore(database: database)
-        self.messageStore = messageStore
-        messages = MessageService(templates: SQLiteTemplateStore(database: database), store: messageStore, cases: cases,
-                                  debtors: debtorStore, compliance: compliance, ids: ids, clock: clock)
-        let dispatcher = MessageDispatcher(
-            store: messageStore, communications: communicationStore, compliance: compliance, cases: cases,
-            delivery: Self.delivery(configuration), transactor: transactor, ids: ids, onOutcome: observers.message)
         let moneyStore = SQLiteMoneyStore(database: database)
         let money = MoneyService(store: moneyStore, cases: cases, caseStore: caseStore, compliance: compliance,
                                  transactor: transactor, ids: ids, clock: clock, changes: changes)
         self.money = money
+        portal = PortalService(store: SQLitePortalStore(database: database), cases: cases, caseStore: caseStore, debtors: debtorStore,
+                               money: money, ids: ids, clock: clock, publicURL: configuration.publicURL, agency: configuration.agency)
+        let messageStore = SQLiteMessageStore(database: database)
+        self.messageStore = messageStore
+        messages = MessageService(templates: SQLiteTemplateStore(database: database), store: messageStore, cases: cases,
+                                  debtors: debtorStore, compliance: compliance, portal: portal, transactor: transactor,
+                                  ids: ids, clock: clock)
+        let dispatcher = MessageDispatcher(
+            store: messageStore, communications: communicationStore, compliance: compliance, cases: cases,
+            delivery: Self.delivery(configuration), transactor: transactor, ids: ids, onOutcome: observers.message)
         feedback = FeedbackService(store: SQLiteFeedbackStore(database: database), cases: cases, communications: communicationStore,
                                    compliance: compliance, limiter: RateLimiter(limit: configuration.publicRateLimitPerMinute),
                                    ids: ids, clock: clock, changes: changes)

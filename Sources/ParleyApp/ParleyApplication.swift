@@ -35,7 +35,7 @@ public final class ParleyApplication: Sendable {
         let services = APIServices(
             users: composition.users, debtors: composition.debtors, cases: composition.cases, imports: composition.imports,
             communications: composition.communications, compliance: composition.compliance, messages: composition.messages,
-            money: composition.money, feedback: composition.feedback, complaints: composition.complaints,
+            money: composition.money, feedback: composition.feedback, portal: composition.portal, complaints: composition.complaints,
             analytics: composition.analytics, segments: composition.segments,
             jobs: composition.jobs, audit: composition.audit,
             health: HealthService(version: Self.version, probe: SQLiteHealthProbe(database: database), clock: clock),

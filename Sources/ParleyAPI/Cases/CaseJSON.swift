@@ -79,14 +79,9 @@ enum CaseJSON {
         writer.endObject()
     }
 
-    static let howToDispute = """
-        If you believe this amount is wrong or is not yours, tell us in writing or by phone and say why. \
-        We stop collection on this account while we review your dispute, and we send you our answer in writing.
-        """
-
-    /// What the debtor is shown: no internal notes, agent names or scores.
-    /// What the debtor is shown: no internal notes, agent names or scores.
-    static func writeStatement(_ statement: Statement, to writer: inout JSONWriter) {
+    /// What the debtor is shown: no internal notes, agent names or scores. `how_to_dispute` is the
+    /// statement page's English text, naming the agency's address, e-mail and phone as configured.
+    static func writeStatement(_ statement: Statement, agency: AgencyContact, to writer: inout JSONWriter) {
         let c = statement.debtCase
         writer.beginObject()
         writer.field("case_id", c.id)
@@ -120,7 +115,7 @@ enum CaseJSON {
             writer.endObject()
         }
         writer.endArray()
-        writer.field("how_to_dispute", howToDispute)
+        writer.field("how_to_dispute", PageStrings.english.howToDispute(agency))
         writer.endObject()
     }
 }

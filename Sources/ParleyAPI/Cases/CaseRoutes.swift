@@ -153,6 +153,6 @@ struct CaseRoutes {
 
     func statement(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let statement = try services.money.statement(caseID: context.parameter("id"), by: actor)
-        return Reply.json { CaseJSON.writeStatement(statement, to: &$0) }
+        return Reply.json { CaseJSON.writeStatement(statement, agency: services.portal.agency, to: &$0) }
     }
 }

@@ -12,6 +12,7 @@ public struct APIServices: Sendable {
     public let messages: MessageService
     public let money: MoneyService
     public let feedback: FeedbackService
+    public let portal: PortalService
     public let complaints: ComplaintService
     public let analytics: AnalyticsService
     public let segments: SegmentService
@@ -28,7 +29,7 @@ public struct APIServices: Sendable {
 
     public init(users: UserService, debtors: DebtorService, cases: CaseService, imports: ImportService,
                 communications: CommunicationService, compliance: ComplianceService, messages: MessageService, money: MoneyService,
-                feedback: FeedbackService, complaints: ComplaintService, analytics: AnalyticsService,
+                feedback: FeedbackService, portal: PortalService, complaints: ComplaintService, analytics: AnalyticsService,
                 segments: SegmentService,
                 jobs: JobRunner, audit: AuditService,
                 health: HealthService, idempotency: any IdempotencyStore, metrics: MetricsRegistry, clock: WallClock,
@@ -42,6 +43,7 @@ public struct APIServices: Sendable {
         self.messages = messages
         self.money = money
         self.feedback = feedback
+        self.portal = portal
         self.complaints = complaints
         self.analytics = analytics
         self.segments = segments

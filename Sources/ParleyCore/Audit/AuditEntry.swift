@@ -46,6 +46,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case complaintTransitioned = "complaint.transitioned"
     case complaintSLABreached = "complaint.sla_breached"
     case segmentChanged = "case.segment_changed"
+    case portalLinkIssued = "portal_link.issued"
+    case portalLinkRevoked = "portal_link.revoked"
 }
 
 public struct AuditRecord: Sendable {

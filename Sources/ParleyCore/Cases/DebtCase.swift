@@ -101,6 +101,7 @@ public enum TimelineKind: String, Sendable, CaseIterable {
     case plan, payment, promise, adjustment
     case survey, feedback, followup, complaint
     case segment
+    case portalLink = "portal_link"
 }
 
 public struct TimelineEvent: Sendable, Equatable {

@@ -54,12 +54,17 @@ public struct FeedbackService: Sendable {
 
     /// The survey a token opens: 404 when unknown, 410 when used or expired.
     public func openSurvey(token: String) throws -> Survey {
-        guard !token.isEmpty, token.utf8.count <= 100, let survey = try store.survey(tokenHash: SecretToken.hash(token)) else {
-            throw DomainError.notFound("survey")
-        }
+        guard let survey = try survey(token: token) else { throw DomainError.notFound("survey") }
         if survey.usedAt != nil { throw DomainError.gone("this survey has already been answered") }
         if survey.expiresAt <= clock.now() { throw DomainError.gone("this survey has expired") }
         return survey
+    }
+
+    /// The survey a token names, used or not; nil when none has it (the feedback page needs the
+    /// debtor's language even to say that a survey was already answered).
+    public func survey(token: String) throws -> Survey? {
+        guard !token.isEmpty, token.utf8.count <= 100 else { return nil }
+        return try store.survey(tokenHash: SecretToken.hash(token))
     }
 
     /// Field errors of an answer, named as the JSON endpoint names them.

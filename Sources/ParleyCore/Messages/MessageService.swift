@@ -1,22 +1,27 @@
 /// Templates and messages (contract §8): templates are screened for unknown placeholders and
 /// prohibited language when saved; a message passes the compliance gate when it is asked for
-/// (blocked: 422 with the violations) and again when it is sent.
+/// (blocked: 422 with the violations) and again when it is sent. A text that uses `{{portal.url}}`
+/// gets a fresh statement link, written in the transaction that writes the message.
 public struct MessageService: Sendable {
     private let templates: any TemplateStore
     private let store: any MessageStore
     private let cases: CaseService
     private let debtors: any DebtorStore
     private let compliance: ComplianceService
+    private let portal: PortalService
+    private let transactor: any Transactor
     private let ids: IDGenerator
     private let clock: WallClock
 
     public init(templates: any TemplateStore, store: any MessageStore, cases: CaseService, debtors: any DebtorStore,
-                compliance: ComplianceService, ids: IDGenerator, clock: WallClock) {
+                compliance: ComplianceService, portal: PortalService, transactor: any Transactor, ids: IDGenerator, clock: WallClock) {
         self.templates = templates
         self.store = store
         self.cases = cases
         self.debtors = debtors
         self.compliance = compliance
+        self.portal = portal
+        self.transactor = transactor
         self.ids = ids
         self.clock = clock
     }
@@ -91,17 +96,22 @@ public struct MessageService: Sendable {
         try actor.require(.logCaseActivity)
         let debtCase = try cases.visibleCase(caseID, by: actor)
         let now = clock.now()
-        let (subject, body, templateName) = try render(content, channel: channel, debtCase: debtCase, extra: [:])
+        let messageID = ids.make("msg")
+        let rendered = try render(content, channel: channel, debtCase: debtCase, extra: [:], messageID: messageID, actor: actor)
+        let (subject, body) = (rendered.subject, rendered.body)
         try screen(body + "\n" + (subject ?? ""))
         var contact = ComplianceService.Contact(debtCase: debtCase, at: now, channel: channel.contactChannel)
         contact.messageBody = body
         let (verdict, target) = try compliance.judge(contact, actorRole: actor.role)
         guard verdict.ok else { throw ComplianceBlock(violations: verdict.violations, nextAllowedAt: verdict.nextAllowedAt) }
-        let message = Message(id: ids.make("msg"), caseID: caseID, channel: channel, to: target.address, subject: subject,
-                              body: body, status: .queued, scheduledFor: now, template: templateName, createdBy: actor.userID,
+        let message = Message(id: messageID, caseID: caseID, channel: channel, to: target.address, subject: subject,
+                              body: body, status: .queued, scheduledFor: now, template: rendered.template, createdBy: actor.userID,
                               createdAt: now)
-        try store.insert(message, audit: Self.queuedAudit(message), event: Self.queuedEvent(message, actor: actor.userID),
-                         actor: actor)
+        try transactor.atomically {
+            try store.insert(message, audit: Self.queuedAudit(message), event: Self.queuedEvent(message, actor: actor.userID),
+                             actor: actor)
+            if let link = rendered.portalLink { try portal.record(link, actor: actor) }
+        }
         return message
     }
 
@@ -130,19 +140,34 @@ public struct MessageService: Sendable {
         let name = "reminder_" + kind.rawValue
         let custom = try templates.template(named: name).flatMap { $0.channel == channel ? $0 : nil }
         let builtIn = Content.text(subject: channel == .email ? "Payment reminder" : nil, body: Self.defaultReminder[kind] ?? "")
+        let messageID = ids.make("msg")
         // A custom template that cannot be filled for this reminder (a placeholder of the other
         // kind) falls back to the built-in text rather than stopping every reminder.
-        let rendered = custom.flatMap { _ in try? render(.template(name), channel: channel, debtCase: debtCase, extra: values) }
-        let (subject, body, template) = try rendered ?? render(builtIn, channel: channel, debtCase: debtCase, extra: values)
-        let message = Message(id: ids.make("msg"), caseID: caseID, channel: channel, to: to, subject: subject, body: body,
-                              status: .scheduled, scheduledFor: at, template: template, reminderKey: key,
+        let rendered = try custom.flatMap { _ in
+            try? render(.template(name), channel: channel, debtCase: debtCase, extra: values, messageID: messageID, actor: .system)
+        } ?? render(builtIn, channel: channel, debtCase: debtCase, extra: values, messageID: messageID, actor: .system)
+        let message = Message(id: messageID, caseID: caseID, channel: channel, to: to, subject: rendered.subject, body: rendered.body,
+                              status: .scheduled, scheduledFor: at, template: rendered.template, reminderKey: key,
                               createdBy: Principal.system.userID, createdAt: clock.now())
-        return try store.insert(message, audit: Self.queuedAudit(message),
-                                event: Self.queuedEvent(message, actor: Principal.system.userID), actor: .system)
+        // The link is written only with a reminder that is new: a repeated run makes none.
+        return try transactor.atomically {
+            guard try store.insert(message, audit: Self.queuedAudit(message),
+                                   event: Self.queuedEvent(message, actor: Principal.system.userID), actor: .system) else { return false }
+            if let link = rendered.portalLink { try portal.record(link, actor: .system) }
+            return true
+        }
     }
 
-    private func render(_ content: Content, channel: MessageChannel, debtCase: DebtCase,
-                        extra: [String: String]) throws -> (subject: String?, body: String, template: String?) {
+    /// A message text filled in, with the statement link it carries if it uses `{{portal.url}}`.
+    struct Rendered {
+        let subject: String?
+        let body: String
+        let template: String?
+        let portalLink: IssuedPortalLink?
+    }
+
+    private func render(_ content: Content, channel: MessageChannel, debtCase: DebtCase, extra: [String: String],
+                        messageID: String, actor: Principal) throws -> Rendered {
         guard let debtor = try debtors.debtor(id: debtCase.debtorID) else {
             throw CorruptDataError("case \(debtCase.id) names a missing debtor")
         }
@@ -153,24 +178,45 @@ public struct MessageService: Sendable {
         values["case.external_ref"] = debtCase.externalRef
         values["case.balance_minor"] = String(debtCase.balance.balanceMinor)
         values["case.balance"] = MoneyText.format(debtCase.balance.balanceMinor, currency: debtCase.currency)
+        let subject: String?, body: String, templateName: String?
         switch content {
         case .template(let name):
             guard let template = try templates.template(named: name) else { throw ValidationFailure("template", "names no template") }
             guard template.channel == channel else {
                 throw ValidationFailure("template", "is a \(template.channel.rawValue) template; the message is \(channel.rawValue)")
             }
-            return (try template.subject.map { try Placeholders.render($0, values: values, field: "template") },
-                    try Placeholders.render(template.body, values: values, field: "template"), name)
-        case .text(let subject, let body):
+            (subject, body, templateName) = (template.subject, template.body, name)
+        case .text(let textSubject, let textBody):
             var failure = ValidationFailure()
-            if body.trimmingSpaces.isEmpty || body.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
-            Placeholders.validate(body, field: "body", into: &failure)
-            if channel == .email, (subject ?? "").trimmingSpaces.isEmpty { failure.add("subject", "an e-mail needs a subject") }
-            if channel == .sms, subject != nil { failure.add("subject", "an sms has no subject") }
+            if textBody.trimmingSpaces.isEmpty || textBody.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
+            Placeholders.validate(textBody, field: "body", into: &failure)
+            if channel == .email, (textSubject ?? "").trimmingSpaces.isEmpty { failure.add("subject", "an e-mail needs a subject") }
+            if channel == .sms, textSubject != nil { failure.add("subject", "an sms has no subject") }
             try failure.throwIfAny()
-            return (try subject.map { try Placeholders.render($0, values: values, field: "subject") },
-                    try Placeholders.render(body, values: values, field: "body"), nil)
+            (subject, body, templateName) = (textSubject, textBody, nil)
         }
+        var portalLink: IssuedPortalLink?
+        if Placeholders.uses("portal.url", in: body) || subject.map({ Placeholders.uses("portal.url", in: $0) }) == true {
+            let link = freshPortalLink(caseID: debtCase.id, by: actor, messageID: messageID)
+            values["portal.url"] = portal.url(of: link)
+            portalLink = link
+        }
+        let bodyField = templateName == nil ? "body" : "template"
+        let subjectField = templateName == nil ? "subject" : "template"
+        return Rendered(subject: try subject.map { try Placeholders.render($0, values: values, field: subjectField) },
+                        body: try Placeholders.render(body, values: values, field: bodyField), template: templateName,
+                        portalLink: portalLink)
+    }
+
+    /// A statement link whose URL spells no prohibited term: the screen reads letters across
+    /// punctuation, and a random token could, very rarely, contain one and block the message.
+    private func freshPortalLink(caseID: String, by actor: Principal, messageID: String) -> IssuedPortalLink {
+        let terms = compliance.engine.policy.prohibitedLanguage
+        var link = portal.prepare(caseID: caseID, by: actor, messageID: messageID)
+        for _ in 0..<8 where !terms.matches(portal.url(of: link)).isEmpty {
+            link = portal.prepare(caseID: caseID, by: actor, messageID: messageID)
+        }
+        return link
     }
 
     static func queuedAudit(_ message: Message) -> AuditRecord {

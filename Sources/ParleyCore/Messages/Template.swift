@@ -49,6 +49,9 @@ public enum Placeholders {
         return names
     }
 
+    /// Whether `text` uses the placeholder `name`.
+    public static func uses(_ name: String, in text: String) -> Bool { names(in: text)?.contains(name) ?? false }
+
     /// Field errors for `text` (the field named `field`): unclosed or unknown placeholders.
     public static func validate(_ text: String, field: String, into failure: inout ValidationFailure) {
         guard let names = names(in: text) else {

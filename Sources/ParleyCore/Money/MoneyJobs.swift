@@ -72,12 +72,23 @@ extension MoneyService {
     /// What the debtor is shown (contract §5 statement): the balance, payments, the live plan with
     /// its next due instalment, and open promises.
     public func statement(caseID: String, by actor: Principal) throws -> Statement {
-        let debtCase = try cases.visibleCase(caseID, by: actor)
+        try statement(of: try cases.visibleCase(caseID, by: actor))
+    }
+
+    /// The same statement for the debtor's own page: no principal, because the caller has already
+    /// checked the page's token, which names exactly this case.
+    public func portalStatement(caseID: String) throws -> Statement {
+        guard let debtCase = try cases.caseForJob(caseID) else { throw DomainError.notFound("case \(caseID)") }
+        return try statement(of: debtCase)
+    }
+
+    private func statement(of debtCase: DebtCase) throws -> Statement {
+        let caseID = debtCase.id
         let plans = try store.plans(caseID: caseID)
         let plan = plans.last { $0.plan.status.isLive } ?? plans.last { $0.plan.status == .completed }
         let nextDue = plan?.plan.status == .active ? plan?.plan.unpaidInOrder.first : nil
         return Statement(debtCase: debtCase, payments: try store.payments(caseID: caseID), plan: plan,
-                         nextDueDate: nextDue?.dueDate, nextDueMinor: nextDue?.unpaidMinor,
+                         nextDueSeq: nextDue?.seq, nextDueDate: nextDue?.dueDate, nextDueMinor: nextDue?.unpaidMinor,
                          promises: try store.promises(caseID: caseID).filter { $0.promise.status == .pending })
     }
 }
@@ -86,6 +97,8 @@ public struct Statement: Sendable {
     public let debtCase: DebtCase
     public let payments: [Payment]
     public let plan: CasePlan?
+    /// The instalment due next (the oldest unpaid one of an active plan).
+    public let nextDueSeq: Int?
     public let nextDueDate: CalendarDate?
     public let nextDueMinor: Int64?
     public let promises: [CasePromise]

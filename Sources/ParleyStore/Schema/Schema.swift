@@ -13,6 +13,7 @@ public enum Schema {
         migrator.register("0005-templates-messages", Migration0005.apply)
         migrator.register("0006-plans-payments-promises-adjustments", Migration0006.apply)
         migrator.register("0007-feedback-complaints", Migration0007.apply)
+        migrator.register("0008-portal-links", Migration0008.apply)
         return migrator
     }
 }

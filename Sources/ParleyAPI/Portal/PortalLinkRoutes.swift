@@ -1,0 +1,43 @@
+import ParleyCore
+import ParleyHTTP
+
+/// Statement links for debtors (contract §16): issue and revoke, with the rights to log activity
+/// on the case. Issuing takes no Idempotency-Key: a stored replay would keep the token in plain
+/// text, and a repeated request only makes a second working link.
+struct PortalLinkRoutes {
+    let services: APIServices
+    var portal: PortalService { services.portal }
+
+    func register(in router: Router) {
+        router.post("/v1/cases/{id}/portal-links", handler: services.secured(.logCaseActivity, issue))
+        router.post("/v1/portal-links/{id}/revoke", handler: services.idempotent(required: false, .logCaseActivity, revoke))
+    }
+
+    func issue(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
+        if !request.body.isEmpty { try JSONBody(request).finish() }  // no fields; an empty body needs no type
+        let issued = try portal.issue(caseID: context.parameter("id"), by: actor)
+        return Reply.json(.created) { writer in
+            writer.beginObject()
+            writer.field("id", issued.link.id)
+            writer.field("case_id", issued.link.caseID)
+            writer.field("url", issued.path)
+            writer.field("expires_at", issued.link.expiresAt)
+            writer.endObject()
+        }
+    }
+
+    func revoke(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
+        if !request.body.isEmpty { try JSONBody(request).finish() }  // no fields; an empty body needs no type
+        let link = try portal.revoke(context.parameter("id"), by: actor)
+        return Reply.json { writer in
+            writer.beginObject()
+            writer.field("id", link.id)
+            writer.field("case_id", link.caseID)
+            writer.field("expires_at", link.expiresAt)
+            writer.field("revoked_at", link.revokedAt)
+            writer.field("created_by", link.createdBy)
+            writer.field("created_at", link.createdAt)
+            writer.endObject()
+        }
+    }
+}
