@@ -29,10 +29,6 @@ func logCall(_ client: APIClient, _ caseID: String, at: String, outcome: String 
         """)
 }
 
-func items(_ response: APIClient.Response) -> [JSONValue] {
-    if case .array(let items)? = response["data"] { return items }
-    return []
-}
 
 @Suite struct CommunicationsAPITests {
     @Test func theEighthCallInSevenDaysIsRecordedAsAViolationWithItsAlert() throws {

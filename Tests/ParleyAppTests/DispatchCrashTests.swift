@@ -96,13 +96,13 @@ final class HoldingReceiver: HTTPResponder {
     }
 }
 
-func makeEmailCase(_ client: APIClient) throws -> String {
+func makeEmailCase(_ client: APIClient, ref: String = "E-1") throws -> String {
     let debtor = try client.post("/v1/debtors", """
         {"name":"Kim Lee","timezone":"Europe/London","emails":[{"address":"kim@example.com","opted_out":false}]}
         """)
     guard let debtorID = debtor["id"]?.string else { throw RawClient.Failure(description: "debtor: \(debtor.text)") }
     let created = try client.post("/v1/cases", """
-        {"debtor_id":"\(debtorID)","creditor":"Acme","external_ref":"E-1","currency":"GBP","principal_minor":5000,
+        {"debtor_id":"\(debtorID)","creditor":"Acme","external_ref":"\(ref)","currency":"GBP","principal_minor":500000,
          "delinquent_since":"2026-06-01","jurisdiction":"GB"}
         """)
     guard let id = created["id"]?.string else { throw RawClient.Failure(description: "case: \(created.text)") }

@@ -67,3 +67,24 @@ public struct APIClient: Sendable {
         return (id, APIClient(port: port, key: key))
     }
 }
+
+/// The `data` items of a list response (empty when there are none).
+public func items(_ response: APIClient.Response) -> [JSONValue] {
+    if case .array(let items)? = response["data"] { return items }
+    return []
+}
+
+extension APIClient {
+    /// Every item of a paged collection, following `next_cursor` to the end.
+    public func allItems(_ path: String) throws -> [JSONValue] {
+        var collected: [JSONValue] = []
+        var cursor: String?
+        repeat {
+            let separator = path.contains("?") ? "&" : "?"
+            let page = try get(path + separator + "limit=200" + (cursor.map { "&cursor=" + $0 } ?? ""))
+            collected += items(page)
+            cursor = page["next_cursor"]?.string
+        } while cursor != nil
+        return collected
+    }
+}
