@@ -58,7 +58,13 @@ import Testing
                         }
                     }
                 }
-                usleep(UInt32.random(in: 300_000...1_200_000, using: &generator))
+                // Let the writers get going (a busy machine is slow to start), then kill at a random moment.
+                var waited = 0
+                while waited < 400, acknowledged.withLock({ $0.communications.count < 5 || $0.payments.count < 5 }) {
+                    usleep(50_000)
+                    waited += 1
+                }
+                usleep(UInt32.random(in: 100_000...800_000, using: &generator))
                 kill(server.processIdentifier, SIGKILL)
                 server.waitUntilExit()
                 stop.store(true, ordering: .relaxed)
