@@ -53,12 +53,17 @@ public final class ParleyApplication: Sendable {
     /// Counts verdicts, violations, message outcomes and job runs for `/metrics`.
     static func observers(_ metrics: MetricsRegistry) -> Composition.Observers {
         var observers = Composition.Observers()
+        // Every contact is judged: its series are resolved once, here.
+        let allowed = metrics.series("parley_compliance_verdicts_total", [("result", "allowed")], help: "Compliance judgements by result.")
+        let blocked = metrics.series("parley_compliance_verdicts_total", [("result", "blocked")], help: "Compliance judgements by result.")
+        let byRule = Dictionary(uniqueKeysWithValues: ComplianceRuleName.allCases.map { rule in
+            (rule, metrics.series("parley_compliance_violations_total", [("rule", rule.rawValue)],
+                                  help: "Compliance rule violations found, by rule."))
+        })
         observers.verdict = { verdict in
-            metrics.increment("parley_compliance_verdicts_total", [("result", verdict.ok ? "allowed" : "blocked")],
-                              help: "Compliance judgements by result.")
+            metrics.increment(verdict.ok ? allowed : blocked)
             for violation in verdict.violations {
-                metrics.increment("parley_compliance_violations_total", [("rule", violation.rule.rawValue)],
-                                  help: "Compliance rule violations found, by rule.")
+                if let series = byRule[violation.rule] { metrics.increment(series) }
             }
         }
         observers.message = { status, attempted in

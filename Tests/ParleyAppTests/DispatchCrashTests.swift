@@ -8,28 +8,33 @@ import Synchronization
 import Testing
 
 /// Starts `parley serve` and waits for its "listening" line; answers the process and its port.
+/// The server's log goes to a file next to its database (no pipe: nothing to drain, nothing to
+/// close twice), which is read until the line appears.
 func startServer(_ environment: [String: String]) throws -> (Process, Int) {
+    let directory = (environment["PARLEY_DB"] ?? "/tmp/parley.db").split(separator: "/").dropLast().joined(separator: "/")
+    let logPath = "/" + directory + "/server-\(UInt64.random(in: 0...UInt64.max)).log"
+    guard FileManager.default.createFile(atPath: logPath, contents: nil),
+          let log = FileHandle(forWritingAtPath: logPath) else { throw RawClient.Failure(description: "cannot create \(logPath)") }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: parleyBinary())
     process.arguments = ["serve"]
     process.environment = environment
-    let err = Pipe()
-    process.standardError = err
+    process.standardError = log
+    process.standardOutput = FileHandle.nullDevice
     try process.run()
-    var log = ""
-    while true {
-        let chunk = err.fileHandleForReading.availableData
-        if chunk.isEmpty { break }
-        log += String(decoding: chunk, as: UTF8.self)
-        for line in log.split(separator: "\n") where line.contains("\"msg\":\"listening\"") {
-            if let value = try? JSONParser.parse(Array(line.utf8)), let text = value["port"]?.string, let port = Int(text) {
-                // Keep draining the log so the server never blocks on a full pipe.
-                DispatchQueue.global().async { while !err.fileHandleForReading.availableData.isEmpty {} }
+    try log.close()
+    for _ in 0..<1_500 {
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        for line in text.split(separator: "\n") where line.contains("\"msg\":\"listening\"") {
+            if let value = try? JSONParser.parse(Array(line.utf8)), let port = value["port"]?.string.flatMap(Int.init) {
                 return (process, port)
             }
         }
+        if !process.isRunning { throw RawClient.Failure(description: "the server exited: \(text)") }
+        usleep(20_000)
     }
-    throw RawClient.Failure(description: "the server did not start: \(log)")
+    process.terminate()
+    throw RawClient.Failure(description: "the server did not start within 30 s")
 }
 
 /// A webhook that holds its first delivery until released, to catch the dispatcher mid-send.

@@ -48,7 +48,8 @@ public struct CommunicationService: Sendable {
         _ = try cases.visibleCase(caseID, by: actor)
         let now = clock.now()
         try Self.validate(contact, now: now).throwIfAny()
-        defer { changes.changed(caseID) }
+        // Only a refusal or a contact the debtor started moves the segment (Docs/segmentation.md).
+        defer { if contact.outcome == .refused || contact.direction == .inbound { changes.changed(caseID) } }
         return try transactor.atomically {
             // Read again inside the transaction: the judgement and the status change see the case as it is.
             guard let debtCase = try caseStore.debtCase(id: caseID) else { throw DomainError.notFound("case \(caseID)") }

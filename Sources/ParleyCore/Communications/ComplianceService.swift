@@ -100,7 +100,8 @@ public final class ComplianceService: Sendable {
                                             outcome: contact.outcome)
         let history = try communications.history(request, caseID: contact.debtCase.id, debtorID: debtor.id,
                                                   to: target.phoneNumber)
-        let openDispute = try cases.disputes(caseID: contact.debtCase.id).contains { $0.status == .open }
+        // A case is `disputed` exactly while it has an open dispute (CaseService keeps them in step).
+        let openDispute = contact.debtCase.status == .disputed
         let verdict = engine.evaluate(ComplianceContext(
             at: contact.at, channel: contact.channel, direction: contact.direction, outcome: contact.outcome,
             actorRole: actorRole, restrictions: debtor.restrictions, debtorTimeZone: debtor.timezone,

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Debtor-local calendar arithmetic over UTC instants, correct across DST changes.
 ///
@@ -9,8 +10,14 @@ public enum LocalTime {
     /// so an unknown name can only come from a damaged row; UTC is the deliberate fallback so a
     /// compliance answer is still produced rather than none.
     public static func zone(named identifier: String) -> TimeZone {
-        TimeZone(identifier: identifier) ?? .gmt
+        if let known = zones.withLock({ $0[identifier] }) { return known }
+        let zone = TimeZone(identifier: identifier) ?? .gmt
+        zones.withLock { cache in if cache.count < 1_000 { cache[identifier] = zone } }
+        return zone
     }
+
+    /// Zones by name: looking one up in the tz database costs more than a whole compliance rule.
+    private static let zones = Mutex<[String: TimeZone]>([:])
 
     /// The zone's offset from UTC at `instant`, in seconds.
     public static func offsetSeconds(at instant: Instant, in zone: TimeZone) -> Int64 {

@@ -7,23 +7,55 @@ import Foundation
 /// which is why the default terms are chosen to be rare inside ordinary words.
 public struct ProhibitedLanguage: Sendable {
     public let terms: [String]
-    private let normalizedTerms: [(term: String, normalized: String)]
+    /// Each term normalised once, as UTF-8 bytes: the search is a plain byte comparison, since
+    /// everything locale-sensitive already happened in `normalize`.
+    private let normalizedTerms: [(term: String, bytes: [UInt8])]
 
     public init(terms: [String]) {
         self.terms = terms
         // A term that normalises to nothing ("!!!") would match every text; the policy refuses it.
-        self.normalizedTerms = terms.map { ($0, Self.normalize($0)) }.filter { !$0.normalized.isEmpty }
+        self.normalizedTerms = terms.map { ($0, Array(Self.normalize($0).utf8)) }.filter { !$0.bytes.isEmpty }
     }
 
     /// The terms found in `text`, in policy order, each once; empty when the text is clean.
     public func matches(_ text: String) -> [String] {
-        let normalizedText = Self.normalize(text)
+        let normalizedText = Self.normalizedBytes(text)
         guard !normalizedText.isEmpty else { return [] }
         var found: [String] = []
-        for (term, normalized) in normalizedTerms where normalizedText.contains(normalized) && !found.contains(term) {
+        for (term, bytes) in normalizedTerms where Self.contains(normalizedText, bytes) && !found.contains(term) {
             found.append(term)
         }
         return found
+    }
+
+    /// `normalize(text)` as UTF-8, with a fast path for plain ASCII (its NFKD form is itself).
+    static func normalizedBytes(_ text: String) -> [UInt8] {
+        let utf8 = text.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return Array(normalize(text).utf8) }
+        var kept: [UInt8] = []
+        kept.reserveCapacity(utf8.count)
+        for byte in utf8 {
+            switch byte {
+            case 0x30...0x39, 0x61...0x7A: kept.append(byte)
+            case 0x41...0x5A: kept.append(byte + 0x20)
+            default: break
+            }
+        }
+        return kept
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, needle.count <= haystack.count else { return false }
+        var start = 0
+        while start <= haystack.count - needle.count {
+            if haystack[start] == first {
+                var index = 1
+                while index < needle.count, haystack[start + index] == needle[index] { index += 1 }
+                if index == needle.count { return true }
+            }
+            start += 1
+        }
+        return false
     }
 
     /// Compatibility-decomposed (NFKD: full-width → ASCII, accents split off), lower-cased, and

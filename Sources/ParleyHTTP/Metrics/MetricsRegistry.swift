@@ -5,7 +5,7 @@ import Synchronization
 public final class MetricsRegistry: Sendable {
     public typealias Labels = [(String, String)]
 
-    struct Key: Hashable {
+    struct Key: Hashable, Sendable {
         let name: String
         let labels: String
     }
@@ -30,6 +30,35 @@ public final class MetricsRegistry: Sendable {
     private let observedCounters = Mutex<[String: (help: String, read: @Sendable () -> [(Labels, UInt64)])]>([:])
 
     public init() {}
+
+    /// A series named once: its label string is rendered when the handle is made, not on every
+    /// update (rendering and escaping labels per request cost more than the request's routing).
+    public struct Series: Hashable, Sendable {
+        let key: Key
+        let help: String
+    }
+
+    public func series(_ name: String, _ labels: Labels = [], help: String = "") -> Series {
+        Series(key: Key(name: name, labels: Self.render(labels)), help: help)
+    }
+
+    public func increment(_ series: Series, by amount: UInt64 = 1) {
+        storage.withLock { storage in
+            storage.counters[series.key, default: 0] += amount
+            if storage.help[series.key.name] == nil { storage.help[series.key.name] = ("counter", series.help) }
+        }
+    }
+
+    public func observe(_ series: Series, seconds: Double) {
+        storage.withLock { storage in
+            var histogram = storage.histograms[series.key] ?? Histogram(buckets: Array(repeating: 0, count: Self.latencyBuckets.count))
+            for (index, bound) in Self.latencyBuckets.enumerated() where seconds <= bound { histogram.buckets[index] += 1 }
+            histogram.sum += seconds
+            histogram.count += 1
+            storage.histograms[series.key] = histogram
+            if storage.help[series.key.name] == nil { storage.help[series.key.name] = ("histogram", series.help) }
+        }
+    }
 
     public func increment(_ name: String, _ labels: Labels = [], by amount: UInt64 = 1, help: String = "") {
         let key = Key(name: name, labels: Self.render(labels))

@@ -1,6 +1,20 @@
+import Synchronization
+
 /// Counts requests by method, route pattern and status, and records their latency by route.
+/// Each (method, route, status) resolves to its series once; later requests only look it up.
 public struct MetricsMiddleware: HTTPMiddleware {
     private let registry: MetricsRegistry
+    private let cache = SeriesCache()
+
+    struct RouteStatus: Hashable {
+        let method: String
+        let route: String
+        let status: Int
+    }
+
+    final class SeriesCache: Sendable {
+        let series = Mutex<[RouteStatus: (requests: MetricsRegistry.Series, duration: MetricsRegistry.Series)]>([:])
+    }
 
     public init(registry: MetricsRegistry) { self.registry = registry }
 
@@ -11,13 +25,24 @@ public struct MetricsMiddleware: HTTPMiddleware {
         let response = try next(request, &context)
         let elapsed = ContinuousClock.now - context.startedAt
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        registry.increment(
-            "parley_http_requests_total",
-            [("method", request.method), ("route", context.route), ("status", String(response.status.code))],
-            help: "HTTP requests answered, by method, route pattern and status.")
-        registry.observe(
-            "parley_http_request_duration_seconds", [("route", context.route)], seconds: seconds,
-            help: "Time from routing to response, by route pattern.")
+        let key = RouteStatus(method: request.method, route: context.route, status: response.status.code)
+        let series = cache.series.withLock { $0[key] } ?? resolve(key)
+        registry.increment(series.requests)
+        registry.observe(series.duration, seconds: seconds)
         return response
+    }
+
+    private func resolve(_ key: RouteStatus) -> (requests: MetricsRegistry.Series, duration: MetricsRegistry.Series) {
+        let resolved = (
+            requests: registry.series(
+                "parley_http_requests_total",
+                [("method", key.method), ("route", key.route), ("status", String(key.status))],
+                help: "HTTP requests answered, by method, route pattern and status."),
+            duration: registry.series(
+                "parley_http_request_duration_seconds", [("route", key.route)],
+                help: "Time from routing to response, by route pattern."))
+        // Methods are tokens a client chooses: bound the cache so odd ones cannot grow it forever.
+        cache.series.withLock { if $0.count < 4_096 { $0[key] = resolved } }
+        return resolved
     }
 }
