@@ -40,6 +40,7 @@ public final class DatabasePool: Sendable {
     public let readerWaits = Atomic<Int>(0)
     public let path: String
     private let configuration: DatabaseConfiguration
+    private let groupCommit = GroupCommit()
 
     /// A connection with the lock that confines it.
     final class Guarded: @unchecked Sendable {
@@ -69,6 +70,7 @@ public final class DatabasePool: Sendable {
         readerConnections = pool
         readers = Mutex(Array(pool.indices))
         available = DispatchSemaphore(value: pool.count)
+        groupCommit.pool = self
     }
 
     private static func openWriter(_ configuration: DatabaseConfiguration) throws -> Connection {
@@ -88,18 +90,24 @@ public final class DatabasePool: Sendable {
 
     /// Takes the writer for `body`, reopening it first if an earlier use left it unusable.
     private func holdingWriter<T>(_ body: (Connection) throws -> T) throws -> T {
-        try writer.lock.withLock {
-            if writer.unusable {
-                let fresh = try Self.openWriter(configuration)
-                checkpointer.install(on: fresh)
-                writer.connection = fresh
-                writer.unusable = false
-            }
-            writerOwner.store(currentThread, ordering: .releasing)
-            defer { writerOwner.store(0, ordering: .releasing) }
-            return try body(writer.connection)
-        }
+        try writer.lock.withLock { try whileHoldingWriter(body) }
     }
+
+    /// Runs `body` on the writer; the caller holds `writer.lock`.
+    func whileHoldingWriter<T>(_ body: (Connection) throws -> T) throws -> T {
+        if writer.unusable {
+            let fresh = try Self.openWriter(configuration)
+            checkpointer.install(on: fresh)
+            writer.connection = fresh
+            writer.unusable = false
+        }
+        writerOwner.store(currentThread, ordering: .releasing)
+        defer { writerOwner.store(0, ordering: .releasing) }
+        return try body(writer.connection)
+    }
+
+    /// The writer's lock, for `GroupCommit`.
+    var writerLock: Lock { writer.lock }
 
     /// Whether the calling thread holds the writer (a nested call).
     private var callerHoldsWriter: Bool { writerOwner.load(ordering: .acquiring) == currentThread }
@@ -111,7 +119,7 @@ public final class DatabasePool: Sendable {
             let db = writer.connection
             return try db.isInTransaction ? db.savepoint { try body(db) } : db.transaction(.immediate) { try body(db) }
         }
-        return try holdingWriter { db in try db.transaction(.immediate) { try body(db) } }
+        return try groupCommit.write(body)
     }
 
     /// Like `write`, with foreign-key enforcement off for this one transaction. Only for bulk loads

@@ -247,3 +247,32 @@ func temporaryDatabasePath() -> String {
         #expect(try pool.read { try $0.query("SELECT v FROM t") { $0.int(0) } } == [1])
     }
 }
+
+@Suite struct GroupCommitTests {
+    struct Refused: Error {}
+
+    @Test func concurrentWritesCommitTogetherAndAFailingOneKeepsNothing() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { try $0.execute("CREATE TABLE t (v INTEGER NOT NULL UNIQUE) STRICT") }
+        let outcomes = Mutex<[Int: Bool]>([:])
+        DispatchQueue.concurrentPerform(iterations: 200) { index in
+            let result = try? pool.write { db -> Int in
+                try db.run("INSERT INTO t VALUES (?)", [Int64(index)])
+                // Every tenth write fails after writing: only its own row may disappear.
+                if index % 10 == 0 { throw Refused() }
+                return index
+            }
+            outcomes.withLock { $0[index] = result == index }
+        }
+        let stored = Set(try pool.read { try $0.query("SELECT v FROM t") { Int($0.int(0)) } })
+        let succeeded = Set(outcomes.withLock { $0 }.filter(\.value).map(\.key))
+        #expect(succeeded.count == 180)
+        #expect(stored == succeeded)
+        // A write sees the writes committed before it, and its nested writes join it.
+        let inner = try pool.write { db -> Int64 in
+            _ = try pool.write { try $0.run("INSERT INTO t VALUES (1000)") }
+            return try db.queryFirst("SELECT count(*) FROM t") { $0.int(0) } ?? -1
+        }
+        #expect(inner == 181)
+    }
+}
