@@ -153,7 +153,7 @@ struct PolicyDocumentReader {
                 valid = false
                 continue
             }
-            if normalize(term).isEmpty || term.count > Self.maxTermLength {
+            if normalize(term).isEmpty || term.unicodeScalars.count > Self.maxTermLength {
                 failure.add(itemPath, "must contain a letter or digit and be at most \(Self.maxTermLength) characters")
                 valid = false
             }

@@ -35,11 +35,11 @@ public struct MessageService: Sendable {
         try actor.require(.writePolicy)
         var failure = ValidationFailure()
         if !Self.isTemplateName(name) { failure.add("name", "must be 1 to 64 of a-z, 0-9, _ and -") }
-        if body.trimmingSpaces.isEmpty || body.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
+        if body.trimmingSpaces.isEmpty || body.unicodeScalars.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
         Placeholders.validate(body, field: "body", into: &failure)
         if let subject {
             if channel != .email { failure.add("subject", "only e-mail templates have a subject") }
-            if subject.count > 200 { failure.add("subject", "must be at most 200 characters") }
+            if subject.unicodeScalars.count > 200 { failure.add("subject", "must be at most 200 characters") }
             Placeholders.validate(subject, field: "subject", into: &failure)
         }
         try failure.throwIfAny()
@@ -161,7 +161,7 @@ public struct MessageService: Sendable {
                     try Placeholders.render(template.body, values: values, field: "template"), name)
         case .text(let subject, let body):
             var failure = ValidationFailure()
-            if body.trimmingSpaces.isEmpty || body.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
+            if body.trimmingSpaces.isEmpty || body.unicodeScalars.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
             Placeholders.validate(body, field: "body", into: &failure)
             if channel == .email, (subject ?? "").trimmingSpaces.isEmpty { failure.add("subject", "an e-mail needs a subject") }
             if channel == .sms, subject != nil { failure.add("subject", "an sms has no subject") }
