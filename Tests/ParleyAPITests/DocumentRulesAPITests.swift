@@ -117,6 +117,20 @@ import Testing
         }
     }
 
+    /// The policy document reads integers by value too: 7.0 and 1.5e1 are integers.
+    @Test func policyIntegersWrittenWithAFractionOfZeroAreIntegers() throws {
+        try withTestApp { app in
+            let changed = try app.admin.request("PUT", "/v1/compliance/policy",
+                                                json: #"{"grace_days":7.0,"max_agent_discount_percent":1.5e1,"reminder_days_before_due":[3.0,0]}"#)
+            #expect(changed.status == 200)
+            #expect(changed["grace_days"]?.int64 == 7)
+            #expect(changed["max_agent_discount_percent"]?.int64 == 15)
+            #expect(changed["reminder_days_before_due"]?.compact == "[3,0]")
+            let half = try app.admin.request("PUT", "/v1/compliance/policy", json: #"{"grace_days":7.5}"#)
+            #expect(half.status == 422)
+        }
+    }
+
     /// equivalence, such as U+2001 EM QUAD and U+2003 EM SPACE, are two members, not a duplicate.
     @Test func memberNamesThatAreOnlyCanonicallyEquivalentAreDistinct() throws {
         try withTestApp { app in

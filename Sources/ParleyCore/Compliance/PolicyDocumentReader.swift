@@ -127,7 +127,7 @@ struct PolicyDocumentReader {
             failure.add(path, "must be an integer")
             return nil
         }
-        guard let number = value.int64, let exact = Int(exactly: number), range.contains(exact) else {
+        guard let number = value.exactInt64, let exact = Int(exactly: number), range.contains(exact) else {
             failure.add(path, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             return nil
         }
