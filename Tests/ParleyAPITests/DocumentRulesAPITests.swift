@@ -131,6 +131,7 @@ import Testing
         }
     }
 
+    /// Member names are compared by code points (RFC 8259): names that differ only by canonical
     /// equivalence, such as U+2001 EM QUAD and U+2003 EM SPACE, are two members, not a duplicate.
     @Test func memberNamesThatAreOnlyCanonicallyEquivalentAreDistinct() throws {
         try withTestApp { app in
