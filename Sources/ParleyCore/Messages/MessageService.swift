@@ -45,7 +45,8 @@ public struct MessageService: Sendable {
         try failure.throwIfAny()
         try screen(body + "\n" + (subject ?? ""))
         let existing = try templates.template(named: name)
-        if let versions, !versions.contains(existing?.version ?? 0) {
+        // A template that does not exist has no version to name.
+        if let versions, !(existing.map { versions.contains($0.version) } ?? false) {
             throw DomainError.preconditionFailed("template \(name) is at version \(existing?.version ?? 0)")
         }
         let template = Template(name: name, channel: channel, subject: subject, body: body,
