@@ -144,6 +144,30 @@ import Testing
         }
     }
 
+    /// `next_allowed_at` is an RFC 3339 instant, whose years have four digits: a rule whose next
+    /// allowed instant falls after the year 9999 names none (null), as a rule without an end does.
+    @Test func nextAllowedInstantsAfterTheYear9999AreNull() throws {
+        try withTestApp { app in
+            let caseID = try makeCase(app.admin)  // Asia/Shanghai, 08:00–22:00
+            func check(_ at: String) throws -> APIClient.Response {
+                try app.admin.post("/v1/compliance/check", #"{"case_id":"\#(caseID)","channel":"visit","at":"\#(at)"}"#)
+            }
+            func violation(_ response: APIClient.Response) -> JSONValue? {
+                guard case .array(let violations)? = response["violations"] else { return nil }
+                return violations.first
+            }
+            let lastDay = try check("9999-12-30T23:00:00Z")  // 07:00 on 31 December 9999 in Shanghai
+            #expect(violation(lastDay)?["next_allowed_at"]?.string == "9999-12-31T00:00:00Z")
+            #expect(lastDay["next_allowed_at"]?.string == "9999-12-31T00:00:00Z")
+            let beyond = try check("9999-12-31T23:00:00Z")  // 07:00 on 1 January 10000 in Shanghai
+            #expect(beyond.status == 200)
+            #expect(beyond["allowed"] == .bool(false))
+            #expect(violation(beyond)?["rule"]?.string == "contact_hours")
+            #expect(violation(beyond)?["next_allowed_at"] == .null)
+            #expect(beyond["next_allowed_at"] == .null)
+        }
+    }
+
     /// If-Match is a list (RFC 9110 §13.1.1): any strong tag naming the current version matches;
     /// weak tags never do; `*` matches any version.
     @Test func ifMatchMatchesAnyStrongTagInTheList() throws {
