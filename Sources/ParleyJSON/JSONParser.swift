@@ -60,7 +60,9 @@ public struct JSONParser {
         defer { depth -= 1 }
         index += 1
         var members: [(String, JSONValue)] = []
-        var seen = Set<String>()
+        // Names are compared by code points (their UTF-8), as RFC 8259 does: String equality would
+        // make canonically equivalent names such as U+2001 and U+2003 duplicates.
+        var seen = Set<[UInt8]>()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -70,7 +72,7 @@ public struct JSONParser {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
             let key = try parseString()
-            guard seen.insert(key).inserted else { throw error("duplicate member \"\(key)\"") }
+            guard seen.insert(Array(key.utf8)).inserted else { throw error("duplicate member \"\(key)\"") }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1

@@ -56,6 +56,118 @@ import Testing
         }
     }
 
+    /// The same reading on the communication, compliance, template, message and money routes:
+    /// `maxLength` counts the code points of the value as sent, not its characters.
+    @Test func lengthsOnActivityAndMoneyRoutesCountCodePoints() throws {
+        try withTestApp { app in
+            // "é" written as e + combining acute: one character, two code points (JSON-escaped).
+            func over(_ limit: Int) -> String { String(repeating: "e\\u0301", count: limit / 2) + "x" }
+            func exactly(_ limit: Int) -> String { String(repeating: "e\\u0301", count: limit / 2) }
+            func fields(_ response: APIClient.Response) -> [String] {
+                guard case .array(let errors)? = response["errors"] else { return [] }
+                return errors.compactMap { $0["field"]?.string }
+            }
+            let caseID = try makeCase(app.admin)
+            let contact = #""channel":"phone","direction":"outbound","outcome":"no_answer","occurred_at":"2026-01-05T03:00:00Z""#
+            let long = try app.admin.post("/v1/cases/\(caseID)/communications", """
+                {\(contact),"summary":"\(over(4_000))","content":"\(over(20_000))","to":"\(over(320))"}
+                """)
+            #expect(long.status == 422)
+            #expect(fields(long) == ["summary", "content", "to"])
+            let logged = try app.admin.post("/v1/cases/\(caseID)/communications", "{\(contact),\"summary\":\"\(exactly(4_000))\"}")
+            #expect(logged.status == 201)
+
+            // The debtor has no phone: the call broke channel_consent and opened an alert.
+            let alertID = try #require(items(try app.admin.get("/v1/compliance/alerts?case_id=\(caseID)")).first?["id"]?.string)
+            let note = try app.admin.post("/v1/compliance/alerts/\(alertID)/resolve", "{\"note\":\"\(over(2_000))\"}")
+            #expect(note.status == 422)
+            #expect(fields(note) == ["note"])
+
+            func pay(_ method: String, _ reference: String, key: String) throws -> APIClient.Response {
+                try app.admin.post("/v1/cases/\(caseID)/payments",
+                                   "{\"amount_minor\":100,\"currency\":\"CNY\",\"method\":\"\(method)\",\"reference\":\"\(reference)\"}",
+                                   headers: [("Idempotency-Key", key)])
+            }
+            #expect(fields(try pay(over(50), "r", key: "m")) == ["method"])
+            #expect(fields(try pay("m", over(200), key: "r")) == ["reference"])
+            let paid = try pay(exactly(50), exactly(200), key: "ok")
+            #expect(paid.status == 201)
+            let paymentID = try #require(paid["id"]?.string)
+            let padded = "  " + String(repeating: "r", count: 1_999)
+            let reversal = try app.admin.post("/v1/cases/\(caseID)/payments/\(paymentID)/reverse", "{\"reason\":\"\(padded)\"}")
+            #expect(reversal.status == 422)
+            #expect(fields(reversal) == ["reason"])
+
+            let adjustment = try app.admin.post("/v1/cases/\(caseID)/adjustments",
+                                                "{\"kind\":\"fee_waiver\",\"amount_minor\":100,\"reason\":\"\(over(500))\"}")
+            #expect(adjustment.status == 422)
+            #expect(fields(adjustment) == ["reason"])
+
+            let template = try app.admin.request("PUT", "/v1/templates/long",
+                                                 json: "{\"channel\":\"email\",\"subject\":\"\(over(200))\",\"body\":\"\(over(5_000))\"}")
+            #expect(template.status == 422)
+            #expect(fields(template) == ["body", "subject"])
+            let message = try app.admin.post("/v1/cases/\(caseID)/messages", "{\"channel\":\"sms\",\"body\":\"\(over(5_000))\"}")
+            #expect(message.status == 422)
+            #expect(fields(message) == ["body"])
+
+            let terms = try app.admin.request("PUT", "/v1/compliance/policy", json: "{\"prohibited_terms\":[\"\(over(200))\"]}")
+            #expect(terms.status == 422)
+            #expect(fields(terms) == ["prohibited_terms[0]"])
+        }
+    }
+
+    /// The policy document reads integers by value too: 7.0 and 1.5e1 are integers.
+    @Test func policyIntegersWrittenWithAFractionOfZeroAreIntegers() throws {
+        try withTestApp { app in
+            let changed = try app.admin.request("PUT", "/v1/compliance/policy",
+                                                json: #"{"grace_days":7.0,"max_agent_discount_percent":1.5e1,"reminder_days_before_due":[3.0,0]}"#)
+            #expect(changed.status == 200)
+            #expect(changed["grace_days"]?.int64 == 7)
+            #expect(changed["max_agent_discount_percent"]?.int64 == 15)
+            #expect(changed["reminder_days_before_due"]?.compact == "[3,0]")
+            let half = try app.admin.request("PUT", "/v1/compliance/policy", json: #"{"grace_days":7.5}"#)
+            #expect(half.status == 422)
+        }
+    }
+
+    /// Member names are compared by code points (RFC 8259): names that differ only by canonical
+    /// equivalence, such as U+2001 EM QUAD and U+2003 EM SPACE, are two members, not a duplicate.
+    @Test func memberNamesThatAreOnlyCanonicallyEquivalentAreDistinct() throws {
+        try withTestApp { app in
+            let distinct = try app.admin.request("PUT", "/v1/templates/spaces",
+                                                 json: #"{"\u2001":null,"\u2003":null,"e\u0301":1,"\u00e9":2,"channel":"sms","body":"Hi"}"#)
+            #expect(distinct.status == 201)
+            let duplicate = try app.admin.request("PUT", "/v1/templates/spaces", json: #"{"\u2003":null,"\u2003":null,"channel":"sms","body":"Hi"}"#)
+            #expect(duplicate.status == 400)
+            #expect(duplicate["detail"]?.string?.hasPrefix("the body is not valid JSON: duplicate member") == true)
+        }
+    }
+
+    /// `next_allowed_at` is an RFC 3339 instant, whose years have four digits: a rule whose next
+    /// allowed instant falls after the year 9999 names none (null), as a rule without an end does.
+    @Test func nextAllowedInstantsAfterTheYear9999AreNull() throws {
+        try withTestApp { app in
+            let caseID = try makeCase(app.admin)  // Asia/Shanghai, 08:00–22:00
+            func check(_ at: String) throws -> APIClient.Response {
+                try app.admin.post("/v1/compliance/check", #"{"case_id":"\#(caseID)","channel":"visit","at":"\#(at)"}"#)
+            }
+            func violation(_ response: APIClient.Response) -> JSONValue? {
+                guard case .array(let violations)? = response["violations"] else { return nil }
+                return violations.first
+            }
+            let lastDay = try check("9999-12-30T23:00:00Z")  // 07:00 on 31 December 9999 in Shanghai
+            #expect(violation(lastDay)?["next_allowed_at"]?.string == "9999-12-31T00:00:00Z")
+            #expect(lastDay["next_allowed_at"]?.string == "9999-12-31T00:00:00Z")
+            let beyond = try check("9999-12-31T23:00:00Z")  // 07:00 on 1 January 10000 in Shanghai
+            #expect(beyond.status == 200)
+            #expect(beyond["allowed"] == .bool(false))
+            #expect(violation(beyond)?["rule"]?.string == "contact_hours")
+            #expect(violation(beyond)?["next_allowed_at"] == .null)
+            #expect(beyond["next_allowed_at"] == .null)
+        }
+    }
+
     /// If-Match is a list (RFC 9110 §13.1.1): any strong tag naming the current version matches;
     /// weak tags never do; `*` matches any version.
     @Test func ifMatchMatchesAnyStrongTagInTheList() throws {

@@ -62,6 +62,19 @@ func readText(_ path: String) -> String {
             #expect(try agent.get("/v1/templates/missing").status == 404)
         }
     }
+
+    @Test func ifMatchOnATemplateThatDoesNotExistIsAlways412() throws {
+        try withTestApp { app in
+            let body = #"{"channel":"sms","body":"Hello {{debtor.name}}"}"#
+            for tag in ["\"0\"", "\"1\"", "\"0\", \"1\""] {
+                #expect(try app.admin.request("PUT", "/v1/templates/fresh", json: body, headers: [("If-Match", tag)]).status == 412, "\(tag)")
+            }
+            #expect(try app.admin.get("/v1/templates/fresh").status == 404)
+            let created = try app.admin.request("PUT", "/v1/templates/fresh", json: body, headers: [("If-Match", "*")])
+            #expect(created.status == 201)
+            #expect(try app.admin.request("PUT", "/v1/templates/fresh", json: body, headers: [("If-Match", "\"1\"")]).status == 200)
+        }
+    }
 }
 
 @Suite struct MessagesAPITests {

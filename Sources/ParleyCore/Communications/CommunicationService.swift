@@ -37,9 +37,9 @@ public struct CommunicationService: Sendable {
         if let duration = contact.durationSeconds, !(0...86_400).contains(duration) {
             failure.add("duration_seconds", "must be from 0 to 86400")
         }
-        if let summary = contact.summary, summary.count > 4_000 { failure.add("summary", "must be at most 4000 characters") }
-        if let content = contact.content, content.count > 20_000 { failure.add("content", "must be at most 20000 characters") }
-        if let to = contact.to, to.trimmingSpaces.isEmpty || to.count > 320 { failure.add("to", "must be 1 to 320 characters") }
+        if let summary = contact.summary, summary.unicodeScalars.count > 4_000 { failure.add("summary", "must be at most 4000 characters") }
+        if let content = contact.content, content.unicodeScalars.count > 20_000 { failure.add("content", "must be at most 20000 characters") }
+        if let to = contact.to, to.trimmingSpaces.isEmpty || to.unicodeScalars.count > 320 { failure.add("to", "must be 1 to 320 characters") }
         return failure
     }
 

@@ -150,7 +150,7 @@ public final class ComplianceService: Sendable {
         try actor.require(.writePolicy)
         guard var alert = try alertStore.alert(id: id) else { throw DomainError.notFound("alert \(id)") }
         guard alert.status == .open else { throw DomainError.conflict("the alert is already resolved") }
-        if let note, note.count > 2_000 { throw ValidationFailure("note", "must be at most 2000 characters") }
+        if let note, note.unicodeScalars.count > 2_000 { throw ValidationFailure("note", "must be at most 2000 characters") }
         let now = clock.now()
         alert.status = .resolved
         alert.resolvedAt = now

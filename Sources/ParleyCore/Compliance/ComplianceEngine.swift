@@ -61,8 +61,13 @@ public struct ComplianceEngine: Sendable {
         return request
     }
 
+    /// An instant after the year 9999 cannot be written on the wire, so a rule that would name one
+    /// names none, as a rule without an end does.
     private static func violations(of rules: [any ComplianceRule], in context: ComplianceContext) -> [Violation] {
-        rules.flatMap { $0.evaluate(context) }
+        rules.flatMap { $0.evaluate(context) }.map { violation in
+            guard let next = violation.nextAllowedAt, next > .latestWritable else { return violation }
+            return Violation(rule: violation.rule, message: violation.message, nextAllowedAt: nil)
+        }
     }
 
     private static func rules(profile: JurisdictionProfile, policy: CompliancePolicy) -> [any ComplianceRule] {

@@ -128,7 +128,7 @@ struct PolicyDocumentReader {
             failure.add(path, "must be an integer")
             return nil
         }
-        guard let number = value.int64, let exact = Int(exactly: number), range.contains(exact) else {
+        guard let number = value.exactInt64, let exact = Int(exactly: number), range.contains(exact) else {
             failure.add(path, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             return nil
         }
@@ -154,7 +154,7 @@ struct PolicyDocumentReader {
                 valid = false
                 continue
             }
-            if normalize(term).isEmpty || term.count > Self.maxTermLength {
+            if normalize(term).isEmpty || term.unicodeScalars.count > Self.maxTermLength {
                 failure.add(itemPath, "must contain a letter or digit and be at most \(Self.maxTermLength) characters")
                 valid = false
             }

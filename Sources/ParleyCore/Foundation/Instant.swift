@@ -9,6 +9,9 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch }
 
+    /// 9999-12-31T23:59:59.999Z, the last instant RFC 3339 can write (its years have four digits).
+    public static let latestWritable = Instant(millisecondsSinceEpoch: 253_402_300_799_999)
+
     public func adding(seconds: Int64) -> Instant { Instant(millisecondsSinceEpoch: millisecondsSinceEpoch + seconds * 1_000) }
     public func adding(days: Int64) -> Instant { adding(seconds: days * 86_400) }
 

@@ -40,17 +40,18 @@ public struct MessageService: Sendable {
         try actor.require(.writePolicy)
         var failure = ValidationFailure()
         if !Self.isTemplateName(name) { failure.add("name", "must be 1 to 64 of a-z, 0-9, _ and -") }
-        if body.trimmingSpaces.isEmpty || body.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
+        if body.trimmingSpaces.isEmpty || body.unicodeScalars.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
         Placeholders.validate(body, field: "body", into: &failure)
         if let subject {
             if channel != .email { failure.add("subject", "only e-mail templates have a subject") }
-            if subject.count > 200 { failure.add("subject", "must be at most 200 characters") }
+            if subject.unicodeScalars.count > 200 { failure.add("subject", "must be at most 200 characters") }
             Placeholders.validate(subject, field: "subject", into: &failure)
         }
         try failure.throwIfAny()
         try screen(body + "\n" + (subject ?? ""))
         let existing = try templates.template(named: name)
-        if let versions, !versions.contains(existing?.version ?? 0) {
+        // A template that does not exist has no version to name.
+        if let versions, !(existing.map { versions.contains($0.version) } ?? false) {
             throw DomainError.preconditionFailed("template \(name) is at version \(existing?.version ?? 0)")
         }
         let template = Template(name: name, channel: channel, subject: subject, body: body,
@@ -188,7 +189,7 @@ public struct MessageService: Sendable {
             (subject, body, templateName) = (template.subject, template.body, name)
         case .text(let textSubject, let textBody):
             var failure = ValidationFailure()
-            if textBody.trimmingSpaces.isEmpty || textBody.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
+            if textBody.trimmingSpaces.isEmpty || textBody.unicodeScalars.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
             Placeholders.validate(textBody, field: "body", into: &failure)
             if channel == .email, (textSubject ?? "").trimmingSpaces.isEmpty { failure.add("subject", "an e-mail needs a subject") }
             if channel == .sms, textSubject != nil { failure.add("subject", "an sms has no subject") }

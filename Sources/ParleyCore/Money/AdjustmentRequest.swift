@@ -19,7 +19,7 @@ public struct AdjustmentRequest: Sendable, Equatable {
         if amountMinor <= 0 { failure.add("amount_minor", "must be greater than 0") }
         else if amountMinor > balanceMinor { failure.add("amount_minor", "must not exceed the balance of \(balanceMinor)") }
         if reason.trimmingSpaces.isEmpty { failure.add("reason", "is required") }
-        else if reason.count > 500 { failure.add("reason", "must be at most 500 characters") }
+        else if reason.unicodeScalars.count > 500 { failure.add("reason", "must be at most 500 characters") }
         guard failure.isEmpty, let kind else { throw failure }
         return kind
     }

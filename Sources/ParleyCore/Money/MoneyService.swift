@@ -177,8 +177,8 @@ public struct MoneyService: Sendable {
         if let paidAt = request.paidAt, paidAt > now.adding(seconds: 300) {
             throw ValidationFailure("paid_at", "must not be in the future")
         }
-        if let method = request.method, method.count > 50 { throw ValidationFailure("method", "must be at most 50 characters") }
-        if let reference = request.reference, reference.count > 200 {
+        if let method = request.method, method.unicodeScalars.count > 50 { throw ValidationFailure("method", "must be at most 50 characters") }
+        if let reference = request.reference, reference.unicodeScalars.count > 200 {
             throw ValidationFailure("reference", "must be at most 200 characters")
         }
         return try transactor.atomically {
@@ -208,7 +208,7 @@ public struct MoneyService: Sendable {
         try actor.require(.approveAndAssign)
         _ = try cases.visibleCase(caseID, by: actor)
         let trimmed = reason.trimmingSpaces
-        guard !trimmed.isEmpty, trimmed.count <= 2_000 else { throw ValidationFailure("reason", "must be 1 to 2000 characters") }
+        guard !trimmed.isEmpty, reason.unicodeScalars.count <= 2_000 else { throw ValidationFailure("reason", "must be 1 to 2000 characters") }
         let now = clock.now()
         return try transactor.atomically {
             guard var payment = try store.payment(id: paymentID), payment.caseID == caseID else {
