@@ -31,6 +31,7 @@ public struct Composition: Sendable {
         public var verdict: @Sendable (ComplianceVerdict) -> Void = { _ in }
         public var message: @Sendable (Message.Status, Bool) -> Void = { _, _ in }
         public var job: @Sendable (String, Bool) -> Void = { _, _ in }
+        public var money: @Sendable (AuditAction) -> Void = { _ in }
         public init() {}
     }
 
@@ -79,7 +80,7 @@ public struct Composition: Sendable {
             transactor: transactor, ids: ids, clock: clock, changes: changes)
         let moneyStore = SQLiteMoneyStore(database: database)
         let money = MoneyService(store: moneyStore, cases: cases, caseStore: caseStore, compliance: compliance,
-                                 transactor: transactor, ids: ids, clock: clock, changes: changes)
+                                 transactor: transactor, ids: ids, clock: clock, changes: changes, onEvent: observers.money)
         self.money = money
         portal = PortalService(store: SQLitePortalStore(database: database), cases: cases, caseStore: caseStore, debtors: debtorStore,
                                money: money, ids: ids, clock: clock, publicURL: configuration.publicURL, agency: configuration.agency)

@@ -73,6 +73,15 @@ public final class ParleyApplication: Sendable {
                                   help: "Delivery attempts by result.")
             }
         }
+        let moneyEvents: [AuditAction: MetricsRegistry.Series] = Dictionary(uniqueKeysWithValues: [
+            AuditAction.paymentRecorded, .paymentReversed, .planProposed, .planCompleted, .planBroken, .promiseMade, .promiseKept,
+            .promiseBroken, .adjustmentRequested, .adjustmentApproved,
+        ].map { ($0, metrics.series("parley_money_events_total", [("event", $0.rawValue)],
+                                    help: "Payments, reversals and plan, promise and adjustment outcomes."))
+        })
+        observers.money = { action in
+            if let series = moneyEvents[action] { metrics.increment(series) }
+        }
         observers.job = { name, succeeded in
             metrics.increment("parley_job_runs_total", [("job", name), ("result", succeeded ? "ok" : "error")],
                               help: "Job runs by job and result.")

@@ -76,6 +76,10 @@ import Testing
             #expect(after["status"]?.string == "plan")
             #expect(items(try app.admin.get("/v1/cases/\(caseID)/plans")).first?["status"]?.string == "active")
             #expect(try app.admin.get("/v1/audit/verify")["ok"] == .bool(true))
+            let metrics = try app.admin.get("/metrics").text
+            #expect(metrics.contains("parley_money_events_total{event=\"payment.recorded\"} 1"))
+            #expect(metrics.contains("parley_money_events_total{event=\"payment.reversed\"} 1"))
+            #expect(metrics.contains("parley_money_events_total{event=\"plan.completed\"} 1"))
         }
     }
 

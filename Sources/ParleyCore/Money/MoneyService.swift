@@ -10,10 +10,14 @@ public struct MoneyService: Sendable {
     let ids: IDGenerator
     let clock: WallClock
     let changes: CaseChangeFeed
+    /// Told of every money event written (payments, reversals, plan and promise outcomes), for `/metrics`.
+    let onEvent: @Sendable (AuditAction) -> Void
 
     public init(store: any MoneyStore, cases: CaseService, caseStore: any CaseStore, compliance: ComplianceService,
-                transactor: any Transactor, ids: IDGenerator, clock: WallClock, changes: CaseChangeFeed = .silent) {
+                transactor: any Transactor, ids: IDGenerator, clock: WallClock, changes: CaseChangeFeed = .silent,
+                onEvent: @escaping @Sendable (AuditAction) -> Void = { _ in }) {
         self.changes = changes
+        self.onEvent = onEvent
         self.store = store
         self.cases = cases
         self.caseStore = caseStore
@@ -29,6 +33,7 @@ public struct MoneyService: Sendable {
     /// promises and plans).
     func commit(_ change: MoneyChange, actor: Principal, at: Instant) throws {
         try store.apply(change, actor: actor, at: at)
+        for record in change.audit { onEvent(record.action) }
         if let caseID = change.debtCase?.id ?? change.plans.first?.caseID ?? change.promises.first?.caseID
             ?? change.payment?.caseID ?? change.adjustments.first?.caseID {
             changes.changed(caseID)
