@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Property-based API test: runs schemathesis (coverage, fuzzing and stateful phases, every check)
-# against Docs/openapi.yaml and a freshly started debug server on a scratch database.
+# against Docs/openapi.yaml and a freshly started debug server on a scratch database. The public
+# feedback endpoint's rate limit is raised so that the run itself is not limited (429 stays documented).
 # Exits non-zero on any failure. Knobs: ST_MAX_EXAMPLES (25), ST_SEED (20240601), ST_WORKERS (1),
 # ST_VENV (.venv-ci), ST_REPORT_DIR (unset: no report files).
 set -euo pipefail
@@ -37,7 +38,7 @@ PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 KEY="pk_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 
 PARLEY_HOST=127.0.0.1 PARLEY_PORT=$PORT PARLEY_DB="$WORK/parley.db" PARLEY_OUTBOX_PATH="$WORK/outbox.jsonl" \
-    PARLEY_BOOTSTRAP_ADMIN_KEY="$KEY" PARLEY_LOG_LEVEL=warning \
+    PARLEY_BOOTSTRAP_ADMIN_KEY="$KEY" PARLEY_LOG_LEVEL=warning PARLEY_PUBLIC_RATE_LIMIT=100000 \
     "$BIN" serve >"$WORK/server.log" 2>&1 &
 PID=$!
 

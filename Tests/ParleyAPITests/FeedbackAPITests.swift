@@ -61,7 +61,7 @@ import Testing
         let time = TestClock(Self.now)
         try withTestApp(clock: time.clock) { app in
             let caseID = try makeCase(app.admin)
-            let token = try survey(app.admin, caseID)
+            let token = try FeedbackAPITests().survey(app.admin, caseID)
             let publicClient = app.client(key: nil)
             let bad = try publicClient.post("/v1/public/feedback", #"{"token":"\#(token)","scores":{"communication":0,"attitude":6},"nps":11}"#)
             #expect(bad.status == 422)
@@ -89,6 +89,35 @@ import Testing
 }
 
 @Suite struct ComplaintsAPITests {
+    /// Lengths count Unicode code points, as the API document says: a text of combining marks is
+    /// as long as its code points, however few characters it draws.
+    @Test func textLimitsCountCodePoints() throws {
+        try withTestApp(clock: TestClock("2026-11-20T02:00:00Z").clock) { app in
+            let caseID = try makeCase(app.admin)
+            let accented = String(repeating: "e\u{301}", count: 1_001)  // 1001 characters, 2002 code points
+            let token = try FeedbackAPITests().survey(app.admin, caseID)
+            let answer = try app.client(key: nil).post("/v1/public/feedback",
+                #"{"token":"\#(token)","scores":{"communication":5,"attitude":5,"resolution":5},"comment":"\#(accented)"}"#)
+            #expect(answer.status == 422)
+            let longDescription = String(repeating: "e\u{301}", count: 2_501)  // 2501 characters, 5002 code points
+            let complaint = try app.admin.post("/v1/complaints", """
+                {"case_id":"\(caseID)","channel":"phone","category":"other","description":"\(longDescription)"}
+                """)
+            #expect(complaint.status == 422)
+            let opened = try app.admin.post("/v1/complaints", """
+                {"case_id":"\(caseID)","channel":"phone","category":"other","description":"Rude on the phone"}
+                """)
+            let complaintID = try #require(opened["id"]?.string)
+            let closing = try app.admin.post("/v1/complaints/\(complaintID)/transitions",
+                                             #"{"to":"resolved","resolution":"\#(longDescription)"}"#)
+            #expect(closing.status == 422)
+            let action = String(repeating: "e\u{301}", count: 151)  // 151 characters, 302 code points
+            let policy = try app.admin.request("PUT", "/v1/compliance/policy", json:
+                                               #"{"playbooks":{"resistant":{"recommended_actions":["\#(action)"]}}}"#)
+            #expect(policy.status == 422)
+        }
+    }
+
     @Test func complaintsRunOnAClockAndHarassmentOpensAnAlert() throws {
         let time = TestClock("2026-11-20T02:00:00Z")
         try withTestApp(clock: time.clock) { app in

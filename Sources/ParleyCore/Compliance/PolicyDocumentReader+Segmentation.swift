@@ -114,7 +114,7 @@ extension PolicyDocumentReader {
         var actions: [String] = []
         for (index, item) in items.enumerated() {
             let text = item.string?.trimmingSpaces ?? ""
-            if text.isEmpty || text.count > Self.maxActionLength {
+            if text.isEmpty || text.unicodeScalars.count > Self.maxActionLength {
                 failure.add("\(path)[\(index)]", "must be a string that is not blank, at most \(Self.maxActionLength) characters")
                 continue
             }

@@ -128,7 +128,7 @@ public struct ComplaintService: Sendable {
                      severity: Complaint.Severity, by actor: Principal) throws -> Complaint {
         try actor.require(.openDisputesAndComplaints)
         let trimmed = description.trimmingSpaces
-        guard !trimmed.isEmpty, trimmed.count <= 5_000 else { throw ValidationFailure("description", "must be 1 to 5000 characters") }
+        guard !trimmed.isEmpty, trimmed.unicodeScalars.count <= 5_000 else { throw ValidationFailure("description", "must be 1 to 5000 characters") }
         guard (try? cases.visibleCase(caseID, by: actor)) != nil else { throw ValidationFailure("case_id", "names no case") }
         let now = clock.now()
         let complaint = Complaint(
@@ -167,7 +167,7 @@ public struct ComplaintService: Sendable {
             throw DomainError.conflict("a complaint in status \(from.rawValue) cannot move to \(target.rawValue)",
                                        allowed: from.allowedTargets.map(\.rawValue))
         }
-        if let resolution, resolution.count > 5_000 { throw ValidationFailure("resolution", "must be at most 5000 characters") }
+        if let resolution, resolution.unicodeScalars.count > 5_000 { throw ValidationFailure("resolution", "must be at most 5000 characters") }
         if target.isFinal, (resolution ?? "").trimmingSpaces.isEmpty {
             throw ValidationFailure("resolution", "closing a complaint needs a resolution")
         }

@@ -75,7 +75,7 @@ public struct FeedbackService: Sendable {
             failure.add("scores." + name, "must be an integer from 1 to 5")
         }
         if let nps, !(0...10).contains(nps) { failure.add("nps", "must be an integer from 0 to 10") }
-        if let comment, comment.count > 2_000 { failure.add("comment", "must be at most 2000 characters") }
+        if let comment, comment.unicodeScalars.count > 2_000 { failure.add("comment", "must be at most 2000 characters") }
         return failure
     }
 
@@ -130,7 +130,7 @@ public struct FeedbackService: Sendable {
         try actor.require(.approveAndAssign)
         guard var followUp = try store.followUp(id: id) else { throw DomainError.notFound("follow-up \(id)") }
         guard followUp.status == .open else { throw DomainError.conflict("the follow-up is already closed") }
-        if let note, note.count > 2_000 { throw ValidationFailure("note", "must be at most 2000 characters") }
+        if let note, note.unicodeScalars.count > 2_000 { throw ValidationFailure("note", "must be at most 2000 characters") }
         let now = clock.now()
         followUp.status = .closed
         followUp.closedAt = now
