@@ -34,7 +34,7 @@ final class GroupCommit: @unchecked Sendable {
             while true {
                 if pool.writerLock.tryLock() {
                     defer { pool.writerLock.unlock() }
-                    drain()
+                    drain(until: pending)
                 }
                 // Either this thread ran the batch holding it, or another runner will: wait a
                 // moment and look again (the runner may have finished just before it was queued).
@@ -49,9 +49,10 @@ final class GroupCommit: @unchecked Sendable {
         return value
     }
 
-    /// Runs batches until the queue is empty; the caller holds the writer lock.
-    private func drain() {
-        while true {
+    /// Runs batches until the caller's own write is done (then another waiting thread takes over,
+    /// so no request is held back running everyone else's writes); the caller holds the writer lock.
+    private func drain(until own: Pending) {
+        while own.outcome == nil {
             let batch = queue.withLock { queue -> [Pending] in
                 let taken = Array(queue.prefix(Self.batchLimit))
                 queue.removeFirst(taken.count)
@@ -68,6 +69,11 @@ final class GroupCommit: @unchecked Sendable {
             try pool.whileHoldingWriter { db in
                 try db.run("BEGIN IMMEDIATE")
                 for pending in batch {
+                    // Some errors (a full disk, I/O) make SQLite roll back the whole transaction by
+                    // itself: then nothing of the batch is stored and no later write may run in it.
+                    guard db.isInTransaction else {
+                        throw SQLiteError(code: 1, message: "the transaction was rolled back by an earlier write's error")
+                    }
                     do {
                         try db.run("SAVEPOINT batch_item")
                         guard let body = pending.body else { throw SQLiteError(code: 1, message: "a write was run twice") }
@@ -79,6 +85,9 @@ final class GroupCommit: @unchecked Sendable {
                         _ = try? db.run("RELEASE batch_item")
                         results.append(.failure(error))
                     }
+                }
+                guard db.isInTransaction else {
+                    throw SQLiteError(code: 1, message: "the transaction was rolled back by a write's error")
                 }
                 do {
                     try db.run("COMMIT")

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import ParleyCore
 import ParleyTestSupport
 import Testing
@@ -227,6 +229,32 @@ func logCall(_ client: APIClient, _ caseID: String, at: String, outcome: String 
             #expect(stale.status == 412)
             let audit = try app.admin.get("/v1/audit?entity_id=policy")
             #expect(items(audit).contains { $0["action"]?.string == "compliance_policy.changed" })
+        }
+    }
+}
+
+@Suite struct PolicyChangesUnderLoadTests {
+    /// Policy changes write while contacts are judged against the policy in other writes: neither
+    /// may wait on the other (group commit runs other requests' writes on the changing thread).
+    @Test func policyChangesAndContactsInterleaveWithoutStalling() throws {
+        try withTestApp { app in
+            let caseID = try makeUSCase(app.admin)
+            let admin = APIClient(port: app.port, key: testAdminKey, timeoutSeconds: 20)
+            let statuses = Mutex<[Int]>([])
+            DispatchQueue.concurrentPerform(iterations: 60) { index in
+                let status: Int
+                if index % 5 == 0 {
+                    let start = index % 10 == 0 ? "08:00" : "09:00"
+                    status = (try? admin.request("PUT", "/v1/compliance/policy",
+                                                 json: #"{"jurisdictions":{"US":{"contact_hours":{"start":"\#(start)","end":"21:00"}}}}"#).status) ?? 0
+                } else {
+                    status = (try? logCall(admin, caseID, at: "2026-11-20T15:00:00Z").status) ?? 0
+                }
+                statuses.withLock { $0.append(status) }
+            }
+            let all = statuses.withLock { $0 }
+            #expect(all.filter { $0 == 200 }.count == 12, "\(all)")
+            #expect(all.filter { $0 == 201 }.count == 48, "\(all)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// The compliance engine as a service (contract §7): the policy (read by everyone, changed by
@@ -12,6 +13,8 @@ public final class ComplianceService: Sendable {
     private let clock: WallClock
     /// The engine of the current policy with the policy's version; replaced as a whole on change.
     private let current: Mutex<(engine: ComplianceEngine, version: Int64)>
+    /// Serialises policy changes (see `replacePolicy`).
+    private let policyChanges = NSLock()
     /// Told the rules of every verdict (for `/metrics`).
     private let onVerdict: @Sendable (ComplianceVerdict) -> Void
 
@@ -48,18 +51,23 @@ public final class ComplianceService: Sendable {
     }
 
     /// Replaces the policy; absent keys take the defaults. A document that is not valid changes nothing.
+    ///
+    /// Changes are serialised by a lock of their own, never by `current`: the write may run other
+    /// requests' writes (group commit) that read the policy, so no lock they take is held across it.
     public func replacePolicy(_ document: JSONValue, ifMatch versions: Set<Int64>?, by actor: Principal) throws -> (CompliancePolicy, Int64) {
         try actor.require(.writePolicy)
         let policy = try CompliancePolicy.decode(document)
-        return try current.withLock { current in
-            if let versions, !versions.contains(current.version) {
-                throw DomainError.preconditionFailed("the policy is at version \(current.version)")
+        return try policyChanges.withLock {
+            let version = current.withLock { $0.version }
+            if let versions, !versions.contains(version) {
+                throw DomainError.preconditionFailed("the policy is at version \(version)")
             }
-            let next = current.version + 1
+            let next = version + 1
             try policyStore.savePolicy(policy.json, version: next, at: clock.now(), audit: AuditRecord(
                 action: .compliancePolicyChanged, entity: "compliance_policy", entityID: "policy",
                 detail: .object([("version", .number(String(next))), ("policy", policy.json)])), actor: actor)
-            current = (ComplianceEngine(policy: policy), next)
+            let engine = ComplianceEngine(policy: policy)
+            current.withLock { $0 = (engine, next) }
             return (policy, next)
         }
     }
