@@ -45,14 +45,16 @@ public struct CommunicationService: Sendable {
 
     public func log(_ contact: NewCommunication, caseID: String, by actor: Principal) throws -> Communication {
         try actor.require(.logCaseActivity)
-        _ = try cases.visibleCase(caseID, by: actor)
         let now = clock.now()
         try Self.validate(contact, now: now).throwIfAny()
         // Only a refusal or a contact the debtor started moves the segment (Docs/segmentation.md).
         defer { if contact.outcome == .refused || contact.direction == .inbound { changes.changed(caseID) } }
         return try transactor.atomically {
             // Read again inside the transaction: the judgement and the status change see the case as it is.
-            guard let debtCase = try caseStore.debtCase(id: caseID) else { throw DomainError.notFound("case \(caseID)") }
+            // Visibility is checked on this same read: agents see only their own cases.
+            guard let debtCase = try caseStore.debtCase(id: caseID),
+                  CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team)
+            else { throw DomainError.notFound("case \(caseID)") }
             var judged = ComplianceService.Contact(debtCase: debtCase, at: contact.occurredAt, channel: contact.channel)
             judged.direction = contact.direction
             judged.outcome = contact.outcome
