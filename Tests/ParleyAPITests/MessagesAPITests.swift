@@ -208,3 +208,25 @@ func readText(_ path: String) -> String {
         }
     }
 }
+
+@Suite struct MessageTargetTests {
+    @Test func withoutAToTheFirstConsentedNumberIsUsed() throws {
+        let time = TestClock("2026-11-20T15:00:00Z")
+        try withTestApp(clock: time.clock) { app in
+            let debtor = try app.admin.post("/v1/debtors", """
+                {"name":"Two Phones","timezone":"America/New_York",
+                 "phones":[{"number":"+12125550101","type":"home","consent":{"calls":true,"sms":false}},
+                           {"number":"+12125550102","type":"mobile","consent":{"calls":true,"sms":true}}]}
+                """)
+            let debtorID = try #require(debtor["id"]?.string)
+            let created = try app.admin.post("/v1/cases", """
+                {"debtor_id":"\(debtorID)","creditor":"Acme","external_ref":"TP-1","currency":"USD","principal_minor":1000,
+                 "delinquent_since":"2026-06-01","jurisdiction":"US"}
+                """)
+            let caseID = try #require(created["id"]?.string)
+            let queued = try app.admin.post("/v1/cases/\(caseID)/messages", #"{"channel":"sms","body":"Please call us."}"#)
+            #expect(queued.status == 202)
+            #expect(queued["to"]?.string == "+12125550102")
+        }
+    }
+}
