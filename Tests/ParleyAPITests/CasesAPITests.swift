@@ -136,6 +136,8 @@ func makeCase(_ client: APIClient, ref: String = "L-778", assignedTo: String? = 
             let dispute = try app.admin.post("/v1/cases/\(first)/disputes", #"{"reason":"I already paid this"}"#)
             #expect(dispute.status == 201)
             let disputeID = try #require(dispute["id"]?.string)
+            #expect(try app.admin.get(try #require(dispute.headers["Location"]))["status"]?.string == "open")
+            #expect(try app.admin.get("/v1/cases/\(first)/disputes/dsp_missing").status == 404)
             #expect(try app.admin.get("/v1/cases/\(first)")["status"]?.string == "disputed")
             #expect(try app.admin.post("/v1/cases/\(first)/disputes", #"{"reason":"again"}"#).status == 409)
             let rejected = try supervisor.post("/v1/cases/\(first)/disputes/\(disputeID)/resolve", #"{"outcome":"rejected","note":"paper trail shows debt"}"#)

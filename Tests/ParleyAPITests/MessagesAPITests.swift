@@ -105,6 +105,9 @@ func readText(_ path: String) -> String {
             #expect(record.first?["channel"]?.string == "sms")
             #expect(record.first?["outcome"]?.string == "sent")
             #expect(items(try app.admin.get("/v1/messages?case_id=\(caseID)&status=sent")).count == 1)
+            // The case's own list of its messages (contract §15 readable sub-resources).
+            #expect(items(try app.admin.get("/v1/cases/\(caseID)/messages")).compactMap { $0["id"]?.string } == [messageID])
+            #expect(items(try app.admin.get("/v1/cases/\(caseID)/messages?status=queued")).isEmpty)
             // Nothing is due any more.
             #expect(try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-20T15:10:00Z"}"#)["result"]?["sent"]?.int64 == 0)
         }

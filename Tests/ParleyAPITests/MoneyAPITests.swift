@@ -43,6 +43,9 @@ import Testing
             guard case .array(let shares)? = payment["allocation"]?["installments"] else { Issue.record("no shares"); return }
             #expect(shares.first?["seq"]?.int64 == 1 && shares.first?["amount_minor"]?.int64 == 40_000)
             #expect(try pay(app.admin, caseID, 40_000, key: "p1").body == payment.body)
+            // The payment's Location reads it back.
+            let location = try #require(payment.headers["Location"])
+            #expect(try app.admin.get(location)["id"] == payment["id"])
             #expect(try balance(app.admin, caseID) == 1_245_000)
             let statement = try app.admin.get("/v1/cases/\(caseID)/statement")
             #expect(statement["next_due_date"]?.string == "2026-12-31")
