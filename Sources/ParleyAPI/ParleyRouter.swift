@@ -4,10 +4,10 @@ import ParleyHTTP
 
 /// Builds the whole API: middleware, then each resource's routes.
 public enum ParleyRouter {
-    public static func make(services: APIServices, logger: Logger) -> RouterResponder {
+    public static func make(services: APIServices, logger: Logger, accessLog: (any AccessLogWriter)? = nil) -> RouterResponder {
         let router = Router()
         router.use(RequestIDMiddleware())
-        router.use(AccessLogMiddleware())
+        router.use(AccessLogMiddleware(writer: accessLog))
         router.use(MetricsMiddleware(registry: services.metrics))
         OpsRoutes(services: services).register(in: router)
         UserRoutes(services: services).register(in: router)

@@ -165,6 +165,9 @@ public struct AppConfiguration: Sendable {
         Key(file: "http.event_loops", environment: "PARLEY_HTTP_EVENT_LOOPS") { config, value in
             config.http.eventLoopCount = try int(value, 0...256)
         },
+        Key(file: "http.handler_threads", environment: "PARLEY_HTTP_HANDLER_THREADS") { config, value in
+            config.http.handlerThreads = try int(value, 1...1_024)
+        },
         Key(file: "http.max_concurrent_streams", environment: "PARLEY_HTTP_MAX_CONCURRENT_STREAMS") { config, value in
             config.http.maxConcurrentStreams = try int(value, 1...1_024)
         },

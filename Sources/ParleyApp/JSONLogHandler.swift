@@ -1,6 +1,8 @@
 import Glibc
 import Logging
 import ParleyCore
+import ParleyHTTP
+import ParleyJSON
 
 /// Writes one JSON object per line to standard error: `ts`, `level`, `logger`, `msg`, then metadata.
 /// Lines go through `LogSink`, whole, so lines from different threads never interleave.
@@ -19,22 +21,59 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    /// Starts a line: `{"ts":…,"level":…,"logger":…,"msg":…` (the caller adds fields and ends it).
+    static func beginLine(level: Logger.Level, label: String, message: String) -> JSONWriter {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
         writer.field("ts", WallClock.system.now())
-        writer.field("level", event.level.rawValue)
+        writer.field("level", level.rawValue)
         writer.field("logger", label)
-        writer.field("msg", "\(event.message)")
+        writer.field("msg", message)
+        return writer
+    }
+
+    /// Ends a line and hands it to the sink (warnings and worse are written through at once).
+    static func endLine(_ writer: inout JSONWriter, level: Logger.Level) {
+        writer.endObject()
+        var line = writer.bytes
+        line.append(0x0A)
+        LogSink.standardError.write(line, urgent: level >= .warning)
+    }
+
+    public func log(event: LogEvent) {
+        var writer = Self.beginLine(level: event.level, label: label, message: "\(event.message)")
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
             writer.key(dynamic: key)
             writer.string("\(value)")
         }
-        writer.endObject()
-        var line = writer.bytes
-        line.append(0x0A)
-        LogSink.standardError.write(line, urgent: event.level >= .warning)
+        Self.endLine(&writer, level: event.level)
+    }
+}
+
+/// Access-log lines in the same JSON shape as `JSONLogHandler`'s (keys after `msg` sorted), written
+/// straight into bytes.
+public struct JSONAccessLog: AccessLogWriter {
+    private let level: Logger.Level
+    private let label: String
+
+    public init(label: String, level: Logger.Level) {
+        self.label = label
+        self.level = level
+    }
+
+    public func isEnabled(_ level: Logger.Level) -> Bool { self.level <= level }
+
+    public func write(_ entry: AccessLogEntry) {
+        var writer = JSONLogHandler.beginLine(level: entry.level, label: label, message: "request")
+        writer.field("http.duration_ms", entry.durationMilliseconds)
+        writer.field("http.method", entry.method)
+        writer.field("http.response_bytes", String(entry.responseBytes))
+        writer.field("http.route", entry.route)
+        writer.field("http.status", String(entry.status))
+        writer.field("request.id", entry.requestID)
+        if let userID = entry.userID { writer.field("user.id", userID) }
+        JSONLogHandler.endLine(&writer, level: entry.level)
     }
 }

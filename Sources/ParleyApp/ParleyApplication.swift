@@ -21,7 +21,10 @@ public final class ParleyApplication: Sendable {
     public let bootstrappedAdmin: User?
     private let jobs: JobRunner
 
-    public init(configuration: AppConfiguration, logger: Logger, clock: WallClock = .system) throws {
+    /// `accessLog` writes the per-request lines (the `parley` command passes its JSON writer);
+    /// without one they go through `logger`.
+    public init(configuration: AppConfiguration, logger: Logger, clock: WallClock = .system,
+                accessLog: (any AccessLogWriter)? = nil) throws {
         self.configuration = configuration
         self.logger = logger
         let metrics = MetricsRegistry()
@@ -42,7 +45,7 @@ public final class ParleyApplication: Sendable {
             idempotency: SQLiteIdempotencyStore(database: database),
             metrics: metrics, clock: clock, metricsRequireKey: configuration.metricsRequireKey,
             maxImportBytes: configuration.maxImportBytes)
-        let responder = ParleyRouter.make(services: services, logger: logger)
+        let responder = ParleyRouter.make(services: services, logger: logger, accessLog: accessLog)
         server = try HTTPServer(configuration: configuration.http, responder: responder, logger: logger)
         let server = server
         let database = database

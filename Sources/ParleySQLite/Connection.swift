@@ -216,27 +216,37 @@ struct Statement {
 /// The current row of a query, read by column index.
 public struct Row {
     let statement: OpaquePointer
+    /// Added to every column index: a joined query's later columns read as a row of their own.
+    let base: Int32
 
-    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+    init(statement: OpaquePointer, base: Int32 = 0) {
+        self.statement = statement
+        self.base = base
+    }
 
-    public func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+    /// This row with column `offset` read as column 0 (for the second table of a join).
+    public func columns(from offset: Int32) -> Row { Row(statement: statement, base: base + offset) }
+
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, base + column) == SQLITE_NULL }
+
+    public func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, base + column) }
 
     public func intOrNil(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
 
-    public func bool(_ column: Int32) -> Bool { sqlite3_column_int64(statement, column) != 0 }
+    public func bool(_ column: Int32) -> Bool { sqlite3_column_int64(statement, base + column) != 0 }
 
     /// Text read with its byte length, so embedded NULs and long values survive.
     public func string(_ column: Int32) -> String {
-        guard let text = sqlite3_column_text(statement, column) else { return "" }
-        let count = Int(sqlite3_column_bytes(statement, column))
+        guard let text = sqlite3_column_text(statement, base + column) else { return "" }
+        let count = Int(sqlite3_column_bytes(statement, base + column))
         return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
     public func stringOrNil(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
 
     public func blob(_ column: Int32) -> [UInt8] {
-        let count = Int(sqlite3_column_bytes(statement, column))
-        guard count > 0, let bytes = sqlite3_column_blob(statement, column) else { return [] }
+        let count = Int(sqlite3_column_bytes(statement, base + column))
+        guard count > 0, let bytes = sqlite3_column_blob(statement, base + column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: bytes, count: count))
     }
 }

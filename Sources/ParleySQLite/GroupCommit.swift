@@ -13,16 +13,25 @@ final class GroupCommit: @unchecked Sendable {
 
     /// One queued write: its body, and its outcome once the batch holding it committed.
     final class Pending: @unchecked Sendable {
-        // @unchecked: `outcome` is written by the batch's runner before `done.signal()` and read
-        // by the waiting caller after `done.wait()`.
-        /// Dropped before `done` is signalled: the caller's non-escaping body must not outlive its wait.
+        // @unchecked: `outcome` is written by the batch's runner before `wake.signal()` and read
+        // by the waiting caller after `wake.wait()`.
+        /// Dropped before `wake` is signalled: the caller's non-escaping body must not outlive its wait.
         var body: ((Connection) throws -> Any)?
         var outcome: Result<Any, any Error>?
-        let done = DispatchSemaphore(value: 0)
+        /// Signalled once the write is done, or earlier to make its thread the runner.
+        let wake = DispatchSemaphore(value: 0)
         init(_ body: @escaping (Connection) throws -> Any) { self.body = body }
     }
 
-    private let queue = Mutex<[Pending]>([])
+    /// The queued writes, and whether a thread is running them. Whoever finds no runner becomes it;
+    /// a runner whose own write is done hands the role to the oldest queued write's thread, so the
+    /// queue is never left without a runner and nobody waits on a timer.
+    private struct Queue {
+        var pending: [Pending] = []
+        var running = false
+    }
+
+    private let queue = Mutex(Queue())
     /// Writes per transaction at most, so one batch never holds the writer for long.
     static let batchLimit = 64
 
@@ -30,37 +39,44 @@ final class GroupCommit: @unchecked Sendable {
         // The caller waits for its result below, so the non-escaping body outlives its use.
         let outcome: Result<Any, any Error> = try withoutActuallyEscaping(body) { body in
             let pending = Pending { db in try body(db) }
-            queue.withLock { $0.append(pending) }
-            while true {
-                if pool.writerLock.tryLock() {
-                    defer { pool.writerLock.unlock() }
-                    drain(until: pending)
-                }
-                // Either this thread ran the batch holding it, or another runner will: wait a
-                // moment and look again (the runner may have finished just before it was queued).
-                if pending.done.wait(timeout: .now() + .milliseconds(2)) == .success {
-                    guard let outcome = pending.outcome else { throw SQLiteError(code: 1, message: "a write finished without an outcome") }
-                    return outcome
-                }
+            let runs = queue.withLock { queue -> Bool in
+                queue.pending.append(pending)
+                guard !queue.running else { return false }
+                queue.running = true
+                return true
             }
+            if !runs { pending.wake.wait() }
+            // Woken without an outcome: this thread is the runner now.
+            if pending.outcome == nil { runBatches(until: pending) }
+            guard let outcome = pending.outcome else { throw SQLiteError(code: 1, message: "a write finished without an outcome") }
+            return outcome
         }
         // `Any` holds exactly the `T` the body returned.
         guard let value = try outcome.get() as? T else { throw SQLiteError(code: 1, message: "a write returned an unexpected value") }
         return value
     }
 
-    /// Runs batches until the caller's own write is done (then another waiting thread takes over,
-    /// so no request is held back running everyone else's writes); the caller holds the writer lock.
-    private func drain(until own: Pending) {
-        while own.outcome == nil {
-            let batch = queue.withLock { queue -> [Pending] in
-                let taken = Array(queue.prefix(Self.batchLimit))
-                queue.removeFirst(taken.count)
-                return taken
+    /// Runs batches until the caller's own write is done, then hands the runner's role to the
+    /// oldest queued write (so no request is held back running everyone else's), or gives it up.
+    private func runBatches(until own: Pending) {
+        pool.writerLock.withLock {
+            while own.outcome == nil {
+                let batch = queue.withLock { queue -> [Pending] in
+                    let taken = Array(queue.pending.prefix(Self.batchLimit))
+                    queue.pending.removeFirst(taken.count)
+                    return taken
+                }
+                run(batch)
             }
-            guard !batch.isEmpty else { return }
-            run(batch)
         }
+        let next = queue.withLock { queue -> Pending? in
+            guard let first = queue.pending.first else {
+                queue.running = false
+                return nil
+            }
+            return first
+        }
+        next?.wake.signal()
     }
 
     private func run(_ batch: [Pending]) {
@@ -103,7 +119,7 @@ final class GroupCommit: @unchecked Sendable {
         for (pending, result) in zip(batch, results) {
             pending.body = nil
             pending.outcome = result
-            pending.done.signal()
+            pending.wake.signal()
         }
     }
 }

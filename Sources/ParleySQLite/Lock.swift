@@ -16,11 +16,6 @@ final class Lock: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    /// Takes the lock if it is free; true when taken (then `unlock` must follow).
-    func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
-
-    func unlock() { pthread_mutex_unlock(mutex) }
-
     func withLock<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }

@@ -40,7 +40,8 @@ struct Serve: ParsableCommand {
         let logger = makeLogger(config.logLevel)
         let app: ParleyApplication
         do {
-            app = try ParleyApplication(configuration: config, logger: logger)
+            app = try ParleyApplication(configuration: config, logger: logger,
+                                        accessLog: JSONAccessLog(label: logger.label, level: config.logLevel))
         } catch {
             FileHandleStderr.write("parley: cannot start: \(error)\n")
             throw ExitCode(1)

@@ -4,7 +4,9 @@ import ParleyHTTP
 /// A blocking TCP client for tests: sends exact bytes and reads raw HTTP responses, so framing
 /// can be checked byte for byte. Reads time out (default 5 s) instead of hanging a test.
 public final class RawClient {
-    public let fd: Int32
+    /// -1 once closed: `deinit` runs even when `init` throws, and must not close the number twice
+    /// (by then it may belong to another test's socket or file).
+    public private(set) var fd: Int32
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -24,12 +26,14 @@ public final class RawClient {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard status == 0 else {
+            let error = errno
             close(fd)
-            throw Failure(description: "connect failed: \(errno)")
+            fd = -1
+            throw Failure(description: "connect failed: \(error)")
         }
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     public func send(_ text: String) throws { try send(Array(text.utf8)) }
 

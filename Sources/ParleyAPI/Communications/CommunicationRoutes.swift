@@ -14,8 +14,16 @@ struct CommunicationRoutes {
     }
 
     func log(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        // An unknown case is 404 before anything about the body is said.
-        _ = try services.cases.visibleCase(context.parameter("id"), by: actor)
+        // Decoded now, reported only once the service has found the case: an unknown case is 404
+        // before anything about the body is said.
+        let decoded = Result { try Self.decode(request) }
+        let communication = try communications.log(caseID: context.parameter("id"), by: actor) { try decoded.get() }
+        return Reply.json(.created, location: "/v1/cases/\(communication.caseID)/communications/\(communication.id)") {
+            CommunicationJSON.write(communication, to: &$0)
+        }
+    }
+
+    static func decode(_ request: HTTPRequest) throws -> NewCommunication {
         var body = try JSONBody(request)
         let channel = try body.requiredEnum("channel", ContactChannel.self)
         let direction = try body.requiredEnum("direction", ContactDirection.self)
@@ -26,12 +34,8 @@ struct CommunicationRoutes {
         let content = try body.optionalString("content")
         let to = try body.optionalString("to")
         let (channelValue, directionValue, outcomeValue, occurred) = try body.finish(channel, direction, outcome, occurredAt)
-        let communication = try communications.log(NewCommunication(
-            channel: channelValue, direction: directionValue, outcome: outcomeValue, occurredAt: occurred,
-            durationSeconds: duration, summary: summary, content: content, to: to), caseID: context.parameter("id"), by: actor)
-        return Reply.json(.created, location: "/v1/cases/\(communication.caseID)/communications/\(communication.id)") {
-            CommunicationJSON.write(communication, to: &$0)
-        }
+        return NewCommunication(channel: channelValue, direction: directionValue, outcome: outcomeValue, occurredAt: occurred,
+                                durationSeconds: duration, summary: summary, content: content, to: to)
     }
 
     func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {

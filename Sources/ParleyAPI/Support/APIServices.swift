@@ -71,7 +71,7 @@ extension APIServices {
     func secured(_ permission: Permission?, _ handler: @escaping SecuredHandler) -> HTTPHandler {
         { request, context in
             let actor = try authenticate(request)
-            context.logger[metadataKey: "user.id"] = .string(actor.userID)
+            context.userID = actor.userID
             if let permission { try actor.require(permission) }
             return try handler(request, context, actor)
         }

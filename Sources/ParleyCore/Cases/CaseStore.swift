@@ -26,6 +26,8 @@ public protocol CaseStore: Sendable {
     func insert(_ debtCase: DebtCase, audit: AuditRecord, actor: Principal) throws
     func debtCase(id: String) throws -> DebtCase?
     func debtCaseWithDebtor(id: String) throws -> (DebtCase, DebtorSummary)?
+    /// A case with its whole debtor in one read (what judging a contact needs).
+    func debtCaseAndDebtor(id: String) throws -> (DebtCase, Debtor)?
     func cases(_ filter: CaseFilter, scope: CaseScope, page: PageRequest) throws -> Page<DebtCase>
     func apply(_ mutation: CaseMutation, actor: Principal) throws
     func disputes(caseID: String) throws -> [Dispute]

@@ -44,18 +44,24 @@ public struct CommunicationService: Sendable {
     }
 
     public func log(_ contact: NewCommunication, caseID: String, by actor: Principal) throws -> Communication {
+        try log(caseID: caseID, by: actor) { contact }
+    }
+
+    /// Logs the contact `decode` gives, called once the case is known to exist and be visible, so
+    /// an unknown case is 404 before anything is said about the body.
+    public func log(caseID: String, by actor: Principal, _ decode: () throws -> NewCommunication) throws -> Communication {
         try actor.require(.logCaseActivity)
         let now = clock.now()
-        try Self.validate(contact, now: now).throwIfAny()
-        // Only a refusal or a contact the debtor started moves the segment (Docs/segmentation.md).
-        defer { if contact.outcome == .refused || contact.direction == .inbound { changes.changed(caseID) } }
-        return try transactor.atomically {
-            // Read again inside the transaction: the judgement and the status change see the case as it is.
-            // Visibility is checked on this same read: agents see only their own cases.
-            guard let debtCase = try caseStore.debtCase(id: caseID),
+        let communication = try transactor.atomically {
+            // One read on the writer, inside the transaction: the judgement and the status change
+            // see the case as it is. Visibility is checked on this same read: agents see only their own cases.
+            guard let (debtCase, debtor) = try caseStore.debtCaseAndDebtor(id: caseID),
                   CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team)
             else { throw DomainError.notFound("case \(caseID)") }
+            let contact = try decode()
+            try Self.validate(contact, now: now).throwIfAny()
             var judged = ComplianceService.Contact(debtCase: debtCase, at: contact.occurredAt, channel: contact.channel)
+            judged.debtor = debtor
             judged.direction = contact.direction
             judged.outcome = contact.outcome
             judged.to = contact.to
@@ -79,6 +85,9 @@ public struct CommunicationService: Sendable {
             }
             return communication
         }
+        // Only a refusal or a contact the debtor started moves the segment (Docs/segmentation.md).
+        if communication.outcome == .refused || communication.direction == .inbound { changes.changed(caseID) }
+        return communication
     }
 
     private func moveToContacted(_ debtCase: DebtCase, because communication: Communication, actor: Principal, at now: Instant) throws {

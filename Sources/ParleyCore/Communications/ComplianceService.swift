@@ -77,6 +77,8 @@ public final class ComplianceService: Sendable {
     /// What a judgement is about: a contact (to be made, or being recorded) on a case.
     public struct Contact: Sendable {
         public var debtCase: DebtCase
+        /// The case's debtor when the caller has read it already (else it is read).
+        public var debtor: Debtor?
         public var at: Instant
         public var channel: ContactChannel
         public var direction: ContactDirection = .outbound
@@ -97,7 +99,7 @@ public final class ComplianceService: Sendable {
     /// contacts are not judged. Call inside a transaction when the contact is then recorded, so
     /// the history cannot change between judging and recording.
     public func judge(_ contact: Contact, actorRole: Role) throws -> (verdict: ComplianceVerdict, target: ContactTarget) {
-        guard let debtor = try debtors.debtor(id: contact.debtCase.debtorID) else {
+        guard let debtor = try contact.debtor ?? debtors.debtor(id: contact.debtCase.debtorID) else {
             throw CorruptDataError("case \(contact.debtCase.id) names a missing debtor")
         }
         let target = Self.target(for: contact.channel, to: contact.to, debtor: debtor)
@@ -144,10 +146,11 @@ public final class ComplianceService: Sendable {
     /// `POST /v1/compliance/check`: may this contact be made at `at` (default now)?
     public func check(caseID: String, channel: ContactChannel, at: Instant?, to: String?, by actor: Principal) throws -> ComplianceVerdict {
         try actor.require(.complianceCheck)
-        guard let debtCase = try cases.debtCase(id: caseID),
+        guard let (debtCase, debtor) = try cases.debtCaseAndDebtor(id: caseID),
               CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team)
         else { throw ValidationFailure("case_id", "names no case") }
         var contact = Contact(debtCase: debtCase, at: at ?? clock.now(), channel: channel)
+        contact.debtor = debtor
         contact.to = to
         return try judge(contact, actorRole: actor.role).verdict
     }

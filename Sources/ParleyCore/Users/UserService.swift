@@ -3,6 +3,7 @@ public struct UserService: Sendable {
     private let store: any UserStore
     private let ids: IDGenerator
     private let clock: WallClock
+    private let principals = PrincipalCache()
 
     public init(store: any UserStore, ids: IDGenerator, clock: WallClock) {
         self.store = store
@@ -101,6 +102,7 @@ public struct UserService: Sendable {
             ("active", .bool(user.active)), ("version", .number(String(user.version))),
         ]))
         try versionedWrite(conditional: versions != nil) { try store.update(user, expectedVersion: expected, audit: audit, actor: actor) }
+        principals.invalidate()
         return user
     }
 
@@ -123,6 +125,7 @@ public struct UserService: Sendable {
         guard try store.revokeKey(userID: userID, keyID: keyID, at: clock.now(), audit: audit, actor: actor) else {
             throw DomainError.notFound("key \(keyID)")
         }
+        principals.invalidate()
     }
 
     /// Own keys for everyone; other users' keys for admins only (403 in the rights table).
@@ -134,7 +137,8 @@ public struct UserService: Sendable {
     /// The actor behind a bearer key, or nil for an unknown, revoked or deactivated key.
     public func authenticate(bearer key: String) throws -> Principal? {
         guard !key.isEmpty, key.utf8.count <= 256 else { return nil }
-        return try store.actor(forKeyHash: Hashing.sha256(Array(key.utf8)))
+        let hash = Hashing.sha256(Array(key.utf8))
+        return try principals.principal(for: hash, now: clock.now()) { try store.actor(forKeyHash: hash) }
     }
 }
 

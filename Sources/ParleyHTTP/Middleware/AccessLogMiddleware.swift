@@ -1,33 +1,61 @@
 import Logging
 
-/// One log line per request: method, route pattern (never the raw path, which may carry ids or
-/// search terms), status, duration, response bytes and the request id. 5xx at error level.
+/// One access-log line's facts: method, route pattern (never the raw path, which may carry ids or
+/// search terms), status, duration, response bytes, the request id and the user.
+public struct AccessLogEntry: Sendable {
+    public let level: Logger.Level
+    public let method: String
+    public let route: String
+    public let status: Int
+    public let durationMicroseconds: Int64
+    public let responseBytes: Int
+    public let requestID: String
+    public let userID: String?
+
+    /// The duration in milliseconds with three decimals (`12.345`).
+    public var durationMilliseconds: String {
+        let fraction = String(durationMicroseconds % 1_000)
+        return "\(durationMicroseconds / 1_000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+}
+
+/// Writes access-log lines; the application's writer formats them straight into bytes, with no
+/// metadata dictionaries on the way (a line is written for every request).
+public protocol AccessLogWriter: Sendable {
+    /// Whether lines of `level` are written at all.
+    func isEnabled(_ level: Logger.Level) -> Bool
+    func write(_ entry: AccessLogEntry)
+}
+
+/// One log line per request; 5xx at error level. Without a writer, lines go through the request's logger.
 public struct AccessLogMiddleware: HTTPMiddleware {
-    public init() {}
+    private let writer: (any AccessLogWriter)?
+
+    public init(writer: (any AccessLogWriter)? = nil) { self.writer = writer }
 
     public func handle(
         _ request: HTTPRequest, context: inout RequestContext,
         next: (HTTPRequest, inout RequestContext) throws -> HTTPResponse
     ) throws -> HTTPResponse {
         let response = try next(request, &context)
-        let elapsed = ContinuousClock.now - context.startedAt
         let level: Logger.Level = response.status.code >= 500 ? .error : .info
-        if context.logger.logLevel <= level {
+        guard writer?.isEnabled(level) ?? (context.logger.logLevel <= level) else { return response }
+        let elapsed = (ContinuousClock.now - context.startedAt).components
+        let entry = AccessLogEntry(
+            level: level, method: request.method, route: context.route, status: response.status.code,
+            durationMicroseconds: elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000,
+            responseBytes: response.bodyBytes.count, requestID: context.requestID, userID: context.userID)
+        if let writer {
+            writer.write(entry)
+        } else {
             context.logger.log(level: level, "request", metadata: [
-                "http.method": .string(request.method),
-                "http.route": .string(context.route),
-                "http.status": .stringConvertible(response.status.code),
-                "http.duration_ms": .string(String(format3(elapsed))),
-                "http.response_bytes": .stringConvertible(response.bodyBytes.count),
+                "http.method": .string(entry.method),
+                "http.route": .string(entry.route),
+                "http.status": .stringConvertible(entry.status),
+                "http.duration_ms": .string(entry.durationMilliseconds),
+                "http.response_bytes": .stringConvertible(entry.responseBytes),
             ])
         }
         return response
-    }
-
-    private func format3(_ duration: Duration) -> String {
-        let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
-        let millis = micros / 1_000
-        let fraction = micros % 1_000
-        return "\(millis)." + String(repeating: "0", count: 3 - String(fraction).count) + String(fraction)
     }
 }

@@ -26,7 +26,6 @@ public struct RequestIDMiddleware: HTTPMiddleware {
         } else {
             context.requestID = RequestID.make()
         }
-        context.logger[metadataKey: "request.id"] = .string(context.requestID)
         var response = try next(request, &context)
         response.headers.add("X-Request-Id", context.requestID)
         return response

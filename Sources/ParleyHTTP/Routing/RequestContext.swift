@@ -8,7 +8,21 @@ public struct RequestContext: Sendable {
     public var route: String
     /// Path parameters by name, percent-decoded.
     public var parameters: [String: String]
-    public var logger: Logger
+    /// The authenticated user, once known (for logs).
+    public var userID: String?
+    /// The server's logger; `logger` adds this request's ids to it.
+    private var baseLogger: Logger
+    /// A logger whose lines carry `request.id` and `user.id`. Built when something logs, so a
+    /// request that logs nothing pays nothing for its metadata.
+    public var logger: Logger {
+        get {
+            var logger = baseLogger
+            if !requestID.isEmpty { logger[metadataKey: "request.id"] = .string(requestID) }
+            if let userID { logger[metadataKey: "user.id"] = .string(userID) }
+            return logger
+        }
+        set { baseLogger = newValue }
+    }
     /// When the request reached the router (for access logs and latency metrics).
     public let startedAt: ContinuousClock.Instant
 
@@ -16,7 +30,7 @@ public struct RequestContext: Sendable {
         self.requestID = ""
         self.route = route
         self.parameters = parameters
-        self.logger = logger
+        self.baseLogger = logger
         self.startedAt = .now
     }
 

@@ -326,7 +326,7 @@ final class EventLoop: @unchecked Sendable {
         let fd = connection.fd
         let serial = connection.serial
         let state = self.state
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
+        state.handlers.submit { [self] in
             let response = state.responder.respond(to: request)
             let keepAlive = keepAlive && !state.draining.load(ordering: .relaxed)
             let finalizer = ResponseFinalizer(requestHead: head, keepAlive: keepAlive, date: state.currentDate())

@@ -2,6 +2,7 @@ import CParleySystem
 import Dispatch
 import Glibc
 import Logging
+import Synchronization
 
 /// An HTTP/1.1 server on POSIX sockets: a listening socket shared by a few epoll event loops.
 ///
@@ -13,6 +14,9 @@ public final class HTTPServer: Sendable {
     private let listener: Int32
     private let loops: [EventLoop]
     private let finished = DispatchGroup()
+    /// Set by the first `wait()` to return: the listening socket is closed exactly once (a second
+    /// close could close a descriptor that number has been given to since).
+    private let released = Atomic<Bool>(false)
     /// The port actually bound.
     public let port: Int
 
@@ -47,6 +51,7 @@ public final class HTTPServer: Sendable {
     /// Starts one thread per event loop; a thread that cannot be created stops the loops already
     /// started and is an error (a loop must never run on the caller's thread).
     public func start() throws {
+        try state.handlers.start(name: "parley-handler")
         for (index, loop) in loops.enumerated() {
             finished.enter()
             let thread = LoopThread { [finished] in
@@ -58,6 +63,7 @@ public final class HTTPServer: Sendable {
             } catch {
                 finished.leave()
                 shutdown()
+                state.handlers.stop()
                 throw error
             }
         }
@@ -72,9 +78,11 @@ public final class HTTPServer: Sendable {
         for loop in loops { loop.requestStop() }
     }
 
-    /// Blocks until every loop has ended, then releases the listening socket.
+    /// Blocks until every loop has ended, then releases the listening socket. May be called more than once.
     public func wait() {
         finished.wait()
+        guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        state.handlers.stop()
         close(listener)
     }
 }
@@ -86,7 +94,7 @@ public struct ThreadStartError: Error, CustomStringConvertible {
     public var description: String { "cannot start thread \(name): error \(code)" }
 }
 
-/// A plain pthread for a long-running loop (Dispatch's pool is for the handlers).
+/// A plain pthread for a long-running loop.
 final class LoopThread: @unchecked Sendable {
     // @unchecked: `body` is only read by the new thread, once, after `start` hands it over.
     private let body: @Sendable () -> Void

@@ -20,6 +20,9 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var maxConnectionsPerAddress = 2_048
     /// Event-loop threads; 0 means one per core.
     public var eventLoopCount = 0
+    /// Threads that run request handlers. Handlers wait on SQLite (and writes on their turn in a
+    /// group commit), so there are several per core: enough requests in flight to share commits.
+    public var handlerThreads = 64
     /// Streamed responses (exports) written at once, each on its own thread; beyond this, 503.
     public var maxConcurrentStreams = 32
     /// How long a graceful shutdown waits for in-flight requests.

@@ -7,6 +7,8 @@ final class ServerState: Sendable {
     let configuration: HTTPServerConfiguration
     let responder: any HTTPResponder
     let logger: Logger
+    /// The threads that run handlers.
+    let handlers: HandlerPool
     let openConnections = Atomic<Int>(0)
     let draining = Atomic<Bool>(false)
     let activeStreams = Atomic<Int>(0)
@@ -19,6 +21,7 @@ final class ServerState: Sendable {
         self.configuration = configuration
         self.responder = responder
         self.logger = logger
+        handlers = HandlerPool(threads: configuration.handlerThreads)
     }
 
     func makeSerial() -> UInt64 { nextSerial.wrappingAdd(1, ordering: .relaxed).oldValue }

@@ -41,6 +41,15 @@ public struct SQLiteCaseStore: CaseStore {
         }
     }
 
+    public func debtCaseAndDebtor(id: String) throws -> (DebtCase, Debtor)? {
+        try database.read { db in
+            try db.queryFirst("SELECT" + CaseRows.columns + "," + DebtorRows.columns
+                              + "FROM debt_case c JOIN debtor d ON d.id = c.debtor_id WHERE c.id = ?", [id]) { row in
+                try (CaseRows.read(row), DebtorRows.read(row.columns(from: CaseRows.count)))
+            }
+        }
+    }
+
     public func cases(_ filter: CaseFilter, scope: CaseScope, page: PageRequest) throws -> Page<DebtCase> {
         var (sql, arguments) = Self.filtered(filter, scope: scope)
         sql = sql + "AND c.id > ? ORDER BY c.id LIMIT ?"
