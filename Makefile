@@ -4,7 +4,7 @@ BIN := .build/release/parley
 DATA := data
 ADMIN_KEY_FILE := $(DATA)/admin.key
 
-.PHONY: deps build build-debug run test schemathesis browser-tests bench clean
+.PHONY: deps build build-debug run test fuzz schemathesis browser-tests bench clean
 
 # System libraries the build links against (Debian/Ubuntu); installed only when missing.
 deps:
@@ -32,6 +32,13 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
+
+# Seeded fuzzing of the HTTP request parser and the CSV reader, FUZZ_SECONDS each (Docs/fuzzing.md).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(SWIFT) build --product parley-fuzz
+	.build/debug/parley-fuzz http $(FUZZ_SECONDS)
+	.build/debug/parley-fuzz csv $(FUZZ_SECONDS)
 
 # Docs/openapi.yaml against a fresh debug server: schemathesis (pinned, in .venv-ci/) with every check.
 schemathesis: deps

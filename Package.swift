@@ -29,8 +29,11 @@ let package = Package(
         .target(name: "ParleyAPI", dependencies: ["ParleyCore", "ParleyHTTP"]),
         .target(name: "ParleyApp", dependencies: ["ParleyAPI", "ParleyStore", "ParleyHTTP", "ParleySQLite", logging]),
         .executableTarget(name: "parley", dependencies: ["ParleyApp", argumentParser]),
+        // Seeded fuzzing of the HTTP and CSV parsers (`make fuzz`).
+        .target(name: "ParleyFuzz", dependencies: ["ParleyHTTP", "ParleyCore"]),
+        .executableTarget(name: "parley-fuzz", dependencies: ["ParleyFuzz"]),
         .target(name: "ParleyTestSupport", dependencies: ["ParleyApp", "ParleyHTTP"], path: "Tests/ParleyTestSupport"),
-        .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport", "ParleyFuzz"]),
         .testTarget(name: "ParleySQLiteTests", dependencies: ["ParleySQLite"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
         .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "ParleySQLite", "ParleyCore", "ParleyTestSupport"]),
