@@ -13,6 +13,8 @@ public struct AppConfiguration: Sendable {
     public var http = HTTPServerConfiguration()
     public var databasePath = "data/parley.db"
     public var databaseSynchronousFull = false
+    /// A cap on the database file's size in bytes (nil: none); past it writes answer 503.
+    public var databaseMaxBytes: Int64?
     public var logLevel: Logger.Level = .info
     public var messageWebhookURL: String?
     public var outboxPath = "data/outbox.jsonl"
@@ -126,6 +128,9 @@ public struct AppConfiguration: Sendable {
             case "full": config.databaseSynchronousFull = true
             default: throw BadValue(message: "must be normal or full")
             }
+        },
+        Key(file: "database_max_mb", environment: "PARLEY_DB_MAX_MB") { config, value in
+            config.databaseMaxBytes = Int64(try int(value, 1...16_777_216)) * 1_048_576
         },
         Key(file: "log_level", environment: "PARLEY_LOG_LEVEL") { config, value in
             guard let level = value.string.flatMap({ Logger.Level(rawValue: $0.lowercased()) }) else {

@@ -39,6 +39,7 @@ public struct Composition: Sendable {
         try Self.createParentDirectory(of: configuration.databasePath)
         var databaseConfiguration = DatabaseConfiguration(path: configuration.databasePath)
         databaseConfiguration.synchronousFull = configuration.databaseSynchronousFull
+        databaseConfiguration.maxBytes = configuration.databaseMaxBytes
         databaseConfiguration.onCheckpoint = { [logger] result in
             if result.isComplete {
                 logger.debug("checkpoint", metadata: ["mode": "\(result.mode)", "frames": "\(result.logFrames)"])

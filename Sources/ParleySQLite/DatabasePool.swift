@@ -15,6 +15,9 @@ public struct DatabaseConfiguration: Sendable {
     public var checkpointThresholdFrames: Int32 = 4_096
     /// Seconds without a commit after which the WAL is truncated to zero bytes; 0 turns it off.
     public var idleCheckpointSeconds: Double = 5
+    /// The most the database file may grow to, in bytes (SQLite's `max_page_count`); past it a
+    /// write fails with `SQLITE_FULL`, as on a full disk. Nil: no cap.
+    public var maxBytes: Int64?
     /// Told about every checkpoint (for logs); runs on the checkpointer's thread.
     public var onCheckpoint: @Sendable (CheckpointResult) -> Void = { _ in }
 
@@ -83,6 +86,13 @@ public final class DatabasePool: Sendable {
         try connection.execute("PRAGMA cache_size=-32768")
         // What SQLite leaves of the WAL file each time it restarts it from the beginning.
         try connection.execute("PRAGMA journal_size_limit=67108864")
+        if let maxBytes = configuration.maxBytes {
+            let pageSize = try connection.queryFirst("PRAGMA page_size") { $0.int(0) } ?? 4_096
+            let pages = max(1, maxBytes / max(1, pageSize))
+            let applied = try connection.queryFirst(.pragma("max_page_count", pages)) { $0.int(0) }
+            // SQLite never sets the cap below the current size; it answers the cap in force.
+            guard let applied, applied > 0 else { throw SQLiteError(code: SQLITE_ERROR, message: "max_page_count was not applied") }
+        }
         return connection
     }
 

@@ -84,11 +84,13 @@ final class GroupCommit: @unchecked Sendable {
         do {
             try pool.whileHoldingWriter { db in
                 try db.run("BEGIN IMMEDIATE")
+                // Some errors (a full disk, I/O) make SQLite roll back the whole transaction by
+                // itself: then nothing of the batch is stored, no later write may run in it, and
+                // every write of the batch fails with that error.
+                var rolledBackBy: (any Error)?
                 for pending in batch {
-                    // Some errors (a full disk, I/O) make SQLite roll back the whole transaction by
-                    // itself: then nothing of the batch is stored and no later write may run in it.
                     guard db.isInTransaction else {
-                        throw SQLiteError(code: 1, message: "the transaction was rolled back by an earlier write's error")
+                        throw rolledBackBy ?? SQLiteError(code: 1, message: "the transaction was rolled back by an earlier write's error")
                     }
                     do {
                         try db.run("SAVEPOINT batch_item")
@@ -97,13 +99,17 @@ final class GroupCommit: @unchecked Sendable {
                         try db.run("RELEASE batch_item")
                         results.append(.success(value))
                     } catch {
-                        _ = try? db.run("ROLLBACK TO batch_item")
-                        _ = try? db.run("RELEASE batch_item")
+                        if db.isInTransaction {
+                            _ = try? db.run("ROLLBACK TO batch_item")
+                            _ = try? db.run("RELEASE batch_item")
+                        } else {
+                            rolledBackBy = error
+                        }
                         results.append(.failure(error))
                     }
                 }
                 guard db.isInTransaction else {
-                    throw SQLiteError(code: 1, message: "the transaction was rolled back by a write's error")
+                    throw rolledBackBy ?? SQLiteError(code: 1, message: "the transaction was rolled back by a write's error")
                 }
                 do {
                     try db.run("COMMIT")

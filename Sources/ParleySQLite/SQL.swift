@@ -29,6 +29,10 @@ public struct SQL: ExpressibleByStringLiteral, Sendable {
     }
 
     /// Joins two fragments with a space.
+    /// `PRAGMA name=value` for an integer setting (PRAGMA takes no bound parameters; an integer
+    /// cannot carry SQL).
+    public static func pragma(_ name: StaticString, _ value: Int64) -> SQL { SQL(text: "PRAGMA \(name)=\(value)") }
+
     public static func + (lhs: SQL, rhs: SQL) -> SQL { SQL(text: lhs.text + " " + rhs.text) }
 
     /// `fragment` repeated `count` times, joined by `separator`: multi-row VALUES lists and IN lists.

@@ -54,24 +54,32 @@ public func withTestApp<T>(
     _ body: (TestApp) throws -> T
 ) throws -> T {
     try withTemporaryDirectory { directory in
-        var configuration = AppConfiguration()
-        configuration.http.port = 0
-        configuration.http.eventLoopCount = 2
-        configuration.databasePath = directory + "/parley.db"
-        configuration.outboxPath = directory + "/outbox.jsonl"
-        configuration.bootstrapAdminKey = testAdminKey
-        configuration.logLevel = .critical
-        // Jobs run when a test asks (POST /v1/jobs/{name}/run with as_of), never on their own.
-        configuration.dispatchIntervalSeconds = 0
-        configure(&configuration)
-        let app = try ParleyApplication(configuration: configuration, logger: logger, clock: clock)
-        try app.start()
-        defer {
-            app.shutdown()
-            app.wait()
-        }
-        return try body(TestApp(app: app, directory: directory))
+        try withTestApp(in: directory, configure: configure, clock: clock, logger: logger, body)
     }
+}
+
+/// Like `withTestApp`, on the database in `directory` (so a test can restart the server on it).
+public func withTestApp<T>(
+    in directory: String, configure: (inout AppConfiguration) -> Void = { _ in }, clock: WallClock = .system,
+    logger: Logger = testLogger(), _ body: (TestApp) throws -> T
+) throws -> T {
+    var configuration = AppConfiguration()
+    configuration.http.port = 0
+    configuration.http.eventLoopCount = 2
+    configuration.databasePath = directory + "/parley.db"
+    configuration.outboxPath = directory + "/outbox.jsonl"
+    configuration.bootstrapAdminKey = testAdminKey
+    configuration.logLevel = .critical
+    // Jobs run when a test asks (POST /v1/jobs/{name}/run with as_of), never on their own.
+    configuration.dispatchIntervalSeconds = 0
+    configure(&configuration)
+    let app = try ParleyApplication(configuration: configuration, logger: logger, clock: clock)
+    try app.start()
+    defer {
+        app.shutdown()
+        app.wait()
+    }
+    return try body(TestApp(app: app, directory: directory))
 }
 
 public struct TestApp {

@@ -27,6 +27,12 @@ enum ProblemRenderer {
             var response = problem(http.status, detail: http.detail, context: context)
             for field in http.headers { response.headers.add(field.name, field.value) }
             return response
+        case let fault as StorageFault where fault.isStorageUnavailable:
+            context.logger.error("storage unavailable", metadata: ["message": "\(error)"])
+            var response = problem(.serviceUnavailable, detail: "the database cannot take this request now (disk full, "
+                                   + "read-only or failing); nothing already stored is lost; retry later", context: context)
+            response.headers.add("Retry-After", "30")
+            return response
         default:
             context.logger.error("unhandled error", metadata: ["error": "\(String(describing: type(of: error)))", "message": "\(error)"])
             return problem(.internalServerError, detail: "an unexpected error occurred; quote request id \(context.requestID)",
