@@ -4,7 +4,7 @@ BIN := .build/release/parley
 DATA := data
 ADMIN_KEY_FILE := $(DATA)/admin.key
 
-.PHONY: deps build build-debug run test fuzz schemathesis browser-tests bench clean
+.PHONY: deps build build-debug run test fuzz schemathesis browser-tests bench soak clean
 
 # System libraries the build links against (Debian/Ubuntu); installed only when missing.
 deps:
@@ -53,6 +53,12 @@ browser-tests: deps
 bench: build
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	scripts/bench.sh
+
+# The long run (by hand): SIGKILL mid-import, then SOAK_MINUTES of mixed traffic with RSS, open
+# files and the WAL sampled every 10 s into soak-samples.tsv (Docs/performance.md).
+SOAK_MINUTES ?= 30
+soak: build
+	python3 scripts/soak.py $(BIN) --minutes $(SOAK_MINUTES)
 
 clean:
 	rm -rf .build
