@@ -82,6 +82,20 @@ public struct JSONWriter: Sendable {
 
     private mutating func appendQuoted(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        var text = text
+        // Fast path: most strings need no escape, and are copied whole.
+        let plain = text.withUTF8 { utf8 in
+            utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        }
+        if plain {
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+        } else {
+            appendEscaped(text)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscaped(_ text: String) {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
@@ -95,6 +109,14 @@ public struct JSONWriter: Sendable {
             default: bytes.append(byte)
             }
         }
+    }
+
+    /// Appends `"` + what `produce` appends + `"`; for values whose bytes are known to need no
+    /// escaping (such as RFC 3339 instants).
+    public mutating func quotedASCII(_ produce: (inout [UInt8]) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        produce(&bytes)
         bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import ParleyCore
 import Testing
 
@@ -11,6 +12,23 @@ import Testing
     ])
     func parsesAndFormats(_ input: String, _ output: String) throws {
         #expect(try #require(Instant(rfc3339: input)).rfc3339 == output)
+    }
+
+    /// The byte formatter against the C library's `gmtime_r` over instants from 1970 to 9999.
+    @Test func formatsLikeTheCLibraryAcrossTheRange() throws {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let millis = Int64.random(in: 0...Instant.latestWritable.millisecondsSinceEpoch, using: &random)
+            let instant = Instant(millisecondsSinceEpoch: millis)
+            var seconds = time_t(millis / 1_000)
+            var parts = tm()
+            gmtime_r(&seconds, &parts)
+            var expected = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1,
+                                  parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec)
+            if millis % 1_000 != 0 { expected += String(format: ".%03d", Int(millis % 1_000)) }
+            #expect(instant.rfc3339 == expected + "Z")
+            #expect(Instant(rfc3339: instant.rfc3339) == instant)
+        }
     }
 
     @Test(arguments: ["2026-11-29", "2026-11-29T25:00:00Z", "2026-02-30T00:00:00Z", "2026-11-29 06:00:00Z", "2026-11-29T06:00:00", "x"])

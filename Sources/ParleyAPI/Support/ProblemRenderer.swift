@@ -27,7 +27,7 @@ enum ProblemRenderer {
             var response = problem(http.status, detail: http.detail, context: context)
             for field in http.headers { response.headers.add(field.name, field.value) }
             return response
-        case let fault as StorageFault where fault.isStorageUnavailable:
+        case let fault as any StorageFault where fault.isStorageUnavailable:
             context.logger.error("storage unavailable", metadata: ["message": "\(error)"])
             var response = problem(.serviceUnavailable, detail: "the database cannot take this request now (disk full, "
                                    + "read-only or failing); nothing already stored is lost; retry later", context: context)

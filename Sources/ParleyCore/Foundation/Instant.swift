@@ -19,17 +19,50 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var description: String { rfc3339 }
 
     public var rfc3339: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendRFC3339(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the RFC 3339 text as ASCII bytes: integer civil-date arithmetic, no intermediate
+    /// strings (instants are written for every row of every list).
+    public func appendRFC3339(to bytes: inout [UInt8]) {
         let millis = ((millisecondsSinceEpoch % 1_000) + 1_000) % 1_000
         let seconds = (millisecondsSinceEpoch - millis) / 1_000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
+        let secondOfDay = Int(seconds - days * 86_400)
         let date = CalendarDate(daysSinceEpoch: days)
-        var text = date.description
-        text += "T" + Self.pad2(secondOfDay / 3_600) + ":" + Self.pad2(secondOfDay % 3_600 / 60) + ":" + Self.pad2(secondOfDay % 60)
-        if millis != 0 {
-            text += "." + String(repeating: "0", count: 3 - String(millis).count) + String(millis)
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(0x30 + rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
         }
-        return text + "Z"
+        if date.year > 9999 || date.year < 0 {
+            bytes.append(contentsOf: String(date.year).utf8)  // beyond RFC 3339; never produced by the API
+        } else {
+            digits(date.year, 4)
+        }
+        bytes.append(UInt8(ascii: "-"))
+        digits(date.month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(date.day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3_600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 3_600 / 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        if millis != 0 {
+            bytes.append(UInt8(ascii: "."))
+            digits(Int(millis), 3)
+        }
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     static func pad2(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }

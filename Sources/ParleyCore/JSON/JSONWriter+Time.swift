@@ -2,6 +2,13 @@
 
 extension JSONWriter {
     /// Instants are written as RFC 3339 UTC strings, everywhere.
-    public mutating func field(_ name: StaticString, _ value: Instant) { key(name); string(value.rfc3339) }
-    public mutating func field(_ name: StaticString, _ value: Instant?) { key(name); string(value?.rfc3339) }
+    public mutating func field(_ name: StaticString, _ value: Instant) {
+        key(name)
+        quotedASCII { value.appendRFC3339(to: &$0) }
+    }
+
+    public mutating func field(_ name: StaticString, _ value: Instant?) {
+        guard let value else { key(name); null(); return }
+        field(name, value)
+    }
 }
