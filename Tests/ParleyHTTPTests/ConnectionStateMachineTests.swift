@@ -204,6 +204,18 @@ import Testing
         #expect(halfway.receive("st: x\r\n\r\n") == .dispatch(target: "/late", body: "", keepAlive: false))
     }
 
+    @Test func anAnswerBeingWrittenWhenShutdownBeginsClosesTheConnectionOnceItIsOut() {
+        var h = MachineHarness()
+        _ = h.receive("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(h.respond("a long answer") == .write)
+        #expect(h.write(2) == .write)
+        #expect(h.writeWouldBlock() == .wait)
+        #expect(h.shutdownBegan() == .wait)
+        #expect(h.machine.writable(now: h.clock.now).step == .write)
+        #expect(h.writeAll() == .close)
+        #expect(h.sentText == "a long answer")
+    }
+
     @Test func theEndOfTheGracePeriodClosesAllButConnectionsWhoseHandlerIsStillAnswering() {
         var reading = MachineHarness()
         _ = reading.receive("GET /late HTTP/1.1\r\nHo")

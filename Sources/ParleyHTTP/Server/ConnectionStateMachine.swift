@@ -328,7 +328,9 @@ struct ConnectionStateMachine {
         if outputIndex < output.count { return .write }
         output = []
         outputIndex = 0
-        guard closeAfterWrite else { return resumeReading(now: now) }
+        // Once shutdown has begun, an answer already under way when it began ends the connection
+        // too, rather than leaving it idle until the grace period runs out.
+        guard closeAfterWrite || draining else { return resumeReading(now: now) }
         guard lingerAfterWrite else { return close() }
         // The client reads the answer rather than a reset caused by its unread bytes.
         state = .lingering
