@@ -77,11 +77,12 @@ public func withTestApp<T>(
     configure(&configuration)
     let app = try ParleyApplication(configuration: configuration, logger: logger, clock: clock)
     try app.start()
-    defer {
-        app.shutdown()
-        app.wait()
+    let result = Result { try body(TestApp(app: app, directory: directory)) }
+    app.shutdown()
+    guard app.wait(timeout: .seconds(30)) else {
+        throw RawClient.Failure(description: "the application did not stop within 30 s of its shutdown")
     }
-    return try body(TestApp(app: app, directory: directory))
+    return try result.get()
 }
 
 public struct TestApp {
