@@ -155,9 +155,11 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Forgets a connection its machine has closed, and releases its slot.
+    /// Forgets a connection its machine has closed, and releases its slot. Checked by identity:
+    /// a descriptor number may already belong to a newer connection.
     func forget(_ connection: Connection) {
-        guard connections.removeValue(forKey: connection.fd) != nil else { return }
+        guard connections[connection.fd] === connection else { return }
+        connections[connection.fd] = nil
         close(connection.fd)
         state.openConnections.wrappingSubtract(1, ordering: .relaxed)
         state.release(connection.remoteAddress)
