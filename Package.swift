@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(name: "parley-fuzz", dependencies: ["ParleyFuzz"]),
         .target(name: "ParleyTestSupport", dependencies: ["ParleyApp", "ParleyHTTP"], path: "Tests/ParleyTestSupport"),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport", "ParleyFuzz"]),
-        .testTarget(name: "ParleySQLiteTests", dependencies: ["ParleySQLite"]),
+        .testTarget(name: "ParleySQLiteTests", dependencies: ["ParleySQLite", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
         .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "ParleySQLite", "ParleyCore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyAppTests", dependencies: ["ParleyApp", "ParleyCore", "ParleyTestSupport"]),

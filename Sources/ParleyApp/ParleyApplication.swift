@@ -129,6 +129,18 @@ public final class ParleyApplication: Sendable {
     /// Waits for the server to stop, then checkpoints the database.
     public func wait() {
         server.wait()
+        finishStopping()
+    }
+
+    /// Like `wait()`, but gives up after `timeout`: false (and no checkpoint) when the server is
+    /// still running then. Tests use it so a server that fails to stop fails the test.
+    public func wait(timeout: Duration) -> Bool {
+        guard server.wait(timeout: timeout) else { return false }
+        finishStopping()
+        return true
+    }
+
+    private func finishStopping() {
         do { try database.checkpoint() } catch { logger.warning("checkpoint failed", metadata: ["error": "\(error)"]) }
         logger.info("stopped")
     }

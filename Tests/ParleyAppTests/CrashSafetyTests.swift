@@ -59,10 +59,8 @@ import Testing
                     }
                 }
                 // Let the writers get going (a busy machine is slow to start), then kill at a random moment.
-                var waited = 0
-                while waited < 400, acknowledged.withLock({ $0.communications.count < 5 || $0.payments.count < 5 }) {
-                    usleep(50_000)
-                    waited += 1
+                waitUntil(timeout: .seconds(20), pollingEvery: .milliseconds(50)) {
+                    acknowledged.withLock { $0.communications.count >= 5 && $0.payments.count >= 5 }
                 }
                 usleep(UInt32.random(in: 100_000...800_000, using: &generator))
                 kill(server.processIdentifier, SIGKILL)

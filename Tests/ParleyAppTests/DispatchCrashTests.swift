@@ -23,18 +23,27 @@ func startServer(_ environment: [String: String]) throws -> (Process, Int) {
     process.standardOutput = FileHandle.nullDevice
     try process.run()
     try log.close()
-    for _ in 0..<1_500 {
-        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-        for line in text.split(separator: "\n") where line.contains("\"msg\":\"listening\"") {
-            if let value = try? JSONParser.parse(Array(line.utf8)), let port = value["port"]?.string.flatMap(Int.init) {
-                return (process, port)
-            }
-        }
-        if !process.isRunning { throw RawClient.Failure(description: "the server exited: \(text)") }
-        usleep(20_000)
+    var text = ""
+    var port: Int?
+    waitUntil(timeout: .seconds(30), pollingEvery: .milliseconds(20)) {
+        text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        port = listeningPort(in: text)
+        return port != nil || !process.isRunning
     }
+    if let port { return (process, port) }
+    if !process.isRunning { throw RawClient.Failure(description: "the server exited: \(text)") }
     process.terminate()
     throw RawClient.Failure(description: "the server did not start within 30 s")
+}
+
+/// The port in the server's "listening" log line, once it is there.
+private func listeningPort(in log: String) -> Int? {
+    for line in log.split(separator: "\n") where line.contains("\"msg\":\"listening\"") {
+        if let value = try? JSONParser.parse(Array(line.utf8)), let port = value["port"]?.string.flatMap(Int.init) {
+            return port
+        }
+    }
+    return nil
 }
 
 /// A webhook that holds its first delivery until released, to catch the dispatcher mid-send.

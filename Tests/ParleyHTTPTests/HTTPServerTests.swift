@@ -3,14 +3,13 @@ import Foundation
 import Glibc
 import ParleyHTTP
 import ParleyTestSupport
-import Synchronization
 import Testing
-
-/// How many `/slow` requests have reached their handler (so a test can wait for one, not guess).
-let slowRequestsStarted = Atomic<Int>(0)
 
 /// A responder for server tests, independent of Parley's API.
 struct EchoResponder: HTTPResponder {
+    /// Holds `/slow` until the test opens it, so a test knows when a request is in flight.
+    var slowGate = Gate()
+
     func bodyLimit(for head: HTTPRequestHead) -> Int? { head.path == "/upload" ? 64 * 1024 : nil }
 
     func respond(to request: HTTPRequest) -> HTTPResponse {
@@ -23,8 +22,7 @@ struct EchoResponder: HTTPResponder {
             headers.add("Content-Type", "application/json")
             return HTTPResponse(status: .ok, headers: headers, body: Array(("[" + Array(repeating: "{\"k\":\"value\"}", count: 300).joined(separator: ",") + "]").utf8))
         case "/slow":
-            slowRequestsStarted.wrappingAdd(1, ordering: .relaxed)
-            usleep(400_000)
+            slowGate.pass()
             return HTTPResponse(status: .ok, body: Array("slow done".utf8))
         case "/hugestream":
             headers.add("Content-Type", "text/csv")
@@ -61,9 +59,14 @@ struct EchoResponder: HTTPResponder {
     }
 
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
-        try withHTTPServer(responder: EchoResponder()) { server in
+        let responder = EchoResponder()
+        try withHTTPServer(responder: responder) { server in
             let client = try RawClient(port: server.port)
             try client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nthird")
+            try #require(waitUntil { responder.slowGate.arrivals == 1 })
+            // While the first request is held, the second must not overtake it.
+            #expect(client.receivesNothing(within: 100))
+            responder.slowGate.open()
             #expect(try client.readResponse().text == "slow done")
             #expect(try client.readResponse().text == "hello GET /second")
             #expect(try client.readResponse().text == "third")
@@ -298,12 +301,10 @@ struct EchoResponder: HTTPResponder {
             // A slot frees when a connection closes.
             try first.send("GET /3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             _ = try first.readResponse()
-            var served = false
-            for _ in 0..<50 where !served {
+            let served = try waitUntil(pollingEvery: .milliseconds(20)) {
                 let next = try RawClient(port: server.port)
                 try next.send("GET /4 HTTP/1.1\r\nHost: x\r\n\r\n")
-                served = (try? next.readResponse().status) == 200
-                if !served { usleep(20_000) }
+                return (try? next.readResponse().status) == 200
             }
             #expect(served)
         }
@@ -361,7 +362,8 @@ struct EchoResponder: HTTPResponder {
                 try client.send("GET /hugestream HTTP/1.1\r\nHost: x\r\n\r\n")
                 stalled.append(client)
             }
-            usleep(200_000)
+            // Every stream is under way (its head is out) before the quick requests are sent.
+            for client in stalled { #expect(try client.readStatusLine() == "HTTP/1.1 200 OK") }
             for index in 0..<8 {
                 let quick = try RawClient(port: server.port)
                 try quick.send("GET /quick\(index) HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -391,21 +393,22 @@ struct EchoResponder: HTTPResponder {
     @Test func gracefulShutdownFinishesTheRequestInFlight() throws {
         var configuration = HTTPServerConfiguration()
         configuration.port = 0
-        let server = try HTTPServer(configuration: configuration, responder: EchoResponder(), logger: testLogger())
+        let responder = EchoResponder()
+        let server = try HTTPServer(configuration: configuration, responder: responder, logger: testLogger())
         try server.start()
         let client = try RawClient(port: server.port)
         let idle = try RawClient(port: server.port)
         try idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         _ = try idle.readResponse()
-        let started = slowRequestsStarted.load(ordering: .relaxed)
         try client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-        while slowRequestsStarted.load(ordering: .relaxed) == started { usleep(1_000) }  // in its handler now
+        try #require(waitUntil { responder.slowGate.arrivals == 1 })  // in its handler now
         server.shutdown()
+        #expect(idle.isClosedByPeer())  // at once, while the other request is still held
+        responder.slowGate.open()
         let response = try client.readResponse()
         #expect(response.text == "slow done")
         #expect(response.headers["Connection"] == "close")
-        #expect(idle.isClosedByPeer())
-        server.wait()
+        #expect(server.wait(timeout: .seconds(15)))
         #expect(throws: (any Error).self) { try RawClient(port: server.port) }
     }
 }
@@ -416,7 +419,7 @@ struct EchoResponder: HTTPResponder {
         try withHTTPServer(responder: EchoResponder()) { server in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            process.arguments = ["-sS", "--compressed", "-w", "\n%{num_connects} %{size_download}\n",
+            process.arguments = ["-sS", "--max-time", "10", "--compressed", "-w", "\n%{num_connects} %{size_download}\n",
                                  "http://127.0.0.1:\(server.port)/big", "http://127.0.0.1:\(server.port)/second"]
             let out = Pipe()
             process.standardOutput = out

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Synchronization
 import ParleySQLite
+import ParleyTestSupport
 import Testing
 
 func temporaryDatabasePath() -> String {
@@ -72,7 +73,7 @@ func temporaryDatabasePath() -> String {
             let seen = Mutex<Int64?>(nil)
             let reader = Thread { seen.withLock { $0 = try? pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } } }
             reader.start()
-            while reader.isExecuting || !reader.isFinished { usleep(1_000) }
+            #expect(waitUntil { reader.isFinished }, "the reader is blocked by the open write")
             #expect(seen.withLock { $0 } == 0)
         }
         #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 1)
@@ -206,12 +207,7 @@ func temporaryDatabasePath() -> String {
         try pool.write { try $0.execute("CREATE TABLE t (v INTEGER) STRICT") }
         for value in 0..<50 { _ = try pool.write { try $0.run("INSERT INTO t VALUES (?)", [Int64(value)]) } }
         #expect(pool.walBytes > 0)
-        var waited = 0
-        while pool.walBytes > 0, waited < 100 {
-            usleep(50_000)
-            waited += 1
-        }
-        #expect(pool.walBytes == 0)
+        #expect(waitUntil(pollingEvery: .milliseconds(50)) { pool.walBytes == 0 })
         #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 50)
     }
 

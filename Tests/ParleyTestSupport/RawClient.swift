@@ -69,6 +69,13 @@ public final class RawClient {
         return false
     }
 
+    /// Whether nothing at all arrives within `milliseconds` (for asserting that an answer is held back).
+    public func receivesNothing(within milliseconds: Int32) -> Bool {
+        guard buffer.isEmpty else { return false }
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&poller, 1, milliseconds) == 0
+    }
+
     /// Reads up to the end of a response head and returns its status line (the body is left unread).
     public func readStatusLine() throws -> String {
         while Self.find(buffer, [13, 10, 13, 10]) == nil {

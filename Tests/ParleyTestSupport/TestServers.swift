@@ -27,7 +27,8 @@ public func testLogger() -> Logger {
     return logger
 }
 
-/// Runs `body` against the bare HTTP server with `responder`, on an ephemeral port.
+/// Runs `body` against the bare HTTP server with `responder`, on an ephemeral port. A server that
+/// has not stopped 30 s after its shutdown fails the test rather than hanging it.
 public func withHTTPServer<T>(
     responder: any HTTPResponder, configure: (inout HTTPServerConfiguration) -> Void = { _ in },
     _ body: (HTTPServer) throws -> T
@@ -38,11 +39,12 @@ public func withHTTPServer<T>(
     configure(&configuration)
     let server = try HTTPServer(configuration: configuration, responder: responder, logger: testLogger())
     try server.start()
-    defer {
-        server.shutdown()
-        server.wait()
+    let result = Result { try body(server) }
+    server.shutdown()
+    guard server.wait(timeout: .seconds(30)) else {
+        throw RawClient.Failure(description: "the server did not stop within 30 s of its shutdown")
     }
-    return try body(server)
+    return try result.get()
 }
 
 /// The admin key every test application is bootstrapped with.
@@ -75,11 +77,12 @@ public func withTestApp<T>(
     configure(&configuration)
     let app = try ParleyApplication(configuration: configuration, logger: logger, clock: clock)
     try app.start()
-    defer {
-        app.shutdown()
-        app.wait()
+    let result = Result { try body(TestApp(app: app, directory: directory)) }
+    app.shutdown()
+    guard app.wait(timeout: .seconds(30)) else {
+        throw RawClient.Failure(description: "the application did not stop within 30 s of its shutdown")
     }
-    return try body(TestApp(app: app, directory: directory))
+    return try result.get()
 }
 
 public struct TestApp {

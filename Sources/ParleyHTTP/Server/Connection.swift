@@ -1,85 +1,17 @@
-import Glibc
-
-/// One client connection's state. Owned by a single event loop and touched only on its thread;
-/// while a request is being answered (`processing`), the loop leaves its socket alone, so a worker
-/// that streams a body may write to it directly.
+/// One client connection on an event loop: its socket and identity, and the state machine that
+/// decides what happens on it. Touched only on its loop's thread; while a request is being
+/// answered the loop leaves the socket alone, so a streamed answer may write to it directly.
 final class Connection {
-    enum Phase {
-        /// Waiting for, or reading, a request.
-        case reading
-        /// A worker is answering; reads are held back so pipelined answers stay in order.
-        case processing
-        /// A response is draining to the socket.
-        case writing
-        /// An error answer was sent and the write side shut; unread input is discarded until close.
-        case lingering
-        case closed
-    }
-
     let fd: Int32
+    /// Tells this connection from a later one that reuses its descriptor (answers carry it).
     let serial: UInt64
     let remoteAddress: String
-    var phase = Phase.reading
-    var parser: HTTPRequestParser
-    var input: [UInt8] = []
-    var inputIndex = 0
-    var output: [UInt8] = []
-    var outputIndex = 0
-    /// Close once the pending output is written.
-    var closeAfterWrite = false
-    /// After an error answer, discard input briefly before closing (see `EventLoop.linger`).
-    var lingerAfterWrite = false
-    /// Cleared when the server starts draining: the next answer closes the connection.
-    var requestKeepAlive = true
-    /// The socket reported data while we were not reading (edge-triggered epoll): read it later.
-    var readPending = false
-    /// The peer shut its write side (EPOLLRDHUP): reads continue until end of stream.
-    var peerClosed = false
-    /// When the current phase times out (monotonic milliseconds), or 0 for never.
-    var deadline: Int64 = 0
-    var deadlineIsForHead = false
+    var machine: ConnectionStateMachine
 
-    init(fd: Int32, serial: UInt64, remoteAddress: String, limits: HTTPLimits) {
+    init(fd: Int32, serial: UInt64, remoteAddress: String, machine: ConnectionStateMachine) {
         self.fd = fd
         self.serial = serial
         self.remoteAddress = remoteAddress
-        self.parser = HTTPRequestParser(limits: limits)
+        self.machine = machine
     }
-
-    var hasBufferedInput: Bool { inputIndex < input.count }
-
-    /// Whether no request is under way: safe to close on shutdown or idle timeout.
-    var isIdle: Bool { phase == .reading && !hasBufferedInput && parser.isIdle }
-
-    /// Drops consumed input so the buffer does not grow with a long keep-alive session.
-    func compactInput() {
-        if inputIndex == input.count {
-            input.removeAll(keepingCapacity: input.capacity <= 64 * 1024)
-            inputIndex = 0
-        } else if inputIndex > 32 * 1024 {
-            input.removeFirst(inputIndex)
-            inputIndex = 0
-        }
-    }
-}
-
-extension HTTPRequestHead {
-    /// Whether the connection stays open after this request (RFC 9112 §9.3).
-    var wantsKeepAlive: Bool {
-        var close = false
-        var keepAlive = false
-        for value in headers.values(of: "connection") {
-            for token in value.split(separator: ",") {
-                let option = token.trimmingOWS()
-                if option.asciiCaseInsensitiveEquals("close") { close = true }
-                if option.asciiCaseInsensitiveEquals("keep-alive") { keepAlive = true }
-            }
-        }
-        if close { return false }
-        return version == .http1_1 || keepAlive
-    }
-}
-
-extension Substring {
-    func asciiCaseInsensitiveEquals(_ other: String) -> Bool { String(self).asciiCaseInsensitiveEquals(other) }
 }

@@ -14,8 +14,7 @@ public final class HTTPServer: Sendable {
     private let listener: Int32
     private let loops: [EventLoop]
     private let finished = DispatchGroup()
-    /// Set by the first `wait()` to return: the listening socket is closed exactly once (a second
-    /// close could close a descriptor that number has been given to since).
+    /// Set by `release()`, which the first wait to see the loops end calls.
     private let released = Atomic<Bool>(false)
     /// The port actually bound.
     public let port: Int
@@ -81,6 +80,20 @@ public final class HTTPServer: Sendable {
     /// Blocks until every loop has ended, then releases the listening socket. May be called more than once.
     public func wait() {
         finished.wait()
+        release()
+    }
+
+    /// Like `wait()`, but gives up after `timeout`: false when a loop is still running then (the
+    /// listening socket is kept). Tests use it so a server that fails to stop fails the test.
+    public func wait(timeout: Duration) -> Bool {
+        guard finished.wait(timeout: .now() + .milliseconds(Int(timeout.milliseconds))) == .success else { return false }
+        release()
+        return true
+    }
+
+    /// Stops the handler threads and closes the listening socket, exactly once (a second close
+    /// could close a descriptor that number has been given to since).
+    private func release() {
         guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
         state.handlers.stop()
         close(listener)

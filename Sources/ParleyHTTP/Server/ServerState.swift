@@ -54,10 +54,3 @@ final class ServerState: Sendable {
         }
     }
 }
-
-/// Monotonic milliseconds, for deadlines.
-func monotonicMilliseconds() -> Int64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
-}

@@ -1,0 +1,20 @@
+/// A request refused before it reached a handler (bad framing, a limit, a timeout): answered with
+/// a problem document and `Connection: close`.
+struct ErrorResponse: Sendable, Equatable {
+    let status: HTTPStatus
+    let detail: String
+    /// The refused request's version, or HTTP/1.1 when its request line was never read.
+    let version: HTTPVersion
+    /// A HEAD request gets the head of the answer only.
+    let isHeadRequest: Bool
+
+    func encode(date: [UInt8]) -> [UInt8] {
+        let response = ProblemBody.response(status: status, detail: detail, requestID: RequestID.make())
+        let body = response.bodyBytes
+        var out: [UInt8] = []
+        ResponseEncoder.encodeHead(
+            response, bodyLength: body.count, keepAlive: false, date: date, version: version, into: &out)
+        if !isHeadRequest { out.append(contentsOf: body) }
+        return out
+    }
+}

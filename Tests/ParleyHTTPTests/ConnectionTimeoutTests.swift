@@ -1,0 +1,115 @@
+@testable import ParleyHTTP
+import Testing
+
+/// Each connection timeout, fired one millisecond early (nothing happens) and exactly at its
+/// deadline (it acts), on a fake clock: header 10 s, body 30 s, idle 60 s, write 30 s, linger 1 s.
+@Suite struct ConnectionTimeoutTests {
+    @Test func aNewConnectionThatSendsNothingIsClosedQuietlyAtTheHeaderTimeout() {
+        var h = MachineHarness()
+        #expect(h.timer == RunningTimer(.idle, .seconds(10)))
+        h.clock.advance(by: .milliseconds(9_999))
+        #expect(h.fireTimer() == .wait)
+        h.clock.advance(by: .milliseconds(1))
+        #expect(h.fireTimer() == .close)
+        #expect(h.sent.isEmpty)
+        #expect(h.machine.state == .closed)
+    }
+
+    @Test func slowlorisGets408AtTheHeaderTimeoutCountedFromTheFirstByte() {
+        var h = MachineHarness()
+        h.clock.advance(by: .seconds(3))
+        #expect(h.receive("GET / HTTP/1.1\r\nHo") == .wait)
+        #expect(h.timer == RunningTimer(.header, .seconds(10)))
+        // Trickling more bytes does not buy more time.
+        h.clock.advance(by: .seconds(5))
+        #expect(h.receive("st: x\r\nX-A: 1\r\n") == .wait)
+        #expect(h.timer == RunningTimer(.header, .seconds(5)))
+        h.clock.advance(by: .milliseconds(4_999))
+        #expect(h.fireTimer() == .wait)
+        h.clock.advance(by: .milliseconds(1))
+        #expect(h.fireTimer() == .respondWithError(status: 408))
+        #expect(h.encodeError() == .write)
+        #expect(h.writeAll() == .linger)
+        #expect(h.sentText.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"))
+        #expect(h.sentText.contains("\r\nConnection: close\r\n"))
+    }
+
+    @Test func anIncompleteBodyGets408AtTheBodyTimeoutCountedFromTheEndOfTheHead() {
+        var h = MachineHarness()
+        #expect(h.receive("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc") == .lookUpBodyLimit(target: "/echo"))
+        #expect(h.bodyLimit(nil) == .wait)
+        #expect(h.timer == RunningTimer(.body, .seconds(30)))
+        h.clock.advance(by: .seconds(20))
+        #expect(h.receive("def") == .wait)
+        #expect(h.timer == RunningTimer(.body, .seconds(10)))
+        h.clock.advance(by: .milliseconds(9_999))
+        #expect(h.fireTimer() == .wait)
+        h.clock.advance(by: .milliseconds(1))
+        #expect(h.fireTimer() == .respondWithError(status: 408))
+    }
+
+    @Test func anIdleKeepAliveConnectionClosesAtTheIdleTimeoutCountedFromItsLastAnswer() {
+        var h = MachineHarness()
+        #expect(h.receive("GET /a HTTP/1.1\r\nHost: x\r\n\r\n") == .dispatch(target: "/a", body: "", keepAlive: true))
+        // No timer runs while a handler answers, however long it takes.
+        #expect(h.timer == nil)
+        h.clock.advance(by: .seconds(300))
+        #expect(h.fireTimer() == .wait)
+        #expect(h.respond("answer") == .write)
+        #expect(h.writeAll() == .wait)
+        #expect(h.timer == RunningTimer(.idle, .seconds(60)))
+        h.clock.advance(by: .milliseconds(59_999))
+        #expect(h.fireTimer() == .wait)
+        h.clock.advance(by: .milliseconds(1))
+        #expect(h.fireTimer() == .close)
+        #expect(h.sentText == "answer")
+    }
+
+    @Test func theNextRequestsHeaderTimerStartsAtItsFirstByte() {
+        var h = MachineHarness()
+        _ = h.receive("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+        _ = h.respond("answer")
+        _ = h.writeAll()
+        h.clock.advance(by: .seconds(50))
+        #expect(h.receive("GET /b HT") == .wait)
+        #expect(h.timer == RunningTimer(.header, .seconds(10)))
+    }
+
+    @Test func aResponseThatStopsDrainingClosesAtTheWriteTimeoutCountedFromTheLastProgress() {
+        var h = MachineHarness()
+        _ = h.receive("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(h.respond("a long answer") == .write)
+        #expect(h.write(2) == .write)
+        #expect(h.writeWouldBlock() == .wait)
+        #expect(h.timer == RunningTimer(.write, .seconds(30)))
+        h.clock.advance(by: .seconds(20))
+        #expect(h.machine.writable(now: h.clock.now).step == .write)
+        #expect(h.write(4) == .write)
+        #expect(h.writeWouldBlock() == .wait)
+        #expect(h.timer == RunningTimer(.write, .seconds(30)))
+        h.clock.advance(by: .milliseconds(29_999))
+        #expect(h.fireTimer() == .wait)
+        h.clock.advance(by: .milliseconds(1))
+        #expect(h.fireTimer() == .close)
+        #expect(h.sentText == "a long")
+    }
+
+    @Test func aLingeringCloseEndsAtTheLingerTimeoutOrAtTheClientsFIN() {
+        var h = MachineHarness()
+        #expect(h.receive("GET / HTTP/1.1\r\n\r\n") == .respondWithError(status: 400))  // no Host
+        _ = h.encodeError()
+        #expect(h.writeAll() == .linger)
+        #expect(h.timer == RunningTimer(.linger, .seconds(1)))
+        #expect(h.readable() == .discardInput)
+        h.clock.advance(by: .milliseconds(999))
+        #expect(h.fireTimer() == .wait)
+        h.clock.advance(by: .milliseconds(1))
+        #expect(h.fireTimer() == .close)
+
+        var fin = MachineHarness()
+        _ = fin.receive("GET / HTTP/1.1\r\n\r\n")
+        _ = fin.encodeError()
+        _ = fin.writeAll()
+        #expect(fin.endOfInput() == .close)
+    }
+}
