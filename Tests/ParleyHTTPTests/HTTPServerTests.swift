@@ -310,14 +310,32 @@ struct EchoResponder: HTTPResponder {
         }
     }
 
-    @Test func connectionsBeyondTheLimitAreRefusedWith503() throws {
-        try withHTTPServer(responder: EchoResponder(), configure: { $0.maxConnections = 2 }) { server in
+    @Test func atTheLimitTheLongestIdleConnectionMakesRoom() throws {
+        try withHTTPServer(responder: EchoResponder(), configure: { $0.maxConnections = 2; $0.eventLoopCount = 1 }) { server in
             let first = try RawClient(port: server.port)
             let second = try RawClient(port: server.port)
             try first.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n")
-            try second.send("GET /2 HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try first.readResponse().status == 200)
+            try second.send("GET /2 HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try second.readResponse().status == 200)
+            // Both idle now: the third client is served, and the first (idle the longest) is closed.
+            let third = try RawClient(port: server.port)
+            try third.send("GET /3 HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try third.readResponse().status == 200)
+            #expect(first.isClosedByPeer())
+            try second.send("GET /2b HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try second.readResponse().status == 200)
+        }
+    }
+
+    @Test func connectionsBeyondTheLimitAreRefusedWith503WhenNoneIsIdle() throws {
+        try withHTTPServer(responder: EchoResponder(), configure: { $0.maxConnections = 2; $0.eventLoopCount = 1 }) { server in
+            // Two connections in the middle of a request (headers not finished): neither is idle.
+            let first = try RawClient(port: server.port)
+            let second = try RawClient(port: server.port)
+            try first.send("GET /1 HTTP/1.1\r\nHost: x\r\n")
+            try second.send("GET /2 HTTP/1.1\r\nHost: x\r\n")
+            #expect(waitUntil { server.openConnections == 2 })
             let third = try RawClient(port: server.port)
             let refused = try third.readResponse()
             #expect(refused.status == 503)

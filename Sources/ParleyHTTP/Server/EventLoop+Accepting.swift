@@ -9,7 +9,9 @@ extension EventLoop {
                 return
             }
             let open = state.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
-            if open > state.configuration.maxConnections {
+            // At the cap, an idle keep-alive connection gives way to a new client: idle sockets
+            // (a flood of them, or clients that never hang up) must not lock everyone else out.
+            if open > state.configuration.maxConnections && !shedOldestIdleConnection() {
                 refuseOverCapacity(fd, detail: "the server is at its connection limit")
                 continue
             }
@@ -28,6 +30,23 @@ extension EventLoop {
             }
             connections[fd] = connection
         }
+    }
+
+    /// Closes this loop's longest-idle connection (one waiting for a next request with nothing
+    /// buffered; the earliest timer deadline is the oldest activity, the older connection on a
+    /// tie); false when none is idle.
+    private func shedOldestIdleConnection() -> Bool {
+        var oldest: Connection?
+        for connection in connections.values where connection.machine.isIdle {
+            guard let deadline = connection.machine.deadline else { continue }
+            if let current = oldest, let currentDeadline = current.machine.deadline,
+               (currentDeadline, current.serial) <= (deadline, connection.serial) { continue }
+            oldest = connection
+        }
+        guard let oldest else { return false }
+        state.logger.debug("closing the longest-idle connection to make room for a new one")
+        forget(oldest)
+        return true
     }
 
     /// Out of file descriptors: the listener would stay readable and spin the loop, so stop
