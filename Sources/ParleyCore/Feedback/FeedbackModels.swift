@@ -1,7 +1,7 @@
 /// A survey invitation: a single-use token (stored as its SHA-256) valid for 14 days (contract §10).
 public struct Survey: Sendable, Equatable {
     public let id: String
-    public let caseID: String
+    public let caseID: CaseID
     public let communicationID: String?
     /// Whom the feedback is about: the agent who made the contact, else the case's assignee.
     public let agentID: String?
@@ -11,7 +11,7 @@ public struct Survey: Sendable, Equatable {
     public let createdBy: String
     public let createdAt: Instant
 
-    public init(id: String, caseID: String, communicationID: String?, agentID: String?, tokenHash: [UInt8], expiresAt: Instant,
+    public init(id: String, caseID: CaseID, communicationID: String?, agentID: String?, tokenHash: [UInt8], expiresAt: Instant,
                 usedAt: Instant?, createdBy: String, createdAt: Instant) {
         self.id = id
         self.caseID = caseID
@@ -40,7 +40,7 @@ public struct FeedbackScores: Sendable, Equatable {
 
 public struct Feedback: Sendable, Equatable {
     public let id: String
-    public let caseID: String
+    public let caseID: CaseID
     public let surveyID: String
     public let communicationID: String?
     public let agentID: String?
@@ -49,7 +49,7 @@ public struct Feedback: Sendable, Equatable {
     public let comment: String?
     public let createdAt: Instant
 
-    public init(id: String, caseID: String, surveyID: String, communicationID: String?, agentID: String?, scores: FeedbackScores,
+    public init(id: String, caseID: CaseID, surveyID: String, communicationID: String?, agentID: String?, scores: FeedbackScores,
                 nps: Int?, comment: String?, createdAt: Instant) {
         self.id = id
         self.caseID = caseID
@@ -70,7 +70,7 @@ public struct Feedback: Sendable, Equatable {
 public struct FollowUp: Sendable, Equatable {
     public enum Status: String, Sendable, CaseIterable { case open, closed }
     public let id: String
-    public let caseID: String
+    public let caseID: CaseID
     public let feedbackID: String
     public let assignedTeam: String?
     public var status: Status
@@ -80,7 +80,7 @@ public struct FollowUp: Sendable, Equatable {
     public var closedBy: String?
     public var note: String?
 
-    public init(id: String, caseID: String, feedbackID: String, assignedTeam: String?, status: Status, dueAt: Instant,
+    public init(id: String, caseID: CaseID, feedbackID: String, assignedTeam: String?, status: Status, dueAt: Instant,
                 createdAt: Instant, closedAt: Instant? = nil, closedBy: String? = nil, note: String? = nil) {
         self.id = id
         self.caseID = caseID
@@ -96,11 +96,11 @@ public struct FollowUp: Sendable, Equatable {
 }
 
 public struct FeedbackFilter: Sendable {
-    public var caseID: String?
+    public var caseID: CaseID?
     public var agentID: String?
     public var from: Instant?
     public var to: Instant?
-    public init(caseID: String? = nil, agentID: String? = nil, from: Instant? = nil, to: Instant? = nil) {
+    public init(caseID: CaseID? = nil, agentID: String? = nil, from: Instant? = nil, to: Instant? = nil) {
         self.caseID = caseID
         self.agentID = agentID
         self.from = from

@@ -6,7 +6,7 @@ public struct Message: Sendable, Equatable {
     }
 
     public let id: String
-    public let caseID: String
+    public let caseID: CaseID
     public let channel: MessageChannel
     public let to: String?
     public let subject: String?
@@ -26,7 +26,7 @@ public struct Message: Sendable, Equatable {
     public var lastError: String?
     public var communicationID: String?
 
-    public init(id: String, caseID: String, channel: MessageChannel, to: String?, subject: String?, body: String,
+    public init(id: String, caseID: CaseID, channel: MessageChannel, to: String?, subject: String?, body: String,
                 status: Status, scheduledFor: Instant, attempts: Int = 0, nextAttemptAt: Instant? = nil,
                 violations: [Violation] = [], template: String?, reminderKey: String? = nil, createdBy: String,
                 createdAt: Instant, sentAt: Instant? = nil, lastError: String? = nil, communicationID: String? = nil) {
@@ -52,9 +52,9 @@ public struct Message: Sendable, Equatable {
 }
 
 public struct MessageFilter: Sendable {
-    public var caseID: String?
+    public var caseID: CaseID?
     public var status: Message.Status?
-    public init(caseID: String? = nil, status: Message.Status? = nil) {
+    public init(caseID: CaseID? = nil, status: Message.Status? = nil) {
         self.caseID = caseID
         self.status = status
     }

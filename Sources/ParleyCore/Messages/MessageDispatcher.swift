@@ -146,7 +146,7 @@ public struct MessageDispatcher: Sendable {
 
     private func audit(_ action: AuditAction, _ message: Message) -> AuditRecord {
         AuditRecord(action: action, entity: "message", entityID: message.id, detail: .object([
-            ("case_id", .string(message.caseID)), ("attempts", .number(String(message.attempts))),
+            ("case_id", .string(message.caseID.rawValue)), ("attempts", .number(String(message.attempts))),
             ("violations", .array(message.violations.map { .string($0.rule.rawValue) })),
         ]))
     }

@@ -2,14 +2,14 @@
 /// SHA-256, valid for 30 days and usable any number of times until it expires or is revoked.
 public struct PortalLink: Sendable, Equatable {
     public let id: String
-    public let caseID: String
+    public let caseID: CaseID
     public let tokenHash: [UInt8]
     public let expiresAt: Instant
     public var revokedAt: Instant?
     public let createdBy: String
     public let createdAt: Instant
 
-    public init(id: String, caseID: String, tokenHash: [UInt8], expiresAt: Instant, revokedAt: Instant?, createdBy: String,
+    public init(id: String, caseID: CaseID, tokenHash: [UInt8], expiresAt: Instant, revokedAt: Instant?, createdBy: String,
                 createdAt: Instant) {
         self.id = id
         self.caseID = caseID

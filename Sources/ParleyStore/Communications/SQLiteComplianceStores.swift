@@ -51,7 +51,7 @@ enum AlertRows {
 
     static func read(_ row: Row) throws -> ComplianceAlert {
         try ComplianceAlert(
-            id: row.string(0), caseID: row.string(1), communicationID: row.stringOrNil(2), rule: row.string(3),
+            id: row.string(0), caseID: row.identifier(1), communicationID: row.stringOrNil(2), rule: row.string(3),
             message: row.string(4), status: row.value(5, as: ComplianceAlert.Status.self), createdAt: row.instant(6),
             resolvedAt: row.instantOrNil(7), resolvedBy: row.stringOrNil(8), resolution: row.stringOrNil(9))
     }

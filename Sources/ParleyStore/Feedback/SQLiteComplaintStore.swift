@@ -14,7 +14,7 @@ public struct SQLiteComplaintStore: ComplaintStore {
     static func read(_ row: Row) throws -> Complaint {
         guard case .array(let breaches) = try row.json(13) else { throw CorruptDataError("stored breaches are not an array") }
         return try Complaint(
-            id: row.string(0), caseID: row.string(1), channel: row.value(2, as: ContactChannel.self),
+            id: row.string(0), caseID: row.identifier(1), channel: row.value(2, as: ContactChannel.self),
             category: row.value(3, as: Complaint.Category.self), description: row.string(4),
             severity: row.value(5, as: Complaint.Severity.self), status: row.value(6, as: Complaint.Status.self),
             acknowledgeBy: row.instant(7), resolveBy: row.instant(8), acknowledgedAt: row.instantOrNil(9),

@@ -14,7 +14,7 @@ public struct SQLiteMessageStore: MessageStore {
 
     static func read(_ row: Row) throws -> Message {
         try Message(
-            id: row.string(0), caseID: row.string(1), channel: row.value(2, as: MessageChannel.self), to: row.stringOrNil(3),
+            id: row.string(0), caseID: row.identifier(1), channel: row.value(2, as: MessageChannel.self), to: row.stringOrNil(3),
             subject: row.stringOrNil(4), body: row.string(5), status: row.value(6, as: Message.Status.self),
             scheduledFor: row.instant(7), attempts: Int(row.int(8)), nextAttemptAt: row.instantOrNil(9),
             violations: ViolationRows.decode(row.string(10)), template: row.stringOrNil(11), reminderKey: row.stringOrNil(12),

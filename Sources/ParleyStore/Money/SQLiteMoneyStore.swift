@@ -77,7 +77,7 @@ public struct SQLiteMoneyStore: MoneyStore {
                   a.requestedBy, a.createdAt.millisecondsSinceEpoch, a.decidedBy, a.decidedAt?.millisecondsSinceEpoch])
     }
 
-    public func plans(caseID: String) throws -> [CasePlan] {
+    public func plans(caseID: CaseID) throws -> [CasePlan] {
         try database.read { db in
             try db.query("SELECT" + MoneyRows.planColumns + "FROM payment_plan WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.plan)
         }
@@ -94,7 +94,7 @@ public struct SQLiteMoneyStore: MoneyStore {
         }
     }
 
-    public func payments(caseID: String) throws -> [Payment] {
+    public func payments(caseID: CaseID) throws -> [Payment] {
         try database.read { db in
             try db.query("SELECT" + MoneyRows.paymentColumns + "FROM payment WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.payment)
         }
@@ -104,7 +104,7 @@ public struct SQLiteMoneyStore: MoneyStore {
         try database.read { db in try db.queryFirst("SELECT" + MoneyRows.paymentColumns + "FROM payment WHERE id = ?", [id], MoneyRows.payment) }
     }
 
-    public func promises(caseID: String) throws -> [CasePromise] {
+    public func promises(caseID: CaseID) throws -> [CasePromise] {
         try database.read { db in
             try db.query("SELECT" + MoneyRows.promiseColumns + "FROM promise WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.promise)
         }
@@ -117,7 +117,7 @@ public struct SQLiteMoneyStore: MoneyStore {
         }
     }
 
-    public func adjustments(caseID: String) throws -> [Adjustment] {
+    public func adjustments(caseID: CaseID) throws -> [Adjustment] {
         try database.read { db in
             try db.query("SELECT" + MoneyRows.adjustmentColumns + "FROM adjustment WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.adjustment)
         }

@@ -22,7 +22,7 @@ public struct SQLitePortalStore: PortalStore {
     static let columns: SQL = "id, case_id, token_hash, expires_at, revoked_at, created_by, created_at"
 
     static func read(_ row: Row) -> PortalLink {
-        PortalLink(id: row.string(0), caseID: row.string(1), tokenHash: row.blob(2), expiresAt: row.instant(3),
+        PortalLink(id: row.string(0), caseID: row.identifier(1), tokenHash: row.blob(2), expiresAt: row.instant(3),
                    revokedAt: row.instantOrNil(4), createdBy: row.string(5), createdAt: row.instant(6))
     }
 
