@@ -17,8 +17,8 @@ import Testing
     @Test func boundAsTextAndReadBack() throws {
         try withTable { pool in
             let caseID = CaseID("case_01JD"), debtorID = DebtorID("dbt_01JD")
-            try pool.write { try $0.run("INSERT INTO ref (case_id, debtor_id) VALUES (?, ?)", [caseID, debtorID]) }
-            try pool.write { db in
+            _ = try pool.write { try $0.run("INSERT INTO ref (case_id, debtor_id) VALUES (?, ?)", [caseID, debtorID]) }
+            _ = try pool.write { db in
                 try db.run("INSERT INTO ref (case_id, debtor_id) VALUES (?, ?)") { binder in
                     binder.bind(CaseID("case_02JD"))
                     binder.bind(DebtorID?.none)

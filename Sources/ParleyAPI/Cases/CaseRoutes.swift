@@ -127,7 +127,7 @@ struct CaseRoutes {
     }
 
     func dispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let dispute = try cases.dispute(CaseID(context.parameter("id")), disputeID: context.parameter("dispute_id"), by: actor)
+        let dispute = try cases.dispute(CaseID(context.parameter("id")), disputeID: DisputeID(context.parameter("dispute_id")), by: actor)
         return Reply.json { CaseJSON.write(dispute, to: &$0) }
     }
 
@@ -141,7 +141,7 @@ struct CaseRoutes {
             if status == nil { body.fail("outcome", "must be upheld or rejected") }
         }
         let resolvedAs = try body.finish(status)
-        let dispute = try cases.resolveDispute(CaseID(context.parameter("id")), disputeID: context.parameter("dispute_id"),
+        let dispute = try cases.resolveDispute(CaseID(context.parameter("id")), disputeID: DisputeID(context.parameter("dispute_id")),
                                                outcome: resolvedAs, note: note, by: actor)
         return Reply.json { CaseJSON.write(dispute, to: &$0) }
     }

@@ -44,7 +44,7 @@ struct CommunicationRoutes {
     }
 
     func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let communication = try communications.get(context.parameter("communication_id"), caseID: CaseID(context.parameter("id")), by: actor)
+        let communication = try communications.get(CommunicationID(context.parameter("communication_id")), caseID: CaseID(context.parameter("id")), by: actor)
         return Reply.json { CommunicationJSON.write(communication, to: &$0) }
     }
 }

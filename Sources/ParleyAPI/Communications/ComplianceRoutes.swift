@@ -67,7 +67,7 @@ struct ComplianceRoutes {
         let body = try JSONBody.ifPresent(request)
         let note = try body?.optionalString("note")
         try body?.finish()
-        let alert = try compliance.resolveAlert(context.parameter("id"), note: note, by: actor)
+        let alert = try compliance.resolveAlert(AlertID(context.parameter("id")), note: note, by: actor)
         return Reply.json { ComplianceJSON.write(alert, to: &$0) }
     }
 }

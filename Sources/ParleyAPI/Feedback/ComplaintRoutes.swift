@@ -44,7 +44,7 @@ struct ComplaintRoutes {
     }
 
     func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let complaint = try complaints.get(context.parameter("id"), by: actor)
+        let complaint = try complaints.get(ComplaintID(context.parameter("id")), by: actor)
         return Reply.json { ComplaintJSON.write(complaint, now: complaints.now, to: &$0) }
     }
 
@@ -53,7 +53,7 @@ struct ComplaintRoutes {
         let target = try body.requiredEnum("to", Complaint.Status.self)
         let resolution = try body.optionalString("resolution")
         let to = try body.finish(target)
-        let complaint = try complaints.transition(context.parameter("id"), to: to, resolution: resolution, by: actor)
+        let complaint = try complaints.transition(ComplaintID(context.parameter("id")), to: to, resolution: resolution, by: actor)
         return Reply.json { ComplaintJSON.write(complaint, now: complaints.now, to: &$0) }
     }
 }

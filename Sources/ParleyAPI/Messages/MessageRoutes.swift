@@ -80,7 +80,7 @@ struct MessageRoutes {
     }
 
     func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let message = try messages.get(context.parameter("id"), by: actor)
+        let message = try messages.get(MessageID(context.parameter("id")), by: actor)
         return Reply.json { MessageJSON.write(message, to: &$0) }
     }
 

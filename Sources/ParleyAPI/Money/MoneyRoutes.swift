@@ -55,13 +55,13 @@ struct MoneyRoutes {
     }
 
     func plan(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let plan = try money.plan(caseID: CaseID(context.parameter("id")), planID: context.parameter("plan_id"), by: actor)
+        let plan = try money.plan(caseID: CaseID(context.parameter("id")), planID: PlanID(context.parameter("plan_id")), by: actor)
         return Reply.json { MoneyJSON.write(plan, to: &$0) }
     }
 
     func decide(_ decision: MoneyService.PlanDecision) -> SecuredHandler {
         { _, context, actor in
-            let plan = try money.decidePlan(caseID: CaseID(context.parameter("id")), planID: context.parameter("plan_id"), decision, by: actor)
+            let plan = try money.decidePlan(caseID: CaseID(context.parameter("id")), planID: PlanID(context.parameter("plan_id")), decision, by: actor)
             return Reply.json { MoneyJSON.write(plan, to: &$0) }
         }
     }
@@ -86,7 +86,7 @@ struct MoneyRoutes {
     }
 
     func payment(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let payment = try money.payment(caseID: CaseID(context.parameter("id")), paymentID: context.parameter("payment_id"), by: actor)
+        let payment = try money.payment(caseID: CaseID(context.parameter("id")), paymentID: PaymentID(context.parameter("payment_id")), by: actor)
         return Reply.json { MoneyJSON.write(payment, to: &$0) }
     }
 
@@ -94,7 +94,7 @@ struct MoneyRoutes {
         let caseID = try requireCase(context, actor)
         var body = try JSONBody(request)
         let reason = try body.finish(body.requiredString("reason"))
-        let payment = try money.reversePayment(caseID: caseID, paymentID: context.parameter("payment_id"), reason: reason, by: actor)
+        let payment = try money.reversePayment(caseID: caseID, paymentID: PaymentID(context.parameter("payment_id")), reason: reason, by: actor)
         return Reply.json { MoneyJSON.write(payment, to: &$0) }
     }
 
@@ -134,7 +134,7 @@ struct MoneyRoutes {
 
     func decideAdjustment(approve: Bool) -> SecuredHandler {
         { _, context, actor in
-            let adjustment = try money.decideAdjustment(caseID: CaseID(context.parameter("id")), adjustmentID: context.parameter("adjustment_id"),
+            let adjustment = try money.decideAdjustment(caseID: CaseID(context.parameter("id")), adjustmentID: AdjustmentID(context.parameter("adjustment_id")),
                                                         approve: approve, by: actor)
             return Reply.json { MoneyJSON.write(adjustment, to: &$0) }
         }

@@ -28,7 +28,7 @@ struct PortalLinkRoutes {
 
     func revoke(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         if !request.body.isEmpty { try JSONBody(request).finish() }  // no fields; an empty body needs no type
-        let link = try portal.revoke(context.parameter("id"), by: actor)
+        let link = try portal.revoke(PortalLinkID(context.parameter("id")), by: actor)
         return Reply.json { writer in
             writer.beginObject()
             writer.field("id", link.id)

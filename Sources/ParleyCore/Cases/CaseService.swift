@@ -223,7 +223,7 @@ public struct CaseService: Sendable {
     }
 
     /// Resolves the open dispute: upheld closes the case, rejected reopens it.
-    public func resolveDispute(_ caseID: CaseID, disputeID: String, outcome: Dispute.Status, note: String?, by actor: Principal) throws -> Dispute {
+    public func resolveDispute(_ caseID: CaseID, disputeID: DisputeID, outcome: Dispute.Status, note: String?, by actor: Principal) throws -> Dispute {
         try actor.require(.resolveDisputesAndComplaints)
         var debtCase = try visibleCase(caseID, by: actor)
         guard outcome != .open else { throw ValidationFailure("outcome", "must be upheld or rejected") }
@@ -259,7 +259,7 @@ public struct CaseService: Sendable {
         return dispute
     }
 
-    public func dispute(_ caseID: CaseID, disputeID: String, by actor: Principal) throws -> Dispute {
+    public func dispute(_ caseID: CaseID, disputeID: DisputeID, by actor: Principal) throws -> Dispute {
         _ = try visibleCase(caseID, by: actor)
         guard let dispute = try store.disputes(caseID: caseID).first(where: { $0.id == disputeID }) else {
             throw DomainError.notFound("dispute \(disputeID)")
@@ -271,7 +271,7 @@ public struct CaseService: Sendable {
         _ = try visibleCase(caseID, by: actor)
         // A case has a handful of disputes: page them in memory, in id order.
         let after = page.after ?? ""
-        let remaining = try store.disputes(caseID: caseID).filter { $0.id > after }
+        let remaining = try store.disputes(caseID: caseID).filter { $0.id.rawValue > after }
         return Page(fetched: Array(remaining.prefix(page.limit + 1)), limit: page.limit) { $0.id }
     }
 

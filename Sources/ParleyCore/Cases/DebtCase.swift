@@ -140,7 +140,7 @@ public struct TimelineEvent: Sendable, Equatable {
 
 public struct Dispute: Sendable, Equatable {
     public enum Status: String, Sendable, CaseIterable { case open, upheld, rejected }
-    public let id: String
+    public let id: DisputeID
     public let caseID: CaseID
     public let reason: String
     public var status: Status
@@ -149,7 +149,7 @@ public struct Dispute: Sendable, Equatable {
     public let openedAt: Instant
     public var resolvedBy: String?
     public var resolvedAt: Instant?
-    public init(id: String, caseID: CaseID, reason: String, status: Status, note: String?, openedBy: String,
+    public init(id: DisputeID, caseID: CaseID, reason: String, status: Status, note: String?, openedBy: String,
                 openedAt: Instant, resolvedBy: String?, resolvedAt: Instant?) {
         self.id = id
         self.caseID = caseID

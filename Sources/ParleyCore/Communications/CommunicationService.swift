@@ -99,7 +99,7 @@ public struct CommunicationService: Sendable {
             debtCase: updated, expectedVersion: debtCase.version,
             audit: [AuditRecord(action: .caseTransitioned, entity: "case", entityID: debtCase.id, detail: .object([
                 ("from", .string(debtCase.status.rawValue)), ("to", .string(CaseStatus.contacted.rawValue)),
-                ("communication_id", .string(communication.id)),
+                ("communication_id", .string(communication.id.rawValue)),
             ]))],
             events: [TimelineEvent(at: now, kind: .transition, actor: actor.userID,
                                    summary: "Status open → contacted: debtor reached", ref: communication.id)]),
@@ -115,7 +115,7 @@ public struct CommunicationService: Sendable {
         ]))]
         for alert in alerts {
             records.append(AuditRecord(action: .complianceAlertOpened, entity: "compliance_alert", entityID: alert.id, detail: .object([
-                ("case_id", .string(alert.caseID.rawValue)), ("communication_id", alert.communicationID.map(JSONValue.string) ?? .null),
+                ("case_id", .string(alert.caseID.rawValue)), ("communication_id", alert.communicationID.map { JSONValue.string($0.rawValue) } ?? .null),
                 ("rule", .string(alert.rule)),
             ])))
         }
@@ -145,7 +145,7 @@ public struct CommunicationService: Sendable {
         return try store.communications(caseID: caseID, page: page)
     }
 
-    public func get(_ id: String, caseID: CaseID, by actor: Principal) throws -> Communication {
+    public func get(_ id: CommunicationID, caseID: CaseID, by actor: Principal) throws -> Communication {
         _ = try cases.visibleCase(caseID, by: actor)
         guard let communication = try store.communication(id: id, caseID: caseID) else {
             throw DomainError.notFound("communication \(id)")

@@ -162,7 +162,7 @@ public final class ComplianceService: Sendable {
         return try alertStore.alerts(filter, scope: CaseScope(actor), page: page)
     }
 
-    public func resolveAlert(_ id: String, note: String?, by actor: Principal) throws -> ComplianceAlert {
+    public func resolveAlert(_ id: AlertID, note: String?, by actor: Principal) throws -> ComplianceAlert {
         try actor.require(.writePolicy)
         guard var alert = try alertStore.alert(id: id) else { throw DomainError.notFound("alert \(id)") }
         guard alert.status == .open else { throw DomainError.conflict("the alert is already resolved") }

@@ -32,7 +32,7 @@ public struct Complaint: Sendable, Equatable {
 
     public enum Severity: String, Sendable, CaseIterable { case low, medium, high }
 
-    public let id: String
+    public let id: ComplaintID
     public let caseID: CaseID
     public let channel: ContactChannel
     public let category: Category
@@ -51,7 +51,7 @@ public struct Complaint: Sendable, Equatable {
     public let createdAt: Instant
     public var updatedAt: Instant
 
-    public init(id: String, caseID: CaseID, channel: ContactChannel, category: Category, description: String, severity: Severity,
+    public init(id: ComplaintID, caseID: CaseID, channel: ContactChannel, category: Category, description: String, severity: Severity,
                 status: Status, acknowledgeBy: Instant, resolveBy: Instant, acknowledgedAt: Instant? = nil, resolvedAt: Instant? = nil,
                 resolution: String? = nil, breachedAt: Instant? = nil, breaches: [String] = [], createdBy: String, createdAt: Instant,
                 updatedAt: Instant) {
@@ -98,7 +98,7 @@ public struct ComplaintFilter: Sendable {
 
 public protocol ComplaintStore: Sendable {
     func insert(_ complaint: Complaint, alert: ComplianceAlert?, audit: [AuditRecord], events: [TimelineEvent], actor: Principal) throws
-    func complaint(id: String) throws -> Complaint?
+    func complaint(id: ComplaintID) throws -> Complaint?
     func complaints(_ filter: ComplaintFilter, scope: CaseScope, page: PageRequest) throws -> Page<Complaint>
     /// Saves a change if the complaint is still in `expected` status; false otherwise.
     func update(_ complaint: Complaint, expected: Complaint.Status, audit: AuditRecord?, event: TimelineEvent?, actor: Principal) throws -> Bool
@@ -147,7 +147,7 @@ public struct ComplaintService: Sendable {
                                     summary: "Complaint opened: \(category.rawValue), \(severity.rawValue)", ref: complaint.id)]
         if let alert {
             audit.append(AuditRecord(action: .complianceAlertOpened, entity: "compliance_alert", entityID: alert.id, detail: .object([
-                ("case_id", .string(caseID.rawValue)), ("complaint_id", .string(complaint.id)), ("rule", .string(alert.rule)),
+                ("case_id", .string(caseID.rawValue)), ("complaint_id", .string(complaint.id.rawValue)), ("rule", .string(alert.rule)),
             ])))
             events.append(TimelineEvent(at: now, kind: .complianceAlert, actor: Principal.system.userID,
                                         summary: "Compliance alert opened: \(alert.rule)", ref: alert.id))
@@ -157,7 +157,7 @@ public struct ComplaintService: Sendable {
         return complaint
     }
 
-    public func transition(_ id: String, to target: Complaint.Status, resolution: String?, by actor: Principal) throws -> Complaint {
+    public func transition(_ id: ComplaintID, to target: Complaint.Status, resolution: String?, by actor: Principal) throws -> Complaint {
         try actor.require(.resolveDisputesAndComplaints)
         guard var complaint = try store.complaint(id: id), (try? cases.visibleCase(complaint.caseID, by: actor)) != nil else {
             throw DomainError.notFound("complaint \(id)")
@@ -190,7 +190,7 @@ public struct ComplaintService: Sendable {
         return complaint
     }
 
-    public func get(_ id: String, by actor: Principal) throws -> Complaint {
+    public func get(_ id: ComplaintID, by actor: Principal) throws -> Complaint {
         try actor.require(.readComplaintsAndFeedback)
         guard let complaint = try store.complaint(id: id), (try? cases.visibleCase(complaint.caseID, by: actor)) != nil else {
             throw DomainError.notFound("complaint \(id)")

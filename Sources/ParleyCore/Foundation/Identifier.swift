@@ -16,6 +16,3 @@ public struct Identifier<Entity>: Hashable, Comparable, Sendable, CustomStringCo
 extension Identifier: ExpressibleByStringLiteral {
     public init(stringLiteral value: String) { self.init(value) }
 }
-
-public typealias CaseID = Identifier<DebtCase>
-public typealias DebtorID = Identifier<Debtor>

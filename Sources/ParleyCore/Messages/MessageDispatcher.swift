@@ -1,11 +1,11 @@
 /// What the dispatcher hands to a delivery channel (the webhook's JSON body).
 public struct OutboundMessage: Sendable, Equatable {
-    public let messageID: String
+    public let messageID: MessageID
     public let channel: MessageChannel
     public let to: String?
     public let subject: String?
     public let body: String
-    public init(messageID: String, channel: MessageChannel, to: String?, subject: String?, body: String) {
+    public init(messageID: MessageID, channel: MessageChannel, to: String?, subject: String?, body: String) {
         self.messageID = messageID
         self.channel = channel
         self.to = to

@@ -66,7 +66,7 @@ extension MoneyService {
         }
     }
 
-    public func decideAdjustment(caseID: CaseID, adjustmentID: String, approve: Bool, by actor: Principal) throws -> Adjustment {
+    public func decideAdjustment(caseID: CaseID, adjustmentID: AdjustmentID, approve: Bool, by actor: Principal) throws -> Adjustment {
         try actor.require(.approveAndAssign)
         _ = try cases.visibleCase(caseID, by: actor)
         let now = clock.now()

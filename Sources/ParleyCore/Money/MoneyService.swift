@@ -52,8 +52,8 @@ public struct MoneyService: Sendable {
     }
 
     /// The case after `money`, with a new version, and what to record when its status changed.
-    func updated(_ debtCase: DebtCase, with money: CaseMoney, at now: Instant, actor: Principal,
-                 into change: inout MoneyChange, because ref: String?) {
+    func updated<Entity>(_ debtCase: DebtCase, with money: CaseMoney, at now: Instant, actor: Principal,
+                         into change: inout MoneyChange, because ref: Identifier<Entity>) {
         var next = debtCase.updating(with: money)
         next.version += 1
         next.updatedAt = now
@@ -105,7 +105,7 @@ public struct MoneyService: Sendable {
 
     public enum PlanDecision: Sendable { case approve, reject, cancel }
 
-    public func decidePlan(caseID: CaseID, planID: String, _ decision: PlanDecision, by actor: Principal) throws -> CasePlan {
+    public func decidePlan(caseID: CaseID, planID: PlanID, _ decision: PlanDecision, by actor: Principal) throws -> CasePlan {
         try actor.require(decision == .cancel ? .logCaseActivity : .approveAndAssign)
         _ = try cases.visibleCase(caseID, by: actor)
         let now = clock.now()
@@ -140,7 +140,7 @@ public struct MoneyService: Sendable {
         return try store.plans(caseID: caseID)
     }
 
-    public func plan(caseID: CaseID, planID: String, by actor: Principal) throws -> CasePlan {
+    public func plan(caseID: CaseID, planID: PlanID, by actor: Principal) throws -> CasePlan {
         _ = try cases.visibleCase(caseID, by: actor)
         guard let plan = try store.plan(id: planID), plan.caseID == caseID else { throw DomainError.notFound("plan \(planID)") }
         return plan
@@ -209,7 +209,7 @@ public struct MoneyService: Sendable {
         }
     }
 
-    public func reversePayment(caseID: CaseID, paymentID: String, reason: String, by actor: Principal) throws -> Payment {
+    public func reversePayment(caseID: CaseID, paymentID: PaymentID, reason: String, by actor: Principal) throws -> Payment {
         try actor.require(.approveAndAssign)
         _ = try cases.visibleCase(caseID, by: actor)
         let trimmed = reason.trimmingSpaces
@@ -240,7 +240,7 @@ public struct MoneyService: Sendable {
         }
     }
 
-    public func payment(caseID: CaseID, paymentID: String, by actor: Principal) throws -> Payment {
+    public func payment(caseID: CaseID, paymentID: PaymentID, by actor: Principal) throws -> Payment {
         _ = try cases.visibleCase(caseID, by: actor)
         guard let payment = try store.payment(id: paymentID), payment.caseID == caseID else {
             throw DomainError.notFound("payment \(paymentID)")

@@ -31,13 +31,13 @@ public struct PortalService: Sendable {
 
     /// A new link for a case, with its audit entry and timeline event, not yet written: the caller
     /// records it alone (`issue`) or in the transaction of the message that carries it.
-    public func prepare(caseID: CaseID, by actor: Principal, messageID: String? = nil) -> IssuedPortalLink {
+    public func prepare(caseID: CaseID, by actor: Principal, messageID: MessageID? = nil) -> IssuedPortalLink {
         let now = clock.now()
         let token = SecretToken.make()
         let link = PortalLink(id: ids.make("pl"), caseID: caseID, tokenHash: SecretToken.hash(token),
                               expiresAt: now.adding(days: Self.lifetimeDays), revokedAt: nil, createdBy: actor.userID, createdAt: now)
         var detail: [(String, JSONValue)] = [("case_id", .string(caseID.rawValue)), ("expires_at", .string(link.expiresAt.rfc3339))]
-        if let messageID { detail.append(("message_id", .string(messageID))) }
+        if let messageID { detail.append(("message_id", .string(messageID.rawValue))) }
         let audit = AuditRecord(action: .portalLinkIssued, entity: "portal_link", entityID: link.id, detail: .object(detail))
         let event = TimelineEvent(at: now, kind: .portalLink, actor: actor.userID,
                                   summary: messageID == nil ? "Statement link issued" : "Statement link issued with a message",
@@ -60,7 +60,7 @@ public struct PortalService: Sendable {
     }
 
     /// Ends a link at once; the same rights as issuing. Links on cases the actor cannot see are 404.
-    public func revoke(_ id: String, by actor: Principal) throws -> PortalLink {
+    public func revoke(_ id: PortalLinkID, by actor: Principal) throws -> PortalLink {
         try actor.require(.logCaseActivity)
         guard var link = try store.link(id: id) else { throw DomainError.notFound("portal link \(id)") }
         do { _ = try cases.visibleCase(link.caseID, by: actor) } catch DomainError.notFound {

@@ -55,7 +55,7 @@ public struct SQLiteCaseStore: CaseStore {
         sql = sql + "AND c.id > ? ORDER BY c.id LIMIT ?"
         arguments += [page.after ?? "", page.limit + 1]
         let rows = try database.read { db in try db.query(sql, arguments, CaseRows.read) }
-        return Page(fetched: rows, limit: page.limit) { $0.id.rawValue }
+        return Page(fetched: rows, limit: page.limit) { $0.id }
     }
 
     /// The filtered SELECT, built from literal fragments only, so each combination of filters is
@@ -130,7 +130,7 @@ public struct SQLiteCaseStore: CaseStore {
                 SELECT id, case_id, reason, status, note, opened_by, opened_at, resolved_by, resolved_at
                 FROM dispute WHERE case_id = ? ORDER BY id
                 """, [caseID]) { row in
-                try Dispute(id: row.string(0), caseID: row.identifier(1), reason: row.string(2),
+                try Dispute(id: row.identifier(0), caseID: row.identifier(1), reason: row.string(2),
                         status: row.value(3, as: Dispute.Status.self), note: row.stringOrNil(4),
                         openedBy: row.string(5), openedAt: Instant(millisecondsSinceEpoch: row.int(6)),
                         resolvedBy: row.stringOrNil(7), resolvedAt: row.intOrNil(8).map(Instant.init(millisecondsSinceEpoch:)))

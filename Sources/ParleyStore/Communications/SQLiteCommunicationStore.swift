@@ -72,7 +72,7 @@ public struct SQLiteCommunicationStore: CommunicationStore {
         }
     }
 
-    public func communication(id: String, caseID: CaseID) throws -> Communication? {
+    public func communication(id: CommunicationID, caseID: CaseID) throws -> Communication? {
         try database.read { db in
             try db.queryFirst("SELECT" + Self.columns + "FROM communication WHERE id = ? AND case_id = ?", [id, caseID], Self.read)
         }
@@ -94,7 +94,7 @@ public struct SQLiteCommunicationStore: CommunicationStore {
         let compliance: ComplianceVerdict? = row.isNull(11) ? nil : ComplianceVerdict(
             violations: try ViolationRows.decode(row.string(12)), nextAllowedAt: row.instantOrNil(13))
         return try Communication(
-            id: row.string(0), caseID: row.identifier(1), debtorID: row.identifier(2), channel: row.value(3, as: ContactChannel.self),
+            id: row.identifier(0), caseID: row.identifier(1), debtorID: row.identifier(2), channel: row.value(3, as: ContactChannel.self),
             direction: row.value(4, as: ContactDirection.self), outcome: row.value(5, as: ContactOutcome.self),
             occurredAt: row.instant(6), durationSeconds: row.intOrNil(7), summary: row.stringOrNil(8),
             content: row.stringOrNil(9), to: row.stringOrNil(10), compliance: compliance, recordedBy: row.string(14),

@@ -98,7 +98,7 @@ public struct SQLiteDebtorStore: DebtorStore {
         sql = sql + "ORDER BY d.id LIMIT ?"
         arguments.append(page.limit + 1)
         let rows = try database.read { db in try db.query(sql, arguments, DebtorRows.read) }
-        return Page(fetched: rows, limit: page.limit) { $0.id.rawValue }
+        return Page(fetched: rows, limit: page.limit) { $0.id }
     }
 
     public func debtorIsVisible(_ id: DebtorID, scope: CaseScope) throws -> Bool {

@@ -83,7 +83,7 @@ public struct SQLiteMoneyStore: MoneyStore {
         }
     }
 
-    public func plan(id: String) throws -> CasePlan? {
+    public func plan(id: PlanID) throws -> CasePlan? {
         try database.read { db in try db.queryFirst("SELECT" + MoneyRows.planColumns + "FROM payment_plan WHERE id = ?", [id], MoneyRows.plan) }
     }
 
@@ -100,7 +100,7 @@ public struct SQLiteMoneyStore: MoneyStore {
         }
     }
 
-    public func payment(id: String) throws -> Payment? {
+    public func payment(id: PaymentID) throws -> Payment? {
         try database.read { db in try db.queryFirst("SELECT" + MoneyRows.paymentColumns + "FROM payment WHERE id = ?", [id], MoneyRows.payment) }
     }
 
@@ -123,7 +123,7 @@ public struct SQLiteMoneyStore: MoneyStore {
         }
     }
 
-    public func adjustment(id: String) throws -> Adjustment? {
+    public func adjustment(id: AdjustmentID) throws -> Adjustment? {
         try database.read { db in
             try db.queryFirst("SELECT" + MoneyRows.adjustmentColumns + "FROM adjustment WHERE id = ?", [id], MoneyRows.adjustment)
         }
