@@ -37,7 +37,7 @@ struct CaseRoutes {
         let tags = try Self.tags(&body) ?? []
         // Absent fields are already reported; the draft's stand-ins only let the rest be checked now.
         let draft = NewCase(
-            debtorID: debtorID ?? "", creditor: creditor ?? "", externalRef: externalRef ?? "", currency: currency ?? "",
+            debtorID: DebtorID(debtorID ?? ""), creditor: creditor ?? "", externalRef: externalRef ?? "", currency: currency ?? "",
             principalMinor: principal ?? 0, interestMinor: interest, feesMinor: fees, delinquentSince: delinquentSince ?? "",
             jurisdiction: jurisdiction ?? "", assignedTo: assignedTo, team: team, priority: priority, tags: tags)
         body.merge(try cases.validate(draft))
@@ -73,14 +73,14 @@ struct CaseRoutes {
             if filter.segment == nil { failure.add("segment", "must be one of " + Segment.allCases.map(\.rawValue).joined(separator: ", ")) }
         }
         filter.assignedTo = query["assigned_to"]
-        filter.debtorID = query["debtor_id"]
+        filter.debtorID = query["debtor_id"].map { DebtorID($0) }
         filter.team = query["team"]
         try failure.throwIfAny()
         return filter
     }
 
     func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let (debtCase, debtor) = try cases.get(context.parameter("id"), by: actor)
+        let (debtCase, debtor) = try cases.get(CaseID(context.parameter("id")), by: actor)
         return Reply.json(etag: debtCase.version) { CaseJSON.write(debtCase, debtor: debtor, to: &$0) }
     }
 
@@ -101,7 +101,7 @@ struct CaseRoutes {
             changes.segmentOverride = .some(try body.optionalEnum("segment_override", Segment.self))
         }
         try body.finish()
-        let debtCase = try cases.update(context.parameter("id"), changes: changes, ifMatch: request.ifMatchVersions(), by: actor)
+        let debtCase = try cases.update(CaseID(context.parameter("id")), changes: changes, ifMatch: request.ifMatchVersions(), by: actor)
         return Reply.json(etag: debtCase.version) { CaseJSON.write(debtCase, to: &$0) }
     }
 
@@ -110,24 +110,24 @@ struct CaseRoutes {
         let target = try body.requiredEnum("to", CaseStatus.self)
         let reason = try body.optionalString("reason")
         let to = try body.finish(target)
-        let debtCase = try cases.transition(context.parameter("id"), to: to, reason: reason, by: actor)
+        let debtCase = try cases.transition(CaseID(context.parameter("id")), to: to, reason: reason, by: actor)
         return Reply.json(etag: debtCase.version) { CaseJSON.write(debtCase, to: &$0) }
     }
 
     func openDispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var body = try JSONBody(request)
         let reason = try body.finish(body.requiredString("reason"))
-        let (_, dispute) = try cases.openDisputeReturningDispute(context.parameter("id"), reason: reason, by: actor)
+        let (_, dispute) = try cases.openDisputeReturningDispute(CaseID(context.parameter("id")), reason: reason, by: actor)
         return Reply.json(.created, location: "/v1/cases/\(dispute.caseID)/disputes/\(dispute.id)") { CaseJSON.write(dispute, to: &$0) }
     }
 
     func disputes(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let disputes = try cases.disputes(context.parameter("id"), page: request.pageRequest(), by: actor)
+        let disputes = try cases.disputes(CaseID(context.parameter("id")), page: request.pageRequest(), by: actor)
         return Reply.page(disputes) { writer, dispute in CaseJSON.write(dispute, to: &writer) }
     }
 
     func dispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let dispute = try cases.dispute(context.parameter("id"), disputeID: context.parameter("dispute_id"), by: actor)
+        let dispute = try cases.dispute(CaseID(context.parameter("id")), disputeID: DisputeID(context.parameter("dispute_id")), by: actor)
         return Reply.json { CaseJSON.write(dispute, to: &$0) }
     }
 
@@ -141,18 +141,18 @@ struct CaseRoutes {
             if status == nil { body.fail("outcome", "must be upheld or rejected") }
         }
         let resolvedAs = try body.finish(status)
-        let dispute = try cases.resolveDispute(context.parameter("id"), disputeID: context.parameter("dispute_id"),
+        let dispute = try cases.resolveDispute(CaseID(context.parameter("id")), disputeID: DisputeID(context.parameter("dispute_id")),
                                                outcome: resolvedAs, note: note, by: actor)
         return Reply.json { CaseJSON.write(dispute, to: &$0) }
     }
 
     func timeline(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let events = try cases.timeline(context.parameter("id"), page: request.pageRequest(), by: actor)
+        let events = try cases.timeline(CaseID(context.parameter("id")), page: request.pageRequest(), by: actor)
         return Reply.page(events) { writer, event in CaseJSON.write(event, to: &writer) }
     }
 
     func statement(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let statement = try services.money.statement(caseID: context.parameter("id"), by: actor)
+        let statement = try services.money.statement(caseID: CaseID(context.parameter("id")), by: actor)
         return Reply.json { CaseJSON.writeStatement(statement, agency: services.portal.agency, to: &$0) }
     }
 }

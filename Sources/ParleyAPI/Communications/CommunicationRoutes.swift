@@ -17,7 +17,7 @@ struct CommunicationRoutes {
         // Decoded now, reported only once the service has found the case: an unknown case is 404
         // before anything about the body is said.
         let decoded = Result { try Self.decode(request) }
-        let communication = try communications.log(caseID: context.parameter("id"), by: actor) { try decoded.get() }
+        let communication = try communications.log(caseID: CaseID(context.parameter("id")), by: actor) { try decoded.get() }
         return Reply.json(.created, location: "/v1/cases/\(communication.caseID)/communications/\(communication.id)") {
             CommunicationJSON.write(communication, to: &$0)
         }
@@ -39,12 +39,12 @@ struct CommunicationRoutes {
     }
 
     func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let page = try communications.list(caseID: context.parameter("id"), page: request.pageRequest(), by: actor)
+        let page = try communications.list(caseID: CaseID(context.parameter("id")), page: request.pageRequest(), by: actor)
         return Reply.page(page) { writer, communication in CommunicationJSON.write(communication, to: &writer) }
     }
 
     func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let communication = try communications.get(context.parameter("communication_id"), caseID: context.parameter("id"), by: actor)
+        let communication = try communications.get(CommunicationID(context.parameter("communication_id")), caseID: CaseID(context.parameter("id")), by: actor)
         return Reply.json { CommunicationJSON.write(communication, to: &$0) }
     }
 }

@@ -21,7 +21,7 @@ struct ComplianceRoutes {
         let at = try body.optionalInstant("at")
         let to = try body.optionalString("to")
         let (caseValue, channelValue) = try body.finish(caseID, channel)
-        let verdict = try compliance.check(caseID: caseValue, channel: channelValue, at: at, to: to, by: actor)
+        let verdict = try compliance.check(caseID: CaseID(caseValue), channel: channelValue, at: at, to: to, by: actor)
         return Reply.json { writer in
             writer.beginObject()
             writer.field("allowed", verdict.ok)
@@ -52,7 +52,7 @@ struct ComplianceRoutes {
     func alerts(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let query = request.queryParameters
         var failure = ValidationFailure()
-        var filter = AlertFilter(caseID: query["case_id"])
+        var filter = AlertFilter(caseID: query["case_id"].map { CaseID($0) })
         if let text = query["status"] {
             filter.status = ComplianceAlert.Status(rawValue: text)
             if filter.status == nil { failure.add("status", "must be open or resolved") }
@@ -67,7 +67,7 @@ struct ComplianceRoutes {
         let body = try JSONBody.ifPresent(request)
         let note = try body?.optionalString("note")
         try body?.finish()
-        let alert = try compliance.resolveAlert(context.parameter("id"), note: note, by: actor)
+        let alert = try compliance.resolveAlert(AlertID(context.parameter("id")), note: note, by: actor)
         return Reply.json { ComplianceJSON.write(alert, to: &$0) }
     }
 }

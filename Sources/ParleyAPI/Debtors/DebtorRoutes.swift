@@ -34,7 +34,7 @@ struct DebtorRoutes {
     }
 
     func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let debtor = try debtors.get(context.parameter("id"), by: actor)
+        let debtor = try debtors.get(DebtorID(context.parameter("id")), by: actor)
         return Reply.json(etag: debtor.version) { DebtorJSON.write(debtor, to: &$0) }
     }
 
@@ -42,7 +42,7 @@ struct DebtorRoutes {
         var body = try JSONBody(request)
         let draft = try DebtorJSON.draft(from: &body, creating: false)
         try body.finish()
-        let debtor = try debtors.update(context.parameter("id"), draft: draft, ifMatch: request.ifMatchVersions(), by: actor)
+        let debtor = try debtors.update(DebtorID(context.parameter("id")), draft: draft, ifMatch: request.ifMatchVersions(), by: actor)
         return Reply.json(etag: debtor.version) { DebtorJSON.write(debtor, to: &$0) }
     }
 }

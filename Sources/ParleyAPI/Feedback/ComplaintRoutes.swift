@@ -21,7 +21,7 @@ struct ComplaintRoutes {
         let description = try body.requiredString("description")
         let severity = try body.optionalEnum("severity", Complaint.Severity.self) ?? .medium
         let (caseValue, channelValue, categoryValue, descriptionValue) = try body.finish(caseID, channel, category, description)
-        let complaint = try complaints.open(caseID: caseValue, channel: channelValue, category: categoryValue,
+        let complaint = try complaints.open(caseID: CaseID(caseValue), channel: channelValue, category: categoryValue,
                                             description: descriptionValue, severity: severity, by: actor)
         return Reply.json(.created, location: "/v1/complaints/\(complaint.id)") { ComplaintJSON.write(complaint, now: complaints.now, to: &$0) }
     }
@@ -29,7 +29,7 @@ struct ComplaintRoutes {
     func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let query = request.queryParameters
         var failure = ValidationFailure()
-        var filter = ComplaintFilter(caseID: query["case_id"])
+        var filter = ComplaintFilter(caseID: query["case_id"].map { CaseID($0) })
         if let text = query["status"] {
             filter.status = Complaint.Status(rawValue: text)
             if filter.status == nil { failure.add("status", "must be one of open, investigating, resolved, rejected") }
@@ -44,7 +44,7 @@ struct ComplaintRoutes {
     }
 
     func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let complaint = try complaints.get(context.parameter("id"), by: actor)
+        let complaint = try complaints.get(ComplaintID(context.parameter("id")), by: actor)
         return Reply.json { ComplaintJSON.write(complaint, now: complaints.now, to: &$0) }
     }
 
@@ -53,7 +53,7 @@ struct ComplaintRoutes {
         let target = try body.requiredEnum("to", Complaint.Status.self)
         let resolution = try body.optionalString("resolution")
         let to = try body.finish(target)
-        let complaint = try complaints.transition(context.parameter("id"), to: to, resolution: resolution, by: actor)
+        let complaint = try complaints.transition(ComplaintID(context.parameter("id")), to: to, resolution: resolution, by: actor)
         return Reply.json { ComplaintJSON.write(complaint, now: complaints.now, to: &$0) }
     }
 }

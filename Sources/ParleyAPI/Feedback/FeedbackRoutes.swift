@@ -15,11 +15,11 @@ struct FeedbackRoutes {
     }
 
     func createSurvey(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        _ = try services.cases.visibleCase(context.parameter("id"), by: actor)
+        _ = try services.cases.visibleCase(CaseID(context.parameter("id")), by: actor)
         let body = try JSONBody.ifPresent(request)
-        let communicationID = try body?.optionalString("communication_id")
+        let communicationID = try body?.optionalString("communication_id").map { CommunicationID($0) }
         try body?.finish()
-        let (survey, token) = try feedback.createSurvey(caseID: context.parameter("id"), communicationID: communicationID, by: actor)
+        let (survey, token) = try feedback.createSurvey(caseID: CaseID(context.parameter("id")), communicationID: communicationID, by: actor)
         return Reply.json(.created) { writer in
             writer.beginObject()
             writer.field("id", survey.id)
@@ -73,7 +73,7 @@ struct FeedbackRoutes {
     func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let query = request.queryParameters
         var failure = ValidationFailure()
-        let filter = FeedbackFilter(caseID: query["case_id"], agentID: query["agent_id"],
+        let filter = FeedbackFilter(caseID: query["case_id"].map { CaseID($0) }, agentID: query["agent_id"],
                                     from: request.instantParameter("from", failure: &failure),
                                     to: request.instantParameter("to", failure: &failure))
         try failure.throwIfAny()
@@ -95,7 +95,7 @@ struct FeedbackRoutes {
         let body = try JSONBody.ifPresent(request)
         let note = try body?.optionalString("note")
         try body?.finish()
-        let followUp = try feedback.closeFollowUp(context.parameter("id"), note: note, by: actor)
+        let followUp = try feedback.closeFollowUp(FollowUpID(context.parameter("id")), note: note, by: actor)
         return Reply.json { FeedbackJSON.write(followUp, to: &$0) }
     }
 }

@@ -41,7 +41,7 @@ struct MessageRoutes {
     }
 
     func send(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        _ = try services.cases.visibleCase(context.parameter("id"), by: actor)
+        _ = try services.cases.visibleCase(CaseID(context.parameter("id")), by: actor)
         var body = try JSONBody(request)
         let channel = try body.requiredEnum("channel", MessageChannel.self)
         let template = try body.optionalString("template")
@@ -51,13 +51,13 @@ struct MessageRoutes {
         if template != nil && (text != nil || subject != nil) { body.fail("template", "send a template or a subject and body, not both") }
         let channelValue = try body.finish(channel)
         let content: MessageService.Content = template.map { .template($0) } ?? .text(subject: subject, body: text ?? "")
-        let message = try messages.send(caseID: context.parameter("id"), channel: channelValue, content: content, by: actor)
+        let message = try messages.send(caseID: CaseID(context.parameter("id")), channel: channelValue, content: content, by: actor)
         return Reply.json(.accepted, location: "/v1/messages/\(message.id)") { MessageJSON.write(message, to: &$0) }
     }
 
     func listForCase(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var filter = try Self.filter(request)
-        filter.caseID = context.parameter("id")
+        filter.caseID = CaseID(context.parameter("id"))
         let page = try messages.list(filter, page: request.pageRequest(), by: actor)
         return Reply.page(page) { writer, message in MessageJSON.write(message, to: &writer) }
     }
@@ -70,7 +70,7 @@ struct MessageRoutes {
     static func filter(_ request: HTTPRequest) throws -> MessageFilter {
         let query = request.queryParameters
         var failure = ValidationFailure()
-        var filter = MessageFilter(caseID: query["case_id"])
+        var filter = MessageFilter(caseID: query["case_id"].map { CaseID($0) })
         if let text = query["status"] {
             filter.status = Message.Status(rawValue: text)
             if filter.status == nil { failure.add("status", "must be one of " + Message.Status.allCases.map(\.rawValue).joined(separator: ", ")) }
@@ -80,7 +80,7 @@ struct MessageRoutes {
     }
 
     func get(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let message = try messages.get(context.parameter("id"), by: actor)
+        let message = try messages.get(MessageID(context.parameter("id")), by: actor)
         return Reply.json { MessageJSON.write(message, to: &$0) }
     }
 

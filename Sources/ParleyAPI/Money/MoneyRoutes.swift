@@ -28,8 +28,8 @@ struct MoneyRoutes {
     }
 
     /// An unknown or hidden case is 404 before anything about the body is said.
-    private func requireCase(_ context: RequestContext, _ actor: Principal) throws -> String {
-        let caseID = context.parameter("id")
+    private func requireCase(_ context: RequestContext, _ actor: Principal) throws -> CaseID {
+        let caseID = CaseID(context.parameter("id"))
         _ = try services.cases.visibleCase(caseID, by: actor)
         return caseID
     }
@@ -50,18 +50,18 @@ struct MoneyRoutes {
     }
 
     func plans(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let page = Page.of(try money.plans(caseID: context.parameter("id"), by: actor), try request.pageRequest()) { $0.plan.id }
+        let page = Page.of(try money.plans(caseID: CaseID(context.parameter("id")), by: actor), try request.pageRequest()) { $0.plan.id }
         return Reply.page(page) { writer, plan in MoneyJSON.write(plan, to: &writer) }
     }
 
     func plan(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let plan = try money.plan(caseID: context.parameter("id"), planID: context.parameter("plan_id"), by: actor)
+        let plan = try money.plan(caseID: CaseID(context.parameter("id")), planID: PlanID(context.parameter("plan_id")), by: actor)
         return Reply.json { MoneyJSON.write(plan, to: &$0) }
     }
 
     func decide(_ decision: MoneyService.PlanDecision) -> SecuredHandler {
         { _, context, actor in
-            let plan = try money.decidePlan(caseID: context.parameter("id"), planID: context.parameter("plan_id"), decision, by: actor)
+            let plan = try money.decidePlan(caseID: CaseID(context.parameter("id")), planID: PlanID(context.parameter("plan_id")), decision, by: actor)
             return Reply.json { MoneyJSON.write(plan, to: &$0) }
         }
     }
@@ -81,12 +81,12 @@ struct MoneyRoutes {
     }
 
     func payments(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let page = Page.of(try money.payments(caseID: context.parameter("id"), by: actor), try request.pageRequest()) { $0.id }
+        let page = Page.of(try money.payments(caseID: CaseID(context.parameter("id")), by: actor), try request.pageRequest()) { $0.id }
         return Reply.page(page) { writer, payment in MoneyJSON.write(payment, to: &writer) }
     }
 
     func payment(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let payment = try money.payment(caseID: context.parameter("id"), paymentID: context.parameter("payment_id"), by: actor)
+        let payment = try money.payment(caseID: CaseID(context.parameter("id")), paymentID: PaymentID(context.parameter("payment_id")), by: actor)
         return Reply.json { MoneyJSON.write(payment, to: &$0) }
     }
 
@@ -94,7 +94,7 @@ struct MoneyRoutes {
         let caseID = try requireCase(context, actor)
         var body = try JSONBody(request)
         let reason = try body.finish(body.requiredString("reason"))
-        let payment = try money.reversePayment(caseID: caseID, paymentID: context.parameter("payment_id"), reason: reason, by: actor)
+        let payment = try money.reversePayment(caseID: caseID, paymentID: PaymentID(context.parameter("payment_id")), reason: reason, by: actor)
         return Reply.json { MoneyJSON.write(payment, to: &$0) }
     }
 
@@ -109,7 +109,7 @@ struct MoneyRoutes {
     }
 
     func promises(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let page = Page.of(try money.promises(caseID: context.parameter("id"), by: actor), try request.pageRequest()) { $0.promise.id }
+        let page = Page.of(try money.promises(caseID: CaseID(context.parameter("id")), by: actor), try request.pageRequest()) { $0.promise.id }
         return Reply.page(page) { writer, promise in MoneyJSON.write(promise, to: &writer) }
     }
 
@@ -128,13 +128,13 @@ struct MoneyRoutes {
     }
 
     func adjustments(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let page = Page.of(try money.adjustments(caseID: context.parameter("id"), by: actor), try request.pageRequest()) { $0.id }
+        let page = Page.of(try money.adjustments(caseID: CaseID(context.parameter("id")), by: actor), try request.pageRequest()) { $0.id }
         return Reply.page(page) { writer, adjustment in MoneyJSON.write(adjustment, to: &writer) }
     }
 
     func decideAdjustment(approve: Bool) -> SecuredHandler {
         { _, context, actor in
-            let adjustment = try money.decideAdjustment(caseID: context.parameter("id"), adjustmentID: context.parameter("adjustment_id"),
+            let adjustment = try money.decideAdjustment(caseID: CaseID(context.parameter("id")), adjustmentID: AdjustmentID(context.parameter("adjustment_id")),
                                                         approve: approve, by: actor)
             return Reply.json { MoneyJSON.write(adjustment, to: &$0) }
         }

@@ -15,7 +15,7 @@ struct PortalLinkRoutes {
 
     func issue(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         if !request.body.isEmpty { try JSONBody(request).finish() }  // no fields; an empty body needs no type
-        let issued = try portal.issue(caseID: context.parameter("id"), by: actor)
+        let issued = try portal.issue(caseID: CaseID(context.parameter("id")), by: actor)
         return Reply.json(.created) { writer in
             writer.beginObject()
             writer.field("id", issued.link.id)
@@ -28,7 +28,7 @@ struct PortalLinkRoutes {
 
     func revoke(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         if !request.body.isEmpty { try JSONBody(request).finish() }  // no fields; an empty body needs no type
-        let link = try portal.revoke(context.parameter("id"), by: actor)
+        let link = try portal.revoke(PortalLinkID(context.parameter("id")), by: actor)
         return Reply.json { writer in
             writer.beginObject()
             writer.field("id", link.id)

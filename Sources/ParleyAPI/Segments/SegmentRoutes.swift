@@ -11,7 +11,7 @@ struct SegmentRoutes {
     }
 
     func assessment(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let assessment = try services.segments.assessment(caseID: context.parameter("id"), by: actor)
+        let assessment = try services.segments.assessment(caseID: CaseID(context.parameter("id")), by: actor)
         return Reply.json { writer in writer.value(assessment.json, sortKeys: false) }
     }
 

@@ -26,7 +26,7 @@ final class WebhookDelivery: MessageDelivery, Sendable {
         var request = URLRequest(url: url, timeoutInterval: timeoutSeconds)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(message.messageID, forHTTPHeaderField: "Idempotency-Key")
+        request.setValue(message.messageID.rawValue, forHTTPHeaderField: "Idempotency-Key")
         request.httpBody = Data(OutboundMessageJSON.encode(message))
         let done = DispatchSemaphore(value: 0)
         let outcome = OutcomeBox()

@@ -62,6 +62,11 @@ public struct AuditRecord: Sendable {
         self.entityID = entityID
         self.detail = detail
     }
+
+    /// The log names many kinds of entity, so it keeps the id as text.
+    public init<Entity>(action: AuditAction, entity: String, entityID: Identifier<Entity>, detail: JSONValue = .object([])) {
+        self.init(action: action, entity: entity, entityID: entityID.rawValue, detail: detail)
+    }
 }
 
 /// One entry of the append-only, hash-chained audit log (contract §14).

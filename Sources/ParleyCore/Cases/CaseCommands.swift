@@ -1,5 +1,5 @@
 public struct NewCase: Sendable {
-    public var debtorID: String
+    public var debtorID: DebtorID
     public var creditor: String
     public var externalRef: String
     public var currency: String
@@ -13,7 +13,7 @@ public struct NewCase: Sendable {
     public var priority: Priority
     public var tags: [String]
 
-    public init(debtorID: String, creditor: String, externalRef: String, currency: String, principalMinor: Int64,
+    public init(debtorID: DebtorID, creditor: String, externalRef: String, currency: String, principalMinor: Int64,
                 interestMinor: Int64, feesMinor: Int64, delinquentSince: String, jurisdiction: String, assignedTo: String?,
                 team: String?, priority: Priority = .normal, tags: [String] = []) {
         self.debtorID = debtorID

@@ -48,7 +48,7 @@ public struct CaseService: Sendable {
             closeReason: nil, segment: SegmentRules.segment(inputs, now: now), segmentOverride: nil, version: 1,
             createdAt: now, updatedAt: now)
         try store.insert(debtCase, audit: AuditRecord(action: .caseCreated, entity: "case", entityID: debtCase.id, detail: .object([
-            ("debtor_id", .string(debtCase.debtorID)), ("creditor", .string(debtCase.creditor)),
+            ("debtor_id", .string(debtCase.debtorID.rawValue)), ("creditor", .string(debtCase.creditor)),
             ("external_ref", .string(debtCase.externalRef)), ("currency", .string(debtCase.currency)),
             ("placed_minor", .number(String(debtCase.balance.placedMinor))),
         ])), actor: actor)
@@ -70,7 +70,7 @@ public struct CaseService: Sendable {
 
     /// The case, if the actor may see it; others get `notFound`, not `forbidden`, so the
     /// existence of other agents' cases is not revealed.
-    public func visibleCase(_ id: String, by actor: Principal) throws -> DebtCase {
+    public func visibleCase(_ id: CaseID, by actor: Principal) throws -> DebtCase {
         try actor.require(.readCases)
         guard let debtCase = try store.debtCase(id: id),
               CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team)
@@ -79,9 +79,9 @@ public struct CaseService: Sendable {
     }
 
     /// A case for the system's own jobs, which see every case.
-    public func caseForJob(_ id: String) throws -> DebtCase? { try store.debtCase(id: id) }
+    public func caseForJob(_ id: CaseID) throws -> DebtCase? { try store.debtCase(id: id) }
 
-    public func get(_ id: String, by actor: Principal) throws -> (DebtCase, DebtorSummary) {
+    public func get(_ id: CaseID, by actor: Principal) throws -> (DebtCase, DebtorSummary) {
         try actor.require(.readCases)
         guard let (debtCase, debtor) = try store.debtCaseWithDebtor(id: id),
               CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team)
@@ -94,7 +94,7 @@ public struct CaseService: Sendable {
         return try store.cases(filter, scope: CaseScope(actor), page: page)
     }
 
-    public func update(_ id: String, changes: CaseChanges, ifMatch versions: Set<Int64>?, by actor: Principal) throws -> DebtCase {
+    public func update(_ id: CaseID, changes: CaseChanges, ifMatch versions: Set<Int64>?, by actor: Principal) throws -> DebtCase {
         if changes.assignedTo != nil || changes.segmentOverride != nil { try actor.require(.approveAndAssign) }
         try actor.require(.writeDebtorsAndCases)
         var debtCase = try visibleCase(id, by: actor)
@@ -140,7 +140,7 @@ public struct CaseService: Sendable {
 
     /// Moves a case along the status machine; anything the table does not allow is a conflict
     /// that lists the allowed targets.
-    public func transition(_ id: String, to target: CaseStatus, reason: String?, by actor: Principal) throws -> DebtCase {
+    public func transition(_ id: CaseID, to target: CaseStatus, reason: String?, by actor: Principal) throws -> DebtCase {
         try actor.require(.readCases)
         var debtCase = try visibleCase(id, by: actor)
         try actor.require(target.transitionPermission)
@@ -188,12 +188,12 @@ public struct CaseService: Sendable {
         return debtCase
     }
 
-    public func openDispute(_ id: String, reason: String, by actor: Principal) throws -> DebtCase {
+    public func openDispute(_ id: CaseID, reason: String, by actor: Principal) throws -> DebtCase {
         try openDisputeReturningDispute(id, reason: reason, by: actor).0
     }
 
     /// Opens a dispute: the case becomes `disputed` and outbound collection contact stops.
-    public func openDisputeReturningDispute(_ id: String, reason: String, by actor: Principal) throws -> (DebtCase, Dispute) {
+    public func openDisputeReturningDispute(_ id: CaseID, reason: String, by actor: Principal) throws -> (DebtCase, Dispute) {
         try actor.require(.openDisputesAndComplaints)
         var debtCase = try visibleCase(id, by: actor)
         let trimmed = reason.trimmingSpaces
@@ -216,14 +216,14 @@ public struct CaseService: Sendable {
         try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, insertDispute: dispute,
             audit: [AuditRecord(action: .disputeOpened, entity: "dispute", entityID: dispute.id,
-                                detail: .object([("case_id", .string(id)), ("from", .string(from.rawValue))]))],
+                                detail: .object([("case_id", .string(id.rawValue)), ("from", .string(from.rawValue))]))],
             events: [TimelineEvent(at: now, kind: .disputeOpened, actor: actor.userID, summary: "Dispute opened: \(trimmed)", ref: dispute.id)]),
             by: actor)
         return (debtCase, dispute)
     }
 
     /// Resolves the open dispute: upheld closes the case, rejected reopens it.
-    public func resolveDispute(_ caseID: String, disputeID: String, outcome: Dispute.Status, note: String?, by actor: Principal) throws -> Dispute {
+    public func resolveDispute(_ caseID: CaseID, disputeID: DisputeID, outcome: Dispute.Status, note: String?, by actor: Principal) throws -> Dispute {
         try actor.require(.resolveDisputesAndComplaints)
         var debtCase = try visibleCase(caseID, by: actor)
         guard outcome != .open else { throw ValidationFailure("outcome", "must be upheld or rejected") }
@@ -250,7 +250,7 @@ public struct CaseService: Sendable {
         try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, updateDispute: dispute,
             audit: [AuditRecord(action: .disputeResolved, entity: "dispute", entityID: disputeID, detail: .object([
-                ("case_id", .string(caseID)), ("outcome", .string(outcome.rawValue)),
+                ("case_id", .string(caseID.rawValue)), ("outcome", .string(outcome.rawValue)),
                 ("note", dispute.note.map(JSONValue.string) ?? .null),
             ]))],
             events: [TimelineEvent(at: now, kind: .disputeResolved, actor: actor.userID,
@@ -259,7 +259,7 @@ public struct CaseService: Sendable {
         return dispute
     }
 
-    public func dispute(_ caseID: String, disputeID: String, by actor: Principal) throws -> Dispute {
+    public func dispute(_ caseID: CaseID, disputeID: DisputeID, by actor: Principal) throws -> Dispute {
         _ = try visibleCase(caseID, by: actor)
         guard let dispute = try store.disputes(caseID: caseID).first(where: { $0.id == disputeID }) else {
             throw DomainError.notFound("dispute \(disputeID)")
@@ -267,15 +267,15 @@ public struct CaseService: Sendable {
         return dispute
     }
 
-    public func disputes(_ caseID: String, page: PageRequest, by actor: Principal) throws -> Page<Dispute> {
+    public func disputes(_ caseID: CaseID, page: PageRequest, by actor: Principal) throws -> Page<Dispute> {
         _ = try visibleCase(caseID, by: actor)
         // A case has a handful of disputes: page them in memory, in id order.
         let after = page.after ?? ""
-        let remaining = try store.disputes(caseID: caseID).filter { $0.id > after }
+        let remaining = try store.disputes(caseID: caseID).filter { $0.id.rawValue > after }
         return Page(fetched: Array(remaining.prefix(page.limit + 1)), limit: page.limit) { $0.id }
     }
 
-    public func timeline(_ caseID: String, page: PageRequest, by actor: Principal) throws -> Page<TimelineEvent> {
+    public func timeline(_ caseID: CaseID, page: PageRequest, by actor: Principal) throws -> Page<TimelineEvent> {
         _ = try visibleCase(caseID, by: actor)
         if let after = page.after, TimelineEvent.parsePosition(after) == nil {
             throw ValidationFailure("cursor", "is not a cursor this API issued")

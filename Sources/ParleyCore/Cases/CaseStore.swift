@@ -24,19 +24,19 @@ public protocol CaseStore: Sendable {
     /// Inserts a new case with its audit entry (its `created` event is the case row itself); a
     /// repeated `(creditor, external_ref)` is `conflict`.
     func insert(_ debtCase: DebtCase, audit: AuditRecord, actor: Principal) throws
-    func debtCase(id: String) throws -> DebtCase?
-    func debtCaseWithDebtor(id: String) throws -> (DebtCase, DebtorSummary)?
+    func debtCase(id: CaseID) throws -> DebtCase?
+    func debtCaseWithDebtor(id: CaseID) throws -> (DebtCase, DebtorSummary)?
     /// A case with its whole debtor in one read (what judging a contact needs).
-    func debtCaseAndDebtor(id: String) throws -> (DebtCase, Debtor)?
+    func debtCaseAndDebtor(id: CaseID) throws -> (DebtCase, Debtor)?
     func cases(_ filter: CaseFilter, scope: CaseScope, page: PageRequest) throws -> Page<DebtCase>
     func apply(_ mutation: CaseMutation, actor: Principal) throws
-    func disputes(caseID: String) throws -> [Dispute]
+    func disputes(caseID: CaseID) throws -> [Dispute]
     /// Events in time order (ties in the order they were recorded). `page.after` is the position
     /// of the last event seen, as `TimelineEvent.position` gives it.
-    func timeline(caseID: String, page: PageRequest) throws -> Page<TimelineEvent>
+    func timeline(caseID: CaseID, page: PageRequest) throws -> Page<TimelineEvent>
     func userExists(_ id: String) throws -> Bool
     /// The debtor's restrictions; nil when there is no such debtor.
-    func restrictions(ofDebtor id: String) throws -> Restrictions?
+    func restrictions(ofDebtor id: DebtorID) throws -> Restrictions?
     /// Streams cases (with debtor fields) for export, in id order, without collecting them.
     func exportRows(_ filter: CaseFilter, scope: CaseScope, each: (ExportRow) throws -> Void) throws
 }

@@ -1,7 +1,7 @@
 /// A debt account placed with the agency for one debtor.
 public struct DebtCase: Sendable, Equatable {
-    public let id: String
-    public let debtorID: String
+    public let id: CaseID
+    public let debtorID: DebtorID
     public let creditor: String
     public let externalRef: String
     public let currency: String
@@ -22,7 +22,7 @@ public struct DebtCase: Sendable, Equatable {
     public let createdAt: Instant
     public var updatedAt: Instant
 
-    public init(id: String, debtorID: String, creditor: String, externalRef: String, currency: String, balance: Balance,
+    public init(id: CaseID, debtorID: DebtorID, creditor: String, externalRef: String, currency: String, balance: Balance,
                 delinquentSince: CalendarDate, jurisdiction: String, assignedTo: String?, team: String?, priority: Priority,
                 tags: [String], status: CaseStatus, statusBefore: CaseStatus?, closeReason: CloseReason?, segment: Segment,
                 segmentOverride: Segment?, version: Int64, createdAt: Instant, updatedAt: Instant) {
@@ -58,11 +58,11 @@ public enum Segment: String, Sendable, CaseIterable { case high_willingness, wai
 
 /// A debtor summary shown with a case.
 public struct DebtorSummary: Sendable, Equatable {
-    public let id: String
+    public let id: DebtorID
     public let name: String
     public let timezone: String
     public let restrictions: Restrictions
-    public init(id: String, name: String, timezone: String, restrictions: Restrictions) {
+    public init(id: DebtorID, name: String, timezone: String, restrictions: Restrictions) {
         self.id = id
         self.name = name
         self.timezone = timezone
@@ -74,9 +74,9 @@ public struct CaseFilter: Sendable, Equatable {
     public var status: CaseStatus?
     public var segment: Segment?
     public var assignedTo: String?
-    public var debtorID: String?
+    public var debtorID: DebtorID?
     public var team: String?
-    public init(status: CaseStatus? = nil, segment: Segment? = nil, assignedTo: String? = nil, debtorID: String? = nil,
+    public init(status: CaseStatus? = nil, segment: Segment? = nil, assignedTo: String? = nil, debtorID: DebtorID? = nil,
                 team: String? = nil) {
         self.status = status
         self.segment = segment
@@ -122,6 +122,11 @@ public struct TimelineEvent: Sendable, Equatable {
         self.sequence = sequence
     }
 
+    /// `ref` may name any kind of record, so the event keeps it as text.
+    public init<Entity>(at: Instant, kind: TimelineKind, actor: String, summary: String, ref: Identifier<Entity>?, sequence: Int64 = 0) {
+        self.init(at: at, kind: kind, actor: actor, summary: summary, ref: ref?.rawValue, sequence: sequence)
+    }
+
     /// Where this event stands in the timeline: `<milliseconds>:<sequence>`, the pagination key.
     public var position: String { "\(at.millisecondsSinceEpoch):\(sequence)" }
 
@@ -135,8 +140,8 @@ public struct TimelineEvent: Sendable, Equatable {
 
 public struct Dispute: Sendable, Equatable {
     public enum Status: String, Sendable, CaseIterable { case open, upheld, rejected }
-    public let id: String
-    public let caseID: String
+    public let id: DisputeID
+    public let caseID: CaseID
     public let reason: String
     public var status: Status
     public var note: String?
@@ -144,7 +149,7 @@ public struct Dispute: Sendable, Equatable {
     public let openedAt: Instant
     public var resolvedBy: String?
     public var resolvedAt: Instant?
-    public init(id: String, caseID: String, reason: String, status: Status, note: String?, openedBy: String,
+    public init(id: DisputeID, caseID: CaseID, reason: String, status: Status, note: String?, openedBy: String,
                 openedAt: Instant, resolvedBy: String?, resolvedAt: Instant?) {
         self.id = id
         self.caseID = caseID

@@ -1,9 +1,9 @@
 /// One contact with a debtor, as it happened: the permanent record (contract §6). Never changed
 /// or deleted once stored.
 public struct Communication: Sendable, Equatable {
-    public let id: String
-    public let caseID: String
-    public let debtorID: String
+    public let id: CommunicationID
+    public let caseID: CaseID
+    public let debtorID: DebtorID
     public let channel: ContactChannel
     public let direction: ContactDirection
     public let outcome: ContactOutcome
@@ -18,7 +18,7 @@ public struct Communication: Sendable, Equatable {
     public let recordedBy: String
     public let recordedAt: Instant
 
-    public init(id: String, caseID: String, debtorID: String, channel: ContactChannel, direction: ContactDirection,
+    public init(id: CommunicationID, caseID: CaseID, debtorID: DebtorID, channel: ContactChannel, direction: ContactDirection,
                 outcome: ContactOutcome, occurredAt: Instant, durationSeconds: Int64?, summary: String?, content: String?,
                 to: String?, compliance: ComplianceVerdict?, recordedBy: String, recordedAt: Instant) {
         self.id = id
@@ -38,7 +38,7 @@ public struct Communication: Sendable, Equatable {
     }
 
     /// Keyset position for newest-first pages: occurred_at, then id.
-    public var position: String { String(occurredAt.millisecondsSinceEpoch) + ":" + id }
+    public var position: String { String(occurredAt.millisecondsSinceEpoch) + ":" + id.rawValue }
 
     public static func parsePosition(_ text: String) -> (Instant, String)? {
         guard let colon = text.firstIndex(of: ":"), let millis = Int64(text[..<colon]) else { return nil }
@@ -74,9 +74,9 @@ public struct NewCommunication: Sendable {
 /// complaint of harassment or third-party contact.
 public struct ComplianceAlert: Sendable, Equatable {
     public enum Status: String, Sendable, CaseIterable { case open, resolved }
-    public let id: String
-    public let caseID: String
-    public let communicationID: String?
+    public let id: AlertID
+    public let caseID: CaseID
+    public let communicationID: CommunicationID?
     public let rule: String
     public let message: String
     public var status: Status
@@ -85,7 +85,7 @@ public struct ComplianceAlert: Sendable, Equatable {
     public var resolvedBy: String?
     public var resolution: String?
 
-    public init(id: String, caseID: String, communicationID: String?, rule: String, message: String, status: Status,
+    public init(id: AlertID, caseID: CaseID, communicationID: CommunicationID?, rule: String, message: String, status: Status,
                 createdAt: Instant, resolvedAt: Instant? = nil, resolvedBy: String? = nil, resolution: String? = nil) {
         self.id = id
         self.caseID = caseID
@@ -102,8 +102,8 @@ public struct ComplianceAlert: Sendable, Equatable {
 
 public struct AlertFilter: Sendable {
     public var status: ComplianceAlert.Status?
-    public var caseID: String?
-    public init(status: ComplianceAlert.Status? = nil, caseID: String? = nil) {
+    public var caseID: CaseID?
+    public init(status: ComplianceAlert.Status? = nil, caseID: CaseID? = nil) {
         self.status = status
         self.caseID = caseID
     }
@@ -111,18 +111,18 @@ public struct AlertFilter: Sendable {
 
 public protocol CommunicationStore: Sendable {
     /// Fills each requested series with one indexed query (see `HistoryRequest`).
-    func history(_ request: HistoryRequest, caseID: String, debtorID: String, to: String?) throws -> ComplianceHistory
+    func history(_ request: HistoryRequest, caseID: CaseID, debtorID: DebtorID, to: String?) throws -> ComplianceHistory
     /// Appends a communication with its alerts, audit entries and timeline events.
     func insert(_ communication: Communication, alerts: [ComplianceAlert], audit: [AuditRecord], events: [TimelineEvent],
                 actor: Principal) throws
-    func communication(id: String, caseID: String) throws -> Communication?
+    func communication(id: CommunicationID, caseID: CaseID) throws -> Communication?
     /// Newest first (occurred_at, then id); `page.after` is a `Communication.position`.
-    func communications(caseID: String, page: PageRequest) throws -> Page<Communication>
+    func communications(caseID: CaseID, page: PageRequest) throws -> Page<Communication>
 }
 
 public protocol ComplianceAlertStore: Sendable {
     func alerts(_ filter: AlertFilter, scope: CaseScope, page: PageRequest) throws -> Page<ComplianceAlert>
-    func alert(id: String) throws -> ComplianceAlert?
+    func alert(id: AlertID) throws -> ComplianceAlert?
     /// Saves a resolution if the alert is still open; false when it was resolved meanwhile.
     func resolve(_ alert: ComplianceAlert, audit: AuditRecord, event: TimelineEvent, actor: Principal) throws -> Bool
 }

@@ -43,13 +43,13 @@ public struct CommunicationService: Sendable {
         return failure
     }
 
-    public func log(_ contact: NewCommunication, caseID: String, by actor: Principal) throws -> Communication {
+    public func log(_ contact: NewCommunication, caseID: CaseID, by actor: Principal) throws -> Communication {
         try log(caseID: caseID, by: actor) { contact }
     }
 
     /// Logs the contact `decode` gives, called once the case is known to exist and be visible, so
     /// an unknown case is 404 before anything is said about the body.
-    public func log(caseID: String, by actor: Principal, _ decode: () throws -> NewCommunication) throws -> Communication {
+    public func log(caseID: CaseID, by actor: Principal, _ decode: () throws -> NewCommunication) throws -> Communication {
         try actor.require(.logCaseActivity)
         let now = clock.now()
         let communication = try transactor.atomically {
@@ -99,7 +99,7 @@ public struct CommunicationService: Sendable {
             debtCase: updated, expectedVersion: debtCase.version,
             audit: [AuditRecord(action: .caseTransitioned, entity: "case", entityID: debtCase.id, detail: .object([
                 ("from", .string(debtCase.status.rawValue)), ("to", .string(CaseStatus.contacted.rawValue)),
-                ("communication_id", .string(communication.id)),
+                ("communication_id", .string(communication.id.rawValue)),
             ]))],
             events: [TimelineEvent(at: now, kind: .transition, actor: actor.userID,
                                    summary: "Status open → contacted: debtor reached", ref: communication.id)]),
@@ -108,14 +108,14 @@ public struct CommunicationService: Sendable {
 
     static func audit(_ communication: Communication, _ alerts: [ComplianceAlert]) -> [AuditRecord] {
         var records = [AuditRecord(action: .communicationLogged, entity: "communication", entityID: communication.id, detail: .object([
-            ("case_id", .string(communication.caseID)), ("channel", .string(communication.channel.rawValue)),
+            ("case_id", .string(communication.caseID.rawValue)), ("channel", .string(communication.channel.rawValue)),
             ("direction", .string(communication.direction.rawValue)), ("outcome", .string(communication.outcome.rawValue)),
             ("occurred_at", .string(communication.occurredAt.rfc3339)),
             ("compliance_ok", communication.compliance.map { .bool($0.ok) } ?? .null),
         ]))]
         for alert in alerts {
             records.append(AuditRecord(action: .complianceAlertOpened, entity: "compliance_alert", entityID: alert.id, detail: .object([
-                ("case_id", .string(alert.caseID)), ("communication_id", alert.communicationID.map(JSONValue.string) ?? .null),
+                ("case_id", .string(alert.caseID.rawValue)), ("communication_id", alert.communicationID.map { JSONValue.string($0.rawValue) } ?? .null),
                 ("rule", .string(alert.rule)),
             ])))
         }
@@ -137,7 +137,7 @@ public struct CommunicationService: Sendable {
         return events
     }
 
-    public func list(caseID: String, page: PageRequest, by actor: Principal) throws -> Page<Communication> {
+    public func list(caseID: CaseID, page: PageRequest, by actor: Principal) throws -> Page<Communication> {
         _ = try cases.visibleCase(caseID, by: actor)
         if let after = page.after, Communication.parsePosition(after) == nil {
             throw ValidationFailure("cursor", "is not a cursor this API issued")
@@ -145,7 +145,7 @@ public struct CommunicationService: Sendable {
         return try store.communications(caseID: caseID, page: page)
     }
 
-    public func get(_ id: String, caseID: String, by actor: Principal) throws -> Communication {
+    public func get(_ id: CommunicationID, caseID: CaseID, by actor: Principal) throws -> Communication {
         _ = try cases.visibleCase(caseID, by: actor)
         guard let communication = try store.communication(id: id, caseID: caseID) else {
             throw DomainError.notFound("communication \(id)")

@@ -144,7 +144,7 @@ public final class ComplianceService: Sendable {
     }
 
     /// `POST /v1/compliance/check`: may this contact be made at `at` (default now)?
-    public func check(caseID: String, channel: ContactChannel, at: Instant?, to: String?, by actor: Principal) throws -> ComplianceVerdict {
+    public func check(caseID: CaseID, channel: ContactChannel, at: Instant?, to: String?, by actor: Principal) throws -> ComplianceVerdict {
         try actor.require(.complianceCheck)
         guard let (debtCase, debtor) = try cases.debtCaseAndDebtor(id: caseID),
               CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team)
@@ -162,7 +162,7 @@ public final class ComplianceService: Sendable {
         return try alertStore.alerts(filter, scope: CaseScope(actor), page: page)
     }
 
-    public func resolveAlert(_ id: String, note: String?, by actor: Principal) throws -> ComplianceAlert {
+    public func resolveAlert(_ id: AlertID, note: String?, by actor: Principal) throws -> ComplianceAlert {
         try actor.require(.writePolicy)
         guard var alert = try alertStore.alert(id: id) else { throw DomainError.notFound("alert \(id)") }
         guard alert.status == .open else { throw DomainError.conflict("the alert is already resolved") }
@@ -175,7 +175,7 @@ public final class ComplianceService: Sendable {
         let resolved = try alertStore.resolve(
             alert,
             audit: AuditRecord(action: .complianceAlertResolved, entity: "compliance_alert", entityID: id, detail: .object([
-                ("case_id", .string(alert.caseID)), ("rule", .string(alert.rule)),
+                ("case_id", .string(alert.caseID.rawValue)), ("rule", .string(alert.rule)),
                 ("note", alert.resolution.map(JSONValue.string) ?? .null),
             ])),
             event: TimelineEvent(at: now, kind: .complianceAlert, actor: actor.userID,

@@ -1,6 +1,6 @@
 /// A person who owes money on one or more cases.
 public struct Debtor: Sendable, Equatable {
-    public let id: String
+    public let id: DebtorID
     public var externalRef: String?
     public var name: String
     /// IANA zone: every debtor-local rule (contact hours, reminders) reasons in it.
@@ -16,7 +16,7 @@ public struct Debtor: Sendable, Equatable {
     public let createdAt: Instant
     public var updatedAt: Instant
 
-    public init(id: String, externalRef: String?, name: String, timezone: String, language: String?, phones: [Phone],
+    public init(id: DebtorID, externalRef: String?, name: String, timezone: String, language: String?, phones: [Phone],
                 emails: [Email], address: Address?, nationalID: String?, restrictions: Restrictions, version: Int64,
                 createdAt: Instant, updatedAt: Instant) {
         self.id = id
@@ -143,12 +143,12 @@ public struct DebtorFilter: Sendable {
 public protocol DebtorStore: Sendable {
     /// Inserts a debtor with its audit entry; a taken `external_ref` is `conflict`.
     func insert(_ debtor: Debtor, audit: AuditRecord, actor: Principal) throws
-    func debtor(id: String) throws -> Debtor?
+    func debtor(id: DebtorID) throws -> Debtor?
     /// Saves a changed debtor if its version is still `expectedVersion`, with its audit entries and
     /// the events to show on the timeline of each of the debtor's cases, in one transaction.
     func update(_ debtor: Debtor, expectedVersion: Int64, audit: [AuditRecord], eventsOnEveryCase: [TimelineEvent],
                 actor: Principal) throws
     func debtors(_ filter: DebtorFilter, scope: CaseScope, page: PageRequest) throws -> Page<Debtor>
     /// Whether the debtor has a case inside `scope` (agents see debtors through their cases).
-    func debtorIsVisible(_ id: String, scope: CaseScope) throws -> Bool
+    func debtorIsVisible(_ id: DebtorID, scope: CaseScope) throws -> Bool
 }

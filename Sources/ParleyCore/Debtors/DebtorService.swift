@@ -95,7 +95,7 @@ public struct DebtorService: Sendable {
         return debtor
     }
 
-    public func get(_ id: String, by actor: Principal) throws -> Debtor {
+    public func get(_ id: DebtorID, by actor: Principal) throws -> Debtor {
         try actor.require(.readCases)
         guard let debtor = try store.debtor(id: id) else { throw DomainError.notFound("debtor \(id)") }
         if actor.isLimitedToOwnCases, try !store.debtorIsVisible(id, scope: CaseScope(actor)) {
@@ -110,7 +110,7 @@ public struct DebtorService: Sendable {
     }
 
     /// Changes contact data (supervisor, admin) and/or restrictions (supervisor, compliance, admin).
-    public func update(_ id: String, draft: Draft, ifMatch versions: Set<Int64>?, by actor: Principal) throws -> Debtor {
+    public func update(_ id: DebtorID, draft: Draft, ifMatch versions: Set<Int64>?, by actor: Principal) throws -> Debtor {
         let changesContactData = draft.externalRef != nil || draft.name != nil || draft.timezone != nil || draft.language != nil
             || draft.phones != nil || draft.emails != nil || draft.address != nil || draft.nationalID != nil
         if changesContactData { try actor.require(.writeDebtorsAndCases) }

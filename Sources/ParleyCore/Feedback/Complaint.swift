@@ -32,8 +32,8 @@ public struct Complaint: Sendable, Equatable {
 
     public enum Severity: String, Sendable, CaseIterable { case low, medium, high }
 
-    public let id: String
-    public let caseID: String
+    public let id: ComplaintID
+    public let caseID: CaseID
     public let channel: ContactChannel
     public let category: Category
     public let description: String
@@ -51,7 +51,7 @@ public struct Complaint: Sendable, Equatable {
     public let createdAt: Instant
     public var updatedAt: Instant
 
-    public init(id: String, caseID: String, channel: ContactChannel, category: Category, description: String, severity: Severity,
+    public init(id: ComplaintID, caseID: CaseID, channel: ContactChannel, category: Category, description: String, severity: Severity,
                 status: Status, acknowledgeBy: Instant, resolveBy: Instant, acknowledgedAt: Instant? = nil, resolvedAt: Instant? = nil,
                 resolution: String? = nil, breachedAt: Instant? = nil, breaches: [String] = [], createdBy: String, createdAt: Instant,
                 updatedAt: Instant) {
@@ -86,10 +86,10 @@ public struct Complaint: Sendable, Equatable {
 
 public struct ComplaintFilter: Sendable {
     public var status: Complaint.Status?
-    public var caseID: String?
+    public var caseID: CaseID?
     /// Only complaints past a deadline as of `overdueAt`.
     public var overdueAt: Instant?
-    public init(status: Complaint.Status? = nil, caseID: String? = nil, overdueAt: Instant? = nil) {
+    public init(status: Complaint.Status? = nil, caseID: CaseID? = nil, overdueAt: Instant? = nil) {
         self.status = status
         self.caseID = caseID
         self.overdueAt = overdueAt
@@ -98,7 +98,7 @@ public struct ComplaintFilter: Sendable {
 
 public protocol ComplaintStore: Sendable {
     func insert(_ complaint: Complaint, alert: ComplianceAlert?, audit: [AuditRecord], events: [TimelineEvent], actor: Principal) throws
-    func complaint(id: String) throws -> Complaint?
+    func complaint(id: ComplaintID) throws -> Complaint?
     func complaints(_ filter: ComplaintFilter, scope: CaseScope, page: PageRequest) throws -> Page<Complaint>
     /// Saves a change if the complaint is still in `expected` status; false otherwise.
     func update(_ complaint: Complaint, expected: Complaint.Status, audit: AuditRecord?, event: TimelineEvent?, actor: Principal) throws -> Bool
@@ -124,7 +124,7 @@ public struct ComplaintService: Sendable {
         self.changes = changes
     }
 
-    public func open(caseID: String, channel: ContactChannel, category: Complaint.Category, description: String,
+    public func open(caseID: CaseID, channel: ContactChannel, category: Complaint.Category, description: String,
                      severity: Complaint.Severity, by actor: Principal) throws -> Complaint {
         try actor.require(.openDisputesAndComplaints)
         let trimmed = description.trimmingSpaces
@@ -140,14 +140,14 @@ public struct ComplaintService: Sendable {
             message: "A \(category.rawValue.replacingOccurrences(of: "_", with: " ")) complaint was made (\(complaint.id))",
             status: .open, createdAt: now) : nil
         var audit = [AuditRecord(action: .complaintOpened, entity: "complaint", entityID: complaint.id, detail: .object([
-            ("case_id", .string(caseID)), ("category", .string(category.rawValue)), ("severity", .string(severity.rawValue)),
+            ("case_id", .string(caseID.rawValue)), ("category", .string(category.rawValue)), ("severity", .string(severity.rawValue)),
             ("channel", .string(channel.rawValue)),
         ]))]
         var events = [TimelineEvent(at: now, kind: .complaint, actor: actor.userID,
                                     summary: "Complaint opened: \(category.rawValue), \(severity.rawValue)", ref: complaint.id)]
         if let alert {
             audit.append(AuditRecord(action: .complianceAlertOpened, entity: "compliance_alert", entityID: alert.id, detail: .object([
-                ("case_id", .string(caseID)), ("complaint_id", .string(complaint.id)), ("rule", .string(alert.rule)),
+                ("case_id", .string(caseID.rawValue)), ("complaint_id", .string(complaint.id.rawValue)), ("rule", .string(alert.rule)),
             ])))
             events.append(TimelineEvent(at: now, kind: .complianceAlert, actor: Principal.system.userID,
                                         summary: "Compliance alert opened: \(alert.rule)", ref: alert.id))
@@ -157,7 +157,7 @@ public struct ComplaintService: Sendable {
         return complaint
     }
 
-    public func transition(_ id: String, to target: Complaint.Status, resolution: String?, by actor: Principal) throws -> Complaint {
+    public func transition(_ id: ComplaintID, to target: Complaint.Status, resolution: String?, by actor: Principal) throws -> Complaint {
         try actor.require(.resolveDisputesAndComplaints)
         guard var complaint = try store.complaint(id: id), (try? cases.visibleCase(complaint.caseID, by: actor)) != nil else {
             throw DomainError.notFound("complaint \(id)")
@@ -181,7 +181,7 @@ public struct ComplaintService: Sendable {
         }
         guard try store.update(complaint, expected: from, audit: AuditRecord(
             action: .complaintTransitioned, entity: "complaint", entityID: id, detail: .object([
-                ("case_id", .string(complaint.caseID)), ("from", .string(from.rawValue)), ("to", .string(target.rawValue)),
+                ("case_id", .string(complaint.caseID.rawValue)), ("from", .string(from.rawValue)), ("to", .string(target.rawValue)),
                 ("resolution", complaint.resolution.map(JSONValue.string) ?? .null),
             ])), event: TimelineEvent(at: now, kind: .complaint, actor: actor.userID,
                                       summary: "Complaint \(from.rawValue) → \(target.rawValue)", ref: id), actor: actor)
@@ -190,7 +190,7 @@ public struct ComplaintService: Sendable {
         return complaint
     }
 
-    public func get(_ id: String, by actor: Principal) throws -> Complaint {
+    public func get(_ id: ComplaintID, by actor: Principal) throws -> Complaint {
         try actor.require(.readComplaintsAndFeedback)
         guard let complaint = try store.complaint(id: id), (try? cases.visibleCase(complaint.caseID, by: actor)) != nil else {
             throw DomainError.notFound("complaint \(id)")
@@ -217,7 +217,7 @@ public struct ComplaintService: Sendable {
             complaint.breachedAt = asOf
             _ = try store.update(complaint, expected: expected, audit: AuditRecord(
                 action: .complaintSLABreached, entity: "complaint", entityID: complaint.id, detail: .object([
-                    ("case_id", .string(complaint.caseID)), ("missed", .array(new.map(JSONValue.string))),
+                    ("case_id", .string(complaint.caseID.rawValue)), ("missed", .array(new.map(JSONValue.string))),
                 ])), event: TimelineEvent(at: asOf, kind: .complaint, actor: Principal.system.userID,
                                           summary: "Complaint past its \(new.joined(separator: " and ")) deadline", ref: complaint.id),
                 actor: .system)

@@ -1,8 +1,8 @@
 /// A survey invitation: a single-use token (stored as its SHA-256) valid for 14 days (contract §10).
 public struct Survey: Sendable, Equatable {
-    public let id: String
-    public let caseID: String
-    public let communicationID: String?
+    public let id: SurveyID
+    public let caseID: CaseID
+    public let communicationID: CommunicationID?
     /// Whom the feedback is about: the agent who made the contact, else the case's assignee.
     public let agentID: String?
     public let tokenHash: [UInt8]
@@ -11,7 +11,7 @@ public struct Survey: Sendable, Equatable {
     public let createdBy: String
     public let createdAt: Instant
 
-    public init(id: String, caseID: String, communicationID: String?, agentID: String?, tokenHash: [UInt8], expiresAt: Instant,
+    public init(id: SurveyID, caseID: CaseID, communicationID: CommunicationID?, agentID: String?, tokenHash: [UInt8], expiresAt: Instant,
                 usedAt: Instant?, createdBy: String, createdAt: Instant) {
         self.id = id
         self.caseID = caseID
@@ -39,17 +39,17 @@ public struct FeedbackScores: Sendable, Equatable {
 }
 
 public struct Feedback: Sendable, Equatable {
-    public let id: String
-    public let caseID: String
-    public let surveyID: String
-    public let communicationID: String?
+    public let id: FeedbackID
+    public let caseID: CaseID
+    public let surveyID: SurveyID
+    public let communicationID: CommunicationID?
     public let agentID: String?
     public let scores: FeedbackScores
     public let nps: Int?
     public let comment: String?
     public let createdAt: Instant
 
-    public init(id: String, caseID: String, surveyID: String, communicationID: String?, agentID: String?, scores: FeedbackScores,
+    public init(id: FeedbackID, caseID: CaseID, surveyID: SurveyID, communicationID: CommunicationID?, agentID: String?, scores: FeedbackScores,
                 nps: Int?, comment: String?, createdAt: Instant) {
         self.id = id
         self.caseID = caseID
@@ -69,9 +69,9 @@ public struct Feedback: Sendable, Equatable {
 /// A supervisor's task to call back a debtor who gave poor feedback.
 public struct FollowUp: Sendable, Equatable {
     public enum Status: String, Sendable, CaseIterable { case open, closed }
-    public let id: String
-    public let caseID: String
-    public let feedbackID: String
+    public let id: FollowUpID
+    public let caseID: CaseID
+    public let feedbackID: FeedbackID
     public let assignedTeam: String?
     public var status: Status
     public let dueAt: Instant
@@ -80,7 +80,7 @@ public struct FollowUp: Sendable, Equatable {
     public var closedBy: String?
     public var note: String?
 
-    public init(id: String, caseID: String, feedbackID: String, assignedTeam: String?, status: Status, dueAt: Instant,
+    public init(id: FollowUpID, caseID: CaseID, feedbackID: FeedbackID, assignedTeam: String?, status: Status, dueAt: Instant,
                 createdAt: Instant, closedAt: Instant? = nil, closedBy: String? = nil, note: String? = nil) {
         self.id = id
         self.caseID = caseID
@@ -96,11 +96,11 @@ public struct FollowUp: Sendable, Equatable {
 }
 
 public struct FeedbackFilter: Sendable {
-    public var caseID: String?
+    public var caseID: CaseID?
     public var agentID: String?
     public var from: Instant?
     public var to: Instant?
-    public init(caseID: String? = nil, agentID: String? = nil, from: Instant? = nil, to: Instant? = nil) {
+    public init(caseID: CaseID? = nil, agentID: String? = nil, from: Instant? = nil, to: Instant? = nil) {
         self.caseID = caseID
         self.agentID = agentID
         self.from = from
@@ -116,6 +116,6 @@ public protocol FeedbackStore: Sendable {
     func record(_ feedback: Feedback, followUp: FollowUp?, audit: [AuditRecord], events: [TimelineEvent], at: Instant) throws -> Bool
     func feedback(_ filter: FeedbackFilter, scope: CaseScope, page: PageRequest) throws -> Page<Feedback>
     func followUps(status: FollowUp.Status?, scope: CaseScope, page: PageRequest) throws -> Page<FollowUp>
-    func followUp(id: String) throws -> FollowUp?
+    func followUp(id: FollowUpID) throws -> FollowUp?
     func close(_ followUp: FollowUp, audit: AuditRecord, event: TimelineEvent, actor: Principal) throws -> Bool
 }

@@ -25,7 +25,7 @@ public struct FeedbackService: Sendable {
         self.changes = changes
     }
 
-    public func createSurvey(caseID: String, communicationID: String?, by actor: Principal) throws -> (Survey, token: String) {
+    public func createSurvey(caseID: CaseID, communicationID: CommunicationID?, by actor: Principal) throws -> (Survey, token: String) {
         try actor.require(.logCaseActivity)
         let debtCase = try cases.visibleCase(caseID, by: actor)
         var agentID = debtCase.assignedTo
@@ -41,7 +41,7 @@ public struct FeedbackService: Sendable {
                             tokenHash: SecretToken.hash(token), expiresAt: now.adding(days: Self.surveyLifetimeDays), usedAt: nil,
                             createdBy: actor.userID, createdAt: now)
         try store.insert(survey, audit: AuditRecord(action: .surveyCreated, entity: "survey", entityID: survey.id, detail: .object([
-            ("case_id", .string(caseID)), ("communication_id", communicationID.map(JSONValue.string) ?? .null),
+            ("case_id", .string(caseID.rawValue)), ("communication_id", communicationID.map { JSONValue.string($0.rawValue) } ?? .null),
             ("expires_at", .string(survey.expiresAt.rfc3339)),
         ])), event: TimelineEvent(at: now, kind: .survey, actor: actor.userID, summary: "Feedback survey sent", ref: survey.id), actor: actor)
         return (survey, token)
@@ -88,7 +88,7 @@ public struct FeedbackService: Sendable {
                                 agentID: survey.agentID, scores: scores, nps: nps, comment: trimmed?.isEmpty == true ? nil : trimmed,
                                 createdAt: now)
         var audit = [AuditRecord(action: .feedbackReceived, entity: "feedback", entityID: feedback.id, detail: .object([
-            ("case_id", .string(feedback.caseID)), ("survey_id", .string(survey.id)),
+            ("case_id", .string(feedback.caseID.rawValue)), ("survey_id", .string(survey.id.rawValue)),
             ("scores", .array(scores.all.map { .number(String($0)) })), ("nps", nps.map { .number(String($0)) } ?? .null),
         ]))]
         var events = [TimelineEvent(at: now, kind: .feedback, actor: Principal.system.userID,
@@ -102,7 +102,7 @@ public struct FeedbackService: Sendable {
                                   status: .open, dueAt: due, createdAt: now)
             followUp = opened
             audit.append(AuditRecord(action: .followUpOpened, entity: "followup", entityID: opened.id, detail: .object([
-                ("case_id", .string(opened.caseID)), ("feedback_id", .string(feedback.id)),
+                ("case_id", .string(opened.caseID.rawValue)), ("feedback_id", .string(feedback.id.rawValue)),
                 ("assigned_team", team.map(JSONValue.string) ?? .null), ("due_at", .string(due.rfc3339)),
             ])))
             events.append(TimelineEvent(at: now, kind: .followup, actor: Principal.system.userID,
@@ -126,7 +126,7 @@ public struct FeedbackService: Sendable {
         return try store.followUps(status: status, scope: CaseScope(actor), page: page)
     }
 
-    public func closeFollowUp(_ id: String, note: String?, by actor: Principal) throws -> FollowUp {
+    public func closeFollowUp(_ id: FollowUpID, note: String?, by actor: Principal) throws -> FollowUp {
         try actor.require(.approveAndAssign)
         guard var followUp = try store.followUp(id: id) else { throw DomainError.notFound("follow-up \(id)") }
         guard followUp.status == .open else { throw DomainError.conflict("the follow-up is already closed") }
@@ -137,7 +137,7 @@ public struct FeedbackService: Sendable {
         followUp.closedBy = actor.userID
         followUp.note = note?.trimmingSpaces
         guard try store.close(followUp, audit: AuditRecord(action: .followUpClosed, entity: "followup", entityID: id, detail: .object([
-            ("case_id", .string(followUp.caseID)), ("note", followUp.note.map(JSONValue.string) ?? .null),
+            ("case_id", .string(followUp.caseID.rawValue)), ("note", followUp.note.map(JSONValue.string) ?? .null),
         ])), event: TimelineEvent(at: now, kind: .followup, actor: actor.userID, summary: "Follow-up closed", ref: id), actor: actor)
         else { throw DomainError.conflict("the follow-up is already closed") }
         return followUp

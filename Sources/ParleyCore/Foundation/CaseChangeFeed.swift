@@ -6,8 +6,8 @@ import Synchronization
 public final class CaseChangeFeed: Sendable {
     /// What changed: one case, or a debtor (and with it every case of the debtor).
     public enum Subject: Sendable, Equatable {
-        case debtCase(String)
-        case debtor(String)
+        case debtCase(CaseID)
+        case debtor(DebtorID)
     }
 
     private let listeners = Mutex<[@Sendable (Subject) -> Void]>([])
@@ -21,9 +21,9 @@ public final class CaseChangeFeed: Sendable {
         listeners.withLock { $0.append(listener) }
     }
 
-    public func changed(_ caseID: String) { publish(.debtCase(caseID)) }
+    public func changed(_ caseID: CaseID) { publish(.debtCase(caseID)) }
 
-    public func debtorChanged(_ debtorID: String) { publish(.debtor(debtorID)) }
+    public func debtorChanged(_ debtorID: DebtorID) { publish(.debtor(debtorID)) }
 
     private func publish(_ subject: Subject) {
         for listener in listeners.withLock({ $0 }) { listener(subject) }

@@ -38,3 +38,14 @@ extension Page {
         return Page(fetched: Array(items.filter { id($0) > after }.prefix(request.limit + 1)), limit: request.limit, id: id)
     }
 }
+
+extension Page {
+    /// Items keyed by a typed id: its text is the cursor.
+    public init<Entity>(fetched: [Item], limit: Int, id: (Item) -> Identifier<Entity>) {
+        self.init(fetched: fetched, limit: limit) { id($0).rawValue }
+    }
+
+    public static func of<Entity>(_ items: [Item], _ request: PageRequest, id: (Item) -> Identifier<Entity>) -> Page<Item> {
+        of(items, request) { id($0).rawValue }
+    }
+}

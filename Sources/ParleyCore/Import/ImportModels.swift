@@ -52,9 +52,9 @@ public struct ImportCounts: Sendable, Equatable {
 
 /// A debtor the import found or created, remembered for the file's later rows.
 public struct ImportedDebtor: Sendable {
-    public let id: String
+    public let id: DebtorID
     public let bankruptcy: Bool
-    public init(id: String, bankruptcy: Bool) {
+    public init(id: DebtorID, bankruptcy: Bool) {
         self.id = id
         self.bankruptcy = bankruptcy
     }

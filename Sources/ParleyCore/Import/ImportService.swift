@@ -45,7 +45,7 @@ public struct ImportService: Sendable {
             },
             caseCreated: { [importID = result.importID] debtCase in
                 AuditRecord(action: .caseCreated, entity: "case", entityID: debtCase.id, detail: .object([
-                    ("debtor_id", .string(debtCase.debtorID)), ("creditor", .string(debtCase.creditor)),
+                    ("debtor_id", .string(debtCase.debtorID.rawValue)), ("creditor", .string(debtCase.creditor)),
                     ("external_ref", .string(debtCase.externalRef)), ("import_id", .string(importID)),
                 ]))
             })

@@ -5,8 +5,8 @@ public struct Message: Sendable, Equatable {
         case scheduled, queued, sent, failed, suppressed
     }
 
-    public let id: String
-    public let caseID: String
+    public let id: MessageID
+    public let caseID: CaseID
     public let channel: MessageChannel
     public let to: String?
     public let subject: String?
@@ -24,12 +24,12 @@ public struct Message: Sendable, Equatable {
     public let createdAt: Instant
     public var sentAt: Instant?
     public var lastError: String?
-    public var communicationID: String?
+    public var communicationID: CommunicationID?
 
-    public init(id: String, caseID: String, channel: MessageChannel, to: String?, subject: String?, body: String,
+    public init(id: MessageID, caseID: CaseID, channel: MessageChannel, to: String?, subject: String?, body: String,
                 status: Status, scheduledFor: Instant, attempts: Int = 0, nextAttemptAt: Instant? = nil,
                 violations: [Violation] = [], template: String?, reminderKey: String? = nil, createdBy: String,
-                createdAt: Instant, sentAt: Instant? = nil, lastError: String? = nil, communicationID: String? = nil) {
+                createdAt: Instant, sentAt: Instant? = nil, lastError: String? = nil, communicationID: CommunicationID? = nil) {
         self.id = id
         self.caseID = caseID
         self.channel = channel
@@ -52,9 +52,9 @@ public struct Message: Sendable, Equatable {
 }
 
 public struct MessageFilter: Sendable {
-    public var caseID: String?
+    public var caseID: CaseID?
     public var status: Message.Status?
-    public init(caseID: String? = nil, status: Message.Status? = nil) {
+    public init(caseID: CaseID? = nil, status: Message.Status? = nil) {
         self.caseID = caseID
         self.status = status
     }
@@ -65,14 +65,14 @@ public protocol MessageStore: Sendable {
     /// same reminder key exists (nothing is written then).
     @discardableResult
     func insert(_ message: Message, audit: AuditRecord, event: TimelineEvent, actor: Principal) throws -> Bool
-    func message(id: String) throws -> Message?
+    func message(id: MessageID) throws -> Message?
     func messages(_ filter: MessageFilter, scope: CaseScope, page: PageRequest) throws -> Page<Message>
     /// Claims up to `limit` messages due at `asOf` (scheduled or queued, `scheduled_for` and any
     /// retry time reached) for delivery, in one transaction: a claimed message is not handed out
     /// again until `release` or a final state, so two dispatchers never send the same message.
     func claimDue(asOf: Instant, limit: Int) throws -> [Message]
     /// Hands a claimed message back, not due again before `until`.
-    func postpone(_ id: String, until: Instant) throws
+    func postpone(_ id: MessageID, until: Instant) throws
     /// Hands back every claimed message (at start-up: claims of a process that died).
     func releaseAllClaims() throws -> Int
     /// Saves the outcome of a delivery attempt and releases the claim, with audit and timeline.

@@ -1,11 +1,11 @@
 /// What the dispatcher hands to a delivery channel (the webhook's JSON body).
 public struct OutboundMessage: Sendable, Equatable {
-    public let messageID: String
+    public let messageID: MessageID
     public let channel: MessageChannel
     public let to: String?
     public let subject: String?
     public let body: String
-    public init(messageID: String, channel: MessageChannel, to: String?, subject: String?, body: String) {
+    public init(messageID: MessageID, channel: MessageChannel, to: String?, subject: String?, body: String) {
         self.messageID = messageID
         self.channel = channel
         self.to = to
@@ -146,7 +146,7 @@ public struct MessageDispatcher: Sendable {
 
     private func audit(_ action: AuditAction, _ message: Message) -> AuditRecord {
         AuditRecord(action: action, entity: "message", entityID: message.id, detail: .object([
-            ("case_id", .string(message.caseID)), ("attempts", .number(String(message.attempts))),
+            ("case_id", .string(message.caseID.rawValue)), ("attempts", .number(String(message.attempts))),
             ("violations", .array(message.violations.map { .string($0.rule.rawValue) })),
         ]))
     }

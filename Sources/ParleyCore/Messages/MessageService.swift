@@ -93,11 +93,11 @@ public struct MessageService: Sendable {
     }
 
     /// Asks for a message now: rendered, screened, judged; queued when allowed.
-    public func send(caseID: String, channel: MessageChannel, content: Content, by actor: Principal) throws -> Message {
+    public func send(caseID: CaseID, channel: MessageChannel, content: Content, by actor: Principal) throws -> Message {
         try actor.require(.logCaseActivity)
         let debtCase = try cases.visibleCase(caseID, by: actor)
         let now = clock.now()
-        let messageID = ids.make("msg")
+        let messageID: MessageID = ids.make("msg")
         let rendered = try render(content, channel: channel, debtCase: debtCase, extra: [:], messageID: messageID, actor: actor)
         let (subject, body) = (rendered.subject, rendered.body)
         try screen(body + "\n" + (subject ?? ""))
@@ -127,7 +127,7 @@ public struct MessageService: Sendable {
 
     /// Schedules a reminder (the reminders job): on sms when the debtor consented to sms, else by
     /// e-mail, else not at all. False when this reminder exists already or cannot be sent.
-    public func scheduleReminder(key: String, caseID: String, kind: ReminderKind, values: [String: String], at: Instant) throws -> Bool {
+    public func scheduleReminder(key: String, caseID: CaseID, kind: ReminderKind, values: [String: String], at: Instant) throws -> Bool {
         guard let debtCase = try cases.caseForJob(caseID), let debtor = try debtors.debtor(id: debtCase.debtorID) else { return false }
         let channel: MessageChannel
         let to: String
@@ -141,7 +141,7 @@ public struct MessageService: Sendable {
         let name = "reminder_" + kind.rawValue
         let custom = try templates.template(named: name).flatMap { $0.channel == channel ? $0 : nil }
         let builtIn = Content.text(subject: channel == .email ? "Payment reminder" : nil, body: Self.defaultReminder[kind] ?? "")
-        let messageID = ids.make("msg")
+        let messageID: MessageID = ids.make("msg")
         // A custom template that cannot be filled for this reminder (a placeholder of the other
         // kind) falls back to the built-in text rather than stopping every reminder.
         let rendered = try custom.flatMap { _ in
@@ -168,7 +168,7 @@ public struct MessageService: Sendable {
     }
 
     private func render(_ content: Content, channel: MessageChannel, debtCase: DebtCase, extra: [String: String],
-                        messageID: String, actor: Principal) throws -> Rendered {
+                        messageID: MessageID, actor: Principal) throws -> Rendered {
         guard let debtor = try debtors.debtor(id: debtCase.debtorID) else {
             throw CorruptDataError("case \(debtCase.id) names a missing debtor")
         }
@@ -211,7 +211,7 @@ public struct MessageService: Sendable {
 
     /// A statement link whose URL spells no prohibited term: the screen reads letters across
     /// punctuation, and a random token could, very rarely, contain one and block the message.
-    private func freshPortalLink(caseID: String, by actor: Principal, messageID: String) -> IssuedPortalLink {
+    private func freshPortalLink(caseID: CaseID, by actor: Principal, messageID: MessageID) -> IssuedPortalLink {
         let terms = compliance.engine.policy.prohibitedLanguage
         var link = portal.prepare(caseID: caseID, by: actor, messageID: messageID)
         for _ in 0..<8 where !terms.matches(portal.url(of: link)).isEmpty {
@@ -222,7 +222,7 @@ public struct MessageService: Sendable {
 
     static func queuedAudit(_ message: Message) -> AuditRecord {
         AuditRecord(action: .messageQueued, entity: "message", entityID: message.id, detail: .object([
-            ("case_id", .string(message.caseID)), ("channel", .string(message.channel.rawValue)),
+            ("case_id", .string(message.caseID.rawValue)), ("channel", .string(message.channel.rawValue)),
             ("status", .string(message.status.rawValue)), ("template", message.template.map(JSONValue.string) ?? .null),
             ("scheduled_for", .string(message.scheduledFor.rfc3339)),
         ]))
@@ -240,7 +240,7 @@ public struct MessageService: Sendable {
         return try store.messages(filter, scope: CaseScope(actor), page: page)
     }
 
-    public func get(_ id: String, by actor: Principal) throws -> Message {
+    public func get(_ id: MessageID, by actor: Principal) throws -> Message {
         guard let message = try store.message(id: id) else { throw DomainError.notFound("message \(id)") }
         _ = try cases.visibleCase(message.caseID, by: actor)
         return message

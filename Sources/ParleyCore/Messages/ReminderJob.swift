@@ -19,7 +19,7 @@ public struct ReminderJob: Sendable {
         let offsets = compliance.engine.policy.reminderDaysBeforeDue
         let earliest = asOf.adding(seconds: -86_400)
         var created: Int64 = 0, skipped: Int64 = 0
-        func remind(_ key: String, caseID: String, due: CalendarDate, kind: MessageService.ReminderKind, values: [String: String]) throws {
+        func remind(_ key: String, caseID: CaseID, due: CalendarDate, kind: MessageService.ReminderKind, values: [String: String]) throws {
             guard let (_, debtor) = try cases.debtCaseWithDebtor(id: caseID) else { return }
             let zone = LocalTime.zone(named: debtor.timezone)
             for offset in offsets {

@@ -14,10 +14,10 @@ public struct InstallmentShare: Sendable, Equatable {
 public struct Allocation: Sendable, Equatable {
     public let components: ComponentSplit
     /// The plan whose instalments `installments` refers to; nil when no plan was active.
-    public let planID: String?
+    public let planID: PlanID?
     public let installments: [InstallmentShare]
 
-    public init(components: ComponentSplit, planID: String?, installments: [InstallmentShare]) {
+    public init(components: ComponentSplit, planID: PlanID?, installments: [InstallmentShare]) {
         self.components = components
         self.planID = planID
         self.installments = installments

@@ -71,13 +71,13 @@ extension MoneyService {
 
     /// What the debtor is shown (contract §5 statement): the balance, payments, the live plan with
     /// its next due instalment, and open promises.
-    public func statement(caseID: String, by actor: Principal) throws -> Statement {
+    public func statement(caseID: CaseID, by actor: Principal) throws -> Statement {
         try statement(of: try cases.visibleCase(caseID, by: actor))
     }
 
     /// The same statement for the debtor's own page: no principal, because the caller has already
     /// checked the page's token, which names exactly this case.
-    public func portalStatement(caseID: String) throws -> Statement {
+    public func portalStatement(caseID: CaseID) throws -> Statement {
         guard let debtCase = try cases.caseForJob(caseID) else { throw DomainError.notFound("case \(caseID)") }
         return try statement(of: debtCase)
     }

@@ -1,8 +1,8 @@
 /// A payment as recorded, with where it went (contract §9 shapes).
 public struct Payment: Sendable, Equatable {
     public enum Status: String, Sendable, CaseIterable { case applied, reversed }
-    public let id: String
-    public let caseID: String
+    public let id: PaymentID
+    public let caseID: CaseID
     public let amountMinor: Int64
     public let currency: String
     public let paidAt: Instant
@@ -16,7 +16,7 @@ public struct Payment: Sendable, Equatable {
     public var reversedBy: String?
     public var reversalReason: String?
 
-    public init(id: String, caseID: String, amountMinor: Int64, currency: String, paidAt: Instant, method: String?,
+    public init(id: PaymentID, caseID: CaseID, amountMinor: Int64, currency: String, paidAt: Instant, method: String?,
                 reference: String?, status: Status, allocation: Allocation, createdBy: String, createdAt: Instant,
                 reversedAt: Instant? = nil, reversedBy: String? = nil, reversalReason: String? = nil) {
         self.id = id
@@ -38,8 +38,8 @@ public struct Payment: Sendable, Equatable {
 
 /// An incentive or correction that reduces what is owed without a payment.
 public struct Adjustment: Sendable, Equatable {
-    public let id: String
-    public let caseID: String
+    public let id: AdjustmentID
+    public let caseID: CaseID
     public let kind: AdjustmentKind
     public let amountMinor: Int64
     public let reason: String
@@ -51,7 +51,7 @@ public struct Adjustment: Sendable, Equatable {
     public var decidedBy: String?
     public var decidedAt: Instant?
 
-    public init(id: String, caseID: String, kind: AdjustmentKind, amountMinor: Int64, reason: String, status: AdjustmentStatus,
+    public init(id: AdjustmentID, caseID: CaseID, kind: AdjustmentKind, amountMinor: Int64, reason: String, status: AdjustmentStatus,
                 waiver: ComponentSplit?, requestedBy: String, createdAt: Instant, decidedBy: String? = nil, decidedAt: Instant? = nil) {
         self.id = id
         self.caseID = caseID
@@ -70,13 +70,13 @@ public struct Adjustment: Sendable, Equatable {
 /// A plan with the case it belongs to and who proposed and decided it.
 public struct CasePlan: Sendable, Equatable {
     public var plan: PaymentPlan
-    public let caseID: String
+    public let caseID: CaseID
     public let createdBy: String
     public let createdAt: Instant
     public var updatedAt: Instant
     public var decidedBy: String?
 
-    public init(plan: PaymentPlan, caseID: String, createdBy: String, createdAt: Instant, updatedAt: Instant, decidedBy: String? = nil) {
+    public init(plan: PaymentPlan, caseID: CaseID, createdBy: String, createdAt: Instant, updatedAt: Instant, decidedBy: String? = nil) {
         self.plan = plan
         self.caseID = caseID
         self.createdBy = createdBy
@@ -89,11 +89,11 @@ public struct CasePlan: Sendable, Equatable {
 /// A promise with the case it belongs to.
 public struct CasePromise: Sendable, Equatable {
     public var promise: PaymentPromise
-    public let caseID: String
+    public let caseID: CaseID
     public let createdBy: String
     public var resolvedAt: Instant?
 
-    public init(promise: PaymentPromise, caseID: String, createdBy: String, resolvedAt: Instant? = nil) {
+    public init(promise: PaymentPromise, caseID: CaseID, createdBy: String, resolvedAt: Instant? = nil) {
         self.promise = promise
         self.caseID = caseID
         self.createdBy = createdBy
@@ -119,14 +119,14 @@ public struct MoneyChange: Sendable {
 public protocol MoneyStore: Sendable {
     /// Inserts or updates every record of the change, in one transaction.
     func apply(_ change: MoneyChange, actor: Principal, at: Instant) throws
-    func plans(caseID: String) throws -> [CasePlan]
-    func plan(id: String) throws -> CasePlan?
+    func plans(caseID: CaseID) throws -> [CasePlan]
+    func plan(id: PlanID) throws -> CasePlan?
     /// Plans that the monitor and the reminders look at (`active`).
     func activePlans() throws -> [CasePlan]
-    func payments(caseID: String) throws -> [Payment]
-    func payment(id: String) throws -> Payment?
-    func promises(caseID: String) throws -> [CasePromise]
+    func payments(caseID: CaseID) throws -> [Payment]
+    func payment(id: PaymentID) throws -> Payment?
+    func promises(caseID: CaseID) throws -> [CasePromise]
     func pendingPromises() throws -> [CasePromise]
-    func adjustments(caseID: String) throws -> [Adjustment]
-    func adjustment(id: String) throws -> Adjustment?
+    func adjustments(caseID: CaseID) throws -> [Adjustment]
+    func adjustment(id: AdjustmentID) throws -> Adjustment?
 }

@@ -1,5 +1,5 @@
 extension MoneyService {
-    public func makePromise(caseID: String, amountMinor: Int64, dueDate: String, by actor: Principal) throws -> CasePromise {
+    public func makePromise(caseID: CaseID, amountMinor: Int64, dueDate: String, by actor: Principal) throws -> CasePromise {
         try actor.require(.logCaseActivity)
         _ = try cases.visibleCase(caseID, by: actor)
         let now = clock.now()
@@ -24,21 +24,21 @@ extension MoneyService {
         }
     }
 
-    public func promises(caseID: String, by actor: Principal) throws -> [CasePromise] {
+    public func promises(caseID: CaseID, by actor: Principal) throws -> [CasePromise] {
         _ = try cases.visibleCase(caseID, by: actor)
         return try store.promises(caseID: caseID)
     }
 
     func promiseAudit(_ action: AuditAction, _ promise: CasePromise) -> AuditRecord {
         AuditRecord(action: action, entity: "promise", entityID: promise.promise.id, detail: .object([
-            ("case_id", .string(promise.caseID)), ("amount_minor", .number(String(promise.promise.amountMinor))),
+            ("case_id", .string(promise.caseID.rawValue)), ("amount_minor", .number(String(promise.promise.amountMinor))),
             ("due_date", .string(promise.promise.dueDate.description)), ("status", .string(promise.promise.status.rawValue)),
         ]))
     }
 
     // MARK: Adjustments
 
-    public func requestAdjustment(caseID: String, _ request: AdjustmentRequest, by actor: Principal) throws -> Adjustment {
+    public func requestAdjustment(caseID: CaseID, _ request: AdjustmentRequest, by actor: Principal) throws -> Adjustment {
         try actor.require(.logCaseActivity)
         _ = try cases.visibleCase(caseID, by: actor)
         let now = clock.now()
@@ -66,7 +66,7 @@ extension MoneyService {
         }
     }
 
-    public func decideAdjustment(caseID: String, adjustmentID: String, approve: Bool, by actor: Principal) throws -> Adjustment {
+    public func decideAdjustment(caseID: CaseID, adjustmentID: AdjustmentID, approve: Bool, by actor: Principal) throws -> Adjustment {
         try actor.require(.approveAndAssign)
         _ = try cases.visibleCase(caseID, by: actor)
         let now = clock.now()
@@ -108,14 +108,14 @@ extension MoneyService {
         updated(debtCase, with: application.money, at: now, actor: actor, into: &change, because: adjustment.id)
     }
 
-    public func adjustments(caseID: String, by actor: Principal) throws -> [Adjustment] {
+    public func adjustments(caseID: CaseID, by actor: Principal) throws -> [Adjustment] {
         _ = try cases.visibleCase(caseID, by: actor)
         return try store.adjustments(caseID: caseID)
     }
 
     func adjustmentAudit(_ action: AuditAction, _ adjustment: Adjustment) -> AuditRecord {
         AuditRecord(action: action, entity: "adjustment", entityID: adjustment.id, detail: .object([
-            ("case_id", .string(adjustment.caseID)), ("kind", .string(adjustment.kind.rawValue)),
+            ("case_id", .string(adjustment.caseID.rawValue)), ("kind", .string(adjustment.kind.rawValue)),
             ("amount_minor", .number(String(adjustment.amountMinor))), ("status", .string(adjustment.status.rawValue)),
             ("reason", .string(adjustment.reason)),
         ]))

@@ -41,19 +41,19 @@ public struct MoneyService: Sendable {
     }
 
     /// The case and its debtor-local date, read inside the caller's transaction.
-    func caseAndToday(_ caseID: String, at instant: Instant) throws -> (DebtCase, CalendarDate, String) {
+    func caseAndToday(_ caseID: CaseID, at instant: Instant) throws -> (DebtCase, CalendarDate, String) {
         guard let (debtCase, debtor) = try caseStore.debtCaseWithDebtor(id: caseID) else { throw DomainError.notFound("case \(caseID)") }
         return (debtCase, LocalTime.localDate(of: instant, in: LocalTime.zone(named: debtor.timezone)), debtor.timezone)
     }
 
     /// The plan a payment credits or a reversal may reopen: the most recent one that is live or completed.
-    func currentPlan(_ caseID: String) throws -> CasePlan? {
+    func currentPlan(_ caseID: CaseID) throws -> CasePlan? {
         try store.plans(caseID: caseID).last { $0.plan.status.isLive || $0.plan.status == .completed }
     }
 
     /// The case after `money`, with a new version, and what to record when its status changed.
-    func updated(_ debtCase: DebtCase, with money: CaseMoney, at now: Instant, actor: Principal,
-                 into change: inout MoneyChange, because ref: String?) {
+    func updated<Entity>(_ debtCase: DebtCase, with money: CaseMoney, at now: Instant, actor: Principal,
+                         into change: inout MoneyChange, because ref: Identifier<Entity>) {
         var next = debtCase.updating(with: money)
         next.version += 1
         next.updatedAt = now
@@ -78,7 +78,7 @@ public struct MoneyService: Sendable {
 
     // MARK: Plans
 
-    public func proposePlan(caseID: String, request: PlanRequest, by actor: Principal) throws -> CasePlan {
+    public func proposePlan(caseID: CaseID, request: PlanRequest, by actor: Principal) throws -> CasePlan {
         try actor.require(.logCaseActivity)
         _ = try cases.visibleCase(caseID, by: actor)
         let now = clock.now()
@@ -105,7 +105,7 @@ public struct MoneyService: Sendable {
 
     public enum PlanDecision: Sendable { case approve, reject, cancel }
 
-    public func decidePlan(caseID: String, planID: String, _ decision: PlanDecision, by actor: Principal) throws -> CasePlan {
+    public func decidePlan(caseID: CaseID, planID: PlanID, _ decision: PlanDecision, by actor: Principal) throws -> CasePlan {
         try actor.require(decision == .cancel ? .logCaseActivity : .approveAndAssign)
         _ = try cases.visibleCase(caseID, by: actor)
         let now = clock.now()
@@ -135,12 +135,12 @@ public struct MoneyService: Sendable {
         }
     }
 
-    public func plans(caseID: String, by actor: Principal) throws -> [CasePlan] {
+    public func plans(caseID: CaseID, by actor: Principal) throws -> [CasePlan] {
         _ = try cases.visibleCase(caseID, by: actor)
         return try store.plans(caseID: caseID)
     }
 
-    public func plan(caseID: String, planID: String, by actor: Principal) throws -> CasePlan {
+    public func plan(caseID: CaseID, planID: PlanID, by actor: Principal) throws -> CasePlan {
         _ = try cases.visibleCase(caseID, by: actor)
         guard let plan = try store.plan(id: planID), plan.caseID == caseID else { throw DomainError.notFound("plan \(planID)") }
         return plan
@@ -148,7 +148,7 @@ public struct MoneyService: Sendable {
 
     func planAudit(_ action: AuditAction, _ plan: CasePlan) -> AuditRecord {
         AuditRecord(action: action, entity: "plan", entityID: plan.plan.id, detail: .object([
-            ("case_id", .string(plan.caseID)), ("status", .string(plan.plan.status.rawValue)),
+            ("case_id", .string(plan.caseID.rawValue)), ("status", .string(plan.plan.status.rawValue)),
             ("total_minor", .number(String(plan.plan.totalMinor))),
             ("installments", .number(String(plan.plan.installments.count))),
         ]))
@@ -175,7 +175,7 @@ public struct MoneyService: Sendable {
         }
     }
 
-    public func recordPayment(caseID: String, _ request: NewPayment, by actor: Principal) throws -> Payment {
+    public func recordPayment(caseID: CaseID, _ request: NewPayment, by actor: Principal) throws -> Payment {
         try actor.require(.logCaseActivity)
         _ = try cases.visibleCase(caseID, by: actor)
         let now = clock.now()
@@ -209,7 +209,7 @@ public struct MoneyService: Sendable {
         }
     }
 
-    public func reversePayment(caseID: String, paymentID: String, reason: String, by actor: Principal) throws -> Payment {
+    public func reversePayment(caseID: CaseID, paymentID: PaymentID, reason: String, by actor: Principal) throws -> Payment {
         try actor.require(.approveAndAssign)
         _ = try cases.visibleCase(caseID, by: actor)
         let trimmed = reason.trimmingSpaces
@@ -240,7 +240,7 @@ public struct MoneyService: Sendable {
         }
     }
 
-    public func payment(caseID: String, paymentID: String, by actor: Principal) throws -> Payment {
+    public func payment(caseID: CaseID, paymentID: PaymentID, by actor: Principal) throws -> Payment {
         _ = try cases.visibleCase(caseID, by: actor)
         guard let payment = try store.payment(id: paymentID), payment.caseID == caseID else {
             throw DomainError.notFound("payment \(paymentID)")
@@ -248,7 +248,7 @@ public struct MoneyService: Sendable {
         return payment
     }
 
-    public func payments(caseID: String, by actor: Principal) throws -> [Payment] {
+    public func payments(caseID: CaseID, by actor: Principal) throws -> [Payment] {
         _ = try cases.visibleCase(caseID, by: actor)
         return try store.payments(caseID: caseID)
     }
@@ -280,7 +280,7 @@ public struct MoneyService: Sendable {
     func paymentAudit(_ action: AuditAction, _ payment: Payment) -> AuditRecord {
         let split = payment.allocation.components
         return AuditRecord(action: action, entity: "payment", entityID: payment.id, detail: .object([
-            ("case_id", .string(payment.caseID)), ("amount_minor", .number(String(payment.amountMinor))),
+            ("case_id", .string(payment.caseID.rawValue)), ("amount_minor", .number(String(payment.amountMinor))),
             ("currency", .string(payment.currency)), ("status", .string(payment.status.rawValue)),
             ("fees_minor", .number(String(split.feesMinor))), ("interest_minor", .number(String(split.interestMinor))),
             ("principal_minor", .number(String(split.principalMinor))),

@@ -9,7 +9,7 @@ public enum PaymentAllocator {
 
     /// `amount` should already be checked against the balance (`PaymentValidation`); anything beyond
     /// the balance is left out of the allocation rather than overpaying a component.
-    public static func allocate(amount: Int64, balance: Balance, installments: [Installment], planID: String? = nil) -> Allocation {
+    public static func allocate(amount: Int64, balance: Balance, installments: [Installment], planID: PlanID? = nil) -> Allocation {
         let components = ComponentSplit.filling(amount, from: balance, in: componentOrder)
         var remaining = components.totalMinor
         var shares: [InstallmentShare] = []

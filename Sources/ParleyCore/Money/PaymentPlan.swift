@@ -1,6 +1,6 @@
 /// A payment plan of a case: its status, total and instalments.
 public struct PaymentPlan: Sendable, Equatable {
-    public let id: String
+    public let id: PlanID
     public var status: PlanStatus
     public let totalMinor: Int64
     public let frequency: PlanFrequency
@@ -11,7 +11,7 @@ public struct PaymentPlan: Sendable, Equatable {
     /// otherwise. Kept here so a reversal that reopens the plan removes exactly this waiver.
     public var settlementWaiver: ComponentSplit?
 
-    public init(id: String, status: PlanStatus, totalMinor: Int64, frequency: PlanFrequency, balanceAtProposalMinor: Int64,
+    public init(id: PlanID, status: PlanStatus, totalMinor: Int64, frequency: PlanFrequency, balanceAtProposalMinor: Int64,
                 installments: [Installment], settlementWaiver: ComponentSplit? = nil) {
         self.id = id
         self.status = status
@@ -23,7 +23,7 @@ public struct PaymentPlan: Sendable, Equatable {
     }
 
     /// A new plan from validated terms; its status comes from `PlanApproval`.
-    public static func propose(id: String, terms: PlanTerms, role: Role, policy: MoneyPolicy) -> PaymentPlan {
+    public static func propose(id: PlanID, terms: PlanTerms, role: Role, policy: MoneyPolicy) -> PaymentPlan {
         let status = PlanApproval.decide(totalMinor: terms.totalMinor, balanceMinor: terms.balanceMinor, role: role,
                                          maxAgentDiscountPercent: policy.maxAgentDiscountPercent)
         return PaymentPlan(id: id, status: status, totalMinor: terms.totalMinor, frequency: terms.frequency,

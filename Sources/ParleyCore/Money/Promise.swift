@@ -2,14 +2,14 @@
 public struct PaymentPromise: Sendable, Equatable {
     public enum Status: String, Sendable, CaseIterable { case pending, kept, broken }
 
-    public let id: String
+    public let id: PromiseID
     public let amountMinor: Int64
     /// Debtor-local date.
     public let dueDate: CalendarDate
     public let createdAt: Instant
     public var status: Status
 
-    public init(id: String, amountMinor: Int64, dueDate: CalendarDate, createdAt: Instant, status: Status = .pending) {
+    public init(id: PromiseID, amountMinor: Int64, dueDate: CalendarDate, createdAt: Instant, status: Status = .pending) {
         self.id = id
         self.amountMinor = amountMinor
         self.dueDate = dueDate

@@ -1,15 +1,15 @@
 /// A link to the debtor's statement page (contract §16): a random token, stored only as its
 /// SHA-256, valid for 30 days and usable any number of times until it expires or is revoked.
 public struct PortalLink: Sendable, Equatable {
-    public let id: String
-    public let caseID: String
+    public let id: PortalLinkID
+    public let caseID: CaseID
     public let tokenHash: [UInt8]
     public let expiresAt: Instant
     public var revokedAt: Instant?
     public let createdBy: String
     public let createdAt: Instant
 
-    public init(id: String, caseID: String, tokenHash: [UInt8], expiresAt: Instant, revokedAt: Instant?, createdBy: String,
+    public init(id: PortalLinkID, caseID: CaseID, tokenHash: [UInt8], expiresAt: Instant, revokedAt: Instant?, createdBy: String,
                 createdAt: Instant) {
         self.id = id
         self.caseID = caseID
@@ -38,7 +38,7 @@ public struct IssuedPortalLink: Sendable {
 public protocol PortalStore: Sendable {
     /// Inserts a link with its audit entry and timeline event (joining an open transaction, if any).
     func insert(_ link: PortalLink, audit: AuditRecord, event: TimelineEvent, actor: Principal) throws
-    func link(id: String) throws -> PortalLink?
+    func link(id: PortalLinkID) throws -> PortalLink?
     func link(tokenHash: [UInt8]) throws -> PortalLink?
     /// Marks the link revoked, only if it is not revoked yet (false otherwise), with audit and timeline.
     func revoke(_ link: PortalLink, audit: AuditRecord, event: TimelineEvent, actor: Principal) throws -> Bool

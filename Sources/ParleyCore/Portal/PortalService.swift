@@ -31,13 +31,13 @@ public struct PortalService: Sendable {
 
     /// A new link for a case, with its audit entry and timeline event, not yet written: the caller
     /// records it alone (`issue`) or in the transaction of the message that carries it.
-    public func prepare(caseID: String, by actor: Principal, messageID: String? = nil) -> IssuedPortalLink {
+    public func prepare(caseID: CaseID, by actor: Principal, messageID: MessageID? = nil) -> IssuedPortalLink {
         let now = clock.now()
         let token = SecretToken.make()
         let link = PortalLink(id: ids.make("pl"), caseID: caseID, tokenHash: SecretToken.hash(token),
                               expiresAt: now.adding(days: Self.lifetimeDays), revokedAt: nil, createdBy: actor.userID, createdAt: now)
-        var detail: [(String, JSONValue)] = [("case_id", .string(caseID)), ("expires_at", .string(link.expiresAt.rfc3339))]
-        if let messageID { detail.append(("message_id", .string(messageID))) }
+        var detail: [(String, JSONValue)] = [("case_id", .string(caseID.rawValue)), ("expires_at", .string(link.expiresAt.rfc3339))]
+        if let messageID { detail.append(("message_id", .string(messageID.rawValue))) }
         let audit = AuditRecord(action: .portalLinkIssued, entity: "portal_link", entityID: link.id, detail: .object(detail))
         let event = TimelineEvent(at: now, kind: .portalLink, actor: actor.userID,
                                   summary: messageID == nil ? "Statement link issued" : "Statement link issued with a message",
@@ -51,7 +51,7 @@ public struct PortalService: Sendable {
     }
 
     /// `POST /v1/cases/{id}/portal-links`: for whoever may log activity on a case they can see.
-    public func issue(caseID: String, by actor: Principal) throws -> IssuedPortalLink {
+    public func issue(caseID: CaseID, by actor: Principal) throws -> IssuedPortalLink {
         try actor.require(.logCaseActivity)
         _ = try cases.visibleCase(caseID, by: actor)
         let issued = prepare(caseID: caseID, by: actor)
@@ -60,7 +60,7 @@ public struct PortalService: Sendable {
     }
 
     /// Ends a link at once; the same rights as issuing. Links on cases the actor cannot see are 404.
-    public func revoke(_ id: String, by actor: Principal) throws -> PortalLink {
+    public func revoke(_ id: PortalLinkID, by actor: Principal) throws -> PortalLink {
         try actor.require(.logCaseActivity)
         guard var link = try store.link(id: id) else { throw DomainError.notFound("portal link \(id)") }
         do { _ = try cases.visibleCase(link.caseID, by: actor) } catch DomainError.notFound {
@@ -70,7 +70,7 @@ public struct PortalService: Sendable {
         let now = clock.now()
         link.revokedAt = now
         let revoked = try store.revoke(link, audit: AuditRecord(action: .portalLinkRevoked, entity: "portal_link", entityID: id,
-                                                                detail: .object([("case_id", .string(link.caseID))])),
+                                                                detail: .object([("case_id", .string(link.caseID.rawValue))])),
                                        event: TimelineEvent(at: now, kind: .portalLink, actor: actor.userID,
                                                             summary: "Statement link revoked", ref: id), actor: actor)
         guard revoked else { throw DomainError.conflict("the portal link is already revoked") }
@@ -93,7 +93,7 @@ public struct PortalService: Sendable {
     }
 
     /// Whom a page for `caseID` speaks to.
-    public func audience(caseID: String) throws -> PageAudience {
+    public func audience(caseID: CaseID) throws -> PageAudience {
         guard let debtCase = try caseStore.debtCase(id: caseID), let debtor = try debtors.debtor(id: debtCase.debtorID) else {
             throw CorruptDataError("case \(caseID) or its debtor is missing")
         }

@@ -14,7 +14,7 @@ public struct SegmentService: Sendable {
         self.clock = clock
     }
 
-    public func assessment(caseID: String, by actor: Principal) throws -> SegmentAssessment {
+    public func assessment(caseID: CaseID, by actor: Principal) throws -> SegmentAssessment {
         let debtCase = try cases.visibleCase(caseID, by: actor)
         guard let facts = try store.facts(caseID: caseID, now: clock.now()) else { throw DomainError.notFound("case \(caseID)") }
         return SegmentAssessor.assess(facts: facts, now: clock.now(), override: debtCase.segmentOverride, policy: compliance.engine.policy)
@@ -27,7 +27,7 @@ public struct SegmentService: Sendable {
 
     /// Recomputes the rule segment of one case and stores it when it moved; true when it did.
     @discardableResult
-    public func refresh(caseID: String, at now: Instant) throws -> Bool {
+    public func refresh(caseID: CaseID, at now: Instant) throws -> Bool {
         guard let facts = try store.facts(caseID: caseID, now: now), let current = try store.segment(caseID: caseID) else { return false }
         let segment = SegmentAssessor.ruleSegment(facts: facts, now: now, policy: compliance.engine.policy.segmentation)
         guard segment != current else { return false }
@@ -51,7 +51,7 @@ public struct SegmentService: Sendable {
     /// The `segments` job: every open case, a batch at a time.
     public func refreshAll(asOf: Instant) throws -> [(String, Int64)] {
         var checked: Int64 = 0, moved: Int64 = 0
-        var after = ""
+        var after: CaseID?
         while true {
             let batch = try store.liveCaseIDs(after: after, limit: 500)
             guard let last = batch.last else { break }
@@ -65,10 +65,10 @@ public struct SegmentService: Sendable {
 
 public protocol SegmentStore: Sendable {
     /// The facts of one case as of `now`; nil when there is no such case.
-    func facts(caseID: String, now: Instant) throws -> SegmentFacts?
-    func segment(caseID: String) throws -> Segment?
-    func setSegment(caseID: String, to segment: Segment, at: Instant, audit: AuditRecord, event: TimelineEvent) throws
-    func caseIDs(ofDebtor debtorID: String) throws -> [String]
-    /// Cases not yet `paid` or `closed`, in id order after `after`.
-    func liveCaseIDs(after: String, limit: Int) throws -> [String]
+    func facts(caseID: CaseID, now: Instant) throws -> SegmentFacts?
+    func segment(caseID: CaseID) throws -> Segment?
+    func setSegment(caseID: CaseID, to segment: Segment, at: Instant, audit: AuditRecord, event: TimelineEvent) throws
+    func caseIDs(ofDebtor debtorID: DebtorID) throws -> [CaseID]
+    /// Cases not yet `paid` or `closed`, in id order after `after` (nil: from the first).
+    func liveCaseIDs(after: CaseID?, limit: Int) throws -> [CaseID]
 }

@@ -21,7 +21,7 @@ enum CaseRows {
         ledger.waivedInterest = row.int(12)
         ledger.waivedPrincipal = row.int(13)
         return try DebtCase(
-            id: row.string(0), debtorID: row.string(1), creditor: row.string(2), externalRef: row.string(3), currency: row.string(4),
+            id: row.identifier(0), debtorID: row.identifier(1), creditor: row.string(2), externalRef: row.string(3), currency: row.string(4),
             balance: Balance(principalMinor: row.int(5), interestMinor: row.int(6), feesMinor: row.int(7), ledger: ledger),
             delinquentSince: row.date(14), jurisdiction: row.string(15),
             assignedTo: row.stringOrNil(16), team: row.stringOrNil(17), priority: row.value(18, as: Priority.self),
@@ -57,7 +57,7 @@ enum CaseRows {
              c.createdAt.millisecondsSinceEpoch, c.updatedAt.millisecondsSinceEpoch])
     }
 
-    static func appendEvent(_ event: TimelineEvent, caseID: String, _ db: Connection) throws {
+    static func appendEvent(_ event: TimelineEvent, caseID: CaseID, _ db: Connection) throws {
         try db.run("INSERT INTO case_event (case_id, at, kind, actor, summary, ref) VALUES (?, ?, ?, ?, ?, ?)",
                    [caseID, event.at.millisecondsSinceEpoch, event.kind.rawValue, event.actor, event.summary, event.ref])
     }

@@ -20,11 +20,11 @@ public struct SQLiteCaseStore: CaseStore {
         }
     }
 
-    public func debtCase(id: String) throws -> DebtCase? {
+    public func debtCase(id: CaseID) throws -> DebtCase? {
         try database.read { db in try db.queryFirst("SELECT" + CaseRows.columns + "FROM debt_case c WHERE c.id = ?", [id], CaseRows.read) }
     }
 
-    public func debtCaseWithDebtor(id: String) throws -> (DebtCase, DebtorSummary)? {
+    public func debtCaseWithDebtor(id: CaseID) throws -> (DebtCase, DebtorSummary)? {
         try database.read { db in
             try db.queryFirst("""
                 SELECT
@@ -35,13 +35,13 @@ public struct SQLiteCaseStore: CaseStore {
                 """, [id]) { row in
                 let base = CaseRows.count
                 return try (CaseRows.read(row), DebtorSummary(
-                    id: row.string(base), name: row.string(base + 1), timezone: row.string(base + 2),
+                    id: row.identifier(base), name: row.string(base + 1), timezone: row.string(base + 2),
                     restrictions: DebtorRows.restrictions(row, from: base + 3)))
             }
         }
     }
 
-    public func debtCaseAndDebtor(id: String) throws -> (DebtCase, Debtor)? {
+    public func debtCaseAndDebtor(id: CaseID) throws -> (DebtCase, Debtor)? {
         try database.read { db in
             try db.queryFirst("SELECT" + CaseRows.columns + "," + DebtorRows.columns
                               + "FROM debt_case c JOIN debtor d ON d.id = c.debtor_id WHERE c.id = ?", [id]) { row in
@@ -124,13 +124,13 @@ public struct SQLiteCaseStore: CaseStore {
         }
     }
 
-    public func disputes(caseID: String) throws -> [Dispute] {
+    public func disputes(caseID: CaseID) throws -> [Dispute] {
         try database.read { db in
             try db.query("""
                 SELECT id, case_id, reason, status, note, opened_by, opened_at, resolved_by, resolved_at
                 FROM dispute WHERE case_id = ? ORDER BY id
                 """, [caseID]) { row in
-                try Dispute(id: row.string(0), caseID: row.string(1), reason: row.string(2),
+                try Dispute(id: row.identifier(0), caseID: row.identifier(1), reason: row.string(2),
                         status: row.value(3, as: Dispute.Status.self), note: row.stringOrNil(4),
                         openedBy: row.string(5), openedAt: Instant(millisecondsSinceEpoch: row.int(6)),
                         resolvedBy: row.stringOrNil(7), resolvedAt: row.intOrNil(8).map(Instant.init(millisecondsSinceEpoch:)))
@@ -139,7 +139,7 @@ public struct SQLiteCaseStore: CaseStore {
     }
 
     /// The stored events plus the case's creation, in time order (ties in the order they were recorded).
-    public func timeline(caseID: String, page: PageRequest) throws -> Page<TimelineEvent> {
+    public func timeline(caseID: CaseID, page: PageRequest) throws -> Page<TimelineEvent> {
         let (afterAt, afterSequence) = page.after.flatMap(TimelineEvent.parsePosition) ?? (Int64.min, Int64.min)
         let rows = try database.read { db in
             try db.query("""
@@ -164,7 +164,7 @@ public struct SQLiteCaseStore: CaseStore {
         try database.read { db in try db.queryFirst("SELECT 1 FROM app_user WHERE id = ?", [id]) { _ in true } ?? false }
     }
 
-    public func restrictions(ofDebtor id: String) throws -> Restrictions? {
+    public func restrictions(ofDebtor id: DebtorID) throws -> Restrictions? {
         try database.read { db in
             try db.queryFirst("""
                 SELECT cease_communication, attorney_represented, attorney, bankruptcy, deceased, vulnerable, breathing_space_until

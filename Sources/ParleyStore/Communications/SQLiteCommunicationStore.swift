@@ -13,9 +13,9 @@ public struct SQLiteCommunicationStore: CommunicationStore {
         compliance_ok, violations, next_allowed_at, recorded_by, recorded_at
         """
 
-    public func history(_ request: HistoryRequest, caseID: String, debtorID: String, to: String?) throws -> ComplianceHistory {
+    public func history(_ request: HistoryRequest, caseID: CaseID, debtorID: DebtorID, to: String?) throws -> ComplianceHistory {
         try database.read { db in
-            func instants(_ series: HistoryRequest.Series?, _ sql: SQL, _ key: String?, debtor: String? = nil) throws -> [Instant] {
+            func instants(_ series: HistoryRequest.Series?, _ sql: SQL, _ key: (any SQLBindable)?, debtor: DebtorID? = nil) throws -> [Instant] {
                 guard let series, let key else { return [] }
                 var arguments: [any SQLBindable] = [key]
                 if let debtor { arguments.append(debtor) }
@@ -72,13 +72,13 @@ public struct SQLiteCommunicationStore: CommunicationStore {
         }
     }
 
-    public func communication(id: String, caseID: String) throws -> Communication? {
+    public func communication(id: CommunicationID, caseID: CaseID) throws -> Communication? {
         try database.read { db in
             try db.queryFirst("SELECT" + Self.columns + "FROM communication WHERE id = ? AND case_id = ?", [id, caseID], Self.read)
         }
     }
 
-    public func communications(caseID: String, page: PageRequest) throws -> Page<Communication> {
+    public func communications(caseID: CaseID, page: PageRequest) throws -> Page<Communication> {
         let (afterAt, afterID) = page.after.flatMap(Communication.parsePosition)
             .map { ($0.0.millisecondsSinceEpoch, $0.1) } ?? (Int64.max, "")
         let rows = try database.read { db in
@@ -94,7 +94,7 @@ public struct SQLiteCommunicationStore: CommunicationStore {
         let compliance: ComplianceVerdict? = row.isNull(11) ? nil : ComplianceVerdict(
             violations: try ViolationRows.decode(row.string(12)), nextAllowedAt: row.instantOrNil(13))
         return try Communication(
-            id: row.string(0), caseID: row.string(1), debtorID: row.string(2), channel: row.value(3, as: ContactChannel.self),
+            id: row.identifier(0), caseID: row.identifier(1), debtorID: row.identifier(2), channel: row.value(3, as: ContactChannel.self),
             direction: row.value(4, as: ContactDirection.self), outcome: row.value(5, as: ContactOutcome.self),
             occurredAt: row.instant(6), durationSeconds: row.intOrNil(7), summary: row.stringOrNil(8),
             content: row.stringOrNil(9), to: row.stringOrNil(10), compliance: compliance, recordedBy: row.string(14),

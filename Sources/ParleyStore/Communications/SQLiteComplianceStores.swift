@@ -24,7 +24,7 @@ public struct SQLiteComplianceAlertStore: ComplianceAlertStore {
         return Page(fetched: rows, limit: page.limit) { $0.id }
     }
 
-    public func alert(id: String) throws -> ComplianceAlert? {
+    public func alert(id: AlertID) throws -> ComplianceAlert? {
         try database.read { db in
             try db.queryFirst("SELECT" + AlertRows.columns + "FROM compliance_alert a WHERE a.id = ?", [id], AlertRows.read)
         }
@@ -51,7 +51,7 @@ enum AlertRows {
 
     static func read(_ row: Row) throws -> ComplianceAlert {
         try ComplianceAlert(
-            id: row.string(0), caseID: row.string(1), communicationID: row.stringOrNil(2), rule: row.string(3),
+            id: row.identifier(0), caseID: row.identifier(1), communicationID: row.identifierOrNil(2), rule: row.string(3),
             message: row.string(4), status: row.value(5, as: ComplianceAlert.Status.self), createdAt: row.instant(6),
             resolvedAt: row.instantOrNil(7), resolvedBy: row.stringOrNil(8), resolution: row.stringOrNil(9))
     }

@@ -13,7 +13,7 @@ enum DebtorRows {
 
     static func read(_ row: Row) throws -> Debtor {
         try Debtor(
-            id: row.string(0), externalRef: row.stringOrNil(1), name: row.string(2), timezone: row.string(3),
+            id: row.identifier(0), externalRef: row.stringOrNil(1), name: row.string(2), timezone: row.string(3),
             language: row.stringOrNil(4), phones: decodePhones(row.string(17)), emails: decodeEmails(row.string(18)),
             address: row.jsonOrNil(5).map(decodeAddress), nationalID: row.stringOrNil(6),
             restrictions: restrictions(row, from: 7), version: row.int(14),

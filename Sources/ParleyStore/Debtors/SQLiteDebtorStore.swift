@@ -19,7 +19,7 @@ public struct SQLiteDebtorStore: DebtorStore {
         }
     }
 
-    public func debtor(id: String) throws -> Debtor? {
+    public func debtor(id: DebtorID) throws -> Debtor? {
         try database.read { db in
             try db.queryFirst("SELECT" + DebtorRows.columns + "FROM debtor d WHERE d.id = ?", [id], DebtorRows.read)
         }
@@ -101,7 +101,7 @@ public struct SQLiteDebtorStore: DebtorStore {
         return Page(fetched: rows, limit: page.limit) { $0.id }
     }
 
-    public func debtorIsVisible(_ id: String, scope: CaseScope) throws -> Bool {
+    public func debtorIsVisible(_ id: DebtorID, scope: CaseScope) throws -> Bool {
         guard case .own(let userID, let team) = scope else { return true }
         return try database.read { db in
             try db.queryFirst("SELECT 1 FROM debt_case WHERE debtor_id = ? AND (assigned_to = ? OR team = ?) LIMIT 1",

@@ -14,7 +14,7 @@ public struct SQLiteComplaintStore: ComplaintStore {
     static func read(_ row: Row) throws -> Complaint {
         guard case .array(let breaches) = try row.json(13) else { throw CorruptDataError("stored breaches are not an array") }
         return try Complaint(
-            id: row.string(0), caseID: row.string(1), channel: row.value(2, as: ContactChannel.self),
+            id: row.identifier(0), caseID: row.identifier(1), channel: row.value(2, as: ContactChannel.self),
             category: row.value(3, as: Complaint.Category.self), description: row.string(4),
             severity: row.value(5, as: Complaint.Severity.self), status: row.value(6, as: Complaint.Status.self),
             acknowledgeBy: row.instant(7), resolveBy: row.instant(8), acknowledgedAt: row.instantOrNil(9),
@@ -41,7 +41,7 @@ public struct SQLiteComplaintStore: ComplaintStore {
         }
     }
 
-    public func complaint(id: String) throws -> Complaint? {
+    public func complaint(id: ComplaintID) throws -> Complaint? {
         try database.read { db in try db.queryFirst("SELECT" + Self.columns + "FROM complaint k WHERE k.id = ?", [id], Self.read) }
     }
 

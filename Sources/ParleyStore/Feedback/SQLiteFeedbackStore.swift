@@ -25,7 +25,7 @@ public struct SQLiteFeedbackStore: FeedbackStore {
                 SELECT id, case_id, communication_id, agent_id, token_hash, expires_at, used_at, created_by, created_at
                 FROM survey WHERE token_hash = ?
                 """, [tokenHash]) { row in
-                Survey(id: row.string(0), caseID: row.string(1), communicationID: row.stringOrNil(2), agentID: row.stringOrNil(3),
+                Survey(id: row.identifier(0), caseID: row.identifier(1), communicationID: row.identifierOrNil(2), agentID: row.stringOrNil(3),
                        tokenHash: row.blob(4), expiresAt: row.instant(5), usedAt: row.instantOrNil(6), createdBy: row.string(7),
                        createdAt: row.instant(8))
             }
@@ -59,7 +59,7 @@ public struct SQLiteFeedbackStore: FeedbackStore {
         """
 
     static func readFeedback(_ row: Row) -> Feedback {
-        Feedback(id: row.string(0), caseID: row.string(1), surveyID: row.string(2), communicationID: row.stringOrNil(3),
+        Feedback(id: row.identifier(0), caseID: row.identifier(1), surveyID: row.identifier(2), communicationID: row.identifierOrNil(3),
                  agentID: row.stringOrNil(4),
                  scores: FeedbackScores(communication: Int(row.int(5)), attitude: Int(row.int(6)), resolution: Int(row.int(7))),
                  nps: row.intOrNil(8).map { Int($0) }, comment: row.stringOrNil(9), createdAt: row.instant(10))
@@ -84,7 +84,7 @@ public struct SQLiteFeedbackStore: FeedbackStore {
         """
 
     static func readFollowUp(_ row: Row) throws -> FollowUp {
-        try FollowUp(id: row.string(0), caseID: row.string(1), feedbackID: row.string(2), assignedTeam: row.stringOrNil(3),
+        try FollowUp(id: row.identifier(0), caseID: row.identifier(1), feedbackID: row.identifier(2), assignedTeam: row.stringOrNil(3),
                      status: row.value(4, as: FollowUp.Status.self), dueAt: row.instant(5), createdAt: row.instant(6),
                      closedAt: row.instantOrNil(7), closedBy: row.stringOrNil(8), note: row.stringOrNil(9))
     }
@@ -100,7 +100,7 @@ public struct SQLiteFeedbackStore: FeedbackStore {
         return Page(fetched: rows, limit: page.limit) { $0.id }
     }
 
-    public func followUp(id: String) throws -> FollowUp? {
+    public func followUp(id: FollowUpID) throws -> FollowUp? {
         try database.read { db in try db.queryFirst("SELECT" + Self.followUpColumns + "FROM followup u WHERE u.id = ?", [id], Self.readFollowUp) }
     }
 

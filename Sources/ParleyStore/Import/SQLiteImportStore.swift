@@ -91,7 +91,7 @@ public struct SQLiteImportStore: ImportStore {
             if let known = debtors[row.debtorExternalRef] {
                 debtor = known
             } else {
-                debtor = ImportedDebtor(id: factory.makeID("dbt"), bankruptcy: false)
+                debtor = ImportedDebtor(id: DebtorID(factory.makeID("dbt")), bankruptcy: false)
                 debtors[row.debtorExternalRef] = debtor
                 newDebtors.append(Debtor(
                     id: debtor.id, externalRef: row.debtorExternalRef, name: row.debtorName, timezone: row.timezone,
@@ -101,7 +101,7 @@ public struct SQLiteImportStore: ImportStore {
                     restrictions: Restrictions(), version: 1, createdAt: at, updatedAt: at))
             }
             newCases.append(DebtCase(
-                id: factory.makeID("case"), debtorID: debtor.id, creditor: row.creditor, externalRef: row.externalRef,
+                id: CaseID(factory.makeID("case")), debtorID: debtor.id, creditor: row.creditor, externalRef: row.externalRef,
                 currency: row.currency,
                 balance: Balance(principalMinor: row.principalMinor, interestMinor: row.interestMinor, feesMinor: row.feesMinor,
                                  ledger: LedgerTotals()),
@@ -137,7 +137,7 @@ public struct SQLiteImportStore: ImportStore {
         let unique = Array(Set(refs))
         for chunk in unique.chunked(500) {
             let sql: SQL = "SELECT external_ref, id, bankruptcy FROM debtor WHERE external_ref IN (" + SQL.placeholders(chunk.count) + ")"
-            try db.forEach(sql, chunk.map { $0 as any SQLBindable }) { debtors[$0.string(0)] = ImportedDebtor(id: $0.string(1), bankruptcy: $0.bool(2)) }
+            try db.forEach(sql, chunk.map { $0 as any SQLBindable }) { debtors[$0.string(0)] = ImportedDebtor(id: $0.identifier(1), bankruptcy: $0.bool(2)) }
         }
     }
 
@@ -147,7 +147,7 @@ public struct SQLiteImportStore: ImportStore {
                 INSERT INTO debtor (id, external_ref, name, timezone, phones, emails, version, created_at, updated_at)
                 VALUES
                 """ + SQL.repeated("(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)
-            var contacts: [(value: String, debtorID: String)] = []
+            var contacts: [(value: String, debtorID: DebtorID)] = []
             try db.run(sql) { binder in
                 for debtor in chunk {
                     binder.bind(debtor.id)

@@ -14,12 +14,12 @@ public struct SQLiteMessageStore: MessageStore {
 
     static func read(_ row: Row) throws -> Message {
         try Message(
-            id: row.string(0), caseID: row.string(1), channel: row.value(2, as: MessageChannel.self), to: row.stringOrNil(3),
+            id: row.identifier(0), caseID: row.identifier(1), channel: row.value(2, as: MessageChannel.self), to: row.stringOrNil(3),
             subject: row.stringOrNil(4), body: row.string(5), status: row.value(6, as: Message.Status.self),
             scheduledFor: row.instant(7), attempts: Int(row.int(8)), nextAttemptAt: row.instantOrNil(9),
             violations: ViolationRows.decode(row.string(10)), template: row.stringOrNil(11), reminderKey: row.stringOrNil(12),
             createdBy: row.string(13), createdAt: row.instant(14), sentAt: row.instantOrNil(15), lastError: row.stringOrNil(16),
-            communicationID: row.stringOrNil(17))
+            communicationID: row.identifierOrNil(17))
     }
 
     public func insert(_ m: Message, audit: AuditRecord, event: TimelineEvent, actor: Principal) throws -> Bool {
@@ -38,7 +38,7 @@ public struct SQLiteMessageStore: MessageStore {
         }
     }
 
-    public func message(id: String) throws -> Message? {
+    public func message(id: MessageID) throws -> Message? {
         try database.read { db in try db.queryFirst("SELECT" + Self.columns + "FROM message m WHERE m.id = ?", [id], Self.read) }
     }
 
@@ -76,7 +76,7 @@ public struct SQLiteMessageStore: MessageStore {
         }
     }
 
-    public func postpone(_ id: String, until: Instant) throws {
+    public func postpone(_ id: MessageID, until: Instant) throws {
         _ = try database.write { db in
             try db.run("UPDATE message SET claimed_at = NULL, next_attempt_at = ? WHERE id = ?", [until.millisecondsSinceEpoch, id])
         }

@@ -17,7 +17,7 @@ enum MoneyJSON {
     static func encode(_ allocation: Allocation) -> String {
         JSONValue.object([
             ("components", encode(allocation.components)),
-            ("plan_id", allocation.planID.map(JSONValue.string) ?? .null),
+            ("plan_id", allocation.planID.map { JSONValue.string($0.rawValue) } ?? .null),
             ("installments", .array(allocation.installments.map {
                 .object([("seq", .number(String($0.seq))), ("amount_minor", .number(String($0.amountMinor)))])
             })),
@@ -28,7 +28,7 @@ enum MoneyJSON {
         guard let components = value["components"], case .array(let shares)? = value["installments"] else {
             throw CorruptDataError("a stored allocation is malformed")
         }
-        return Allocation(components: try decodeSplit(components), planID: value["plan_id"]?.string, installments: try shares.map { share in
+        return Allocation(components: try decodeSplit(components), planID: value["plan_id"]?.string.map { PlanID($0) }, installments: try shares.map { share in
             guard let seq = share["seq"]?.int64, let amount = share["amount_minor"]?.int64 else {
                 throw CorruptDataError("a stored instalment share is malformed")
             }
@@ -67,10 +67,10 @@ enum MoneyRows {
 
     static func plan(_ row: Row) throws -> CasePlan {
         let plan = try PaymentPlan(
-            id: row.string(0), status: row.value(2, as: PlanStatus.self), totalMinor: row.int(3),
+            id: row.identifier(0), status: row.value(2, as: PlanStatus.self), totalMinor: row.int(3),
             frequency: row.value(4, as: PlanFrequency.self), balanceAtProposalMinor: row.int(5),
             installments: MoneyJSON.decodeInstallments(row.json(6)), settlementWaiver: row.jsonOrNil(7).map(MoneyJSON.decodeSplit))
-        return CasePlan(plan: plan, caseID: row.string(1), createdBy: row.string(8), createdAt: row.instant(9),
+        return CasePlan(plan: plan, caseID: row.identifier(1), createdBy: row.string(8), createdAt: row.instant(9),
                         updatedAt: row.instant(10), decidedBy: row.stringOrNil(11))
     }
 
@@ -80,7 +80,7 @@ enum MoneyRows {
         """
 
     static func payment(_ row: Row) throws -> Payment {
-        try Payment(id: row.string(0), caseID: row.string(1), amountMinor: row.int(2), currency: row.string(3), paidAt: row.instant(4),
+        try Payment(id: row.identifier(0), caseID: row.identifier(1), amountMinor: row.int(2), currency: row.string(3), paidAt: row.instant(4),
                     method: row.stringOrNil(5), reference: row.stringOrNil(6), status: row.value(7, as: Payment.Status.self),
                     allocation: MoneyJSON.decodeAllocation(row.json(8)), createdBy: row.string(9), createdAt: row.instant(10),
                     reversedAt: row.instantOrNil(11), reversedBy: row.stringOrNil(12), reversalReason: row.stringOrNil(13))
@@ -90,9 +90,9 @@ enum MoneyRows {
 
     static func promise(_ row: Row) throws -> CasePromise {
         try CasePromise(
-            promise: PaymentPromise(id: row.string(0), amountMinor: row.int(2), dueDate: row.date(3), createdAt: row.instant(6),
+            promise: PaymentPromise(id: row.identifier(0), amountMinor: row.int(2), dueDate: row.date(3), createdAt: row.instant(6),
                                     status: row.value(4, as: PaymentPromise.Status.self)),
-            caseID: row.string(1), createdBy: row.string(5), resolvedAt: row.instantOrNil(7))
+            caseID: row.identifier(1), createdBy: row.string(5), resolvedAt: row.instantOrNil(7))
     }
 
     static let adjustmentColumns: SQL = """
@@ -100,7 +100,7 @@ enum MoneyRows {
         """
 
     static func adjustment(_ row: Row) throws -> Adjustment {
-        try Adjustment(id: row.string(0), caseID: row.string(1), kind: row.value(2, as: AdjustmentKind.self), amountMinor: row.int(3),
+        try Adjustment(id: row.identifier(0), caseID: row.identifier(1), kind: row.value(2, as: AdjustmentKind.self), amountMinor: row.int(3),
                        reason: row.string(4), status: row.value(5, as: AdjustmentStatus.self),
                        waiver: row.jsonOrNil(6).map(MoneyJSON.decodeSplit), requestedBy: row.string(7), createdAt: row.instant(8),
                        decidedBy: row.stringOrNil(9), decidedAt: row.instantOrNil(10))

@@ -77,13 +77,13 @@ public struct SQLiteMoneyStore: MoneyStore {
                   a.requestedBy, a.createdAt.millisecondsSinceEpoch, a.decidedBy, a.decidedAt?.millisecondsSinceEpoch])
     }
 
-    public func plans(caseID: String) throws -> [CasePlan] {
+    public func plans(caseID: CaseID) throws -> [CasePlan] {
         try database.read { db in
             try db.query("SELECT" + MoneyRows.planColumns + "FROM payment_plan WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.plan)
         }
     }
 
-    public func plan(id: String) throws -> CasePlan? {
+    public func plan(id: PlanID) throws -> CasePlan? {
         try database.read { db in try db.queryFirst("SELECT" + MoneyRows.planColumns + "FROM payment_plan WHERE id = ?", [id], MoneyRows.plan) }
     }
 
@@ -94,17 +94,17 @@ public struct SQLiteMoneyStore: MoneyStore {
         }
     }
 
-    public func payments(caseID: String) throws -> [Payment] {
+    public func payments(caseID: CaseID) throws -> [Payment] {
         try database.read { db in
             try db.query("SELECT" + MoneyRows.paymentColumns + "FROM payment WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.payment)
         }
     }
 
-    public func payment(id: String) throws -> Payment? {
+    public func payment(id: PaymentID) throws -> Payment? {
         try database.read { db in try db.queryFirst("SELECT" + MoneyRows.paymentColumns + "FROM payment WHERE id = ?", [id], MoneyRows.payment) }
     }
 
-    public func promises(caseID: String) throws -> [CasePromise] {
+    public func promises(caseID: CaseID) throws -> [CasePromise] {
         try database.read { db in
             try db.query("SELECT" + MoneyRows.promiseColumns + "FROM promise WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.promise)
         }
@@ -117,13 +117,13 @@ public struct SQLiteMoneyStore: MoneyStore {
         }
     }
 
-    public func adjustments(caseID: String) throws -> [Adjustment] {
+    public func adjustments(caseID: CaseID) throws -> [Adjustment] {
         try database.read { db in
             try db.query("SELECT" + MoneyRows.adjustmentColumns + "FROM adjustment WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.adjustment)
         }
     }
 
-    public func adjustment(id: String) throws -> Adjustment? {
+    public func adjustment(id: AdjustmentID) throws -> Adjustment? {
         try database.read { db in
             try db.queryFirst("SELECT" + MoneyRows.adjustmentColumns + "FROM adjustment WHERE id = ?", [id], MoneyRows.adjustment)
         }

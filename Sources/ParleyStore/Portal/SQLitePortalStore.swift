@@ -22,11 +22,11 @@ public struct SQLitePortalStore: PortalStore {
     static let columns: SQL = "id, case_id, token_hash, expires_at, revoked_at, created_by, created_at"
 
     static func read(_ row: Row) -> PortalLink {
-        PortalLink(id: row.string(0), caseID: row.string(1), tokenHash: row.blob(2), expiresAt: row.instant(3),
+        PortalLink(id: row.identifier(0), caseID: row.identifier(1), tokenHash: row.blob(2), expiresAt: row.instant(3),
                    revokedAt: row.instantOrNil(4), createdBy: row.string(5), createdAt: row.instant(6))
     }
 
-    public func link(id: String) throws -> PortalLink? {
+    public func link(id: PortalLinkID) throws -> PortalLink? {
         try database.read { db in try db.queryFirst("SELECT" + Self.columns + "FROM portal_link WHERE id = ?", [id], Self.read) }
     }
 

@@ -6,7 +6,7 @@ public struct SQLiteSegmentStore: SegmentStore {
     let database: DatabasePool
     public init(database: DatabasePool) { self.database = database }
 
-    public func facts(caseID: String, now: Instant) throws -> SegmentFacts? {
+    public func facts(caseID: CaseID, now: Instant) throws -> SegmentFacts? {
         try database.read { db in
             guard var facts = try db.queryFirst("""
                 SELECT c.delinquent_since, d.timezone,
@@ -41,11 +41,11 @@ public struct SQLiteSegmentStore: SegmentStore {
         }
     }
 
-    public func segment(caseID: String) throws -> Segment? {
+    public func segment(caseID: CaseID) throws -> Segment? {
         try database.read { db in try db.queryFirst("SELECT segment FROM debt_case WHERE id = ?", [caseID]) { try $0.value(0, as: Segment.self) } }
     }
 
-    public func setSegment(caseID: String, to segment: Segment, at: Instant, audit: AuditRecord, event: TimelineEvent) throws {
+    public func setSegment(caseID: CaseID, to segment: Segment, at: Instant, audit: AuditRecord, event: TimelineEvent) throws {
         try database.write { db in
             guard try db.run("""
                 UPDATE debt_case SET segment = ?, version = version + 1, updated_at = ? WHERE id = ? AND segment != ?
@@ -55,14 +55,14 @@ public struct SQLiteSegmentStore: SegmentStore {
         }
     }
 
-    public func caseIDs(ofDebtor debtorID: String) throws -> [String] {
-        try database.read { db in try db.query("SELECT id FROM debt_case WHERE debtor_id = ? ORDER BY id", [debtorID]) { $0.string(0) } }
+    public func caseIDs(ofDebtor debtorID: DebtorID) throws -> [CaseID] {
+        try database.read { db in try db.query("SELECT id FROM debt_case WHERE debtor_id = ? ORDER BY id", [debtorID]) { $0.identifier(0) } }
     }
 
-    public func liveCaseIDs(after: String, limit: Int) throws -> [String] {
+    public func liveCaseIDs(after: CaseID?, limit: Int) throws -> [CaseID] {
         try database.read { db in
             try db.query("SELECT id FROM debt_case WHERE id > ? AND status NOT IN ('paid','closed') ORDER BY id LIMIT ?",
-                         [after, Int64(limit)]) { $0.string(0) }
+                         [after?.rawValue ?? "", Int64(limit)]) { $0.identifier(0) }
         }
     }
 }
