@@ -7,7 +7,7 @@ acknowledged write is checked afterwards and the audit chain verified.
 Usage: soak.py BIN [--minutes M] [--rate R] [--clients C]
 Writes the samples to soak-samples.tsv and prints a summary; exits non-zero on a lost write,
 a 5xx, a partial batch, or RSS, open files or the WAL growing without bound."""
-import argparse, os, random, signal, subprocess, sys, tempfile, threading, time, urllib.request
+import argparse, atexit, os, random, signal, subprocess, sys, tempfile, threading, time, urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_workloads import Client, placements
 
@@ -20,6 +20,7 @@ def start(binary, directory, port):
                PARLEY_LOG_LEVEL="warning", PARLEY_OUTBOX_PATH=f"{directory}/outbox.jsonl")
     log = open(f"{directory}/server.log", "ab")
     process = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=log)
+    atexit.register(lambda: process.poll() is None and process.kill())  # never leave a server behind
     for _ in range(300):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
