@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Logging
 import ParleyCore
+import ParleyHTTP
 import ParleySQLite
 import ParleyStore
 
@@ -40,6 +41,8 @@ public struct Composition: Sendable {
         var databaseConfiguration = DatabaseConfiguration(path: configuration.databasePath)
         databaseConfiguration.synchronousFull = configuration.databaseSynchronousFull
         databaseConfiguration.maxBytes = configuration.databaseMaxBytes
+        // A request waiting for its turn to write lets the handler pool run another meanwhile.
+        databaseConfiguration.waits = WaitObserver(willWait: HandlerThreads.willWait, didWait: HandlerThreads.didWait)
         databaseConfiguration.onCheckpoint = { [logger] result in
             if result.isComplete {
                 logger.debug("checkpoint", metadata: ["mode": "\(result.mode)", "frames": "\(result.logFrames)"])

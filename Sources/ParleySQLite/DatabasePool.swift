@@ -18,6 +18,9 @@ public struct DatabaseConfiguration: Sendable {
     /// The most the database file may grow to, in bytes (SQLite's `max_page_count`); past it a
     /// write fails with `SQLITE_FULL`, as on a full disk. Nil: no cap.
     public var maxBytes: Int64?
+    /// Told, on the waiting thread, before and after a write waits for its turn or a read for a
+    /// free reader (the server's handler pool then runs another request meanwhile).
+    public var waits = WaitObserver()
     /// Told about every checkpoint (for logs); runs on the checkpointer's thread.
     public var onCheckpoint: @Sendable (CheckpointResult) -> Void = { _ in }
 
@@ -116,6 +119,9 @@ public final class DatabasePool: Sendable {
         return try body(writer.connection)
     }
 
+    /// Told around waits (see `DatabaseConfiguration.waits`), for `GroupCommit`.
+    var waits: WaitObserver { configuration.waits }
+
     /// The writer's lock, for `GroupCommit`.
     var writerLock: Lock { writer.lock }
 
@@ -160,7 +166,9 @@ public final class DatabasePool: Sendable {
         if callerHoldsWriter { return try body(writer.connection) }
         if available.wait(timeout: .now()) == .timedOut {
             readerWaits.wrappingAdd(1, ordering: .relaxed)
+            configuration.waits.willWait()
             available.wait()
+            configuration.waits.didWait()
         }
         let index = readers.withLock { $0.removeLast() }
         defer {

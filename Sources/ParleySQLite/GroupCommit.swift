@@ -45,7 +45,11 @@ final class GroupCommit: @unchecked Sendable {
                 queue.running = true
                 return true
             }
-            if !runs { pending.wake.wait() }
+            if !runs {
+                pool.waits.willWait()
+                pending.wake.wait()
+                pool.waits.didWait()
+            }
             // Woken without an outcome: this thread is the runner now.
             if pending.outcome == nil { runBatches(until: pending) }
             guard let outcome = pending.outcome else { throw SQLiteError(code: 1, message: "a write finished without an outcome") }

@@ -1,13 +1,17 @@
 import Glibc
 
-/// The threads that run request handlers: a fixed set of pthreads taking work from one queue.
+/// The threads that run request handlers: a fixed set of pthreads taking work from one queue,
+/// with as many running at once as there are cores, plus one for each handler that waits.
 ///
-/// Handlers block (on SQLite, on the group commit's turn), and Dispatch's pool on Linux adds
-/// threads only slowly when its threads block: under 64 concurrent writes it ran four, so four
-/// requests were in flight and the writer's batches stayed small. A fixed pool sized for blocking
-/// work keeps enough requests in flight for group commit to share its commits.
+/// Handlers block (on their turn in a group commit, on a free reader): then more requests must be
+/// in flight, or the writer's batches stay small. Handlers that do not block (`/health`, most
+/// reads) run fastest on as many threads as cores: every extra thread woken costs a system call
+/// and a context switch, more than such a handler itself. Dispatch's pool on Linux cannot tell a
+/// waiting thread from a busy one (under 64 concurrent writes it ran four), so the code that waits
+/// says so (`HandlerPool.waiting`), and the pool wakes another thread only while fewer than
+/// `parallelism` of its threads are running and not waiting.
 final class HandlerPool: @unchecked Sendable {
-    // @unchecked: `queue`, `head`, `count` and `stopping` are only touched under `mutex`.
+    // @unchecked: every var is touched only under `mutex`.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let available: UnsafeMutablePointer<pthread_cond_t>
     /// A ring buffer of pending work: `count` items from `head`.
@@ -15,10 +19,19 @@ final class HandlerPool: @unchecked Sendable {
     private var head = 0
     private var count = 0
     private var stopping = false
+    /// Threads running a handler, and how many of those are waiting (see `waiting`).
+    private var running = 0
+    private var waitingCount = 0
+    /// Threads asleep for want of work, and how many of them have been signalled and not yet woken.
+    private var sleeping = 0
+    private var waking = 0
     private let threadCount: Int
+    /// How many handlers run at once when none waits: the cores.
+    let parallelism: Int
 
-    init(threads: Int) {
+    init(threads: Int, parallelism: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) {
         threadCount = max(1, threads)
+        self.parallelism = max(1, parallelism)
         mutex = .allocate(capacity: 1)
         available = .allocate(capacity: 1)
         precondition(pthread_mutex_init(mutex, nil) == 0 && pthread_cond_init(available, nil) == 0,
@@ -36,7 +49,10 @@ final class HandlerPool: @unchecked Sendable {
     /// Starts the threads; a thread that cannot be created stops those already started and is an error.
     func start(name: String) throws {
         for index in 0..<threadCount {
-            let thread = LoopThread { [self] in work() }
+            let thread = LoopThread { [self] in
+                Self.current.set(self)
+                work()
+            }
             do {
                 try thread.start(name: "\(name)-\(index)")
             } catch {
@@ -52,7 +68,7 @@ final class HandlerPool: @unchecked Sendable {
         if count == queue.count { grow() }
         queue[(head + count) % queue.count] = work
         count += 1
-        pthread_cond_signal(available)
+        wakeIfRoom()
         pthread_mutex_unlock(mutex)
     }
 
@@ -65,17 +81,33 @@ final class HandlerPool: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 
+    /// Wakes a thread for queued work while fewer than `parallelism` threads are running without
+    /// waiting (under `mutex`).
+    private func wakeIfRoom() {
+        guard count > waking, sleeping > waking, running - waitingCount + waking < parallelism else { return }
+        waking += 1
+        pthread_cond_signal(available)
+    }
+
     private func work() {
         pthread_mutex_lock(mutex)
         while true {
-            while count == 0 && !stopping { pthread_cond_wait(available, mutex) }
+            while count == 0 && !stopping {
+                sleeping += 1
+                pthread_cond_wait(available, mutex)
+                sleeping -= 1
+                if waking > 0 { waking -= 1 }
+            }
             guard count > 0, let next = queue[head] else { break }
             queue[head] = nil
             head = (head + 1) % queue.count
             count -= 1
+            running += 1
+            wakeIfRoom()
             pthread_mutex_unlock(mutex)
             next()
             pthread_mutex_lock(mutex)
+            running -= 1
         }
         pthread_mutex_unlock(mutex)
     }
@@ -86,5 +118,45 @@ final class HandlerPool: @unchecked Sendable {
         for offset in 0..<count { larger[offset] = queue[(head + offset) % queue.count] }
         queue = larger
         head = 0
+    }
+
+    // MARK: Waiting handlers
+
+    fileprivate func beginWaiting() {
+        pthread_mutex_lock(mutex)
+        waitingCount += 1
+        wakeIfRoom()
+        pthread_mutex_unlock(mutex)
+    }
+
+    fileprivate func endWaiting() {
+        pthread_mutex_lock(mutex)
+        waitingCount -= 1
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// The pool whose thread this is (nil on other threads).
+    fileprivate static let current = ThreadLocalPool()
+}
+
+/// What code that waits (for its turn in a group commit, for a free reader) tells the handler
+/// thread it runs on, so the pool runs another handler on the core meanwhile. On a thread that
+/// is not a handler thread both do nothing.
+public enum HandlerThreads {
+    public static func willWait() { HandlerPool.current.get()?.beginWaiting() }
+    public static func didWait() { HandlerPool.current.get()?.endWaiting() }
+}
+
+/// A per-thread reference to the pool a thread belongs to (pthread thread-specific data).
+private final class ThreadLocalPool: @unchecked Sendable {
+    // @unchecked: the key is created once; each thread reads and writes only its own slot.
+    private var key = pthread_key_t()
+
+    init() { precondition(pthread_key_create(&key, nil) == 0, "a pthread key could not be made") }
+
+    func set(_ pool: HandlerPool) { pthread_setspecific(key, Unmanaged.passUnretained(pool).toOpaque()) }
+
+    func get() -> HandlerPool? {
+        pthread_getspecific(key).map { Unmanaged<HandlerPool>.fromOpaque($0).takeUnretainedValue() }
     }
 }
