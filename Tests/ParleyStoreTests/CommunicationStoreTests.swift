@@ -1,0 +1,169 @@
+import ParleyCore
+import ParleySQLite
+import ParleyStore
+import Testing
+
+@Suite struct CommunicationStoreTests {
+    typealias F = StoreFixture
+
+    private static func contact(_ id: CommunicationID, case caseID: CaseID = "case_1", debtor: DebtorID = "dbt_1",
+                                _ channel: ContactChannel = .phone, _ direction: ContactDirection = .outbound,
+                                _ outcome: ContactOutcome = .noAnswer, at offset: Int64, to: String? = "+447700900001") -> Communication {
+        Communication(id: id, caseID: caseID, debtorID: debtor, channel: channel, direction: direction, outcome: outcome,
+                      occurredAt: F.at(offset), durationSeconds: nil, summary: nil, content: nil, to: to,
+                      compliance: direction == .outbound ? ComplianceVerdict(violations: [], nextAllowedAt: nil) : nil,
+                      recordedBy: "usr_a", recordedAt: F.at(offset))
+    }
+
+    private func log(_ f: StoreFixture, _ communications: Communication...) throws {
+        for c in communications { try f.communications.insert(c, alerts: [], audit: [], events: [], actor: F.actor) }
+    }
+
+    @Test func storedCommunicationsCannotBeChangedOrDeleted() throws {
+        try F.with { f in
+            try f.insertDebtorWithCase()
+            var c = Self.contact("com_1", at: 0)
+            c = Communication(id: c.id, caseID: c.caseID, debtorID: c.debtorID, channel: .sms, direction: .outbound, outcome: .sent,
+                              occurredAt: c.occurredAt, durationSeconds: 12, summary: "s", content: "body", to: "+447700900001",
+                              compliance: ComplianceVerdict(violations: [Violation(rule: .contactHours, message: "late", nextAllowedAt: F.at(9))],
+                                                            nextAllowedAt: F.at(9)),
+                              recordedBy: "usr_a", recordedAt: F.at(1))
+            try log(f, c)
+            #expect(try f.communications.communication(id: "com_1", caseID: "case_1") == c)
+            #expect(try f.communications.communication(id: "com_1", caseID: "case_2") == nil)
+            for sql: SQL in ["UPDATE communication SET summary = 'changed' WHERE id = 'com_1'",
+                             "DELETE FROM communication WHERE id = 'com_1'", "DELETE FROM communication"] {
+                do {
+                    _ = try f.pool.write { try $0.run(sql) }
+                    Issue.record("\(sql.text) was allowed")
+                } catch let error as SQLiteError {
+                    #expect(error.message.contains("communications are permanent"), "\(error)")
+                }
+            }
+            #expect(try f.communications.communication(id: "com_1", caseID: "case_1") == c)
+            #expect(try f.count("SELECT count(*) FROM communication") == 1)
+        }
+    }
+
+    @Test func aCommunicationCommitsWithItsAlertsAuditAndEventsOrNotAtAll() throws {
+        try F.with { f in
+            try f.insertDebtorWithCase()
+            let auditBefore = try f.count("SELECT count(*) FROM audit_log")
+            let alert = ComplianceAlert(id: "alr_1", caseID: "case_1", communicationID: "com_1", rule: "contact_hours", message: "m",
+                                        status: .open, createdAt: F.at(0))
+            let event = TimelineEvent(at: F.at(0), kind: .communication, actor: "usr_a", summary: "call", ref: "com_1" as String?)
+            try f.communications.insert(Self.contact("com_1", at: 0), alerts: [alert],
+                                        audit: [AuditRecord(action: .communicationLogged, entity: "communication", entityID: "com_1")],
+                                        events: [event], actor: F.actor)
+            #expect(try f.count("SELECT count(*) FROM compliance_alert WHERE communication_id = 'com_1'") == 1)
+            #expect(try f.count("SELECT count(*) FROM audit_log") == auditBefore + 1)
+            #expect(try f.count("SELECT count(*) FROM case_event WHERE case_id = 'case_1' AND ref = 'com_1'") == 1)
+            // The same id again: nothing of the second write stays.
+            #expect(throws: SQLiteError.self) {
+                try f.communications.insert(Self.contact("com_1", at: 5), alerts: [], audit: [
+                    AuditRecord(action: .communicationLogged, entity: "communication", entityID: "com_1"),
+                ], events: [event], actor: F.actor)
+            }
+            #expect(try f.count("SELECT count(*) FROM audit_log") == auditBefore + 1)
+            #expect(try f.count("SELECT count(*) FROM case_event") == 1)
+        }
+    }
+
+    @Test func listIsNewestFirstWithIdBreakingTiesAndCursorsContinueExactly() throws {
+        try F.with { f in
+            try f.insertDebtorWithCase()
+            try f.insertCase(F.makeCase("case_2", debtor: "dbt_1"))
+            // Inserted in scrambled order; com_b, com_c and com_e share an instant.
+            try log(f, Self.contact("com_c", at: 200), Self.contact("com_a", at: 100), Self.contact("com_e", at: 200),
+                    Self.contact("com_d", at: 300), Self.contact("com_b", at: 200), Self.contact("com_f", at: 50),
+                    Self.contact("com_x", case: "case_2", at: 250))
+            let expected = ["com_d", "com_e", "com_c", "com_b", "com_a", "com_f"]
+            let all = try f.communications.communications(caseID: "case_1", page: PageRequest(limit: 50))
+            #expect(all.items.map(\.id.rawValue) == expected)
+            #expect(all.nextAfter == nil)
+            for limit in 1...5 {
+                let pages = try walkPages(limit: limit) { try f.communications.communications(caseID: "case_1", page: $0) }
+                #expect(pages.flatMap { $0.map(\.id.rawValue) } == expected, "limit \(limit)")
+            }
+            let first = try f.communications.communications(caseID: "case_1", page: PageRequest(limit: 2))
+            #expect(first.nextAfter == String(F.at(200).millisecondsSinceEpoch) + ":com_e")
+            let second = try f.communications.communications(caseID: "case_1", page: PageRequest(limit: 2, after: first.nextAfter))
+            #expect(second.items.map(\.id.rawValue) == ["com_c", "com_b"])
+            #expect(try f.communications.communications(caseID: "case_9", page: PageRequest(limit: 5)).items.isEmpty)
+        }
+    }
+
+    @Test func historyWindowsAreInclusiveAtBothEndsNewestFirstAndLimited() throws {
+        try F.with { f in
+            try f.insertDebtorWithCase()
+            // Outbound phone attempts at 0, 1000, 2000, 3000, 4000 ms, one inbound call and one sms.
+            for (n, offset) in [0, 1_000, 2_000, 3_000, 4_000].enumerated() {
+                try log(f, Self.contact(CommunicationID("com_p\(n)"), at: Int64(offset)))
+            }
+            try log(f, Self.contact("com_in", .phone, .inbound, .connectedRPC, at: 2_500),
+                    Self.contact("com_sms", .sms, .outbound, .sent, at: 2_000))
+            func attempts(_ since: Int64, _ until: Int64, limit: Int = 10) throws -> [Int64] {
+                let request = HistoryRequest(casePhoneAttempts: .init(since: F.at(since), until: F.at(until), limit: limit))
+                return try f.communications.history(request, caseID: "case_1", debtorID: "dbt_1", to: nil)
+                    .casePhoneAttempts.map { $0.millisecondsSinceEpoch - F.t0.millisecondsSinceEpoch }
+            }
+            #expect(try attempts(1_000, 3_000) == [3_000, 2_000, 1_000])
+            #expect(try attempts(1_001, 2_999) == [2_000])
+            #expect(try attempts(999, 1_000) == [1_000])
+            #expect(try attempts(3_000, 3_000) == [3_000])
+            #expect(try attempts(3_001, 3_999) == [])
+            #expect(try attempts(0, 4_000) == [4_000, 3_000, 2_000, 1_000, 0])
+            // LIMIT keeps the newest.
+            #expect(try attempts(0, 4_000, limit: 2) == [4_000, 3_000])
+            #expect(try attempts(0, 2_000, limit: 1) == [2_000])
+            // Another case's or another debtor's history is not counted.
+            let other = HistoryRequest(casePhoneAttempts: .init(since: F.at(0), until: F.at(4_000), limit: 10))
+            #expect(try f.communications.history(other, caseID: "case_2", debtorID: "dbt_1", to: nil).casePhoneAttempts.isEmpty)
+        }
+    }
+
+    @Test func eachHistorySeriesCountsOnlyItsChannelDirectionAndOutcome() throws {
+        try F.with { f in
+            try f.insertDebtor("dbt_1")
+            try f.insertDebtor("dbt_2")
+            try f.insertCase(F.makeCase("case_1", debtor: "dbt_1"))
+            try f.insertCase(F.makeCase("case_2", debtor: "dbt_1"))
+            try f.insertCase(F.makeCase("case_3", debtor: "dbt_2"))
+            let a = "+447700900001", b = "+447700900002"
+            try log(f,
+                    Self.contact("com_01", .phone, .outbound, .noAnswer, at: 100, to: a),
+                    Self.contact("com_02", .phone, .outbound, .voicemail, at: 200, to: a),
+                    Self.contact("com_03", .phone, .outbound, .busy, at: 300, to: b),
+                    Self.contact("com_04", .phone, .outbound, .connectedRPC, at: 400, to: a),
+                    Self.contact("com_05", .phone, .inbound, .connectedRPC, at: 500, to: nil),
+                    Self.contact("com_06", case: "case_2", .phone, .outbound, .connectedRPC, at: 600, to: a),
+                    Self.contact("com_07", case: "case_2", .phone, .outbound, .noAnswer, at: 650, to: a),
+                    Self.contact("com_08", .sms, .outbound, .sent, at: 700, to: a),
+                    Self.contact("com_09", .sms, .inbound, .received, at: 750, to: nil),
+                    Self.contact("com_10", .email, .inbound, .connectedRPC, at: 800, to: nil),
+                    Self.contact("com_11", .phone, .outbound, .wrongNumber, at: 850, to: a),
+                    Self.contact("com_12", case: "case_3", debtor: "dbt_2", .phone, .outbound, .connectedRPC, at: 900, to: a),
+                    Self.contact("com_13", case: "case_3", debtor: "dbt_2", .phone, .outbound, .noAnswer, at: 950, to: a))
+            let window = HistoryRequest.Series(since: F.at(0), until: F.at(10_000), limit: 10)
+            let request = HistoryRequest(casePhoneAttempts: window, lastCaseRPCPhone: window, caseSMS: window, debtorRPCPhoneToday: window,
+                                         numberUnansweredToday: window, lastDebtorReached: window)
+            let history = try f.communications.history(request, caseID: "case_1", debtorID: "dbt_1", to: a)
+            func offsets(_ instants: [Instant]) -> [Int64] { instants.map { $0.millisecondsSinceEpoch - F.t0.millisecondsSinceEpoch } }
+            #expect(offsets(history.casePhoneAttempts) == [850, 400, 300, 200, 100])
+            #expect(history.lastCaseRPCPhone == F.at(500))
+            #expect(offsets(history.caseSMS) == [700])
+            #expect(offsets(history.debtorRPCPhoneToday) == [600, 500, 400])
+            #expect(offsets(history.numberUnansweredToday) == [650, 200, 100])
+            #expect(history.lastDebtorReached == F.at(800))
+
+            // Unrequested series, or no target number, stay empty.
+            let none = try f.communications.history(HistoryRequest(numberUnansweredToday: window), caseID: "case_1", debtorID: "dbt_1", to: nil)
+            #expect(none == ComplianceHistory())
+            let narrow = HistoryRequest.Series(since: F.at(401), until: F.at(799), limit: 10)
+            let windowed = try f.communications.history(
+                HistoryRequest(lastCaseRPCPhone: narrow, lastDebtorReached: narrow), caseID: "case_1", debtorID: "dbt_1", to: a)
+            #expect(windowed.lastCaseRPCPhone == F.at(500))
+            #expect(windowed.lastDebtorReached == F.at(600))
+        }
+    }
+}
