@@ -28,7 +28,9 @@ public struct CheckpointResult: Sendable, Equatable {
 /// thread) and the WAL stays bounded while the server runs.
 ///
 /// - After a commit leaves at least `thresholdFrames` frames in the WAL, a PASSIVE checkpoint runs;
-///   PASSIVE never blocks readers or the writer.
+///   PASSIVE never blocks readers or the writer. Past twice that (the checkpoint's thread starved
+///   on a busy machine), the committing writer waits for a checkpoint: back-pressure that keeps
+///   the WAL bounded whatever the scheduler does.
 /// - When no commit has happened for `idleInterval`, a TRUNCATE checkpoint resets the WAL file to
 ///   zero bytes (it waits briefly for readers through the busy timeout).
 /// - `journal_size_limit` on the writer truncates the WAL whenever SQLite restarts it.
@@ -77,6 +79,16 @@ final class Checkpointer: @unchecked Sendable {
 
     private func committed(frames: Int32) {
         commitsSinceIdleCheckpoint.wrappingAdd(1, ordering: .relaxed)
+        if frames >= 2 * thresholdFrames {
+            // The background checkpoint has fallen behind the writes (a busy machine starves its
+            // thread): the writer waits for it, or runs one, so the WAL stays bounded.
+            if pending.load(ordering: .acquiring) {
+                queue.sync {}
+            } else {
+                _ = queue.sync { run(SQLITE_CHECKPOINT_PASSIVE, mode: "passive") }
+            }
+            return
+        }
         guard frames >= thresholdFrames, !pending.exchange(true, ordering: .acquiringAndReleasing) else { return }
         queue.async { [self] in
             _ = run(SQLITE_CHECKPOINT_PASSIVE, mode: "passive")
