@@ -29,12 +29,13 @@ let package = Package(
         .target(name: "ParleyAPI", dependencies: ["ParleyCore", "ParleyHTTP"]),
         .target(name: "ParleyApp", dependencies: ["ParleyAPI", "ParleyStore", "ParleyHTTP", "ParleySQLite", logging]),
         .executableTarget(name: "parley", dependencies: ["ParleyApp", argumentParser]),
-        .target(name: "ParleyTestSupport", dependencies: ["ParleyApp", "ParleyHTTP"], path: "Tests/ParleyTestSupport"),
+        .target(name: "ParleyTestSupport", dependencies: ["ParleyApp", "ParleyHTTP", "ParleyStore", "ParleySQLite", "ParleyCore"],
+                path: "Tests/ParleyTestSupport"),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
         .testTarget(name: "ParleySQLiteTests", dependencies: ["ParleySQLite"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
         .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "ParleySQLite", "ParleyCore", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyAppTests", dependencies: ["ParleyApp", "ParleyCore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyAppTests", dependencies: ["ParleyApp", "ParleyCore", "ParleyStore", "ParleySQLite", "ParleyTestSupport"]),
         .testTarget(name: "ParleyAPITests", dependencies: ["ParleyApp", "ParleyAPI", "ParleyHTTP", "ParleyTestSupport", "ParleyCore", "ParleySQLite"]),
     ]
 )

@@ -24,7 +24,6 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         let database = try DatabasePool(configuration: DatabaseConfiguration(path: db))
-        _ = try Schema.migrator.migrate(database)
         var settings = WorldGenerator.Settings(cases: cases, communicationsPerCase: communicationsPerCase, seed: seed,
                                                now: now.flatMap { Instant(rfc3339: $0) } ?? WallClock.system.now())
         settings.days = days
@@ -33,6 +32,7 @@ struct Generate: ParsableCommand {
             if written % 100_000 == 0 { FileHandleStderr.write("generated \(written) cases\n") }
         }
         let fields = summary.counts.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.number(String($0.value))) }
-        print(JSONValue.object(fields + [("seconds", .number(String(summary.seconds)))]).compact)
+        print(JSONValue.object(fields + [("seconds", .number(String(summary.seconds))),
+                                         ("rollup_seconds", .number(String(summary.rollupSeconds)))]).compact)
     }
 }

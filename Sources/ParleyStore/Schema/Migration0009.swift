@@ -1,0 +1,82 @@
+import ParleySQLite
+
+/// Daily analytics rollups, kept by triggers in the same transaction as every write of the events
+/// they count, so every writer (API, import, jobs, generator) keeps them right without knowing.
+///
+/// Rows are per dimension (`dim`: 0 none, 1 segment, 2 agent, 3 team, 4 creditor), UTC day
+/// (days since 1970-01-01), currency and the case's current key in that dimension ('' for none).
+/// `cday` is 0, except on rows of events dated before their case was created, which carry the
+/// case's creation day: the overview leaves those out when the case was created on or after `to`.
+/// A case that changes agent, team or segment moves its whole contribution to the new key.
+///
+/// `analytics_reach` counts, per day, the days on which a case had an outbound contact (kind 0) or
+/// an outbound conversation (kind 1), by the gap in days to the case's previous such day (4000:
+/// none before, or further back than any range). A case had such a day in [F, T) exactly when one
+/// of its days d in the range has a gap greater than d − F, so the distinct cases of a range are a
+/// sum over rows, without reading the cases.
+enum Migration0009 {
+    static func apply(_ db: Connection) throws {
+        try db.execute("""
+            CREATE VIEW analytics_case_group AS
+                SELECT c.id AS case_id, v.column1 AS dim,
+                    CASE v.column1 WHEN 0 THEN '' WHEN 1 THEN coalesce(c.segment_override, c.segment)
+                        WHEN 2 THEN coalesce(c.assigned_to, '') WHEN 3 THEN coalesce(c.team, '') ELSE c.creditor END AS key,
+                    c.currency AS currency, c.created_at / 86400000 AS cd,
+                    c.principal_minor + c.interest_minor + c.fees_minor AS placed
+                FROM debt_case c, (VALUES (0), (1), (2), (3), (4)) v;
+
+            CREATE TABLE analytics_day (
+                dim INTEGER NOT NULL,
+                day INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                key TEXT NOT NULL,
+                cday INTEGER NOT NULL,
+                cases INTEGER NOT NULL DEFAULT 0,
+                placed_minor INTEGER NOT NULL DEFAULT 0,
+                collected_minor INTEGER NOT NULL DEFAULT 0,
+                phone_attempts INTEGER NOT NULL DEFAULT 0,
+                phone_rpc INTEGER NOT NULL DEFAULT 0,
+                violations INTEGER NOT NULL DEFAULT 0,
+                promises_kept INTEGER NOT NULL DEFAULT 0,
+                promises_broken INTEGER NOT NULL DEFAULT 0,
+                plans_completed INTEGER NOT NULL DEFAULT 0,
+                plans_broken INTEGER NOT NULL DEFAULT 0,
+                feedback INTEGER NOT NULL DEFAULT 0,
+                score_communication INTEGER NOT NULL DEFAULT 0,
+                score_attitude INTEGER NOT NULL DEFAULT 0,
+                score_resolution INTEGER NOT NULL DEFAULT 0,
+                nps_answers INTEGER NOT NULL DEFAULT 0,
+                promoters INTEGER NOT NULL DEFAULT 0,
+                detractors INTEGER NOT NULL DEFAULT 0,
+                complaints INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (dim, day, currency, key, cday)
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX analytics_day_early ON analytics_day(dim, cday) WHERE cday > 0;
+
+            -- All-time totals, so "from the start" figures do not sum every day since the first case.
+            CREATE TABLE analytics_total (
+                dim INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                key TEXT NOT NULL,
+                cases INTEGER NOT NULL DEFAULT 0,
+                placed_minor INTEGER NOT NULL DEFAULT 0,
+                recovered_minor INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (dim, currency, key)
+            ) STRICT, WITHOUT ROWID;
+
+            CREATE TABLE analytics_reach (
+                dim INTEGER NOT NULL,
+                day INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                key TEXT NOT NULL,
+                cday INTEGER NOT NULL,
+                kind INTEGER NOT NULL,
+                gap INTEGER NOT NULL,
+                n INTEGER NOT NULL,
+                PRIMARY KEY (dim, day, currency, key, cday, kind, gap)
+            ) STRICT, WITHOUT ROWID;
+            """)
+        try AnalyticsRollupTriggers.create(db)
+        try AnalyticsRollupRebuild.run(db)
+    }
+}
