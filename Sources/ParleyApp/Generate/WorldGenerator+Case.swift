@@ -22,7 +22,7 @@ extension WorldGenerator {
             interest: principal * Int64.random(in: 0...20, using: &random) / 100, fees: Int64.random(in: 0...5_000, using: &random),
             delinquentSince: delinquent.description, jurisdiction: money.jurisdiction,
             assignedTo: assignment == 0 ? agent.id : nil, team: assignment == 2 ? nil : agent.team, status: .open,
-            segment: Segment.allCases[random.pick(Self.segmentWeights)], createdBy: supervisor, createdAt: createdAt)
+            segment: .wait_and_see, createdBy: supervisor, createdAt: createdAt)
         let actor = debtCase.assignedTo ?? supervisor
 
         // Contacts over the first 150 days after placement (never in the future).
@@ -36,11 +36,36 @@ extension WorldGenerator {
             if contact.outcome.isConnected && contact.direction == "outbound" { connectedAt.append(at) }
             batch.communications.append(contact)
         }
+        let starts = (batch.payments.count, batch.promises.count, batch.plans.count, batch.complaints.count)
         addMoney(&debtCase, connectedAt: connectedAt, actor: actor, to: &batch)
         addVoice(debtCase, contacts: batch.communications.suffix(times.count), actor: actor, to: &batch)
         if debtCase.status == .open && !times.isEmpty { debtCase.status = .contacted }
         if let last = times.last { debtCase.updatedAt = max(debtCase.updatedAt, last) }
+        // The segment the rules give on this history, as the daily segments job would set it.
+        debtCase.segment = SegmentAssessor.ruleSegment(facts: Self.facts(
+            debtCase, timezone: debtor.timezone, contacts: batch.communications.suffix(times.count),
+            payments: batch.payments[starts.0...], promises: batch.promises[starts.1...], plans: batch.plans[starts.2...],
+            complaints: batch.complaints[starts.3...], now: settings.now), now: settings.now)
         batch.cases.append(debtCase)
+    }
+
+    /// What the segment store would read about the case (`SQLiteSegmentStore.facts`).
+    static func facts(_ c: WorldRows.Case, timezone: String, contacts: ArraySlice<WorldRows.Communication>,
+                      payments: ArraySlice<WorldRows.Payment>, promises: ArraySlice<WorldRows.Promise>, plans: ArraySlice<WorldRows.Plan>,
+                      complaints: ArraySlice<WorldRows.Complaint>, now: Instant) -> SegmentFacts {
+        func instant(_ millis: Int64?) -> Instant? { millis.map(Instant.init(millisecondsSinceEpoch:)) }
+        let since = CalendarDate(iso: c.delinquentSince) ?? now.utcDate
+        return SegmentFacts(
+            debtorTimeZone: timezone, openComplaint: complaints.contains { $0.status == "open" || $0.status == "investigating" },
+            daysPastDue: SegmentRules.daysPastDue(since: since, now: now),
+            lastPaymentAt: instant(payments.filter { !$0.reversed }.map(\.paidAt).max()),
+            brokenCommitmentsAt: promises.filter { $0.status == .broken }.compactMap { instant($0.resolvedAt) }
+                + plans.filter { $0.status == .broken }.map { Instant(millisecondsSinceEpoch: $0.updatedAt) },
+            latestRefusalAt: instant(contacts.filter { $0.outcome == .refused }.map(\.occurredAt).max()),
+            latestKeptPromiseAt: instant(promises.filter { $0.status == .kept }.compactMap(\.resolvedAt).max()),
+            activePlanInGoodStanding: plans.contains { $0.status == .active && !$0.installments.contains { $0.status == .missed } },
+            latestDebtorInboundAt: instant(contacts.filter { $0.direction == "inbound" && $0.outcome != .connectedThirdParty }
+                .map(\.occurredAt).max()))
     }
 
     mutating func makeContact(_ c: WorldRows.Case, _ debtor: WorldRows.Debtor, at: Int64, actor: String) -> WorldRows.Communication {

@@ -36,7 +36,6 @@ public struct WorldGenerator {
     static let creditors = ["acme-bank", "blue-telecom", "city-utilities", "delta-card", "east-lending", "fair-finance",
                             "green-energy", "harbor-auto", "iris-retail", "jade-insurance", "kite-mobile", "lotus-credit"]
     static let creditorWeights: [Double] = [20, 15, 12, 10, 9, 8, 7, 6, 5, 4, 2, 2]
-    static let segmentWeights: [Double] = [0.3, 0.4, 0.2, 0.1]
 
     let settings: Settings
     var random: SeededRandom

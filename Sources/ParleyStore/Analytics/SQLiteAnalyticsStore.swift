@@ -52,10 +52,11 @@ public struct SQLiteAnalyticsStore: AnalyticsStore {
             try each("""
                 SELECT currency, key, sum(collected_minor), sum(phone_attempts), sum(phone_rpc), sum(violations), sum(promises_kept),
                     sum(promises_broken), sum(plans_completed), sum(plans_broken), sum(feedback), sum(score_communication),
-                    sum(score_attitude), sum(score_resolution), sum(nps_answers), sum(promoters), sum(detractors), sum(complaints)
+                    sum(score_attitude), sum(score_resolution), sum(nps_answers), sum(promoters), sum(detractors), sum(complaints),
+                    sum(contact_days - contact_days_followed), sum(conversation_days - conversation_days_followed)
                 FROM analytics_day WHERE dim = ?1 AND day >= ?4 AND day < ?3 AND (cday = 0 OR cday < ?3) AND (?2 IS NULL OR currency = ?2)
                 GROUP BY currency, key
-                """, 16) { counts, v in
+                """, 18) { counts, v in
                 counts.collectedMinor = v[0]
                 counts.phoneAttempts = v[1]
                 counts.phoneRPC = v[2]
@@ -72,9 +73,20 @@ public struct SQLiteAnalyticsStore: AnalyticsStore {
                 counts.promoters = v[13]
                 counts.detractors = v[14]
                 counts.complaints = v[15]
+                counts.casesAttempted = v[16]
+                counts.casesConnected = v[17]
             }
-            // A case reached in the range counts once: on its first contact day in the range, the
-            // only one whose gap to the day before reaches back past `from`.
+            // Those last two hold while no contact day comes from `to` on (a range that ends today or
+            // later); otherwise a case reached in the range counts on its first contact day in the
+            // range, the only one whose gap to the day before reaches back past `from`.
+            let laterContacts = try db.queryFirst("""
+                SELECT EXISTS (SELECT 1 FROM analytics_day WHERE dim = ?1 AND day >= ?2 AND (contact_days <> 0 OR conversation_days <> 0))
+                """, [arguments[0], arguments[2]]) { $0.bool(0) } ?? true
+            guard laterContacts else { return }
+            for key in groups.keys {
+                groups[key]?.casesAttempted = 0
+                groups[key]?.casesConnected = 0
+            }
             try each("""
                 SELECT currency, key, sum(CASE WHEN kind = 0 THEN n ELSE 0 END), sum(CASE WHEN kind = 1 THEN n ELSE 0 END)
                 FROM analytics_reach WHERE dim = ?1 AND day >= ?4 AND day < ?3 AND gap > day - ?4 AND (cday = 0 OR cday < ?3)

@@ -51,6 +51,12 @@ struct AnalyticsRollupSource: Sendable {
         AnalyticsRollupSource(columns: ["complaints"]) { filter in
             "SELECT case_id, created_at / 86400000 AS day, 1 AS complaints FROM complaint WHERE true" + filter
         },
+        AnalyticsRollupSource(columns: ["contact_days", "contact_days_followed", "conversation_days", "conversation_days_followed"]) { filter in
+            """
+            SELECT case_id, day, kind = 0 AS contact_days, kind = 0 AND followed AS contact_days_followed, kind = 1 AS conversation_days,
+                kind = 1 AND followed AS conversation_days_followed FROM (
+            """ + reach(filter) + ")"
+        },
     ]
 
     /// (case_id, cases, placed_minor, recovered_minor) for `analytics_total`.
@@ -60,17 +66,19 @@ struct AnalyticsRollupSource: Sendable {
             + "UNION ALL SELECT case_id, 0, 0, amount_minor FROM payment WHERE status = 'applied'" + filter
     }
 
-    /// (case_id, kind, day, gap) for `analytics_reach`: each contact day of a case with its gap to the one before.
+    /// (case_id, kind, day, gap, followed) for `analytics_reach` and the contact-day columns: each contact
+    /// day of a case with its gap to the one before and whether a later one follows.
     static func reach(_ filter: SQL) -> SQL {
         """
-        SELECT case_id, kind, day, CASE WHEN prev IS NULL THEN 4000 ELSE min(day - prev, 4000) END AS gap FROM (
-            SELECT case_id, kind, day, lag(day) OVER (PARTITION BY case_id, kind ORDER BY day) AS prev FROM (
+        SELECT case_id, kind, day, CASE WHEN prev IS NULL THEN 4000 ELSE min(day - prev, 4000) END AS gap, next IS NOT NULL AS followed
+        FROM (
+            SELECT case_id, kind, day, lag(day) OVER w AS prev, lead(day) OVER w AS next FROM (
                 SELECT DISTINCT case_id, 0 AS kind, occurred_at / 86400000 AS day FROM communication WHERE direction = 'outbound'
         """ + filter + """
                 UNION ALL
                 SELECT DISTINCT case_id, 1, occurred_at / 86400000 FROM communication
                 WHERE direction = 'outbound' AND outcome IN ('connected_rpc','connected_third_party')
-        """ + filter + "))"
+        """ + filter + ") WINDOW w AS (PARTITION BY case_id, kind ORDER BY day))"
     }
 }
 

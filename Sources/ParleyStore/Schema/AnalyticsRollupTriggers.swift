@@ -13,7 +13,11 @@ enum AnalyticsRollupTriggers {
             score_communication = score_communication + excluded.score_communication,
             score_attitude = score_attitude + excluded.score_attitude, score_resolution = score_resolution + excluded.score_resolution,
             nps_answers = nps_answers + excluded.nps_answers, promoters = promoters + excluded.promoters,
-            detractors = detractors + excluded.detractors, complaints = complaints + excluded.complaints
+            detractors = detractors + excluded.detractors, complaints = complaints + excluded.complaints,
+            contact_days = contact_days + excluded.contact_days,
+            contact_days_followed = contact_days_followed + excluded.contact_days_followed,
+            conversation_days = conversation_days + excluded.conversation_days,
+            conversation_days_followed = conversation_days_followed + excluded.conversation_days_followed
         """
     static let totalUpsert: SQL = """
         ON CONFLICT (dim, currency, key) DO UPDATE SET cases = cases + excluded.cases,
@@ -100,7 +104,7 @@ enum AnalyticsRollupTriggers {
             FROM analytics_case_group g WHERE g.case_id = NEW.case_id
             """ + dayUpsert + "; END")
         try db.execute("CREATE TRIGGER analytics_communication_reach AFTER INSERT ON communication WHEN NEW.direction = 'outbound' BEGIN"
-            + reachStatement + "; END")
+            + reachStatement + ";" + contactDaysStatement + "; END")
         try db.execute("""
             CREATE TRIGGER analytics_case_moved AFTER UPDATE OF assigned_to, team, segment, segment_override ON debt_case
             WHEN OLD.assigned_to IS NOT NEW.assigned_to OR OLD.team IS NOT NEW.team
@@ -116,18 +120,10 @@ enum AnalyticsRollupTriggers {
             + "FROM analytics_case_group g WHERE g.case_id = NEW.case_id" + totalUpsert + ";"
     }
 
-    /// A new contact day d of its kind, between the case's previous day p and next day nx of that
-    /// kind: +1 at (d, d − p), and the next day's gap changes from nx − p to nx − d.
-    static let reachStatement: SQL = """
-        INSERT INTO analytics_reach (dim, day, currency, key, cday, kind, gap, n)
-        SELECT g.dim, r.day, g.currency, g.key, CASE WHEN r.day < g.cd THEN g.cd ELSE 0 END, r.kind, r.gap, r.n
-        FROM analytics_case_group g, (
-            SELECT k.kind AS kind, CASE v.column1 WHEN 0 THEN k.d ELSE k.nx END AS day,
-                CASE v.column1 WHEN 0 THEN (CASE WHEN k.p IS NULL THEN 4000 ELSE min(k.d - k.p, 4000) END)
-                    WHEN 1 THEN (CASE WHEN k.p IS NULL THEN 4000 ELSE min(k.nx - k.p, 4000) END)
-                    ELSE min(k.nx - k.d, 4000) END AS gap,
-                CASE v.column1 WHEN 1 THEN -1 ELSE 1 END AS n
-            FROM (
+    /// For each kind (0 contact, 1 conversation) for which the new communication makes a new
+    /// contact day d of its case: (kind, d, p, nx) with the case's previous and next such day.
+    static let newContactDay: SQL = """
+        (
                 SELECT 0 AS kind, x.d AS d,
                     (SELECT max(occurred_at) / 86400000 FROM communication WHERE case_id = NEW.case_id AND direction = 'outbound'
                         AND occurred_at < x.d * 86400000) AS p,
@@ -147,10 +143,46 @@ enum AnalyticsRollupTriggers {
                     AND NOT EXISTS (SELECT 1 FROM communication WHERE case_id = NEW.case_id AND direction = 'outbound'
                         AND outcome IN ('connected_rpc','connected_third_party')
                         AND occurred_at >= x.d * 86400000 AND occurred_at < (x.d + 1) * 86400000 AND id <> NEW.id)
-            ) k, (VALUES (0), (1), (2)) v
+        )
+        """
+
+    /// +1 at (d, d − p), and the next day's gap changes from nx − p to nx − d.
+    static var reachStatement: SQL {
+        """
+        INSERT INTO analytics_reach (dim, day, currency, key, cday, kind, gap, n)
+        SELECT g.dim, r.day, g.currency, g.key, CASE WHEN r.day < g.cd THEN g.cd ELSE 0 END, r.kind, r.gap, r.n
+        FROM analytics_case_group g, (
+            SELECT k.kind AS kind, CASE v.column1 WHEN 0 THEN k.d ELSE k.nx END AS day,
+                CASE v.column1 WHEN 0 THEN (CASE WHEN k.p IS NULL THEN 4000 ELSE min(k.d - k.p, 4000) END)
+                    WHEN 1 THEN (CASE WHEN k.p IS NULL THEN 4000 ELSE min(k.nx - k.p, 4000) END)
+                    ELSE min(k.nx - k.d, 4000) END AS gap,
+                CASE v.column1 WHEN 1 THEN -1 ELSE 1 END AS n
+            FROM
+        """ + newContactDay + """
+            k, (VALUES (0), (1), (2)) v
             WHERE v.column1 = 0 OR k.nx IS NOT NULL
         ) r
         WHERE g.case_id = NEW.case_id
         ON CONFLICT (dim, day, currency, key, cday, kind, gap) DO UPDATE SET n = n + excluded.n
         """
+    }
+
+    /// +1 day at d, followed when nx exists; p becomes followed when it was the last day.
+    static var contactDaysStatement: SQL {
+        """
+        INSERT INTO analytics_day (dim, day, currency, key, cday, contact_days, contact_days_followed, conversation_days,
+            conversation_days_followed)
+        SELECT g.dim, r.day, g.currency, g.key, CASE WHEN r.day < g.cd THEN g.cd ELSE 0 END,
+            (r.kind = 0) * r.days, (r.kind = 0) * r.followed, (r.kind = 1) * r.days, (r.kind = 1) * r.followed
+        FROM analytics_case_group g, (
+            SELECT k.kind AS kind, CASE v.column1 WHEN 0 THEN k.d ELSE k.p END AS day, v.column1 = 0 AS days,
+                CASE v.column1 WHEN 0 THEN k.nx IS NOT NULL ELSE 1 END AS followed
+            FROM
+        """ + newContactDay + """
+            k, (VALUES (0), (1)) v
+            WHERE v.column1 = 0 OR (k.p IS NOT NULL AND k.nx IS NULL)
+        ) r
+        WHERE g.case_id = NEW.case_id
+        """ + dayUpsert
+    }
 }

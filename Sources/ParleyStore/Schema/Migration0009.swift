@@ -9,11 +9,15 @@ import ParleySQLite
 /// case's creation day: the overview leaves those out when the case was created on or after `to`.
 /// A case that changes agent, team or segment moves its whole contribution to the new key.
 ///
-/// `analytics_reach` counts, per day, the days on which a case had an outbound contact (kind 0) or
-/// an outbound conversation (kind 1), by the gap in days to the case's previous such day (4000:
-/// none before, or further back than any range). A case had such a day in [F, T) exactly when one
-/// of its days d in the range has a gap greater than d − F, so the distinct cases of a range are a
-/// sum over rows, without reading the cases.
+/// Contact days: the days on which a case had an outbound contact (kind 0) or an outbound
+/// conversation (kind 1). The cases with such a day in [F, T) are counted without reading cases:
+/// - `analytics_day` counts them per day (`contact_days`) and those followed by a later contact day
+///   of the same case (`contact_days_followed`). When no contact day from T on exists, the cases
+///   with a contact day in [F, T) are Σ (days − followed) over [F, T): of a case's days in the
+///   range, all but the last are followed.
+/// - `analytics_reach` counts them by the gap in days to the case's previous contact day (4000:
+///   none, or further back than any range). A case had a contact day in [F, T) exactly when one of
+///   its days d in the range has a gap greater than d − F: for ranges that end in the past.
 enum Migration0009 {
     static func apply(_ db: Connection) throws {
         try db.execute("""
@@ -49,6 +53,10 @@ enum Migration0009 {
                 promoters INTEGER NOT NULL DEFAULT 0,
                 detractors INTEGER NOT NULL DEFAULT 0,
                 complaints INTEGER NOT NULL DEFAULT 0,
+                contact_days INTEGER NOT NULL DEFAULT 0,
+                contact_days_followed INTEGER NOT NULL DEFAULT 0,
+                conversation_days INTEGER NOT NULL DEFAULT 0,
+                conversation_days_followed INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (dim, day, currency, key, cday)
             ) STRICT, WITHOUT ROWID;
             CREATE INDEX analytics_day_early ON analytics_day(dim, cday) WHERE cday > 0;
