@@ -4,7 +4,7 @@ BIN := .build/release/parley
 DATA := data
 ADMIN_KEY_FILE := $(DATA)/admin.key
 
-.PHONY: deps build build-debug run test schemathesis browser-tests bench clean
+.PHONY: deps build build-debug run test schemathesis browser-tests bench bench-analytics clean
 
 # System libraries the build links against (Debian/Ubuntu); installed only when missing.
 deps:
@@ -46,6 +46,10 @@ browser-tests: deps
 bench: build
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	scripts/bench.sh
+
+# The analytics overview on generated databases of 100,000 and 1,000,000 cases (kept in data/bench/).
+bench-analytics: build
+	scripts/bench_analytics.sh
 
 clean:
 	rm -rf .build

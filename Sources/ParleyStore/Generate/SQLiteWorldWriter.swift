@@ -12,7 +12,7 @@ public struct SQLiteWorldWriter: Sendable {
     public func prepareForBulkLoad() throws {
         try database.withWriter { db in
             try db.execute("PRAGMA synchronous=OFF")
-            try db.execute("PRAGMA cache_size=-524288")
+            try db.execute("PRAGMA cache_size=-1048576")
         }
     }
 
