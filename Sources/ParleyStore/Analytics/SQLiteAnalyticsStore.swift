@@ -3,7 +3,8 @@ import ParleySQLite
 
 /// Analytics from the daily rollups of migration 0009 (kept by triggers in the same transaction
 /// as the events): the cost grows with the days in the range and the number of keys, not with the
-/// cases or events. The figures equal `SQLiteDirectAnalytics`'s, which computes them from the rows.
+/// cases or events; only the contact rate of a range that ends in the past reads the range's
+/// communications. The figures equal `SQLiteDirectAnalytics`'s, which computes them from the rows.
 ///
 /// Bound parameters: ?1 dimension, ?2 currency or NULL, ?3 `to` (day number), ?4 `from` (day number).
 public struct SQLiteAnalyticsStore: AnalyticsStore {
@@ -17,6 +18,17 @@ public struct SQLiteAnalyticsStore: AnalyticsStore {
         case .agent: 2
         case .team: 3
         case .creditor: 4
+        }
+    }
+
+    /// The case's key in the dimension, '' for none, as the rollups store it.
+    static func key(_ grouping: AnalyticsGrouping) -> SQL {
+        switch grouping {
+        case .none: "''"
+        case .segment: "coalesce(dc.segment_override, dc.segment)"
+        case .agent: "coalesce(dc.assigned_to, '')"
+        case .team: "coalesce(dc.team, '')"
+        case .creditor: "dc.creditor"
         }
     }
 
@@ -77,8 +89,7 @@ public struct SQLiteAnalyticsStore: AnalyticsStore {
                 counts.casesConnected = v[17]
             }
             // Those last two hold while no contact day comes from `to` on (a range that ends today or
-            // later); otherwise a case reached in the range counts on its first contact day in the
-            // range, the only one whose gap to the day before reaches back past `from`.
+            // later); otherwise the cases reached in the range are counted from the communications in it.
             let laterContacts = try db.queryFirst("""
                 SELECT EXISTS (SELECT 1 FROM analytics_day WHERE dim = ?1 AND day >= ?2 AND (contact_days <> 0 OR conversation_days <> 0))
                 """, [arguments[0], arguments[2]]) { $0.bool(0) } ?? true
@@ -87,12 +98,19 @@ public struct SQLiteAnalyticsStore: AnalyticsStore {
                 groups[key]?.casesAttempted = 0
                 groups[key]?.casesConnected = 0
             }
-            try each("""
-                SELECT currency, key, sum(CASE WHEN kind = 0 THEN n ELSE 0 END), sum(CASE WHEN kind = 1 THEN n ELSE 0 END)
-                FROM analytics_reach WHERE dim = ?1 AND day >= ?4 AND day < ?3 AND gap > day - ?4 AND (cday = 0 OR cday < ?3)
-                    AND (?2 IS NULL OR currency = ?2)
-                GROUP BY currency, key
-                """, 2) { $0.casesAttempted = $1[0]; $0.casesConnected = $1[1] }
+            try db.forEach("""
+                SELECT dc.currency,
+                """ + Self.key(query.groupBy) + """
+                    , count(*), sum(x.connected) FROM (
+                    SELECT case_id, max(outcome IN ('connected_rpc','connected_third_party')) AS connected
+                    FROM communication INDEXED BY communication_outbound_time
+                    WHERE direction = 'outbound' AND occurred_at >= ?1 AND occurred_at < ?2 GROUP BY case_id
+                ) x JOIN debt_case dc ON dc.id = x.case_id WHERE dc.created_at < ?2 AND (?3 IS NULL OR dc.currency = ?3) GROUP BY 1, 2
+                """, [query.fromInstant.millisecondsSinceEpoch, query.toInstant.millisecondsSinceEpoch, query.currency]) { row in
+                let slot = GroupKey(currency: row.string(0), key: row.string(1))
+                groups[slot, default: AnalyticsCounts()].casesAttempted = row.int(2)
+                groups[slot, default: AnalyticsCounts()].casesConnected = row.int(3)
+            }
         }
         return groups.filter { $0.value.cases > 0 }
             .sorted { ($0.key.currency, $0.key.key) < ($1.key.currency, $1.key.key) }

@@ -1,8 +1,7 @@
 import ParleySQLite
 
-/// What each case contributes to the analytics rollups, read from the event tables: used to move a
-/// case's contribution when its key changes, and to build the rollups from scratch. `filter` narrows
-/// a source to one case (`AND case_id = NEW.id`) or is empty.
+/// What one case contributes to the analytics rollups, read from its event rows: used to move the
+/// contribution when the case's key changes. `filter` narrows a source to the case (`AND case_id = NEW.id`).
 struct AnalyticsRollupSource: Sendable {
     let columns: [SQL]
     let select: @Sendable (SQL) -> SQL
@@ -55,7 +54,7 @@ struct AnalyticsRollupSource: Sendable {
             """
             SELECT case_id, day, kind = 0 AS contact_days, kind = 0 AND followed AS contact_days_followed, kind = 1 AS conversation_days,
                 kind = 1 AND followed AS conversation_days_followed FROM (
-            """ + reach(filter) + ")"
+            """ + contactDays(filter) + ")"
         },
     ]
 
@@ -66,13 +65,12 @@ struct AnalyticsRollupSource: Sendable {
             + "UNION ALL SELECT case_id, 0, 0, amount_minor FROM payment WHERE status = 'applied'" + filter
     }
 
-    /// (case_id, kind, day, gap, followed) for `analytics_reach` and the contact-day columns: each contact
-    /// day of a case with its gap to the one before and whether a later one follows.
-    static func reach(_ filter: SQL) -> SQL {
+    /// (case_id, kind, day, followed) for the contact-day columns: each day with an outbound contact
+    /// (kind 0) or conversation (kind 1) and whether a later one of the same kind follows.
+    static func contactDays(_ filter: SQL) -> SQL {
         """
-        SELECT case_id, kind, day, CASE WHEN prev IS NULL THEN 4000 ELSE min(day - prev, 4000) END AS gap, next IS NOT NULL AS followed
-        FROM (
-            SELECT case_id, kind, day, lag(day) OVER w AS prev, lead(day) OVER w AS next FROM (
+        SELECT case_id, kind, day, next IS NOT NULL AS followed FROM (
+            SELECT case_id, kind, day, lead(day) OVER w AS next FROM (
                 SELECT DISTINCT case_id, 0 AS kind, occurred_at / 86400000 AS day FROM communication WHERE direction = 'outbound'
         """ + filter + """
                 UNION ALL
@@ -111,32 +109,5 @@ enum AnalyticsRollupMoves {
             SELECT m.dim, NEW.currency, m.key, m.sign * s.cases, m.sign * s.placed_minor, m.sign * s.recovered_minor FROM
             """ + moves + "m, (" + AnalyticsRollupSource.totals("AND case_id = NEW.id") + ") s WHERE true"
             + AnalyticsRollupTriggers.totalUpsert + ";"
-            + "INSERT INTO analytics_reach (dim, day, currency, key, cday, kind, gap, n) SELECT m.dim, s.day, NEW.currency, m.key,"
-            + cday + ", s.kind, s.gap, m.sign FROM" + moves + "m, (" + AnalyticsRollupSource.reach("AND case_id = NEW.id")
-            + ") s WHERE true" + AnalyticsRollupTriggers.reachUpsert + ";"
-    }
-}
-
-/// Builds the rollups from the event tables (migration 0009 on an existing database).
-enum AnalyticsRollupRebuild {
-    static func run(_ db: Connection) throws {
-        try db.execute("DELETE FROM analytics_day; DELETE FROM analytics_total; DELETE FROM analytics_reach;")
-        for source in AnalyticsRollupSource.day {
-            try db.execute("INSERT INTO analytics_day (dim, day, currency, key, cday," + AnalyticsRollupSource.list(source.columns)
-                + ") SELECT g.dim, s.day, g.currency, g.key, CASE WHEN s.day < g.cd THEN g.cd ELSE 0 END,"
-                + AnalyticsRollupSource.list(source.columns, prefix: "sum(s.", suffix: ")") + "FROM (" + source.select("")
-                + ") s JOIN analytics_case_group g ON g.case_id = s.case_id WHERE true GROUP BY 1, 2, 3, 4, 5"
-                + AnalyticsRollupTriggers.dayUpsert)
-        }
-        try db.execute("""
-            INSERT INTO analytics_total (dim, currency, key, cases, placed_minor, recovered_minor)
-            SELECT g.dim, g.currency, g.key, sum(s.cases), sum(s.placed_minor), sum(s.recovered_minor) FROM (
-            """ + AnalyticsRollupSource.totals("") + ") s JOIN analytics_case_group g ON g.case_id = s.case_id WHERE true GROUP BY 1, 2, 3"
-            + AnalyticsRollupTriggers.totalUpsert)
-        try db.execute("""
-            INSERT INTO analytics_reach (dim, day, currency, key, cday, kind, gap, n)
-            SELECT g.dim, s.day, g.currency, g.key, CASE WHEN s.day < g.cd THEN g.cd ELSE 0 END, s.kind, s.gap, count(*) FROM (
-            """ + AnalyticsRollupSource.reach("") + ") s JOIN analytics_case_group g ON g.case_id = s.case_id WHERE true"
-            + "GROUP BY 1, 2, 3, 4, 5, 6, 7" + AnalyticsRollupTriggers.reachUpsert)
     }
 }

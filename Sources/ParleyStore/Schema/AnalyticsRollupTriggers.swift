@@ -23,7 +23,6 @@ enum AnalyticsRollupTriggers {
         ON CONFLICT (dim, currency, key) DO UPDATE SET cases = cases + excluded.cases,
             placed_minor = placed_minor + excluded.placed_minor, recovered_minor = recovered_minor + excluded.recovered_minor
         """
-    static let reachUpsert: SQL = "ON CONFLICT (dim, day, currency, key, cday, kind, gap) DO UPDATE SET n = n + excluded.n"
 
     static func create(_ db: Connection) throws {
         try db.execute("CREATE TRIGGER analytics_case_insert AFTER INSERT ON debt_case BEGIN"
@@ -103,8 +102,8 @@ enum AnalyticsRollupTriggers {
                 CASE WHEN NEW.compliance_ok = 0 THEN json_array_length(NEW.violations) ELSE 0 END
             FROM analytics_case_group g WHERE g.case_id = NEW.case_id
             """ + dayUpsert + "; END")
-        try db.execute("CREATE TRIGGER analytics_communication_reach AFTER INSERT ON communication WHEN NEW.direction = 'outbound' BEGIN"
-            + reachStatement + ";" + contactDaysStatement + "; END")
+        try db.execute("CREATE TRIGGER analytics_communication_days AFTER INSERT ON communication WHEN NEW.direction = 'outbound' BEGIN"
+            + contactDaysStatement + "; END")
         try db.execute("""
             CREATE TRIGGER analytics_case_moved AFTER UPDATE OF assigned_to, team, segment, segment_override ON debt_case
             WHEN OLD.assigned_to IS NOT NEW.assigned_to OR OLD.team IS NOT NEW.team
@@ -145,27 +144,6 @@ enum AnalyticsRollupTriggers {
                         AND occurred_at >= x.d * 86400000 AND occurred_at < (x.d + 1) * 86400000 AND id <> NEW.id)
         )
         """
-
-    /// +1 at (d, d − p), and the next day's gap changes from nx − p to nx − d.
-    static var reachStatement: SQL {
-        """
-        INSERT INTO analytics_reach (dim, day, currency, key, cday, kind, gap, n)
-        SELECT g.dim, r.day, g.currency, g.key, CASE WHEN r.day < g.cd THEN g.cd ELSE 0 END, r.kind, r.gap, r.n
-        FROM analytics_case_group g, (
-            SELECT k.kind AS kind, CASE v.column1 WHEN 0 THEN k.d ELSE k.nx END AS day,
-                CASE v.column1 WHEN 0 THEN (CASE WHEN k.p IS NULL THEN 4000 ELSE min(k.d - k.p, 4000) END)
-                    WHEN 1 THEN (CASE WHEN k.p IS NULL THEN 4000 ELSE min(k.nx - k.p, 4000) END)
-                    ELSE min(k.nx - k.d, 4000) END AS gap,
-                CASE v.column1 WHEN 1 THEN -1 ELSE 1 END AS n
-            FROM
-        """ + newContactDay + """
-            k, (VALUES (0), (1), (2)) v
-            WHERE v.column1 = 0 OR k.nx IS NOT NULL
-        ) r
-        WHERE g.case_id = NEW.case_id
-        ON CONFLICT (dim, day, currency, key, cday, kind, gap) DO UPDATE SET n = n + excluded.n
-        """
-    }
 
     /// +1 day at d, followed when nx exists; p becomes followed when it was the last day.
     static var contactDaysStatement: SQL {

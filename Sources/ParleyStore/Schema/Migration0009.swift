@@ -9,15 +9,12 @@ import ParleySQLite
 /// case's creation day: the overview leaves those out when the case was created on or after `to`.
 /// A case that changes agent, team or segment moves its whole contribution to the new key.
 ///
-/// Contact days: the days on which a case had an outbound contact (kind 0) or an outbound
-/// conversation (kind 1). The cases with such a day in [F, T) are counted without reading cases:
-/// - `analytics_day` counts them per day (`contact_days`) and those followed by a later contact day
-///   of the same case (`contact_days_followed`). When no contact day from T on exists, the cases
-///   with a contact day in [F, T) are Σ (days − followed) over [F, T): of a case's days in the
-///   range, all but the last are followed.
-/// - `analytics_reach` counts them by the gap in days to the case's previous contact day (4000:
-///   none, or further back than any range). A case had a contact day in [F, T) exactly when one of
-///   its days d in the range has a gap greater than d − F: for ranges that end in the past.
+/// Contact days: the days on which a case had an outbound contact, or an outbound conversation.
+/// `analytics_day` counts them per day (`contact_days`) and those followed by a later such day of
+/// the same case (`contact_days_followed`). While no contact day from T on exists, the cases with
+/// a contact day in [F, T) are Σ (days − followed) over [F, T): of a case's days in the range, all
+/// but the last are followed. A range that ends in the past counts its cases from the rows, through
+/// `communication_outbound_time`.
 enum Migration0009 {
     static func apply(_ db: Connection) throws {
         try db.execute("""
@@ -72,17 +69,7 @@ enum Migration0009 {
                 PRIMARY KEY (dim, currency, key)
             ) STRICT, WITHOUT ROWID;
 
-            CREATE TABLE analytics_reach (
-                dim INTEGER NOT NULL,
-                day INTEGER NOT NULL,
-                currency TEXT NOT NULL,
-                key TEXT NOT NULL,
-                cday INTEGER NOT NULL,
-                kind INTEGER NOT NULL,
-                gap INTEGER NOT NULL,
-                n INTEGER NOT NULL,
-                PRIMARY KEY (dim, day, currency, key, cday, kind, gap)
-            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX communication_outbound_time ON communication(occurred_at, case_id, outcome) WHERE direction = 'outbound';
             """)
         try AnalyticsRollupTriggers.create(db)
         try AnalyticsRollupRebuild.run(db)
