@@ -50,7 +50,18 @@ def main():
                     break
             except OSError:
                 time.sleep(0.1)
-        print(f"idle RSS after start: {status_kib(server.pid, 'VmRSS') / 1024:.1f} MiB", flush=True)
+        # The scheduled jobs (segments, monitors, reminders) run once at start; measure after they finish.
+        settle_started = time.time()
+        previous = -1
+        while time.time() - settle_started < 600:
+            with open(f"/proc/{server.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            cpu = int(fields[11]) + int(fields[12])
+            if cpu == previous:
+                break
+            previous = cpu
+            time.sleep(2)
+        print(f"settled after {time.time() - settle_started:.0f} s; RSS {status_kib(server.pid, 'VmRSS') / 1024:.1f} MiB", flush=True)
         tomorrow = datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=1)
         windows = [("30 days (default)", ""), ("365 days", f"&from={tomorrow - datetime.timedelta(days=365)}&to={tomorrow}")]
         conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)

@@ -28,15 +28,20 @@ extension WorldGenerator {
         if random.chance(0.06) {
             let createdAt = c.createdAt + Int64.random(in: 10...60, using: &random) * Self.day
             if createdAt < now {
-                let finished = createdAt + 95 * Self.day < now
+                let finished = createdAt + 90 * Self.day < now
                 let status: PlanStatus = finished ? [.completed, .broken, .cancelled][random.pick([0.45, 0.4, 0.15])] : .active
-                let updatedAt = finished ? createdAt + Int64.random(in: 60...95, using: &random) * Self.day : createdAt
+                let updatedAt = finished ? min(now, createdAt + Int64.random(in: 60...95, using: &random) * Self.day) : createdAt
                 let total = max(3, c.placed / 2)
                 let first = Instant(millisecondsSinceEpoch: createdAt).utcDate.adding(days: 30)
                 let installments = (0..<3).map { seq in
                     let dueDate = first.adding(months: seq, anchorDay: first.day)
                     let amount = seq < 2 ? total / 3 : total - 2 * (total / 3)
-                    let paid = status == .completed || (dueDate.startInstantUTC.millisecondsSinceEpoch < now && seq == 0)
+                    // An active plan is in good standing: what fell due is paid (else the plan monitor would break it).
+                    let paid = switch status {
+                    case .completed: true
+                    case .active: dueDate.startInstantUTC.millisecondsSinceEpoch < now
+                    default: seq == 0
+                    }
                     return Installment(seq: seq + 1, dueDate: dueDate, amountMinor: amount, paidMinor: paid ? amount : 0,
                                        status: paid ? .paid : (status == .broken ? .missed : .pending))
                 }
@@ -50,8 +55,11 @@ extension WorldGenerator {
             }
         }
         if random.chance(0.2) {
+            // Before a pending promise was made, or the promise monitor would count them towards it.
+            let latest = pendingPromise ? (batch.promises.last?.createdAt ?? now) - 1 : now
             for _ in 0..<Int.random(in: 1...3, using: &random) {
-                payments.append(min(now, c.createdAt + Int64.random(in: 1...200, using: &random) * Self.day))
+                let paidAt = min(latest, c.createdAt + Int64.random(in: 1...200, using: &random) * Self.day)
+                if paidAt > c.createdAt { payments.append(paidAt) }
             }
         }
         for paidAt in payments.sorted() {

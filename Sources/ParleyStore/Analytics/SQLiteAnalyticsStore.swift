@@ -6,7 +6,8 @@ import ParleySQLite
 /// cases or events; only the contact rate of a range that ends in the past reads the range's
 /// communications. The figures equal `SQLiteDirectAnalytics`'s, which computes them from the rows.
 ///
-/// Bound parameters: ?1 dimension, ?2 currency or NULL, ?3 `to` (day number), ?4 `from` (day number).
+/// Bound parameters: ?1 dimension, ?2 currency or NULL, ?3 `to` (day number), ?4 `from` (day number),
+/// and for the range ?5 and ?6, the first and the end of its whole months.
 public struct SQLiteAnalyticsStore: AnalyticsStore {
     let database: DatabasePool
     public init(database: DatabasePool) { self.database = database }
@@ -30,6 +31,13 @@ public struct SQLiteAnalyticsStore: AnalyticsStore {
         case .team: "coalesce(dc.team, '')"
         case .creditor: "dc.creditor"
         }
+    }
+
+    /// The first and the end of the whole calendar months inside [from, to); both `to` when there are none.
+    static func wholeMonths(_ from: CalendarDate, _ to: CalendarDate) -> (CalendarDate, CalendarDate) {
+        let first = from.day == 1 ? from : CalendarDate(year: from.year, month: from.month, day: 1)?.adding(months: 1, anchorDay: 1) ?? to
+        let last = CalendarDate(year: to.year, month: to.month, day: 1) ?? to
+        return first < last ? (first, last) : (to, to)
     }
 
     struct GroupKey: Hashable {
@@ -61,32 +69,40 @@ public struct SQLiteAnalyticsStore: AnalyticsStore {
                 SELECT currency, key, sum(cases), sum(placed_minor), sum(collected_minor) FROM analytics_day
                 WHERE dim = ?1 AND cday > 0 AND cday >= ?3 AND day < ?3 AND (?2 IS NULL OR currency = ?2) GROUP BY currency, key
                 """, 3) { $0.cases -= $1[0]; $0.placedMinor -= $1[1]; $0.recoveredMinor -= $1[2] }
-            try each("""
-                SELECT currency, key, sum(collected_minor), sum(phone_attempts), sum(phone_rpc), sum(violations), sum(promises_kept),
-                    sum(promises_broken), sum(plans_completed), sum(plans_broken), sum(feedback), sum(score_communication),
-                    sum(score_attitude), sum(score_resolution), sum(nps_answers), sum(promoters), sum(detractors), sum(complaints),
-                    sum(contact_days - contact_days_followed), sum(conversation_days - conversation_days_followed)
-                FROM analytics_day WHERE dim = ?1 AND day >= ?4 AND day < ?3 AND (cday = 0 OR cday < ?3) AND (?2 IS NULL OR currency = ?2)
-                GROUP BY currency, key
-                """, 18) { counts, v in
-                counts.collectedMinor = v[0]
-                counts.phoneAttempts = v[1]
-                counts.phoneRPC = v[2]
-                counts.violations = v[3]
-                counts.promisesKept = v[4]
-                counts.promisesBroken = v[5]
-                counts.plansCompleted = v[6]
-                counts.plansBroken = v[7]
-                counts.feedbackCount = v[8]
-                counts.scoreCommunication = v[9]
-                counts.scoreAttitude = v[10]
-                counts.scoreResolution = v[11]
-                counts.npsAnswers = v[12]
-                counts.promoters = v[13]
-                counts.detractors = v[14]
-                counts.complaints = v[15]
-                counts.casesAttempted = v[16]
-                counts.casesConnected = v[17]
+            // The range's rows, added up here (a GROUP BY would sort them first): whole months from
+            // analytics_month, the days before the first and after the last whole month from analytics_day.
+            let (firstMonth, lastMonth) = Self.wholeMonths(query.from, query.to)
+            let values: SQL = """
+                currency, key, collected_minor, phone_attempts, phone_rpc, violations, promises_kept, promises_broken,
+                plans_completed, plans_broken, feedback, score_communication, score_attitude, score_resolution, nps_answers, promoters,
+                detractors, complaints, contact_days - contact_days_followed, conversation_days - conversation_days_followed
+                """
+            let filter: SQL = "AND (cday = 0 OR cday < ?3) AND (?2 IS NULL OR currency = ?2)"
+            try db.forEach("SELECT" + values + "FROM analytics_day WHERE dim = ?1 AND day >= ?4 AND day < ?5" + filter
+                + "UNION ALL SELECT" + values + "FROM analytics_month WHERE dim = ?1 AND month >= ?5 AND month < ?6" + filter
+                + "UNION ALL SELECT" + values + "FROM analytics_day WHERE dim = ?1 AND day >= ?6 AND day < ?3" + filter,
+                arguments + [firstMonth.daysSinceEpoch, lastMonth.daysSinceEpoch]) { row in
+                let slot = GroupKey(currency: row.string(0), key: row.string(1))
+                var c = groups[slot] ?? AnalyticsCounts()
+                c.collectedMinor += row.int(2)
+                c.phoneAttempts += row.int(3)
+                c.phoneRPC += row.int(4)
+                c.violations += row.int(5)
+                c.promisesKept += row.int(6)
+                c.promisesBroken += row.int(7)
+                c.plansCompleted += row.int(8)
+                c.plansBroken += row.int(9)
+                c.feedbackCount += row.int(10)
+                c.scoreCommunication += row.int(11)
+                c.scoreAttitude += row.int(12)
+                c.scoreResolution += row.int(13)
+                c.npsAnswers += row.int(14)
+                c.promoters += row.int(15)
+                c.detractors += row.int(16)
+                c.complaints += row.int(17)
+                c.casesAttempted += row.int(18)
+                c.casesConnected += row.int(19)
+                groups[slot] = c
             }
             // Those last two hold while no contact day comes from `to` on (a range that ends today or
             // later); otherwise the cases reached in the range are counted from the communications in it.

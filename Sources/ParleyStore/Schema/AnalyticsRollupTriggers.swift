@@ -24,7 +24,30 @@ enum AnalyticsRollupTriggers {
             placed_minor = placed_minor + excluded.placed_minor, recovered_minor = recovered_minor + excluded.recovered_minor
         """
 
+    /// The value columns of `analytics_day` and `analytics_month`, in table order.
+    static let valueColumns: [SQL] = [
+        "cases", "placed_minor", "collected_minor", "phone_attempts", "phone_rpc", "violations", "promises_kept", "promises_broken",
+        "plans_completed", "plans_broken", "feedback", "score_communication", "score_attitude", "score_resolution", "nps_answers",
+        "promoters", "detractors", "complaints", "contact_days", "contact_days_followed", "conversation_days",
+        "conversation_days_followed",
+    ]
+
+    /// Every change of a day row is added to its month's row.
+    static func createMonthTriggers(_ db: Connection) throws {
+        let month: SQL = "CAST(unixepoch(date(NEW.day * 86400, 'unixepoch', 'start of month')) / 86400 AS INTEGER)"
+        let insert: SQL = "INSERT INTO analytics_month (dim, month, currency, key, cday," + AnalyticsRollupSource.list(valueColumns)
+            + ") VALUES (NEW.dim," + month + ", NEW.currency, NEW.key, NEW.cday,"
+        let upsert: SQL = valueColumns.dropFirst().reduce("ON CONFLICT (dim, month, currency, key, cday) DO UPDATE SET"
+            + valueColumns[0] + "=" + valueColumns[0] + "+ excluded." + valueColumns[0]) { $0 + "," + $1 + "=" + $1 + "+ excluded." + $1 }
+        try db.execute("CREATE TRIGGER analytics_day_month_insert AFTER INSERT ON analytics_day BEGIN" + insert
+            + AnalyticsRollupSource.list(valueColumns, prefix: "NEW.") + ")" + upsert + "; END")
+        try db.execute("CREATE TRIGGER analytics_day_month_update AFTER UPDATE ON analytics_day BEGIN" + insert
+            + valueColumns.dropFirst().reduce("NEW." + valueColumns[0] + "- OLD." + valueColumns[0]) { $0 + ", NEW." + $1 + "- OLD." + $1 }
+            + ")" + upsert + "; END")
+    }
+
     static func create(_ db: Connection) throws {
+        try createMonthTriggers(db)
         try db.execute("CREATE TRIGGER analytics_case_insert AFTER INSERT ON debt_case BEGIN"
             + "INSERT INTO analytics_day (dim, day, currency, key, cday, cases, placed_minor) SELECT g.dim, g.cd, g.currency, g.key, 0, 1,"
             + "g.placed FROM analytics_case_group g WHERE g.case_id = NEW.id" + dayUpsert + ";"

@@ -58,6 +58,39 @@ enum Migration0009 {
             ) STRICT, WITHOUT ROWID;
             CREATE INDEX analytics_day_early ON analytics_day(dim, cday) WHERE cday > 0;
 
+            -- The same by calendar month (the day number of its first day), kept from analytics_day by
+            -- triggers, so a long range reads months in the middle and days only at its ends.
+            CREATE TABLE analytics_month (
+                dim INTEGER NOT NULL,
+                month INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                key TEXT NOT NULL,
+                cday INTEGER NOT NULL,
+                cases INTEGER NOT NULL DEFAULT 0,
+                placed_minor INTEGER NOT NULL DEFAULT 0,
+                collected_minor INTEGER NOT NULL DEFAULT 0,
+                phone_attempts INTEGER NOT NULL DEFAULT 0,
+                phone_rpc INTEGER NOT NULL DEFAULT 0,
+                violations INTEGER NOT NULL DEFAULT 0,
+                promises_kept INTEGER NOT NULL DEFAULT 0,
+                promises_broken INTEGER NOT NULL DEFAULT 0,
+                plans_completed INTEGER NOT NULL DEFAULT 0,
+                plans_broken INTEGER NOT NULL DEFAULT 0,
+                feedback INTEGER NOT NULL DEFAULT 0,
+                score_communication INTEGER NOT NULL DEFAULT 0,
+                score_attitude INTEGER NOT NULL DEFAULT 0,
+                score_resolution INTEGER NOT NULL DEFAULT 0,
+                nps_answers INTEGER NOT NULL DEFAULT 0,
+                promoters INTEGER NOT NULL DEFAULT 0,
+                detractors INTEGER NOT NULL DEFAULT 0,
+                complaints INTEGER NOT NULL DEFAULT 0,
+                contact_days INTEGER NOT NULL DEFAULT 0,
+                contact_days_followed INTEGER NOT NULL DEFAULT 0,
+                conversation_days INTEGER NOT NULL DEFAULT 0,
+                conversation_days_followed INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (dim, month, currency, key, cday)
+            ) STRICT, WITHOUT ROWID;
+
             -- All-time totals, so "from the start" figures do not sum every day since the first case.
             CREATE TABLE analytics_total (
                 dim INTEGER NOT NULL,
