@@ -63,7 +63,9 @@ def main():
             time.sleep(2)
         print(f"settled after {time.time() - settle_started:.0f} s; RSS {status_kib(server.pid, 'VmRSS') / 1024:.1f} MiB", flush=True)
         tomorrow = datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=1)
-        windows = [("30 days (default)", ""), ("365 days", f"&from={tomorrow - datetime.timedelta(days=365)}&to={tomorrow}")]
+        day = datetime.timedelta(days=1)
+        windows = [("30 days (default)", ""), ("365 days", f"&from={tomorrow - 365 * day}&to={tomorrow}"),
+                   ("30 days to today-15", f"&from={tomorrow - 46 * day}&to={tomorrow - 16 * day}")]
         conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
         headers = {"Authorization": f"Bearer {key}"}
         rows = []
@@ -83,7 +85,7 @@ def main():
                         times.append(elapsed)
                 groups = len(json.loads(body)["groups"])
                 rows.append((window, group, groups, percentile(times, 50), percentile(times, 99), max(times)))
-                print(f"{window:18} {group:9} groups {groups:5}  p50 {rows[-1][3]:8.1f} ms  p99 {rows[-1][4]:8.1f} ms  "
+                print(f"{window:20} {group:9} groups {groups:5}  p50 {rows[-1][3]:8.1f} ms  p99 {rows[-1][4]:8.1f} ms  "
                       f"max {rows[-1][5]:8.1f} ms", flush=True)
         print(f"peak RSS (VmHWM): {status_kib(server.pid, 'VmHWM') / 1024:.1f} MiB")
         print()
