@@ -64,7 +64,10 @@ def main():
         print(f"settled after {time.time() - settle_started:.0f} s; RSS {status_kib(server.pid, 'VmRSS') / 1024:.1f} MiB", flush=True)
         tomorrow = datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=1)
         day = datetime.timedelta(days=1)
-        windows = [("30 days (default)", ""), ("365 days", f"&from={tomorrow - 365 * day}&to={tomorrow}"),
+        # The default window is whole months only when tomorrow is the 1st; the second one ends a day
+        # later, so it reads days at both ends as the default does on most days.
+        windows = [("30 days (default)", ""), ("30 days to tomorrow+1", f"&from={tomorrow - 29 * day}&to={tomorrow + day}"),
+                   ("365 days", f"&from={tomorrow - 365 * day}&to={tomorrow}"),
                    ("30 days to today-15", f"&from={tomorrow - 46 * day}&to={tomorrow - 16 * day}")]
         conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
         headers = {"Authorization": f"Bearer {key}"}
@@ -85,7 +88,7 @@ def main():
                         times.append(elapsed)
                 groups = len(json.loads(body)["groups"])
                 rows.append((window, group, groups, percentile(times, 50), percentile(times, 99), max(times)))
-                print(f"{window:20} {group:9} groups {groups:5}  p50 {rows[-1][3]:8.1f} ms  p99 {rows[-1][4]:8.1f} ms  "
+                print(f"{window:22} {group:9} groups {groups:5}  p50 {rows[-1][3]:8.1f} ms  p99 {rows[-1][4]:8.1f} ms  "
                       f"max {rows[-1][5]:8.1f} ms", flush=True)
         print(f"peak RSS (VmHWM): {status_kib(server.pid, 'VmHWM') / 1024:.1f} MiB")
         print()
