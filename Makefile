@@ -4,7 +4,7 @@ BIN := .build/release/parley
 DATA := data
 ADMIN_KEY_FILE := $(DATA)/admin.key
 
-.PHONY: deps build build-debug run test fuzz schemathesis browser-tests bench soak clean
+.PHONY: deps build build-debug run test fuzz schemathesis browser-tests bench bench-analytics soak clean
 
 # System libraries the build links against (Debian/Ubuntu); installed only when missing.
 deps:
@@ -59,6 +59,10 @@ bench: build
 SOAK_MINUTES ?= 30
 soak: build
 	python3 scripts/soak.py $(BIN) --minutes $(SOAK_MINUTES)
+
+# The analytics overview on generated databases of 100,000 and 1,000,000 cases (kept in data/bench/).
+bench-analytics: build
+	scripts/bench_analytics.sh
 
 clean:
 	rm -rf .build

@@ -32,12 +32,13 @@ let package = Package(
         // Seeded fuzzing of the HTTP and CSV parsers (`make fuzz`).
         .target(name: "ParleyFuzz", dependencies: ["ParleyHTTP", "ParleyCore"]),
         .executableTarget(name: "parley-fuzz", dependencies: ["ParleyFuzz"]),
-        .target(name: "ParleyTestSupport", dependencies: ["ParleyApp", "ParleyHTTP"], path: "Tests/ParleyTestSupport"),
+        .target(name: "ParleyTestSupport", dependencies: ["ParleyApp", "ParleyHTTP", "ParleyStore", "ParleySQLite", "ParleyCore"],
+                path: "Tests/ParleyTestSupport"),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport", "ParleyFuzz"]),
         .testTarget(name: "ParleySQLiteTests", dependencies: ["ParleySQLite", "ParleyTestSupport"]),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
         .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "ParleySQLite", "ParleyCore", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyAppTests", dependencies: ["ParleyApp", "ParleyCore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyAppTests", dependencies: ["ParleyApp", "ParleyCore", "ParleyStore", "ParleySQLite", "ParleyTestSupport"]),
         .testTarget(name: "ParleyAPITests", dependencies: ["ParleyApp", "ParleyAPI", "ParleyHTTP", "ParleyTestSupport", "ParleyCore", "ParleySQLite"]),
     ]
 )

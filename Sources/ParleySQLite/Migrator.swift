@@ -17,6 +17,13 @@ public struct Migrator {
 
     public var identifiers: [String] { migrations.map(\.id) }
 
+    /// The migrations registered before `id` (all of them when there is no such id).
+    public func stopping(before id: String) -> Migrator {
+        var earlier = Migrator()
+        earlier.migrations = Array(migrations.prefix { $0.id != id })
+        return earlier
+    }
+
     /// A database that has migrations this binary does not know was written by a newer version.
     public struct NewerDatabaseError: Error, CustomStringConvertible {
         public let unknown: [String]

@@ -5,11 +5,11 @@ import Logging
 import ParleyApp
 import ParleyCore
 
-/// `parley serve | migrate | users create | backup`. Everything real lives in ParleyApp.
+/// `parley serve | migrate | users create | backup | generate`. Everything real lives in ParleyApp.
 struct Parley: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Parley: the debt-collection customer-service API.",
-        subcommands: [Serve.self, Migrate.self, Users.self, Backup.self])
+        subcommands: [Serve.self, Migrate.self, Users.self, Backup.self, Generate.self])
 }
 
 /// Loads the configuration or stops with one line naming every bad setting.

@@ -82,6 +82,65 @@ import Testing
         }
     }
 
+    /// Rollups kept by the triggers equal the figures computed from the rows, through every kind
+    /// of write: contacts (backdated, before the case existed), payments and a reversal, promises
+    /// resolved, feedback, complaints, and cases moving to another agent, team and segment.
+    @Test func rollupsFollowEveryWrite() throws {
+        let time = TestClock("2026-11-20T02:00:00Z")
+        try withTestApp(clock: time.clock) { app in
+            let admin = app.admin
+            let (agentID, _) = try admin.createUser(role: "agent")
+            let a = try makeCase(admin, ref: "A")
+            let b = try makeCase(admin, ref: "B", assignedTo: agentID, team: nil)
+            func contact(_ caseID: String, _ at: String, _ outcome: String, channel: String = "phone", direction: String = "outbound") throws {
+                let logged = try admin.post("/v1/cases/\(caseID)/communications", """
+                    {"channel":"\(channel)","direction":"\(direction)","outcome":"\(outcome)","occurred_at":"\(at)"}
+                    """)
+                #expect(logged.status == 201, "\(logged.text)")
+            }
+            // Out of order, several a day, gaps of a day and of weeks.
+            try contact(a, "2026-11-19T02:00:00Z", "no_answer")
+            try contact(a, "2026-11-01T03:00:00Z", "connected_rpc")
+            try contact(a, "2026-11-10T03:00:00Z", "busy")
+            try contact(a, "2026-11-10T05:00:00Z", "connected_third_party")
+            try contact(a, "2026-11-05T05:00:00Z", "connected_rpc")
+            try contact(b, "2026-10-20T02:00:00Z", "sent", channel: "sms")
+            try contact(b, "2026-11-19T02:00:00Z", "connected_rpc", direction: "inbound")
+            try contact(b, "2026-11-18T19:00:00Z", "no_answer")
+            for caseID in [a, b] {
+                #expect(try admin.post("/v1/cases/\(caseID)/promises", #"{"amount_minor":50000,"due_date":"2026-11-25"}"#).status == 201)
+            }
+            #expect(try admin.post("/v1/cases/\(a)/payments", #"{"amount_minor":100000,"currency":"CNY"}"#,
+                                   headers: [("Idempotency-Key", "a1")]).status == 201)
+            let bPayment = try admin.post("/v1/cases/\(b)/payments", #"{"amount_minor":50000,"currency":"CNY"}"#,
+                                          headers: [("Idempotency-Key", "b1")])
+            let bPaymentID = try #require(bPayment["id"]?.string)
+            #expect(try admin.post("/v1/cases/\(b)/payments/\(bPaymentID)/reverse", #"{"reason":"bounced"}"#).status == 200)
+            #expect(try admin.post("/v1/jobs/promise_monitor/run", #"{"as_of":"2026-11-28T02:00:00Z"}"#).status == 200)
+            for caseID in [a, b] {
+                let token = try #require(try admin.post("/v1/cases/\(caseID)/surveys", "{}")["token"]?.string)
+                #expect(try app.client(key: nil).post("/v1/public/feedback", """
+                    {"token":"\(token)","scores":{"communication":4,"attitude":2,"resolution":5},"nps":\(caseID == a ? 9 : 3)}
+                    """).status == 201)
+            }
+            #expect(try admin.post("/v1/complaints", #"{"case_id":"\#(b)","channel":"phone","category":"other","description":"x"}"#).status == 201)
+            #expect(try analyticsRollupMismatches(app.app.database, today: CalendarDate(year: 2026, month: 11, day: 20)!) == [])
+
+            // A case created later, with contacts dated before it existed.
+            time.set("2026-12-03T02:00:00Z")
+            let c = try makeCase(admin, ref: "C", team: "recovery")
+            try contact(c, "2026-11-30T02:00:00Z", "connected_rpc")
+            try contact(c, "2026-12-02T02:00:00Z", "no_answer")
+            // Moves: agent and team, segment override, unassignment.
+            #expect(try admin.patch("/v1/cases/\(a)", "{\"assigned_to\":\"\(agentID)\",\"team\":\"recovery\"}").status == 200)
+            #expect(try admin.patch("/v1/cases/\(b)", #"{"segment_override":"resistant","assigned_to":null}"#).status == 200)
+            #expect(try admin.patch("/v1/cases/\(c)", #"{"segment_override":"high_risk"}"#).status == 200)
+            try contact(a, "2026-12-02T04:00:00Z", "connected_rpc")
+            #expect(try analyticsRollupMismatches(app.app.database, today: CalendarDate(year: 2026, month: 12, day: 3)!) == [])
+            #expect(try analyticsRollupMismatches(app.app.database, today: CalendarDate(year: 2026, month: 11, day: 30)!) == [])
+        }
+    }
+
     @Test func rightsAndValidation() throws {
         try withTestApp { app in
             let (_, agent) = try app.admin.createUser(role: "agent")

@@ -31,7 +31,7 @@ public final class IDGenerator: Sendable {
         return prefix + "_" + Self.encode(millis: millis, high: high, low: low)
     }
 
-    static func encode(millis: Int64, high: UInt16, low: UInt64) -> String {
+    public static func encode(millis: Int64, high: UInt16, low: UInt64) -> String {
         // 128 bits: 48 time | 16 high random | 64 low random → 26 base32 characters.
         let hi = (UInt64(millis) << 16) | UInt64(high)
         var out = [UInt8](repeating: 0, count: 26)

@@ -1,100 +1,136 @@
 import ParleyCore
 import ParleySQLite
 
-/// Analytics as SQL aggregates over the cases that match a query (created before `to`, in the
-/// currency), joined to their payments, contacts, promises, plans, feedback and complaints by
-/// the `case_id` indexes. Every figure is an integer count or sum; rates are derived in the domain.
+/// Analytics from the daily rollups of migration 0009 (kept by triggers in the same transaction
+/// as the events): the cost grows with the days in the range and the number of keys, not with the
+/// cases or events; only the contact rate of a range that ends in the past reads the range's
+/// communications. The figures equal `SQLiteDirectAnalytics`'s, which computes them from the rows.
 ///
-/// Bound parameters, the same in every statement: ?1 `to` (ms), ?2 currency or NULL, ?3 `from`
-/// (ms), ?4 `from` (date), ?5 `to` (date).
+/// Bound parameters: ?1 dimension, ?2 currency or NULL, ?3 `to` (day number), ?4 `from` (day number),
+/// and for the range ?5 and ?6, the first and the end of its whole months.
 public struct SQLiteAnalyticsStore: AnalyticsStore {
     let database: DatabasePool
     public init(database: DatabasePool) { self.database = database }
 
-    /// The matching cases with their group key.
-    static func cases(_ grouping: AnalyticsGrouping) -> SQL {
-        let key: SQL = switch grouping {
-        case .none: "NULL"
-        case .segment: "coalesce(segment_override, segment)"
-        case .agent: "assigned_to"
-        case .team: "team"
-        case .creditor: "creditor"
+    static func dimension(_ grouping: AnalyticsGrouping) -> Int64 {
+        switch grouping {
+        case .none: 0
+        case .segment: 1
+        case .agent: 2
+        case .team: 3
+        case .creditor: 4
         }
-        return "WITH c AS (SELECT id, currency AS cur," + key + """
-            AS g, principal_minor + interest_minor + fees_minor AS placed
-            FROM debt_case WHERE created_at < ?1 AND (?2 IS NULL OR currency = ?2))
-            """
+    }
+
+    /// The case's key in the dimension, '' for none, as the rollups store it.
+    static func key(_ grouping: AnalyticsGrouping) -> SQL {
+        switch grouping {
+        case .none: "''"
+        case .segment: "coalesce(dc.segment_override, dc.segment)"
+        case .agent: "coalesce(dc.assigned_to, '')"
+        case .team: "coalesce(dc.team, '')"
+        case .creditor: "dc.creditor"
+        }
+    }
+
+    /// The first and the end of the whole calendar months inside [from, to); both `to` when there are none.
+    static func wholeMonths(_ from: CalendarDate, _ to: CalendarDate) -> (CalendarDate, CalendarDate) {
+        let first = from.day == 1 ? from : CalendarDate(year: from.year, month: from.month, day: 1)?.adding(months: 1, anchorDay: 1) ?? to
+        let last = CalendarDate(year: to.year, month: to.month, day: 1) ?? to
+        return first < last ? (first, last) : (to, to)
     }
 
     struct GroupKey: Hashable {
         let currency: String
-        let key: String?
+        let key: String
     }
 
     public func overview(_ query: AnalyticsQuery) throws -> [(currency: String, key: String?, counts: AnalyticsCounts)] {
-        let arguments: [any SQLBindable] = [query.toInstant.millisecondsSinceEpoch, query.currency,
-                                            query.fromInstant.millisecondsSinceEpoch, query.from.description, query.to.description]
-        let prefix = Self.cases(query.groupBy)
+        let arguments: [any SQLBindable] = [Self.dimension(query.groupBy), query.currency, query.to.daysSinceEpoch, query.from.daysSinceEpoch]
         var groups: [GroupKey: AnalyticsCounts] = [:]
-        var order: [GroupKey] = []
         try database.read { db in
-            /// Runs one aggregate (currency, key, then integer columns) and stores its columns.
-            func collect(_ body: SQL, _ count: Int, _ store: (inout AnalyticsCounts, [Int64]) -> Void) throws {
-                let highest = body.text.contains("?5") ? 5 : body.text.contains("?4") ? 4 : body.text.contains("?3") ? 3 : 2
-                try db.forEach(prefix + body, Array(arguments.prefix(highest))) { row in
-                    let group = GroupKey(currency: row.string(0), key: row.stringOrNil(1))
-                    if groups[group] == nil { order.append(group) }
-                    store(&groups[group, default: AnalyticsCounts()], (0..<count).map { row.int(Int32(2 + $0)) })
+            func each(_ sql: SQL, _ count: Int, _ body: (inout AnalyticsCounts, [Int64]) -> Void) throws {
+                let highest = sql.text.contains("?4") ? 4 : 3
+                try db.forEach(sql, Array(arguments.prefix(highest))) { row in
+                    body(&groups[GroupKey(currency: row.string(0), key: row.string(1)), default: AnalyticsCounts()],
+                         (0..<count).map { row.int(Int32(2 + $0)) })
                 }
             }
-            try collect("SELECT cur, g, count(*), sum(placed) FROM c GROUP BY cur, g", 2) { $0.cases = $1[0]; $0.placedMinor = $1[1] }
-            try collect("""
-                SELECT c.cur, c.g, coalesce(sum(CASE WHEN p.paid_at >= ?3 THEN p.amount_minor END), 0), sum(p.amount_minor)
-                FROM payment p JOIN c ON c.id = p.case_id WHERE p.status = 'applied' AND p.paid_at < ?1 GROUP BY c.cur, c.g
-                """, 2) { $0.collectedMinor = $1[0]; $0.recoveredMinor = $1[1] }
-            try collect("""
-                SELECT c.cur, c.g, count(*), sum(x.connected) FROM (
-                    SELECT case_id, max(outcome IN ('connected_rpc','connected_third_party')) AS connected FROM communication
-                    WHERE direction = 'outbound' AND occurred_at >= ?3 AND occurred_at < ?1 GROUP BY case_id
-                ) x JOIN c ON c.id = x.case_id GROUP BY c.cur, c.g
-                """, 2) { $0.casesAttempted = $1[0]; $0.casesConnected = $1[1] }
-            try collect("""
-                SELECT c.cur, c.g, count(*), sum(m.outcome = 'connected_rpc')
-                FROM communication m JOIN c ON c.id = m.case_id
-                WHERE m.channel = 'phone' AND m.direction = 'outbound' AND m.occurred_at >= ?3 AND m.occurred_at < ?1 GROUP BY c.cur, c.g
-                """, 2) { $0.phoneAttempts = $1[0]; $0.phoneRPC = $1[1] }
-            try collect("""
-                SELECT c.cur, c.g, coalesce(sum(json_array_length(m.violations)), 0) FROM communication m JOIN c ON c.id = m.case_id
-                WHERE m.compliance_ok = 0 AND m.occurred_at >= ?3 AND m.occurred_at < ?1 GROUP BY c.cur, c.g
-                """, 1) { $0.violations = $1[0] }
-            try collect("""
-                SELECT c.cur, c.g, sum(pr.status = 'kept'), sum(pr.status = 'broken') FROM promise pr JOIN c ON c.id = pr.case_id
-                WHERE pr.due_date >= ?4 AND pr.due_date < ?5 GROUP BY c.cur, c.g
-                """, 2) { $0.promisesKept = $1[0]; $0.promisesBroken = $1[1] }
-            try collect("""
-                SELECT c.cur, c.g, sum(pl.status = 'completed'), sum(pl.status = 'broken') FROM payment_plan pl JOIN c ON c.id = pl.case_id
-                WHERE pl.status IN ('completed','broken') AND pl.updated_at >= ?3 AND pl.updated_at < ?1 GROUP BY c.cur, c.g
-                """, 2) { $0.plansCompleted = $1[0]; $0.plansBroken = $1[1] }
-            try collect("""
-                SELECT c.cur, c.g, count(*), sum(f.score_communication), sum(f.score_attitude), sum(f.score_resolution), count(f.nps),
-                    coalesce(sum(f.nps >= 9), 0), coalesce(sum(f.nps <= 6), 0)
-                FROM feedback f JOIN c ON c.id = f.case_id WHERE f.created_at >= ?3 AND f.created_at < ?1 GROUP BY c.cur, c.g
-                """, 7) { counts, values in
-                counts.feedbackCount = values[0]
-                counts.scoreCommunication = values[1]
-                counts.scoreAttitude = values[2]
-                counts.scoreResolution = values[3]
-                counts.npsAnswers = values[4]
-                counts.promoters = values[5]
-                counts.detractors = values[6]
+            // Every case and every applied payment ever, less those of days from `to` on, and less
+            // the early events of cases created from `to` on.
+            try each("""
+                SELECT currency, key, cases, placed_minor, recovered_minor FROM analytics_total
+                WHERE dim = ?1 AND (?2 IS NULL OR currency = ?2) AND ?3 IS NOT NULL
+                """, 3) { $0.cases += $1[0]; $0.placedMinor += $1[1]; $0.recoveredMinor += $1[2] }
+            try each("""
+                SELECT currency, key, sum(cases), sum(placed_minor), sum(collected_minor) FROM analytics_day
+                WHERE dim = ?1 AND (?2 IS NULL OR currency = ?2) AND day >= ?3 GROUP BY currency, key
+                UNION ALL
+                SELECT currency, key, sum(cases), sum(placed_minor), sum(collected_minor) FROM analytics_day
+                WHERE dim = ?1 AND cday > 0 AND cday >= ?3 AND day < ?3 AND (?2 IS NULL OR currency = ?2) GROUP BY currency, key
+                """, 3) { $0.cases -= $1[0]; $0.placedMinor -= $1[1]; $0.recoveredMinor -= $1[2] }
+            // The range's rows, added up here (a GROUP BY would sort them first): whole months from
+            // analytics_month, the days before the first and after the last whole month from analytics_day.
+            let (firstMonth, lastMonth) = Self.wholeMonths(query.from, query.to)
+            let values: SQL = """
+                currency, key, collected_minor, phone_attempts, phone_rpc, violations, promises_kept, promises_broken,
+                plans_completed, plans_broken, feedback, score_communication, score_attitude, score_resolution, nps_answers, promoters,
+                detractors, complaints, contact_days - contact_days_followed, conversation_days - conversation_days_followed
+                """
+            let filter: SQL = "AND (cday = 0 OR cday < ?3) AND (?2 IS NULL OR currency = ?2)"
+            try db.forEach("SELECT" + values + "FROM analytics_day WHERE dim = ?1 AND day >= ?4 AND day < ?5" + filter
+                + "UNION ALL SELECT" + values + "FROM analytics_month WHERE dim = ?1 AND month >= ?5 AND month < ?6" + filter
+                + "UNION ALL SELECT" + values + "FROM analytics_day WHERE dim = ?1 AND day >= ?6 AND day < ?3" + filter,
+                arguments + [firstMonth.daysSinceEpoch, lastMonth.daysSinceEpoch]) { row in
+                let slot = GroupKey(currency: row.string(0), key: row.string(1))
+                var c = groups[slot] ?? AnalyticsCounts()
+                c.collectedMinor += row.int(2)
+                c.phoneAttempts += row.int(3)
+                c.phoneRPC += row.int(4)
+                c.violations += row.int(5)
+                c.promisesKept += row.int(6)
+                c.promisesBroken += row.int(7)
+                c.plansCompleted += row.int(8)
+                c.plansBroken += row.int(9)
+                c.feedbackCount += row.int(10)
+                c.scoreCommunication += row.int(11)
+                c.scoreAttitude += row.int(12)
+                c.scoreResolution += row.int(13)
+                c.npsAnswers += row.int(14)
+                c.promoters += row.int(15)
+                c.detractors += row.int(16)
+                c.complaints += row.int(17)
+                c.casesAttempted += row.int(18)
+                c.casesConnected += row.int(19)
+                groups[slot] = c
             }
-            try collect("""
-                SELECT c.cur, c.g, count(*) FROM complaint k JOIN c ON c.id = k.case_id
-                WHERE k.created_at >= ?3 AND k.created_at < ?1 GROUP BY c.cur, c.g
-                """, 1) { $0.complaints = $1[0] }
+            // Those last two hold while no contact day comes from `to` on (a range that ends today or
+            // later); otherwise the cases reached in the range are counted from the communications in it.
+            let laterContacts = try db.queryFirst("""
+                SELECT EXISTS (SELECT 1 FROM analytics_day WHERE dim = ?1 AND day >= ?2 AND (contact_days <> 0 OR conversation_days <> 0))
+                """, [arguments[0], arguments[2]]) { $0.bool(0) } ?? true
+            guard laterContacts else { return }
+            for key in groups.keys {
+                groups[key]?.casesAttempted = 0
+                groups[key]?.casesConnected = 0
+            }
+            try db.forEach("""
+                SELECT dc.currency,
+                """ + Self.key(query.groupBy) + """
+                    , count(*), sum(x.connected) FROM (
+                    SELECT case_id, max(outcome IN ('connected_rpc','connected_third_party')) AS connected
+                    FROM communication INDEXED BY communication_outbound_time
+                    WHERE direction = 'outbound' AND occurred_at >= ?1 AND occurred_at < ?2 GROUP BY case_id
+                ) x JOIN debt_case dc ON dc.id = x.case_id WHERE dc.created_at < ?2 AND (?3 IS NULL OR dc.currency = ?3) GROUP BY 1, 2
+                """, [query.fromInstant.millisecondsSinceEpoch, query.toInstant.millisecondsSinceEpoch, query.currency]) { row in
+                let slot = GroupKey(currency: row.string(0), key: row.string(1))
+                groups[slot, default: AnalyticsCounts()].casesAttempted = row.int(2)
+                groups[slot, default: AnalyticsCounts()].casesConnected = row.int(3)
+            }
         }
-        return order.sorted { ($0.currency, $0.key ?? "") < ($1.currency, $1.key ?? "") }
-            .map { (currency: $0.currency, key: $0.key, counts: groups[$0] ?? AnalyticsCounts()) }
+        return groups.filter { $0.value.cases > 0 }
+            .sorted { ($0.key.currency, $0.key.key) < ($1.key.currency, $1.key.key) }
+            .map { (currency: $0.key.currency, key: $0.key.key.isEmpty ? nil : $0.key.key, counts: $0.value) }
     }
 
     public func trend(_ metric: TrendMetric, interval: TrendInterval, from: CalendarDate, to: CalendarDate,

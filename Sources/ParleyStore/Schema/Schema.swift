@@ -14,8 +14,13 @@ public enum Schema {
         migrator.register("0006-plans-payments-promises-adjustments", Migration0006.apply)
         migrator.register("0007-feedback-complaints", Migration0007.apply)
         migrator.register("0008-portal-links", Migration0008.apply)
+        migrator.register(analyticsRollups, Migration0009.apply)
         return migrator
     }
+
+    /// The migration that adds the analytics rollups and builds them from the event tables.
+    public static let analyticsRollups = "0009-analytics-rollups"
+
 }
 
 enum Migration0001 {
