@@ -1,17 +1,13 @@
-/// SplitMix64: a small, fast generator whose whole state is one seed, so a failing input can be
-/// reproduced from the seed and iteration the fuzzer prints.
+import ParleyCore
+
+/// The fuzzer's randomness: SplitMix64, whose whole state is one seed, so a failing input can be
+/// reproduced from the seed the fuzzer prints.
 public struct FuzzRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var base: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { base = SplitMix64(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { base.next() }
 
     /// A value in `0..<bound` (bound > 0).
     public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }

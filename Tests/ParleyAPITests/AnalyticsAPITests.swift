@@ -124,7 +124,16 @@ import Testing
                     """).status == 201)
             }
             #expect(try admin.post("/v1/complaints", #"{"case_id":"\#(b)","channel":"phone","category":"other","description":"x"}"#).status == 201)
-            #expect(try analyticsRollupMismatches(app.app.database, today: CalendarDate(year: 2026, month: 11, day: 20)!) == [])
+            // An import adds its cases to the rollups in bulk (a dry run adds nothing), as one case at a time would.
+            let placements = placementHeader
+                + "Acme,IMP-1,D-1,Li Lei,+8613800000001,,Asia/Shanghai,CN,CNY,120000,0,0,2026-05-01\r\n"
+                + "Acme,IMP-2,D-2,Han Mei,+8613800000002,,Asia/Shanghai,CN,CNY,80000,500,100,2026-05-01\r\n"
+                + "Bolt,IMP-3,D-3,Pat Doe,+12125550123,,America/New_York,US,USD,99000,0,0,2026-05-01\r\n"
+            for dryRun in [true, false] {
+                let imported = try admin.request("POST", "/v1/imports?dry_run=\(dryRun)", body: Array(placements.utf8), contentType: "text/csv")
+                #expect(imported.status == 200, "\(imported.text)")
+                #expect(try analyticsRollupMismatches(app.app.database, today: CalendarDate(year: 2026, month: 11, day: 20)!) == [])
+            }
 
             // A case created later, with contacts dated before it existed.
             time.set("2026-12-03T02:00:00Z")

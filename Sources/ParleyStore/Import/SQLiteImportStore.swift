@@ -22,6 +22,7 @@ public struct SQLiteImportStore: ImportStore {
                             factory: ImportFactory, debtors: inout [String: ImportedDebtor]) throws -> (ImportCounts, exhausted: Bool) {
         // Every debtor a case points to was looked up or inserted just before it in this transaction.
         try database.writeBulk { db in
+            try AnalyticsBulkLoad.begin(db)
             var counts = ImportCounts()
             var firstLine: Int?
             var lastLine = 0
@@ -46,6 +47,7 @@ public struct SQLiteImportStore: ImportStore {
                         ("unchanged", .number(String(counts.unchanged))),
                     ])), actor: actor, at: at, in: db)
             }
+            try AnalyticsBulkLoad.end(db)
             return (counts, exhausted)
         }
     }
@@ -54,6 +56,7 @@ public struct SQLiteImportStore: ImportStore {
         var debtors: [String: ImportedDebtor] = [:]
         do {
             try database.write { db in
+                try AnalyticsBulkLoad.begin(db)
                 var counts = ImportCounts()
                 var start = 0
                 while start < rows.count {
@@ -111,6 +114,7 @@ public struct SQLiteImportStore: ImportStore {
         }
         try insertDebtors(newDebtors, db)
         try insertCases(newCases, importID: importID, createdBy: actor.userID, db)
+        try AnalyticsBulkLoad.add(newCases.map(\.id.rawValue), db)
         try AuditLog.append(newDebtors.map(factory.debtorCreated) + newCases.map(factory.caseCreated), actor: actor, at: at, in: db)
         counts.createdDebtors += newDebtors.count
         counts.createdCases += newCases.count

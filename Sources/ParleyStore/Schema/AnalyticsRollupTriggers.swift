@@ -48,7 +48,10 @@ enum AnalyticsRollupTriggers {
 
     static func create(_ db: Connection) throws {
         try createMonthTriggers(db)
-        try db.execute("CREATE TRIGGER analytics_case_insert AFTER INSERT ON debt_case BEGIN"
+        // A bulk load (an import) marks itself in `analytics_bulk_load` inside its transaction and
+        // adds its cases with `casesPlaced`, one statement per piece instead of fifteen per case.
+        try db.execute("CREATE TRIGGER analytics_case_insert AFTER INSERT ON debt_case"
+            + "WHEN NOT EXISTS (SELECT 1 FROM analytics_bulk_load) BEGIN"
             + "INSERT INTO analytics_day (dim, day, currency, key, cday, cases, placed_minor) SELECT g.dim, g.cd, g.currency, g.key, 0, 1,"
             + "g.placed FROM analytics_case_group g WHERE g.case_id = NEW.id" + dayUpsert + ";"
             + "INSERT INTO analytics_total (dim, currency, key, cases, placed_minor) SELECT g.dim, g.currency, g.key, 1, g.placed"
@@ -133,6 +136,18 @@ enum AnalyticsRollupTriggers {
                 OR coalesce(OLD.segment_override, OLD.segment) IS NOT coalesce(NEW.segment_override, NEW.segment) BEGIN
             """ + AnalyticsRollupMoves.statements + "END")
     }
+
+    /// What `analytics_case_insert` adds, for many new cases at once: the ids as a JSON array.
+    static let casesPlacedDays: SQL = """
+        INSERT INTO analytics_day (dim, day, currency, key, cday, cases, placed_minor)
+        SELECT g.dim, g.cd, g.currency, g.key, 0, count(*), sum(g.placed) FROM analytics_case_group g
+        WHERE g.case_id IN (SELECT value FROM json_each(?)) GROUP BY g.dim, g.cd, g.currency, g.key
+        """ + dayUpsert
+    static let casesPlacedTotals: SQL = """
+        INSERT INTO analytics_total (dim, currency, key, cases, placed_minor)
+        SELECT g.dim, g.currency, g.key, count(*), sum(g.placed) FROM analytics_case_group g
+        WHERE g.case_id IN (SELECT value FROM json_each(?)) GROUP BY g.dim, g.currency, g.key
+        """ + totalUpsert
 
     static func paymentStatements(_ amount: SQL) -> SQL {
         "INSERT INTO analytics_day (dim, day, currency, key, cday, collected_minor) SELECT g.dim, NEW.paid_at / 86400000, g.currency, g.key,"
