@@ -28,7 +28,7 @@ public struct CheckpointResult: Sendable, Equatable {
 /// thread) and the WAL stays bounded while the server runs.
 ///
 /// - After a commit leaves at least `thresholdFrames` frames in the WAL, a PASSIVE checkpoint runs;
-///   PASSIVE never blocks readers or the writer. Past twice that (the checkpoint's thread starved
+///   PASSIVE never blocks readers or the writer. Past four times that (the checkpoint's thread starved
 ///   on a busy machine), the committing writer waits for a checkpoint: back-pressure that keeps
 ///   the WAL bounded whatever the scheduler does.
 /// - When no commit has happened for `idleInterval`, a TRUNCATE checkpoint resets the WAL file to
@@ -79,7 +79,7 @@ final class Checkpointer: @unchecked Sendable {
 
     private func committed(frames: Int32) {
         commitsSinceIdleCheckpoint.wrappingAdd(1, ordering: .relaxed)
-        if frames >= 2 * thresholdFrames {
+        if frames >= 4 * thresholdFrames {
             // The background checkpoint has fallen behind the writes (a busy machine starves its
             // thread): the writer waits for it, or runs one, so the WAL stays bounded.
             if pending.load(ordering: .acquiring) {

@@ -22,7 +22,6 @@ public struct SQLiteImportStore: ImportStore {
                             factory: ImportFactory, debtors: inout [String: ImportedDebtor]) throws -> (ImportCounts, exhausted: Bool) {
         // Every debtor a case points to was looked up or inserted just before it in this transaction.
         try database.writeBulk { db in
-            try AnalyticsBulkLoad.begin(db)
             var counts = ImportCounts()
             var firstLine: Int?
             var lastLine = 0
@@ -47,7 +46,6 @@ public struct SQLiteImportStore: ImportStore {
                         ("unchanged", .number(String(counts.unchanged))),
                     ])), actor: actor, at: at, in: db)
             }
-            try AnalyticsBulkLoad.end(db)
             return (counts, exhausted)
         }
     }
@@ -56,8 +54,7 @@ public struct SQLiteImportStore: ImportStore {
         var debtors: [String: ImportedDebtor] = [:]
         do {
             try database.write { db in
-                try AnalyticsBulkLoad.begin(db)
-                var counts = ImportCounts()
+                    var counts = ImportCounts()
                 var start = 0
                 while start < rows.count {
                     let piece = Array(rows[start..<min(start + 500, rows.count)])
@@ -114,7 +111,7 @@ public struct SQLiteImportStore: ImportStore {
         }
         try insertDebtors(newDebtors, db)
         try insertCases(newCases, importID: importID, createdBy: actor.userID, db)
-        try AnalyticsBulkLoad.add(newCases.map(\.id.rawValue), db)
+        try AnalyticsCasePlacement.add(newCases.map(\.id), db)
         try AuditLog.append(newDebtors.map(factory.debtorCreated) + newCases.map(factory.caseCreated), actor: actor, at: at, in: db)
         counts.createdDebtors += newDebtors.count
         counts.createdCases += newCases.count

@@ -48,15 +48,9 @@ enum AnalyticsRollupTriggers {
 
     static func create(_ db: Connection) throws {
         try createMonthTriggers(db)
-        // A bulk load (an import) marks itself in `analytics_bulk_load` inside its transaction and
-        // adds its cases with `casesPlaced`, one statement per piece instead of fifteen per case.
-        try db.execute("CREATE TRIGGER analytics_case_insert AFTER INSERT ON debt_case"
-            + "WHEN NOT EXISTS (SELECT 1 FROM analytics_bulk_load) BEGIN"
-            + "INSERT INTO analytics_day (dim, day, currency, key, cday, cases, placed_minor) SELECT g.dim, g.cd, g.currency, g.key, 0, 1,"
-            + "g.placed FROM analytics_case_group g WHERE g.case_id = NEW.id" + dayUpsert + ";"
-            + "INSERT INTO analytics_total (dim, currency, key, cases, placed_minor) SELECT g.dim, g.currency, g.key, 1, g.placed"
-            + "FROM analytics_case_group g WHERE g.case_id = NEW.id" + totalUpsert + "; END")
-
+        // A new case is added by the code that inserts it (`AnalyticsCasePlacement`), not by a
+        // trigger: an import adds 500 cases with two statements, and a trigger on every case
+        // insert, even one that does nothing, costs SQLite about 20 µs a row.
         try db.execute("""
             CREATE TRIGGER analytics_payment_insert AFTER INSERT ON payment WHEN NEW.status = 'applied' BEGIN
             """ + paymentStatements("NEW.amount_minor") + "END")
@@ -137,7 +131,7 @@ enum AnalyticsRollupTriggers {
             """ + AnalyticsRollupMoves.statements + "END")
     }
 
-    /// What `analytics_case_insert` adds, for many new cases at once: the ids as a JSON array.
+    /// A new case's count and placed amount, for many new cases at once: the ids as a JSON array.
     static let casesPlacedDays: SQL = """
         INSERT INTO analytics_day (dim, day, currency, key, cday, cases, placed_minor)
         SELECT g.dim, g.cd, g.currency, g.key, 0, count(*), sum(g.placed) FROM analytics_case_group g

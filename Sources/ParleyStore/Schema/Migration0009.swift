@@ -26,10 +26,6 @@ enum Migration0009 {
                     c.principal_minor + c.interest_minor + c.fees_minor AS placed
                 FROM debt_case c, (VALUES (0), (1), (2), (3), (4)) v;
 
-            -- A row here, only ever inside a bulk load's own transaction, turns the per-case insert
-            -- trigger off: the load adds its cases to the rollups a piece at a time instead.
-            CREATE TABLE analytics_bulk_load (id INTEGER PRIMARY KEY CHECK (id = 1)) STRICT;
-
             CREATE TABLE analytics_day (
                 dim INTEGER NOT NULL,
                 day INTEGER NOT NULL,
