@@ -25,72 +25,13 @@ enum Migration0009 {
                     c.currency AS currency, c.created_at / 86400000 AS cd,
                     c.principal_minor + c.interest_minor + c.fees_minor AS placed
                 FROM debt_case c, (VALUES (0), (1), (2), (3), (4)) v;
-
-            CREATE TABLE analytics_day (
-                dim INTEGER NOT NULL,
-                day INTEGER NOT NULL,
-                currency TEXT NOT NULL,
-                key TEXT NOT NULL,
-                cday INTEGER NOT NULL,
-                cases INTEGER NOT NULL DEFAULT 0,
-                placed_minor INTEGER NOT NULL DEFAULT 0,
-                collected_minor INTEGER NOT NULL DEFAULT 0,
-                phone_attempts INTEGER NOT NULL DEFAULT 0,
-                phone_rpc INTEGER NOT NULL DEFAULT 0,
-                violations INTEGER NOT NULL DEFAULT 0,
-                promises_kept INTEGER NOT NULL DEFAULT 0,
-                promises_broken INTEGER NOT NULL DEFAULT 0,
-                plans_completed INTEGER NOT NULL DEFAULT 0,
-                plans_broken INTEGER NOT NULL DEFAULT 0,
-                feedback INTEGER NOT NULL DEFAULT 0,
-                score_communication INTEGER NOT NULL DEFAULT 0,
-                score_attitude INTEGER NOT NULL DEFAULT 0,
-                score_resolution INTEGER NOT NULL DEFAULT 0,
-                nps_answers INTEGER NOT NULL DEFAULT 0,
-                promoters INTEGER NOT NULL DEFAULT 0,
-                detractors INTEGER NOT NULL DEFAULT 0,
-                complaints INTEGER NOT NULL DEFAULT 0,
-                contact_days INTEGER NOT NULL DEFAULT 0,
-                contact_days_followed INTEGER NOT NULL DEFAULT 0,
-                conversation_days INTEGER NOT NULL DEFAULT 0,
-                conversation_days_followed INTEGER NOT NULL DEFAULT 0,
-                PRIMARY KEY (dim, day, currency, key, cday)
-            ) STRICT, WITHOUT ROWID;
-            CREATE INDEX analytics_day_early ON analytics_day(dim, cday) WHERE cday > 0;
-
-            -- The same by calendar month (the day number of its first day), kept from analytics_day by
-            -- triggers, so a long range reads months in the middle and days only at its ends.
-            CREATE TABLE analytics_month (
-                dim INTEGER NOT NULL,
-                month INTEGER NOT NULL,
-                currency TEXT NOT NULL,
-                key TEXT NOT NULL,
-                cday INTEGER NOT NULL,
-                cases INTEGER NOT NULL DEFAULT 0,
-                placed_minor INTEGER NOT NULL DEFAULT 0,
-                collected_minor INTEGER NOT NULL DEFAULT 0,
-                phone_attempts INTEGER NOT NULL DEFAULT 0,
-                phone_rpc INTEGER NOT NULL DEFAULT 0,
-                violations INTEGER NOT NULL DEFAULT 0,
-                promises_kept INTEGER NOT NULL DEFAULT 0,
-                promises_broken INTEGER NOT NULL DEFAULT 0,
-                plans_completed INTEGER NOT NULL DEFAULT 0,
-                plans_broken INTEGER NOT NULL DEFAULT 0,
-                feedback INTEGER NOT NULL DEFAULT 0,
-                score_communication INTEGER NOT NULL DEFAULT 0,
-                score_attitude INTEGER NOT NULL DEFAULT 0,
-                score_resolution INTEGER NOT NULL DEFAULT 0,
-                nps_answers INTEGER NOT NULL DEFAULT 0,
-                promoters INTEGER NOT NULL DEFAULT 0,
-                detractors INTEGER NOT NULL DEFAULT 0,
-                complaints INTEGER NOT NULL DEFAULT 0,
-                contact_days INTEGER NOT NULL DEFAULT 0,
-                contact_days_followed INTEGER NOT NULL DEFAULT 0,
-                conversation_days INTEGER NOT NULL DEFAULT 0,
-                conversation_days_followed INTEGER NOT NULL DEFAULT 0,
-                PRIMARY KEY (dim, month, currency, key, cday)
-            ) STRICT, WITHOUT ROWID;
-
+            """)
+        try db.execute(rollupTable("analytics_day", period: "day"))
+        try db.execute("CREATE INDEX analytics_day_early ON analytics_day(dim, cday) WHERE cday > 0")
+        // The same by calendar month (the day number of its first day), kept from analytics_day by
+        // triggers, so a long range reads months in the middle and days only at its ends.
+        try db.execute(rollupTable("analytics_month", period: "month"))
+        try db.execute("""
             -- All-time totals, so "from the start" figures do not sum every day since the first case.
             CREATE TABLE analytics_total (
                 dim INTEGER NOT NULL,
@@ -107,4 +48,14 @@ enum Migration0009 {
         try AnalyticsRollupTriggers.create(db)
         try AnalyticsRollupRebuild.run(db)
     }
+
+    /// `analytics_day` and `analytics_month`: a row per (dim, period, currency, key, cday) with
+    /// every counted value (`AnalyticsRollupTriggers.valueColumns`), all starting at 0.
+    static func rollupTable(_ name: SQL, period: SQL) -> SQL {
+        "CREATE TABLE" + name + "(dim INTEGER NOT NULL," + period
+            + "INTEGER NOT NULL, currency TEXT NOT NULL, key TEXT NOT NULL, cday INTEGER NOT NULL,"
+            + AnalyticsRollupSource.list(AnalyticsRollupTriggers.valueColumns, suffix: "INTEGER NOT NULL DEFAULT 0")
+            + ", PRIMARY KEY (dim," + period + ", currency, key, cday)) STRICT, WITHOUT ROWID"
+    }
 }
+
