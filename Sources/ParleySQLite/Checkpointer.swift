@@ -77,11 +77,26 @@ final class Checkpointer: @unchecked Sendable {
         }, context)
     }
 
+    /// The least time between two checkpoints a writer waits for, in nanoseconds.
+    static let forcedInterval: UInt64 = 250_000_000
+    private let lastForced = Atomic<UInt64>(0)
+
+    /// Whether a writer may wait for a checkpoint now (and, if so, records that it does).
+    private func forcedCheckpointDue() -> Bool {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let nanoseconds = UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+        let last = lastForced.load(ordering: .relaxed)
+        guard nanoseconds >= last + Self.forcedInterval else { return false }
+        return lastForced.compareExchange(expected: last, desired: nanoseconds, ordering: .relaxed).exchanged
+    }
+
     private func committed(frames: Int32) {
         commitsSinceIdleCheckpoint.wrappingAdd(1, ordering: .relaxed)
-        if frames >= 4 * thresholdFrames {
+        if frames >= 4 * thresholdFrames, forcedCheckpointDue() {
             // The background checkpoint has fallen behind the writes (a busy machine starves its
-            // thread): the writer waits for it, or runs one, so the WAL stays bounded.
+            // thread): the writer waits for it, or runs one, so the WAL stays bounded. At most
+            // every `forcedInterval`: a long reader that pins the WAL would make every wait useless.
             if pending.load(ordering: .acquiring) {
                 queue.sync {}
             } else {

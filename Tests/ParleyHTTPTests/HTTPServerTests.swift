@@ -311,20 +311,25 @@ struct EchoResponder: HTTPResponder {
     }
 
     @Test func atTheLimitTheLongestIdleConnectionMakesRoom() throws {
-        try withHTTPServer(responder: EchoResponder(), configure: { $0.maxConnections = 2; $0.eventLoopCount = 1 }) { server in
+        try withHTTPServer(responder: EchoResponder(), configure: { $0.maxConnections = 3; $0.eventLoopCount = 1 }) { server in
             let first = try RawClient(port: server.port)
             let second = try RawClient(port: server.port)
             try first.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try first.readResponse().status == 200)
             try second.send("GET /2 HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try second.readResponse().status == 200)
-            // Both idle now: the third client is served, and the first (idle the longest) is closed.
-            let third = try RawClient(port: server.port)
-            try third.send("GET /3 HTTP/1.1\r\nHost: x\r\n\r\n")
-            #expect(try third.readResponse().status == 200)
+            // Connected but not yet asking: left to its header timeout, never shed.
+            let fresh = try RawClient(port: server.port)
+            #expect(waitUntil { server.openConnections == 3 })
+            // The fourth client is served, and the first (idle the longest) is closed.
+            let fourth = try RawClient(port: server.port)
+            try fourth.send("GET /4 HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try fourth.readResponse().status == 200)
             #expect(first.isClosedByPeer())
-            try second.send("GET /2b HTTP/1.1\r\nHost: x\r\n\r\n")
-            #expect(try second.readResponse().status == 200)
+            for (client, path) in [(second, "/2b"), (fresh, "/3")] {
+                try client.send("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(try client.readResponse().status == 200)
+            }
         }
     }
 

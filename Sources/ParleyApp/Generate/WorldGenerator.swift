@@ -74,7 +74,7 @@ public struct WorldGenerator {
         }
         let written = WallClock.system.now()
         try Schema.migrator.migrate(database)
-        try database.withWriter { db in try db.execute("PRAGMA synchronous=NORMAL") }
+        try writer.finishBulkLoad()
         try database.checkpoint()
         let end = WallClock.system.now()
         return Summary(counts: try writer.counts(), seconds: Self.seconds(started, end), rollupSeconds: Self.seconds(written, end))

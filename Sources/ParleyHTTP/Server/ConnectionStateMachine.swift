@@ -48,6 +48,9 @@ struct ConnectionStateMachine {
 
     private(set) var state = State.reading
     private(set) var timer: Timer?
+    /// When the connection last went idle after an answer (nil before its first request and while
+    /// a request is under way): the longest idle gives way first at the connection cap.
+    private(set) var idleSince: MonotonicInstant?
     private let timeouts: ConnectionTimeouts
     private var parser: HTTPRequestParser
     private var input: [UInt8] = []
@@ -284,6 +287,7 @@ struct ConnectionStateMachine {
         compactInput()
         state = .processing
         timer = nil
+        idleSince = nil
         return .dispatch(head, body: body, keepAlive: head.wantsKeepAlive && !draining)
     }
 
@@ -300,10 +304,11 @@ struct ConnectionStateMachine {
     private mutating func resumeReading(now: MonotonicInstant) -> ConnectionAction {
         state = .reading
         timer = Timer(kind: .idle, deadline: now + timeouts.idle)
+        idleSince = now
         return parseBuffered(now: now)
     }
 
-    /// Drops consumed input so the buffer does not grow with a long keep-alive session.
+    /// Drops consumed input so the buffer does not grow with a long keep-alive connection.
     private mutating func compactInput() {
         if inputIndex == input.count {
             input.removeAll(keepingCapacity: input.capacity <= 64 * 1024)

@@ -9,14 +9,15 @@ extension EventLoop {
                 return
             }
             let open = state.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
-            // At the cap, an idle keep-alive connection gives way to a new client: idle sockets
-            // (a flood of them, or clients that never hang up) must not lock everyone else out.
-            if open > state.configuration.maxConnections && !shedOldestIdleConnection() {
-                refuseOverCapacity(fd, detail: "the server is at its connection limit")
-                continue
-            }
             guard state.admit(address) else {
                 refuseOverCapacity(fd, detail: "too many connections from your address")
+                continue
+            }
+            // At the cap, a keep-alive connection idle the longest gives way to a new client: idle
+            // sockets must not lock everyone else out. Only an admitted client makes room.
+            if open > state.configuration.maxConnections && !shedLongestIdleConnection() {
+                state.release(address)
+                refuseOverCapacity(fd, detail: "the server is at its connection limit")
                 continue
             }
             let machine = ConnectionStateMachine(limits: state.configuration.limits, timeouts: timeouts, now: now)
@@ -32,20 +33,19 @@ extension EventLoop {
         }
     }
 
-    /// Closes this loop's longest-idle connection (one waiting for a next request with nothing
-    /// buffered; the earliest timer deadline is the oldest activity, the older connection on a
-    /// tie); false when none is idle.
-    private func shedOldestIdleConnection() -> Bool {
-        var oldest: Connection?
+    /// Closes this loop's keep-alive connection that has been idle the longest (answered, waiting
+    /// for a next request, nothing buffered; the older connection on a tie); false when there is none.
+    /// A connection that has not sent a request yet is left to its header timeout.
+    private func shedLongestIdleConnection() -> Bool {
+        var oldest: (connection: Connection, since: MonotonicInstant)?
         for connection in connections.values where connection.machine.isIdle {
-            guard let deadline = connection.machine.deadline else { continue }
-            if let current = oldest, let currentDeadline = current.machine.deadline,
-               (currentDeadline, current.serial) <= (deadline, connection.serial) { continue }
-            oldest = connection
+            guard let since = connection.machine.idleSince else { continue }
+            if let current = oldest, (current.since, current.connection.serial) <= (since, connection.serial) { continue }
+            oldest = (connection, since)
         }
         guard let oldest else { return false }
         state.logger.debug("closing the longest-idle connection to make room for a new one")
-        forget(oldest)
+        forget(oldest.connection)
         return true
     }
 
@@ -60,8 +60,13 @@ extension EventLoop {
 
     func resumeAcceptingIfDue() {
         guard let resumesAt = acceptResumesAt, now >= resumesAt, listening else { return }
+        guard parley_epoll_ctl(epollFD, EPOLL_CTL_ADD, listener, EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue) == 0 else {
+            // Try again at the next sweep rather than stop accepting for good.
+            state.logger.warning("cannot watch the listening socket again", metadata: ["errno": "\(errno)"])
+            acceptResumesAt = now + 100
+            return
+        }
         acceptResumesAt = nil
-        _ = parley_epoll_ctl(epollFD, EPOLL_CTL_ADD, listener, EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
     }
 
     /// A clear refusal rather than a silent reset: 503 with `Connection: close`, then close.

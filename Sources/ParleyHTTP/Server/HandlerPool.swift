@@ -154,7 +154,10 @@ private final class ThreadLocalPool: @unchecked Sendable {
 
     init() { precondition(pthread_key_create(&key, nil) == 0, "a pthread key could not be made") }
 
-    func set(_ pool: HandlerPool) { pthread_setspecific(key, Unmanaged.passUnretained(pool).toOpaque()) }
+    func set(_ pool: HandlerPool) {
+        // Fails only without memory for the slot; the thread would then never report its waits.
+        precondition(pthread_setspecific(key, Unmanaged.passUnretained(pool).toOpaque()) == 0, "a thread's pool could not be recorded")
+    }
 
     func get() -> HandlerPool? {
         pthread_getspecific(key).map { Unmanaged<HandlerPool>.fromOpaque($0).takeUnretainedValue() }

@@ -16,6 +16,14 @@ public struct SQLiteWorldWriter: Sendable {
         }
     }
 
+    /// Back to the settings the server runs with once the load is done.
+    public func finishBulkLoad() throws {
+        try database.withWriter { db in
+            try db.execute("PRAGMA synchronous=NORMAL")
+            try db.execute("PRAGMA cache_size=-32768")
+        }
+    }
+
     public func insert(_ users: [WorldRows.User]) throws {
         try database.writeBulk { db in
             for u in users {

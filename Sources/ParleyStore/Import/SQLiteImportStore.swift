@@ -54,7 +54,7 @@ public struct SQLiteImportStore: ImportStore {
         var debtors: [String: ImportedDebtor] = [:]
         do {
             try database.write { db in
-                    var counts = ImportCounts()
+                var counts = ImportCounts()
                 var start = 0
                 while start < rows.count {
                     let piece = Array(rows[start..<min(start + 500, rows.count)])

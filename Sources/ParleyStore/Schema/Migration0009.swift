@@ -1,7 +1,8 @@
 import ParleySQLite
 
-/// Daily analytics rollups, kept by triggers in the same transaction as every write of the events
-/// they count, so every writer (API, import, jobs, generator) keeps them right without knowing.
+/// Daily analytics rollups, kept in the same transaction as every write of the events they count:
+/// by triggers for the events (so every writer keeps them right without knowing), and by the two
+/// places that insert cases (`AnalyticsCasePlacement`), where a trigger would slow imports.
 ///
 /// Rows are per dimension (`dim`: 0 none, 1 segment, 2 agent, 3 team, 4 creditor), UTC day
 /// (days since 1970-01-01), currency and the case's current key in that dimension ('' for none).
