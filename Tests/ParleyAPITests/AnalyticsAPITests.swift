@@ -19,15 +19,7 @@ import Testing
             try call(a, "2026-11-19T03:00:00Z", "connected_rpc")
             try call(b, "2026-11-19T02:00:00Z", "busy")
             try call(b, "2026-11-18T19:00:00Z", "no_answer")   // 03:00 in Shanghai: outside contact hours
-            for caseID in [a, b] {
-                #expect(try admin.post("/v1/cases/\(caseID)/promises", #"{"amount_minor":50000,"due_date":"2026-11-25"}"#).status == 201)
-            }
-            #expect(try admin.post("/v1/cases/\(a)/payments", #"{"amount_minor":100000,"currency":"CNY"}"#,
-                                   headers: [("Idempotency-Key", "a1")]).status == 201)
-            let bPayment = try admin.post("/v1/cases/\(b)/payments", #"{"amount_minor":50000,"currency":"CNY"}"#,
-                                          headers: [("Idempotency-Key", "b1")])
-            let bPaymentID = try #require(bPayment["id"]?.string)
-            #expect(try admin.post("/v1/cases/\(b)/payments/\(bPaymentID)/reverse", #"{"reason":"bounced"}"#).status == 200)
+            try promisesAndPayments(admin, a, b)
             #expect(try admin.post("/v1/jobs/promise_monitor/run", #"{"as_of":"2026-11-28T02:00:00Z"}"#)["result"]?["kept"]?.int64 == 1)
             for (caseID, scores, nps) in [(a, "5,4,3", 10), (b, "1,2,3", 5)] {
                 let token = try #require(try admin.post("/v1/cases/\(caseID)/surveys", "{}")["token"]?.string)
@@ -107,15 +99,7 @@ import Testing
             try contact(b, "2026-10-20T02:00:00Z", "sent", channel: "sms")
             try contact(b, "2026-11-19T02:00:00Z", "connected_rpc", direction: "inbound")
             try contact(b, "2026-11-18T19:00:00Z", "no_answer")
-            for caseID in [a, b] {
-                #expect(try admin.post("/v1/cases/\(caseID)/promises", #"{"amount_minor":50000,"due_date":"2026-11-25"}"#).status == 201)
-            }
-            #expect(try admin.post("/v1/cases/\(a)/payments", #"{"amount_minor":100000,"currency":"CNY"}"#,
-                                   headers: [("Idempotency-Key", "a1")]).status == 201)
-            let bPayment = try admin.post("/v1/cases/\(b)/payments", #"{"amount_minor":50000,"currency":"CNY"}"#,
-                                          headers: [("Idempotency-Key", "b1")])
-            let bPaymentID = try #require(bPayment["id"]?.string)
-            #expect(try admin.post("/v1/cases/\(b)/payments/\(bPaymentID)/reverse", #"{"reason":"bounced"}"#).status == 200)
+            try promisesAndPayments(admin, a, b)
             #expect(try admin.post("/v1/jobs/promise_monitor/run", #"{"as_of":"2026-11-28T02:00:00Z"}"#).status == 200)
             for caseID in [a, b] {
                 let token = try #require(try admin.post("/v1/cases/\(caseID)/surveys", "{}")["token"]?.string)
@@ -163,4 +147,17 @@ import Testing
             #expect(try analyst.get("/v1/analytics/trend?metric=mood").status == 422)
         }
     }
+}
+
+/// Both cases promise 50,000 due 2026-11-25; `a` pays 100,000; `b` pays 50,000, reversed.
+func promisesAndPayments(_ admin: APIClient, _ a: String, _ b: String) throws {
+    for caseID in [a, b] {
+        #expect(try admin.post("/v1/cases/\(caseID)/promises", #"{"amount_minor":50000,"due_date":"2026-11-25"}"#).status == 201)
+    }
+    #expect(try admin.post("/v1/cases/\(a)/payments", #"{"amount_minor":100000,"currency":"CNY"}"#,
+                           headers: [("Idempotency-Key", "a1")]).status == 201)
+    let bPayment = try admin.post("/v1/cases/\(b)/payments", #"{"amount_minor":50000,"currency":"CNY"}"#,
+                                  headers: [("Idempotency-Key", "b1")])
+    let bPaymentID = try #require(bPayment["id"]?.string)
+    #expect(try admin.post("/v1/cases/\(b)/payments/\(bPaymentID)/reverse", #"{"reason":"bounced"}"#).status == 200)
 }
