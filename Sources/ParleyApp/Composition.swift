@@ -54,7 +54,7 @@ public struct Composition: Sendable {
             }
         }
         database = try DatabasePool(configuration: databaseConfiguration)
-        let applied = try Schema.migrator.migrate(database)
+        let applied = try Schema.migrate(database)
         if !applied.isEmpty { logger.info("database migrated", metadata: ["migrations": "\(applied.joined(separator: ","))"]) }
 
         let ids = IDGenerator(clock: clock)

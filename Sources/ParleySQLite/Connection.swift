@@ -6,6 +6,8 @@ public final class Connection {
     let handle: OpaquePointer
     private var statements: [String: OpaquePointer] = [:]
     private var literalStatements: [UnsafeRawPointer: OpaquePointer] = [:]
+    /// Run inside every write transaction just before it commits (see `DatabasePool.beforeEveryCommit`).
+    public var beforeCommit: ((Connection) throws -> Void)?
 
     /// Opens (creating if needed) the database at `path`.
     public init(path: String, readOnly: Bool = false) throws {
@@ -87,6 +89,7 @@ public final class Connection {
         try run(kind == .immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
         do {
             let result = try body()
+            if kind == .immediate, let beforeCommit { try beforeCommit(self) }
             try run("COMMIT")
             return result
         } catch {

@@ -47,6 +47,8 @@ public final class DatabasePool: Sendable {
     public let path: String
     private let configuration: DatabaseConfiguration
     private let groupCommit = GroupCommit()
+    /// The step every write transaction runs before it commits (`beforeEveryCommit`).
+    private let commitStep = Mutex<(@Sendable (Connection) throws -> Void)?>(nil)
 
     /// A connection with the lock that confines it.
     final class Guarded: @unchecked Sendable {
@@ -111,12 +113,21 @@ public final class DatabasePool: Sendable {
         if writer.unusable {
             let fresh = try Self.openWriter(configuration)
             checkpointer.install(on: fresh)
+            let step: (@Sendable (Connection) throws -> Void)? = commitStep.withLock { step in step }
+            fresh.beforeCommit = step
             writer.connection = fresh
             writer.unusable = false
         }
         writerOwner.store(currentThread, ordering: .releasing)
         defer { writerOwner.store(0, ordering: .releasing) }
         return try body(writer.connection)
+    }
+
+    /// Installs `step`, which every write transaction runs just before it commits, in that
+    /// transaction (the schema folds staged rollup rows this way). A failing step fails the commit.
+    public func beforeEveryCommit(_ step: @escaping @Sendable (Connection) throws -> Void) {
+        commitStep.withLock { $0 = step }
+        writer.lock.withLock { writer.connection.beforeCommit = step }
     }
 
     /// Told around waits (see `DatabaseConfiguration.waits`), for `GroupCommit`.

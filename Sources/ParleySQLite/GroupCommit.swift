@@ -116,6 +116,7 @@ final class GroupCommit: @unchecked Sendable {
                     throw rolledBackBy ?? SQLiteError(code: 1, message: "the transaction was rolled back by a write's error")
                 }
                 do {
+                    try db.beforeCommit?(db)
                     try db.run("COMMIT")
                 } catch {
                     _ = try? db.run("ROLLBACK")

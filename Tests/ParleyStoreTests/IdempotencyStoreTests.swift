@@ -10,7 +10,7 @@ import Testing
     private func withStore(_ body: (DatabasePool, SQLiteIdempotencyStore) throws -> Void) throws {
         try withTemporaryDirectory { directory in
             let pool = try DatabasePool(configuration: DatabaseConfiguration(path: directory + "/i.db"))
-            try Schema.migrator.migrate(pool)
+            try Schema.migrate(pool)
             try pool.write { try $0.execute("CREATE TABLE effect (v INTEGER) STRICT") }
             try body(pool, SQLiteIdempotencyStore(database: pool))
         }

@@ -22,7 +22,7 @@ struct StoreFixture {
     static func with(_ body: (StoreFixture) throws -> Void) throws {
         try withTemporaryDirectory { directory in
             let pool = try DatabasePool(configuration: DatabaseConfiguration(path: directory + "/store.db"))
-            _ = try Schema.migrator.migrate(pool)
+            _ = try Schema.migrate(pool)
             try body(StoreFixture(
                 pool: pool, cases: SQLiteCaseStore(database: pool), debtors: SQLiteDebtorStore(database: pool),
                 communications: SQLiteCommunicationStore(database: pool), audit: SQLiteAuditStore(database: pool),

@@ -4,7 +4,8 @@ import ParleyStore
 
 /// Where the rollup-based overview differs from the one computed from the rows, over every
 /// grouping and a set of ranges around `today` (recent, a year, one that ends before most cases
-/// were created, one in a currency, a very long one); empty when they agree exactly.
+/// were created, one in a currency, a very long one); empty when they agree exactly and no
+/// staged rollup row is left uncommitted.
 public func analyticsRollupMismatches(_ database: DatabasePool, today: CalendarDate) throws -> [String] {
     let rollups = SQLiteAnalyticsStore(database: database)
     let direct = SQLiteDirectAnalytics(database: database)
@@ -16,6 +17,9 @@ public func analyticsRollupMismatches(_ database: DatabasePool, today: CalendarD
         (today.adding(days: -3_000), today.adding(days: 600), nil),
     ]
     var mismatches: [String] = []
+    // Staged rows are folded in before every commit: none may be left in a committed state.
+    let staged = try database.read { db in try db.queryFirst("SELECT count(*) FROM analytics_day_delta") { $0.int(0) } } ?? -1
+    if staged != 0 { mismatches.append("\(staged) staged rollup rows left after commit") }
     for (from, to, currency) in ranges {
         for grouping in AnalyticsGrouping.allCases {
             let query = AnalyticsQuery(from: from, to: to, currency: currency, groupBy: grouping)

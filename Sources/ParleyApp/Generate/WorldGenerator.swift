@@ -59,7 +59,7 @@ public struct WorldGenerator {
     /// remaining migrations build the rollups in one pass (much faster than row by row).
     public mutating func run(database: DatabasePool, progress: (Int) -> Void = { _ in }) throws -> Summary {
         let started = WallClock.system.now()
-        try Schema.migrator.stopping(before: Schema.analyticsRollups).migrate(database)
+        try Schema.migrate(database, stoppingBefore: Schema.analyticsRollups)
         let writer = SQLiteWorldWriter(database: database)
         try writer.prepareForBulkLoad()
         try writer.insert(makeUsers())
@@ -73,7 +73,7 @@ public struct WorldGenerator {
             progress(done)
         }
         let written = WallClock.system.now()
-        try Schema.migrator.migrate(database)
+        try Schema.migrate(database)
         try writer.finishBulkLoad()
         try database.checkpoint()
         let end = WallClock.system.now()

@@ -123,6 +123,7 @@ enum AnalyticsRollupRebuild {
         }
         try addContactDays(&a, db)
         try write(a, db)
+        try AnalyticsRollupFold.run(db)
     }
 
     /// Each case's outbound contacts in time order: a day per distinct day, followed unless it is
@@ -167,7 +168,7 @@ enum AnalyticsRollupRebuild {
         for start in stride(from: 0, to: rows.count, by: perInsert) {
             let chunk = rows[start..<min(start + perInsert, rows.count)]
             try db.run("""
-                INSERT INTO analytics_day (dim, day, currency, key, cday, cases, placed_minor, collected_minor, phone_attempts, phone_rpc,
+                INSERT INTO analytics_day_delta (dim, day, currency, key, cday, cases, placed_minor, collected_minor, phone_attempts, phone_rpc,
                     violations, promises_kept, promises_broken, plans_completed, plans_broken, feedback, score_communication,
                     score_attitude, score_resolution, nps_answers, promoters, detractors, complaints, contact_days,
                     contact_days_followed, conversation_days, conversation_days_followed) VALUES

@@ -99,10 +99,10 @@ enum AnalyticsRollupMoves {
     static var statements: SQL {
         var sql: SQL = ""
         for source in AnalyticsRollupSource.day {
-            sql = sql + "INSERT INTO analytics_day (dim, day, currency, key, cday," + AnalyticsRollupSource.list(source.columns)
+            sql = sql + "INSERT INTO analytics_day_delta (dim, day, currency, key, cday," + AnalyticsRollupSource.list(source.columns)
                 + ") SELECT m.dim, s.day, NEW.currency, m.key," + cday + ","
                 + AnalyticsRollupSource.list(source.columns, prefix: "m.sign * s.") + "FROM" + moves + "m, ("
-                + source.select("AND case_id = NEW.id") + ") s WHERE true" + AnalyticsRollupTriggers.dayUpsert + ";"
+                + source.select("AND case_id = NEW.id") + ") s WHERE true;"
         }
         return sql + """
             INSERT INTO analytics_total (dim, currency, key, cases, placed_minor, recovered_minor)

@@ -1,24 +1,9 @@
 import ParleySQLite
 
-/// The triggers of migration 0009 that keep the analytics rollups (see there). Every statement
-/// adds signed amounts with an upsert, so a change is "take the old contribution away, add the new".
+/// The triggers that keep the analytics rollups (migration 0009 explains the rollups, 0010 the
+/// delta table). Every statement adds signed amounts, so a change is "take the old contribution
+/// away, add the new".
 enum AnalyticsRollupTriggers {
-    static let dayUpsert: SQL = """
-        ON CONFLICT (dim, day, currency, key, cday) DO UPDATE SET cases = cases + excluded.cases,
-            placed_minor = placed_minor + excluded.placed_minor, collected_minor = collected_minor + excluded.collected_minor,
-            phone_attempts = phone_attempts + excluded.phone_attempts, phone_rpc = phone_rpc + excluded.phone_rpc,
-            violations = violations + excluded.violations, promises_kept = promises_kept + excluded.promises_kept,
-            promises_broken = promises_broken + excluded.promises_broken, plans_completed = plans_completed + excluded.plans_completed,
-            plans_broken = plans_broken + excluded.plans_broken, feedback = feedback + excluded.feedback,
-            score_communication = score_communication + excluded.score_communication,
-            score_attitude = score_attitude + excluded.score_attitude, score_resolution = score_resolution + excluded.score_resolution,
-            nps_answers = nps_answers + excluded.nps_answers, promoters = promoters + excluded.promoters,
-            detractors = detractors + excluded.detractors, complaints = complaints + excluded.complaints,
-            contact_days = contact_days + excluded.contact_days,
-            contact_days_followed = contact_days_followed + excluded.contact_days_followed,
-            conversation_days = conversation_days + excluded.conversation_days,
-            conversation_days_followed = conversation_days_followed + excluded.conversation_days_followed
-        """
     static let totalUpsert: SQL = """
         ON CONFLICT (dim, currency, key) DO UPDATE SET cases = cases + excluded.cases,
             placed_minor = placed_minor + excluded.placed_minor, recovered_minor = recovered_minor + excluded.recovered_minor
@@ -32,22 +17,10 @@ enum AnalyticsRollupTriggers {
         "conversation_days_followed",
     ]
 
-    /// Every change of a day row is added to its month's row.
-    static func createMonthTriggers(_ db: Connection) throws {
-        let month: SQL = "CAST(unixepoch(date(NEW.day * 86400, 'unixepoch', 'start of month')) / 86400 AS INTEGER)"
-        let insert: SQL = "INSERT INTO analytics_month (dim, month, currency, key, cday," + AnalyticsRollupSource.list(valueColumns)
-            + ") VALUES (NEW.dim," + month + ", NEW.currency, NEW.key, NEW.cday,"
-        let upsert: SQL = valueColumns.dropFirst().reduce("ON CONFLICT (dim, month, currency, key, cday) DO UPDATE SET"
-            + valueColumns[0] + "=" + valueColumns[0] + "+ excluded." + valueColumns[0]) { $0 + "," + $1 + "=" + $1 + "+ excluded." + $1 }
-        try db.execute("CREATE TRIGGER analytics_day_month_insert AFTER INSERT ON analytics_day BEGIN" + insert
-            + AnalyticsRollupSource.list(valueColumns, prefix: "NEW.") + ")" + upsert + "; END")
-        try db.execute("CREATE TRIGGER analytics_day_month_update AFTER UPDATE ON analytics_day BEGIN" + insert
-            + valueColumns.dropFirst().reduce("NEW." + valueColumns[0] + "- OLD." + valueColumns[0]) { $0 + ", NEW." + $1 + "- OLD." + $1 }
-            + ")" + upsert + "; END")
-    }
-
+    /// The triggers (and the table they write to). Each adds its rows to `analytics_day_delta`,
+    /// which `AnalyticsRollupFold` adds into the day and month rows before the transaction commits.
     static func create(_ db: Connection) throws {
-        try createMonthTriggers(db)
+        try db.execute(AnalyticsRollupFold.deltaTable)
         // A new case is added by the code that inserts it (`AnalyticsCasePlacement`), not by a
         // trigger: an import adds 500 cases with two statements, and a trigger on every case
         // insert, even one that does nothing, costs SQLite about 20 µs a row.
@@ -61,67 +34,67 @@ enum AnalyticsRollupTriggers {
 
         try db.execute("""
             CREATE TRIGGER analytics_promise_insert AFTER INSERT ON promise WHEN NEW.status IN ('kept','broken') BEGIN
-            INSERT INTO analytics_day (dim, day, currency, key, cday, promises_kept, promises_broken)
+            INSERT INTO analytics_day_delta (dim, day, currency, key, cday, promises_kept, promises_broken)
             SELECT g.dim, unixepoch(NEW.due_date) / 86400, g.currency, g.key,
                 CASE WHEN unixepoch(NEW.due_date) / 86400 < g.cd THEN g.cd ELSE 0 END, NEW.status = 'kept', NEW.status = 'broken'
             FROM analytics_case_group g WHERE g.case_id = NEW.case_id
-            """ + dayUpsert + "; END")
+            """ + "; END")
         try db.execute("""
             CREATE TRIGGER analytics_promise_update AFTER UPDATE OF status, due_date ON promise
             WHEN OLD.status IS NOT NEW.status OR OLD.due_date IS NOT NEW.due_date BEGIN
-            INSERT INTO analytics_day (dim, day, currency, key, cday, promises_kept, promises_broken)
+            INSERT INTO analytics_day_delta (dim, day, currency, key, cday, promises_kept, promises_broken)
             SELECT g.dim, x.day, g.currency, g.key, CASE WHEN x.day < g.cd THEN g.cd ELSE 0 END, x.kept, x.broken
             FROM analytics_case_group g, (
                 SELECT unixepoch(OLD.due_date) / 86400 AS day, -(OLD.status = 'kept') AS kept, -(OLD.status = 'broken') AS broken
                 UNION ALL SELECT unixepoch(NEW.due_date) / 86400, NEW.status = 'kept', NEW.status = 'broken'
             ) x WHERE g.case_id = NEW.case_id
-            """ + dayUpsert + "; END")
+            """ + "; END")
 
         try db.execute("""
             CREATE TRIGGER analytics_plan_insert AFTER INSERT ON payment_plan WHEN NEW.status IN ('completed','broken') BEGIN
-            INSERT INTO analytics_day (dim, day, currency, key, cday, plans_completed, plans_broken)
+            INSERT INTO analytics_day_delta (dim, day, currency, key, cday, plans_completed, plans_broken)
             SELECT g.dim, NEW.updated_at / 86400000, g.currency, g.key,
                 CASE WHEN NEW.updated_at / 86400000 < g.cd THEN g.cd ELSE 0 END, NEW.status = 'completed', NEW.status = 'broken'
             FROM analytics_case_group g WHERE g.case_id = NEW.case_id
-            """ + dayUpsert + "; END")
+            """ + "; END")
         try db.execute("""
             CREATE TRIGGER analytics_plan_update AFTER UPDATE OF status, updated_at ON payment_plan
             WHEN (OLD.status IN ('completed','broken') OR NEW.status IN ('completed','broken'))
                 AND (OLD.status IS NOT NEW.status OR OLD.updated_at IS NOT NEW.updated_at) BEGIN
-            INSERT INTO analytics_day (dim, day, currency, key, cday, plans_completed, plans_broken)
+            INSERT INTO analytics_day_delta (dim, day, currency, key, cday, plans_completed, plans_broken)
             SELECT g.dim, x.day, g.currency, g.key, CASE WHEN x.day < g.cd THEN g.cd ELSE 0 END, x.completed, x.broken
             FROM analytics_case_group g, (
                 SELECT OLD.updated_at / 86400000 AS day, -(OLD.status = 'completed') AS completed, -(OLD.status = 'broken') AS broken
                 UNION ALL SELECT NEW.updated_at / 86400000, NEW.status = 'completed', NEW.status = 'broken'
             ) x WHERE g.case_id = NEW.case_id
-            """ + dayUpsert + "; END")
+            """ + "; END")
 
         try db.execute("""
             CREATE TRIGGER analytics_feedback_insert AFTER INSERT ON feedback BEGIN
-            INSERT INTO analytics_day (dim, day, currency, key, cday, feedback, score_communication, score_attitude, score_resolution,
+            INSERT INTO analytics_day_delta (dim, day, currency, key, cday, feedback, score_communication, score_attitude, score_resolution,
                 nps_answers, promoters, detractors)
             SELECT g.dim, NEW.created_at / 86400000, g.currency, g.key, CASE WHEN NEW.created_at / 86400000 < g.cd THEN g.cd ELSE 0 END,
                 1, NEW.score_communication, NEW.score_attitude, NEW.score_resolution, NEW.nps IS NOT NULL,
                 coalesce(NEW.nps >= 9, 0), coalesce(NEW.nps <= 6, 0)
             FROM analytics_case_group g WHERE g.case_id = NEW.case_id
-            """ + dayUpsert + "; END")
+            """ + "; END")
         try db.execute("""
             CREATE TRIGGER analytics_complaint_insert AFTER INSERT ON complaint BEGIN
-            INSERT INTO analytics_day (dim, day, currency, key, cday, complaints)
+            INSERT INTO analytics_day_delta (dim, day, currency, key, cday, complaints)
             SELECT g.dim, NEW.created_at / 86400000, g.currency, g.key, CASE WHEN NEW.created_at / 86400000 < g.cd THEN g.cd ELSE 0 END, 1
             FROM analytics_case_group g WHERE g.case_id = NEW.case_id
-            """ + dayUpsert + "; END")
+            """ + "; END")
 
         try db.execute("""
             CREATE TRIGGER analytics_communication_counts AFTER INSERT ON communication
             WHEN (NEW.channel = 'phone' AND NEW.direction = 'outbound') OR NEW.compliance_ok = 0 BEGIN
-            INSERT INTO analytics_day (dim, day, currency, key, cday, phone_attempts, phone_rpc, violations)
+            INSERT INTO analytics_day_delta (dim, day, currency, key, cday, phone_attempts, phone_rpc, violations)
             SELECT g.dim, NEW.occurred_at / 86400000, g.currency, g.key, CASE WHEN NEW.occurred_at / 86400000 < g.cd THEN g.cd ELSE 0 END,
                 NEW.channel = 'phone' AND NEW.direction = 'outbound',
                 NEW.channel = 'phone' AND NEW.direction = 'outbound' AND NEW.outcome = 'connected_rpc',
                 CASE WHEN NEW.compliance_ok = 0 THEN json_array_length(NEW.violations) ELSE 0 END
             FROM analytics_case_group g WHERE g.case_id = NEW.case_id
-            """ + dayUpsert + "; END")
+            """ + "; END")
         try db.execute("CREATE TRIGGER analytics_communication_days AFTER INSERT ON communication WHEN NEW.direction = 'outbound' BEGIN"
             + contactDaysStatement + "; END")
         try db.execute("""
@@ -133,10 +106,10 @@ enum AnalyticsRollupTriggers {
 
     /// A new case's count and placed amount, for many new cases at once: the ids as a JSON array.
     static let casesPlacedDays: SQL = """
-        INSERT INTO analytics_day (dim, day, currency, key, cday, cases, placed_minor)
+        INSERT INTO analytics_day_delta (dim, day, currency, key, cday, cases, placed_minor)
         SELECT g.dim, g.cd, g.currency, g.key, 0, count(*), sum(g.placed) FROM analytics_case_group g
         WHERE g.case_id IN (SELECT value FROM json_each(?)) GROUP BY g.dim, g.cd, g.currency, g.key
-        """ + dayUpsert
+        """
     static let casesPlacedTotals: SQL = """
         INSERT INTO analytics_total (dim, currency, key, cases, placed_minor)
         SELECT g.dim, g.currency, g.key, count(*), sum(g.placed) FROM analytics_case_group g
@@ -144,9 +117,9 @@ enum AnalyticsRollupTriggers {
         """ + totalUpsert
 
     static func paymentStatements(_ amount: SQL) -> SQL {
-        "INSERT INTO analytics_day (dim, day, currency, key, cday, collected_minor) SELECT g.dim, NEW.paid_at / 86400000, g.currency, g.key,"
+        "INSERT INTO analytics_day_delta (dim, day, currency, key, cday, collected_minor) SELECT g.dim, NEW.paid_at / 86400000, g.currency, g.key,"
             + "CASE WHEN NEW.paid_at / 86400000 < g.cd THEN g.cd ELSE 0 END," + amount
-            + "FROM analytics_case_group g WHERE g.case_id = NEW.case_id" + dayUpsert + ";"
+            + "FROM analytics_case_group g WHERE g.case_id = NEW.case_id;"
             + "INSERT INTO analytics_total (dim, currency, key, recovered_minor) SELECT g.dim, g.currency, g.key," + amount
             + "FROM analytics_case_group g WHERE g.case_id = NEW.case_id" + totalUpsert + ";"
     }
@@ -180,7 +153,7 @@ enum AnalyticsRollupTriggers {
     /// +1 day at d, followed when nx exists; p becomes followed when it was the last day.
     static var contactDaysStatement: SQL {
         """
-        INSERT INTO analytics_day (dim, day, currency, key, cday, contact_days, contact_days_followed, conversation_days,
+        INSERT INTO analytics_day_delta (dim, day, currency, key, cday, contact_days, contact_days_followed, conversation_days,
             conversation_days_followed)
         SELECT g.dim, r.day, g.currency, g.key, CASE WHEN r.day < g.cd THEN g.cd ELSE 0 END,
             (r.kind = 0) * r.days, (r.kind = 0) * r.followed, (r.kind = 1) * r.days, (r.kind = 1) * r.followed
@@ -193,6 +166,6 @@ enum AnalyticsRollupTriggers {
             WHERE v.column1 = 0 OR (k.p IS NOT NULL AND k.nx IS NULL)
         ) r
         WHERE g.case_id = NEW.case_id
-        """ + dayUpsert
+        """
     }
 }

@@ -15,7 +15,17 @@ public enum Schema {
         migrator.register("0007-feedback-complaints", Migration0007.apply)
         migrator.register("0008-portal-links", Migration0008.apply)
         migrator.register(analyticsRollups, Migration0009.apply)
+        migrator.register("0010-analytics-staged-rollups", Migration0010.apply)
         return migrator
+    }
+
+    /// Applies the pending migrations and installs the step every commit of `database` runs first
+    /// (folding the staged analytics rows); returns the migrations applied.
+    @discardableResult
+    public static func migrate(_ database: DatabasePool, stoppingBefore id: String? = nil) throws -> [String] {
+        let applied = try (id.map { migrator.stopping(before: $0) } ?? migrator).migrate(database)
+        database.beforeEveryCommit(AnalyticsRollupFold.run)
+        return applied
     }
 
     /// The migration that adds the analytics rollups and builds them from the event tables.
