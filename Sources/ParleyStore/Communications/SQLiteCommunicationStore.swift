@@ -66,6 +66,7 @@ public struct SQLiteCommunicationStore: CommunicationStore {
                 c.compliance.map { $0.ok }, ViolationRows.encode(c.compliance?.violations ?? []),
                 c.compliance?.nextAllowedAt?.millisecondsSinceEpoch, c.recordedBy, c.recordedAt.millisecondsSinceEpoch,
             ])
+            try AnalyticsCommunicationRollup.add(c, db)
             for alert in alerts { try AlertRows.insert(alert, db) }
             try AuditLog.append(audit, actor: actor, at: c.recordedAt, in: db)
             for event in events { try CaseRows.appendEvent(event, caseID: c.caseID, db) }

@@ -86,18 +86,6 @@ enum AnalyticsRollupTriggers {
             """ + "; END")
 
         try db.execute("""
-            CREATE TRIGGER analytics_communication_counts AFTER INSERT ON communication
-            WHEN (NEW.channel = 'phone' AND NEW.direction = 'outbound') OR NEW.compliance_ok = 0 BEGIN
-            INSERT INTO analytics_day_delta (dim, day, currency, key, cday, phone_attempts, phone_rpc, violations)
-            SELECT g.dim, NEW.occurred_at / 86400000, g.currency, g.key, CASE WHEN NEW.occurred_at / 86400000 < g.cd THEN g.cd ELSE 0 END,
-                NEW.channel = 'phone' AND NEW.direction = 'outbound',
-                NEW.channel = 'phone' AND NEW.direction = 'outbound' AND NEW.outcome = 'connected_rpc',
-                CASE WHEN NEW.compliance_ok = 0 THEN json_array_length(NEW.violations) ELSE 0 END
-            FROM analytics_case_group g WHERE g.case_id = NEW.case_id
-            """ + "; END")
-        try db.execute("CREATE TRIGGER analytics_communication_days AFTER INSERT ON communication WHEN NEW.direction = 'outbound' BEGIN"
-            + contactDaysStatement + "; END")
-        try db.execute("""
             CREATE TRIGGER analytics_case_moved AFTER UPDATE OF assigned_to, team, segment, segment_override ON debt_case
             WHEN OLD.assigned_to IS NOT NEW.assigned_to OR OLD.team IS NOT NEW.team
                 OR coalesce(OLD.segment_override, OLD.segment) IS NOT coalesce(NEW.segment_override, NEW.segment) BEGIN
@@ -122,50 +110,5 @@ enum AnalyticsRollupTriggers {
             + "FROM analytics_case_group g WHERE g.case_id = NEW.case_id;"
             + "INSERT INTO analytics_total (dim, currency, key, recovered_minor) SELECT g.dim, g.currency, g.key," + amount
             + "FROM analytics_case_group g WHERE g.case_id = NEW.case_id" + totalUpsert + ";"
-    }
-
-    /// For each kind (0 contact, 1 conversation) for which the new communication makes a new
-    /// contact day d of its case: (kind, d, p, nx) with the case's previous and next such day.
-    static let newContactDay: SQL = """
-        (
-                SELECT 0 AS kind, x.d AS d,
-                    (SELECT max(occurred_at) / 86400000 FROM communication WHERE case_id = NEW.case_id AND direction = 'outbound'
-                        AND occurred_at < x.d * 86400000) AS p,
-                    (SELECT min(occurred_at) / 86400000 FROM communication WHERE case_id = NEW.case_id AND direction = 'outbound'
-                        AND occurred_at >= (x.d + 1) * 86400000) AS nx
-                FROM (SELECT NEW.occurred_at / 86400000 AS d) x
-                WHERE NOT EXISTS (SELECT 1 FROM communication WHERE case_id = NEW.case_id AND direction = 'outbound'
-                    AND occurred_at >= x.d * 86400000 AND occurred_at < (x.d + 1) * 86400000 AND id <> NEW.id)
-                UNION ALL
-                SELECT 1, x.d,
-                    (SELECT max(occurred_at) / 86400000 FROM communication WHERE case_id = NEW.case_id AND direction = 'outbound'
-                        AND outcome IN ('connected_rpc','connected_third_party') AND occurred_at < x.d * 86400000),
-                    (SELECT min(occurred_at) / 86400000 FROM communication WHERE case_id = NEW.case_id AND direction = 'outbound'
-                        AND outcome IN ('connected_rpc','connected_third_party') AND occurred_at >= (x.d + 1) * 86400000)
-                FROM (SELECT NEW.occurred_at / 86400000 AS d) x
-                WHERE NEW.outcome IN ('connected_rpc','connected_third_party')
-                    AND NOT EXISTS (SELECT 1 FROM communication WHERE case_id = NEW.case_id AND direction = 'outbound'
-                        AND outcome IN ('connected_rpc','connected_third_party')
-                        AND occurred_at >= x.d * 86400000 AND occurred_at < (x.d + 1) * 86400000 AND id <> NEW.id)
-        )
-        """
-
-    /// +1 day at d, followed when nx exists; p becomes followed when it was the last day.
-    static var contactDaysStatement: SQL {
-        """
-        INSERT INTO analytics_day_delta (dim, day, currency, key, cday, contact_days, contact_days_followed, conversation_days,
-            conversation_days_followed)
-        SELECT g.dim, r.day, g.currency, g.key, CASE WHEN r.day < g.cd THEN g.cd ELSE 0 END,
-            (r.kind = 0) * r.days, (r.kind = 0) * r.followed, (r.kind = 1) * r.days, (r.kind = 1) * r.followed
-        FROM analytics_case_group g, (
-            SELECT k.kind AS kind, CASE v.column1 WHEN 0 THEN k.d ELSE k.p END AS day, v.column1 = 0 AS days,
-                CASE v.column1 WHEN 0 THEN k.nx IS NOT NULL ELSE 1 END AS followed
-            FROM
-        """ + newContactDay + """
-            k, (VALUES (0), (1)) v
-            WHERE v.column1 = 0 OR (k.p IS NOT NULL AND k.nx IS NULL)
-        ) r
-        WHERE g.case_id = NEW.case_id
-        """
     }
 }

@@ -2,7 +2,8 @@ import ParleySQLite
 
 /// The analytics triggers stage their rows in `analytics_day_delta` instead of upserting the day
 /// and month rows themselves; `AnalyticsRollupFold` adds the staged rows in before each commit.
-/// The rollups built so far stay as they are: only the triggers change.
+/// Communications lose their two triggers: the store stages their rows itself
+/// (`AnalyticsCommunicationRollup`). The rollups built so far stay as they are.
 enum Migration0010 {
     static let triggers: [SQL] = [
         "analytics_day_month_insert", "analytics_day_month_update", "analytics_payment_insert", "analytics_payment_status",
