@@ -55,7 +55,7 @@ enum CaseRows {
              c.balance.feesMinor, c.delinquentSince.description, c.jurisdiction, c.assignedTo, c.team, c.priority.rawValue,
              encodeTags(c.tags), c.status.rawValue, c.segment.rawValue, source, createdBy, c.version,
              c.createdAt.millisecondsSinceEpoch, c.updatedAt.millisecondsSinceEpoch])
-        try AnalyticsCasePlacement.add([c.id], db)
+        try AnalyticsCasePlacement.add([c], db)
     }
 
     static func appendEvent(_ event: TimelineEvent, caseID: CaseID, _ db: Connection) throws {

@@ -111,7 +111,7 @@ public struct SQLiteImportStore: ImportStore {
         }
         try insertDebtors(newDebtors, db)
         try insertCases(newCases, importID: importID, createdBy: actor.userID, db)
-        try AnalyticsCasePlacement.add(newCases.map(\.id), db)
+        try AnalyticsCasePlacement.add(newCases, db)
         try AuditLog.append(newDebtors.map(factory.debtorCreated) + newCases.map(factory.caseCreated), actor: actor, at: at, in: db)
         counts.createdDebtors += newDebtors.count
         counts.createdCases += newCases.count

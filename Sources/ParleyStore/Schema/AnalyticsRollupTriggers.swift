@@ -92,18 +92,6 @@ enum AnalyticsRollupTriggers {
             """ + AnalyticsRollupMoves.statements + "END")
     }
 
-    /// A new case's count and placed amount, for many new cases at once: the ids as a JSON array.
-    static let casesPlacedDays: SQL = """
-        INSERT INTO analytics_day_delta (dim, day, currency, key, cday, cases, placed_minor)
-        SELECT g.dim, g.cd, g.currency, g.key, 0, count(*), sum(g.placed) FROM analytics_case_group g
-        WHERE g.case_id IN (SELECT value FROM json_each(?)) GROUP BY g.dim, g.cd, g.currency, g.key
-        """
-    static let casesPlacedTotals: SQL = """
-        INSERT INTO analytics_total (dim, currency, key, cases, placed_minor)
-        SELECT g.dim, g.currency, g.key, count(*), sum(g.placed) FROM analytics_case_group g
-        WHERE g.case_id IN (SELECT value FROM json_each(?)) GROUP BY g.dim, g.currency, g.key
-        """ + totalUpsert
-
     static func paymentStatements(_ amount: SQL) -> SQL {
         "INSERT INTO analytics_day_delta (dim, day, currency, key, cday, collected_minor) SELECT g.dim, NEW.paid_at / 86400000, g.currency, g.key,"
             + "CASE WHEN NEW.paid_at / 86400000 < g.cd THEN g.cd ELSE 0 END," + amount
