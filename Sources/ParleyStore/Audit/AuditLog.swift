@@ -19,8 +19,8 @@ enum AuditLog {
         var head = try db.queryFirst("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1") {
             (seq: $0.int(0), hash: $0.string(1))
         } ?? (seq: 0, hash: AuditEntry.genesisHash)
-        var rows: [any SQLBindable] = []
-        rows.reserveCapacity(min(records.count, rowsPerInsert) * 8)
+        var entries: [(record: AuditRecord, seq: Int64, detail: String, hash: String)] = []
+        entries.reserveCapacity(min(records.count, rowsPerInsert))
         for (index, record) in records.enumerated() {
             let seq = head.seq + 1
             let detail = record.detail.canonical
@@ -28,12 +28,17 @@ enum AuditLog {
                 seq: seq, at: at, actor: actor.userID, action: record.action.rawValue, entity: record.entity,
                 entityID: record.entityID, detailCanonical: detail)
             head = (seq, AuditEntry.chainHash(previous: head.hash, canonical: canonical))
-            rows += [seq, at.millisecondsSinceEpoch, actor.userID, record.action.rawValue, record.entity, record.entityID,
-                     detail, head.hash] as [any SQLBindable]
-            if rows.count == rowsPerInsert * 8 || index == records.count - 1 {
+            entries.append((record, seq, detail, head.hash))
+            if entries.count == rowsPerInsert || index == records.count - 1 {
                 try db.run("INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, detail, hash) VALUES"
-                           + SQL.repeated("(?, ?, ?, ?, ?, ?, ?, ?)", count: rows.count / 8), rows)
-                rows.removeAll(keepingCapacity: true)
+                           + SQL.repeated("(?, ?, ?, ?, ?, ?, ?, ?)", count: entries.count)) { binder in
+                    for entry in entries {
+                        binder.bind(entry.seq); binder.bind(at.millisecondsSinceEpoch); binder.bind(actor.userID)
+                        binder.bind(entry.record.action.rawValue); binder.bind(entry.record.entity); binder.bind(entry.record.entityID)
+                        binder.bind(entry.detail); binder.bind(entry.hash)
+                    }
+                }
+                entries.removeAll(keepingCapacity: true)
             }
         }
     }
