@@ -19,13 +19,18 @@ public enum Schema {
         return migrator
     }
 
-    /// Applies the pending migrations and installs the step every commit of `database` runs first
-    /// (folding the staged analytics rows); returns the migrations applied.
+    /// Applies the pending migrations (those before `stoppingBefore` only, when given) and, once all
+    /// are applied, installs the step every commit of `database` runs first (folding the staged
+    /// analytics rows); returns the migrations applied.
     @discardableResult
     public static func migrate(_ database: DatabasePool, stoppingBefore id: String? = nil) throws -> [String] {
-        let applied = try (id.map { migrator.stopping(before: $0) } ?? migrator).migrate(database)
-        database.beforeEveryCommit(AnalyticsRollupFold.run)
-        return applied
+        guard let id else {
+            let applied = try migrator.migrate(database)
+            database.beforeEveryCommit(AnalyticsRollupFold.run)
+            return applied
+        }
+        // Short of the rollups (a bulk load that builds them afterwards): there is nothing to fold.
+        return try migrator.stopping(before: id).migrate(database)
     }
 
     /// The migration that adds the analytics rollups and builds them from the event tables.
