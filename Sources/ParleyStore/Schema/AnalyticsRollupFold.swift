@@ -1,3 +1,4 @@
+import ParleyCore
 import ParleySQLite
 
 /// Adds the day rows that the analytics triggers stage in `analytics_day_delta` into
@@ -16,23 +17,56 @@ public enum AnalyticsRollupFold {
 
     private static let columns = AnalyticsRollupTriggers.valueColumns
 
-    private static func fold(into table: SQL, period: SQL, from periodOfDay: SQL) -> SQL {
+    /// A day or month row: the period is its day number, or its month's first day number.
+    private struct Slot: Hashable {
+        let dim: Int64, period: Int64, currency: String, key: String, cday: Int64
+    }
+
+    private static func upsert(into table: SQL, period: SQL) -> SQL {
         "INSERT INTO" + table + "(dim," + period + ", currency, key, cday," + AnalyticsRollupSource.list(columns)
-            + ") SELECT dim," + periodOfDay + "AS p, currency, key, cday," + AnalyticsRollupSource.list(columns, prefix: "sum(", suffix: ")")
-            + "FROM analytics_day_delta WHERE true GROUP BY dim, p, currency, key, cday"
+            + ") VALUES (?, ?, ?, ?, ?," + AnalyticsRollupSource.list(columns.map { _ in "?" }) + ")"
             + "ON CONFLICT (dim," + period + ", currency, key, cday) DO UPDATE SET"
             + AnalyticsRollupSource.list(columns.map { $0 + "=" + $0 + "+ excluded." + $0 })
     }
 
-    static let foldDays = fold(into: "analytics_day", period: "day", from: "day")
-    static let foldMonths = fold(into: "analytics_month", period: "month",
-                                 from: "CAST(unixepoch(date(day * 86400, 'unixepoch', 'start of month')) / 86400 AS INTEGER)")
+    static let selectStaged: SQL = "SELECT dim, day, currency, key, cday," + AnalyticsRollupSource.list(columns) + "FROM analytics_day_delta"
+    static let upsertDay = upsert(into: "analytics_day", period: "day")
+    static let upsertMonth = upsert(into: "analytics_month", period: "month")
 
     /// Folds the staged rows, if any, into the rollups; runs inside the transaction that staged them.
+    /// The rows are added up here, without a sort (the contacts of a group commit share a handful
+    /// of rollup rows), then each day and month row is written once.
     public static func run(_ db: Connection) throws {
-        guard try db.queryFirst("SELECT EXISTS (SELECT 1 FROM analytics_day_delta)", [], { $0.bool(0) }) == true else { return }
-        try db.run(foldDays)
-        try db.run(foldMonths)
+        var days: [Slot: [Int64]] = [:]
+        var months: [Slot: [Int64]] = [:]
+        try db.forEach(selectStaged) { row in
+            let dim = row.int(0), day = row.int(1), currency = row.string(2), key = row.string(3), cday = row.int(4)
+            let values = (0..<Int32(columns.count)).map { row.int(5 + $0) }
+            let month = day - Int64(CalendarDate(daysSinceEpoch: day).day - 1)
+            add(values, to: Slot(dim: dim, period: day, currency: currency, key: key, cday: cday), in: &days)
+            add(values, to: Slot(dim: dim, period: month, currency: currency, key: key, cday: cday), in: &months)
+        }
+        guard !days.isEmpty else { return }
+        try write(days, upsertDay, db)
+        try write(months, upsertMonth, db)
         try db.run("DELETE FROM analytics_day_delta")
+    }
+
+    private static func add(_ values: [Int64], to slot: Slot, in rows: inout [Slot: [Int64]]) {
+        guard var sum = rows[slot] else {
+            rows[slot] = values
+            return
+        }
+        for index in sum.indices { sum[index] += values[index] }
+        rows[slot] = sum
+    }
+
+    private static func write(_ rows: [Slot: [Int64]], _ upsert: SQL, _ db: Connection) throws {
+        for (slot, values) in rows {
+            try db.run(upsert) { binder in
+                binder.bind(slot.dim); binder.bind(slot.period); binder.bind(slot.currency); binder.bind(slot.key); binder.bind(slot.cday)
+                for value in values { binder.bind(value) }
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import ParleyCore
 import ParleySQLite
 
 /// Builds the analytics rollups from the event tables in one pass (migration 0009 on a database
@@ -123,7 +124,6 @@ enum AnalyticsRollupRebuild {
         }
         try addContactDays(&a, db)
         try write(a, db)
-        try AnalyticsRollupFold.run(db)
     }
 
     /// Each case's outbound contacts in time order: a day per distinct day, followed unless it is
@@ -162,26 +162,43 @@ enum AnalyticsRollupRebuild {
         flush(&a)
     }
 
+    /// Writes the day rows, and the month rows added up from them (the tables are empty here).
     static func write(_ a: Accumulator, _ db: Connection) throws {
-        let rows = Array(a.days)
+        var months: [DayKey: [Int64]] = [:]
+        for (key, values) in a.days {
+            let month = key.day - Int64(CalendarDate(daysSinceEpoch: key.day).day - 1)
+            let slot = DayKey(dim: key.dim, day: month, cday: key.cday, currency: key.currency, key: key.key)
+            if var sum = months[slot] {
+                for index in sum.indices { sum[index] += values[index] }
+                months[slot] = sum
+            } else {
+                months[slot] = values
+            }
+        }
+        try insert(a.days, into: "analytics_day", period: "day", names: a.names, db)
+        try insert(months, into: "analytics_month", period: "month", names: a.names, db)
+        for (key, total) in a.totals {
+            try db.run("INSERT INTO analytics_total (dim, currency, key, cases, placed_minor, recovered_minor) VALUES (?, ?, ?, ?, ?, ?)") { b in
+                b.bind(key.dim); b.bind(a.names[Int(key.currency)]); b.bind(a.names[Int(key.key)]); b.bind(total.0); b.bind(total.1); b.bind(total.2)
+            }
+        }
+    }
+
+    private static func insert(_ rows: [DayKey: [Int64]], into table: SQL, period: SQL, names: [String], _ db: Connection) throws {
+        let rows = Array(rows)
         let perInsert = 500
         for start in stride(from: 0, to: rows.count, by: perInsert) {
             let chunk = rows[start..<min(start + perInsert, rows.count)]
-            try db.run("""
-                INSERT INTO analytics_day_delta (dim, day, currency, key, cday, cases, placed_minor, collected_minor, phone_attempts, phone_rpc,
+            try db.run("INSERT INTO" + table + "(dim," + period + """
+                , currency, key, cday, cases, placed_minor, collected_minor, phone_attempts, phone_rpc,
                     violations, promises_kept, promises_broken, plans_completed, plans_broken, feedback, score_communication,
                     score_attitude, score_resolution, nps_answers, promoters, detractors, complaints, contact_days,
                     contact_days_followed, conversation_days, conversation_days_followed) VALUES
                 """ + SQL.repeated("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)) { b in
                 for (key, values) in chunk {
-                    b.bind(key.dim); b.bind(key.day); b.bind(a.names[Int(key.currency)]); b.bind(a.names[Int(key.key)]); b.bind(key.cday)
+                    b.bind(key.dim); b.bind(key.day); b.bind(names[Int(key.currency)]); b.bind(names[Int(key.key)]); b.bind(key.cday)
                     for value in values { b.bind(value) }
                 }
-            }
-        }
-        for (key, total) in a.totals {
-            try db.run("INSERT INTO analytics_total (dim, currency, key, cases, placed_minor, recovered_minor) VALUES (?, ?, ?, ?, ?, ?)") { b in
-                b.bind(key.dim); b.bind(a.names[Int(key.currency)]); b.bind(a.names[Int(key.key)]); b.bind(total.0); b.bind(total.1); b.bind(total.2)
             }
         }
     }
