@@ -12,6 +12,14 @@ enum AuditLog {
     /// Entries per multi-row INSERT (8 values each).
     static let rowsPerInsert = 50
 
+    static func insert(_ count: Int) -> SQL {
+        "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, detail, hash) VALUES"
+            + SQL.repeated("(?, ?, ?, ?, ?, ?, ?, ?)", count: count)
+    }
+    // The two statements used most (one entry; a full chunk of an import), composed once.
+    static let insertOne = insert(1)
+    static let insertFull = insert(rowsPerInsert)
+
     /// Appends many entries with one read of the chain's head and multi-row inserts (bulk imports
     /// write one entry per created debtor and case).
     static func append(_ records: [AuditRecord], actor: Principal, at: Instant, in db: Connection) throws {
@@ -30,8 +38,8 @@ enum AuditLog {
             head = (seq, AuditEntry.chainHash(previous: head.hash, canonical: canonical))
             entries.append((record, seq, detail, head.hash))
             if entries.count == rowsPerInsert || index == records.count - 1 {
-                try db.run("INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, detail, hash) VALUES"
-                           + SQL.repeated("(?, ?, ?, ?, ?, ?, ?, ?)", count: entries.count)) { binder in
+                let sql = entries.count == 1 ? Self.insertOne : entries.count == rowsPerInsert ? Self.insertFull : Self.insert(entries.count)
+                try db.run(sql) { binder in
                     for entry in entries {
                         binder.bind(entry.seq); binder.bind(at.millisecondsSinceEpoch); binder.bind(actor.userID)
                         binder.bind(entry.record.action.rawValue); binder.bind(entry.record.entity); binder.bind(entry.record.entityID)

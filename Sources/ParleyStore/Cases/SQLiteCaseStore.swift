@@ -21,18 +21,22 @@ public struct SQLiteCaseStore: CaseStore {
     }
 
     public func debtCase(id: CaseID) throws -> DebtCase? {
-        try database.read { db in try db.queryFirst("SELECT" + CaseRows.columns + "FROM debt_case c WHERE c.id = ?", [id], CaseRows.read) }
+        try database.read { db in try db.queryFirst(Self.caseByID, [id], CaseRows.read) }
     }
+
+    // Statements composed from the column lists once, not on every call (hot reads).
+    static let caseByID: SQL = "SELECT" + CaseRows.columns + "FROM debt_case c WHERE c.id = ?"
+    static let caseWithDebtorSummary: SQL = "SELECT" + CaseRows.columns + """
+        , d.id, d.name, d.timezone, d.cease_communication, d.attorney_represented, d.attorney, d.bankruptcy,
+        d.deceased, d.vulnerable, d.breathing_space_until
+        FROM debt_case c JOIN debtor d ON d.id = c.debtor_id WHERE c.id = ?
+        """
+    static let caseAndDebtor: SQL = "SELECT" + CaseRows.columns + "," + DebtorRows.columns
+        + "FROM debt_case c JOIN debtor d ON d.id = c.debtor_id WHERE c.id = ?"
 
     public func debtCaseWithDebtor(id: CaseID) throws -> (DebtCase, DebtorSummary)? {
         try database.read { db in
-            try db.queryFirst("""
-                SELECT
-                """ + CaseRows.columns + """
-                , d.id, d.name, d.timezone, d.cease_communication, d.attorney_represented, d.attorney, d.bankruptcy,
-                d.deceased, d.vulnerable, d.breathing_space_until
-                FROM debt_case c JOIN debtor d ON d.id = c.debtor_id WHERE c.id = ?
-                """, [id]) { row in
+            try db.queryFirst(Self.caseWithDebtorSummary, [id]) { row in
                 let base = CaseRows.count
                 return try (CaseRows.read(row), DebtorSummary(
                     id: row.identifier(base), name: row.string(base + 1), timezone: row.string(base + 2),
@@ -43,8 +47,7 @@ public struct SQLiteCaseStore: CaseStore {
 
     public func debtCaseAndDebtor(id: CaseID) throws -> (DebtCase, Debtor)? {
         try database.read { db in
-            try db.queryFirst("SELECT" + CaseRows.columns + "," + DebtorRows.columns
-                              + "FROM debt_case c JOIN debtor d ON d.id = c.debtor_id WHERE c.id = ?", [id]) { row in
+            try db.queryFirst(Self.caseAndDebtor, [id]) { row in
                 try (CaseRows.read(row), DebtorRows.read(row.columns(from: CaseRows.count)))
             }
         }

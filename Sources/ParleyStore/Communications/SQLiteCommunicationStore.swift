@@ -12,6 +12,9 @@ public struct SQLiteCommunicationStore: CommunicationStore {
         id, case_id, debtor_id, channel, direction, outcome, occurred_at, duration_seconds, summary, content, to_address,
         compliance_ok, violations, next_allowed_at, recorded_by, recorded_at
         """
+    // Composed once, not on every call.
+    static let insertOne: SQL = "INSERT INTO communication (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let byID: SQL = "SELECT" + columns + "FROM communication WHERE id = ? AND case_id = ?"
 
     public func history(_ request: HistoryRequest, caseID: CaseID, debtorID: DebtorID, to: String?) throws -> ComplianceHistory {
         try database.read { db in
@@ -60,7 +63,7 @@ public struct SQLiteCommunicationStore: CommunicationStore {
     public func insert(_ c: Communication, alerts: [ComplianceAlert], audit: [AuditRecord], events: [TimelineEvent],
                        actor: Principal) throws {
         try database.write { db in
-            try db.run("INSERT INTO communication (" + Self.columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            try db.run(Self.insertOne, [
                 c.id, c.caseID, c.debtorID, c.channel.rawValue, c.direction.rawValue, c.outcome.rawValue,
                 c.occurredAt.millisecondsSinceEpoch, c.durationSeconds, c.summary, c.content, c.to,
                 c.compliance.map { $0.ok }, ViolationRows.encode(c.compliance?.violations ?? []),
@@ -75,7 +78,7 @@ public struct SQLiteCommunicationStore: CommunicationStore {
 
     public func communication(id: CommunicationID, caseID: CaseID) throws -> Communication? {
         try database.read { db in
-            try db.queryFirst("SELECT" + Self.columns + "FROM communication WHERE id = ? AND case_id = ?", [id, caseID], Self.read)
+            try db.queryFirst(Self.byID, [id, caseID], Self.read)
         }
     }
 
