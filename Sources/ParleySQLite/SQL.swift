@@ -1,3 +1,5 @@
+import Synchronization
+
 /// SQL text that can only be written as a literal: values are always bound, never spliced in.
 ///
 /// It deliberately does not support string interpolation, so `"… \(x)"` does not compile.
@@ -38,8 +40,25 @@ public struct SQL: ExpressibleByStringLiteral, Sendable {
     /// `fragment` repeated `count` times, joined by `separator`: multi-row VALUES lists and IN lists.
     /// Both are literals, so nothing but SQL text from the program can end up in the statement.
     public static func repeated(_ fragment: SQL, count: Int, separator: SQL = ",") -> SQL {
-        SQL(text: Array(repeating: fragment.text, count: max(count, 1)).joined(separator: separator.text))
+        // Bulk inserts ask for the same few lists on every chunk: keep the text of literal ones.
+        guard let fragmentAddress = fragment.literalAddress, let separatorAddress = separator.literalAddress else {
+            return SQL(text: Array(repeating: fragment.text, count: max(count, 1)).joined(separator: separator.text))
+        }
+        let key = RepeatedKey(fragment: fragmentAddress, separator: separatorAddress, count: count)
+        if let known = repeatedTexts.withLock({ $0[key] }) { return SQL(text: known) }
+        let text = Array(repeating: fragment.text, count: max(count, 1)).joined(separator: separator.text)
+        repeatedTexts.withLock { texts in
+            if texts.count < repeatedTextsLimit { texts[key] = text }
+        }
+        return SQL(text: text)
     }
+
+    private struct RepeatedKey: Hashable, @unchecked Sendable {
+        // @unchecked: the addresses point at immutable program text.
+        let fragment: UnsafeRawPointer, separator: UnsafeRawPointer, count: Int
+    }
+    private static let repeatedTextsLimit = 1_024
+    private static let repeatedTexts = Mutex<[RepeatedKey: String]>([:])
 
     /// `?, ?, ?` for a dynamic `IN (…)` list of `count` bound values.
     public static func placeholders(_ count: Int) -> SQL {
