@@ -145,3 +145,14 @@ import Testing
         #expect(input.trimmingSpaces.unicodeScalars.elementsEqual(output.unicodeScalars))
     }
 }
+
+@Suite struct HashingTests {
+    /// The audit chain's hash of a link: SHA-256 of the previous hash, a line feed and the entry,
+    /// pinned to a value computed elsewhere (Python's hashlib), so stored chains keep verifying.
+    @Test func theChainHashIsTheSHA256OfTheJoinedText() {
+        let previous = AuditEntry.genesisHash, canonical = #"{"a":1}"#
+        let expected = "f21735afd2cd6af4fc5804b0045cebfd545aef8396d29d030c39cb8880b45b7f"
+        #expect(AuditEntry.chainHash(previous: previous, canonical: canonical) == expected)
+        #expect(Hashing.sha256Hex(previous + "\n" + canonical) == expected)
+    }
+}

@@ -111,7 +111,7 @@ public struct AuditEntry: Sendable, Equatable {
 
     /// hex SHA-256 of the previous hash + "\n" + the canonical entry.
     public static func chainHash(previous: String, canonical: String) -> String {
-        Hashing.sha256Hex(previous + "\n" + canonical)
+        Hashing.sha256Hex(concatenating: previous, "\n", canonical)
     }
 
     /// The hash that precedes the first entry.

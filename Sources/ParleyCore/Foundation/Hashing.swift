@@ -6,16 +6,27 @@ public enum Hashing {
 
     public static func sha256Hex(_ text: String) -> String { hex(sha256(Array(text.utf8))) }
 
-    public static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
+    /// Hex SHA-256 of the UTF-8 of `parts` one after another, without joining them first (the
+    /// audit chain hashes every entry this way).
+    public static func sha256Hex(concatenating parts: String...) -> String {
+        var hasher = SHA256()
+        for var part in parts {
+            part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        }
+        return hex(hasher.finalize())
+    }
+
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
         var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
+        out.reserveCapacity(64)
         for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 15)])
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Compares two digests without an early exit, so timing reveals nothing about a near miss.
     public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
