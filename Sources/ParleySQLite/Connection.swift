@@ -6,8 +6,9 @@ public final class Connection {
     let handle: OpaquePointer
     private var statements: [String: OpaquePointer] = [:]
     private var literalStatements: [UnsafeRawPointer: OpaquePointer] = [:]
-    /// Run inside every write transaction just before it commits (see `DatabasePool.beforeEveryCommit`).
-    public var beforeCommit: ((Connection) throws -> Void)?
+    /// Run inside every transaction on this connection just before it commits; set on the writer
+    /// only (see `DatabasePool.beforeEveryCommit`).
+    var beforeCommit: ((Connection) throws -> Void)?
 
     /// Opens (creating if needed) the database at `path`.
     public init(path: String, readOnly: Bool = false) throws {
@@ -89,7 +90,7 @@ public final class Connection {
         try run(kind == .immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
         do {
             let result = try body()
-            if kind == .immediate, let beforeCommit { try beforeCommit(self) }
+            if let beforeCommit { try beforeCommit(self) }
             try run("COMMIT")
             return result
         } catch {

@@ -47,8 +47,6 @@ public final class DatabasePool: Sendable {
     public let path: String
     private let configuration: DatabaseConfiguration
     private let groupCommit = GroupCommit()
-    /// The step every write transaction runs before it commits (`beforeEveryCommit`).
-    private let commitStep = Mutex<(@Sendable (Connection) throws -> Void)?>(nil)
 
     /// A connection with the lock that confines it.
     final class Guarded: @unchecked Sendable {
@@ -113,8 +111,7 @@ public final class DatabasePool: Sendable {
         if writer.unusable {
             let fresh = try Self.openWriter(configuration)
             checkpointer.install(on: fresh)
-            let step: (@Sendable (Connection) throws -> Void)? = commitStep.withLock { step in step }
-            fresh.beforeCommit = step
+            fresh.beforeCommit = writer.connection.beforeCommit
             writer.connection = fresh
             writer.unusable = false
         }
@@ -126,7 +123,7 @@ public final class DatabasePool: Sendable {
     /// Installs `step`, which every write transaction runs just before it commits, in that
     /// transaction (the schema folds staged rollup rows this way). A failing step fails the commit.
     public func beforeEveryCommit(_ step: @escaping @Sendable (Connection) throws -> Void) {
-        commitStep.withLock { $0 = step }
+        precondition(!callerHoldsWriter, "the before-commit step is installed outside any write")
         writer.lock.withLock { writer.connection.beforeCommit = step }
     }
 

@@ -15,8 +15,11 @@ enum AnalyticsCasePlacement {
         for c in cases {
             let day = c.createdAt.millisecondsSinceEpoch / 86_400_000
             let placed = c.balance.principalMinor + c.balance.interestMinor + c.balance.feesMinor
-            // The keys of `analytics_case_group`: none, segment, agent, team, creditor.
-            let keys = ["", c.effectiveSegment.rawValue, c.assignedTo ?? "", c.team ?? "", c.creditor]
+            // The keys `analytics_case_group` gives the inserted row: none, segment, agent, team,
+            // creditor. A new case has no segment override; an imported one no agent or team either
+            // (the import inserts neither column), so they must be nil here too.
+            precondition(c.segmentOverride == nil, "a new case has no segment override")
+            let keys = ["", c.segment.rawValue, c.assignedTo ?? "", c.team ?? "", c.creditor]
             for (dim, key) in keys.enumerated() {
                 let daySlot = DayKey(dim: Int64(dim), day: day, currency: c.currency, key: key)
                 let totalSlot = TotalKey(dim: Int64(dim), currency: c.currency, key: key)

@@ -1,8 +1,8 @@
 import ParleyCore
 import ParleySQLite
 
-/// Analytics from the daily rollups of migration 0009 (kept by triggers in the same transaction
-/// as the events): the cost grows with the days in the range and the number of keys, not with the
+/// Analytics from the daily rollups of migration 0009 (kept in the same transaction as the
+/// events, Docs/analytics.md): the cost grows with the days in the range and the number of keys, not with the
 /// cases or events; only the contact rate of a range that ends in the past reads the range's
 /// communications. The figures equal `SQLiteDirectAnalytics`'s, which computes them from the rows.
 ///

@@ -10,7 +10,7 @@ import ParleySQLite
 /// row per grouping costs a few µs, and a group commit of many contacts on the same day then
 /// touches each day and month row once. Readers only ever see committed rollups, and the delta
 /// table is empty at every commit.
-public enum AnalyticsRollupFold {
+enum AnalyticsRollupFold {
     static let deltaTable: SQL = "CREATE TABLE IF NOT EXISTS analytics_day_delta (dim INTEGER NOT NULL, day INTEGER NOT NULL,"
         + "currency TEXT NOT NULL, key TEXT NOT NULL, cday INTEGER NOT NULL,"
         + AnalyticsRollupSource.list(AnalyticsRollupTriggers.valueColumns, suffix: "INTEGER NOT NULL DEFAULT 0") + ") STRICT"
@@ -36,13 +36,13 @@ public enum AnalyticsRollupFold {
     /// Folds the staged rows, if any, into the rollups; runs inside the transaction that staged them.
     /// The rows are added up here, without a sort (the contacts of a group commit share a handful
     /// of rollup rows), then each day and month row is written once.
-    public static func run(_ db: Connection) throws {
+    static func run(_ db: Connection) throws {
         var days: [Slot: [Int64]] = [:]
         var months: [Slot: [Int64]] = [:]
         try db.forEach(selectStaged) { row in
             let dim = row.int(0), day = row.int(1), currency = row.string(2), key = row.string(3), cday = row.int(4)
             let values = (0..<Int32(columns.count)).map { row.int(5 + $0) }
-            let month = day - Int64(CalendarDate(daysSinceEpoch: day).day - 1)
+            let month = monthStart(ofDay: day)
             add(values, to: Slot(dim: dim, period: day, currency: currency, key: key, cday: cday), in: &days)
             add(values, to: Slot(dim: dim, period: month, currency: currency, key: key, cday: cday), in: &months)
         }
@@ -51,6 +51,9 @@ public enum AnalyticsRollupFold {
         try write(months, upsertMonth, db)
         try db.run("DELETE FROM analytics_day_delta")
     }
+
+    /// The day number of the first day of `day`'s calendar month (UTC).
+    static func monthStart(ofDay day: Int64) -> Int64 { day - Int64(CalendarDate(daysSinceEpoch: day).day - 1) }
 
     private static func add(_ values: [Int64], to slot: Slot, in rows: inout [Slot: [Int64]]) {
         guard var sum = rows[slot] else {

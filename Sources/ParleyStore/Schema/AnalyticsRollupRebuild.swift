@@ -1,4 +1,3 @@
-import ParleyCore
 import ParleySQLite
 
 /// Builds the analytics rollups from the event tables in one pass (migration 0009 on a database
@@ -166,7 +165,7 @@ enum AnalyticsRollupRebuild {
     static func write(_ a: Accumulator, _ db: Connection) throws {
         var months: [DayKey: [Int64]] = [:]
         for (key, values) in a.days {
-            let month = key.day - Int64(CalendarDate(daysSinceEpoch: key.day).day - 1)
+            let month = AnalyticsRollupFold.monthStart(ofDay: key.day)
             let slot = DayKey(dim: key.dim, day: month, cday: key.cday, currency: key.currency, key: key.key)
             if var sum = months[slot] {
                 for index in sum.indices { sum[index] += values[index] }

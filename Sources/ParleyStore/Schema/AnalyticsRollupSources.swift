@@ -102,7 +102,7 @@ enum AnalyticsRollupMoves {
             sql = sql + "INSERT INTO analytics_day_delta (dim, day, currency, key, cday," + AnalyticsRollupSource.list(source.columns)
                 + ") SELECT m.dim, s.day, NEW.currency, m.key," + cday + ","
                 + AnalyticsRollupSource.list(source.columns, prefix: "m.sign * s.") + "FROM" + moves + "m, ("
-                + source.select("AND case_id = NEW.id") + ") s WHERE true;"
+                + source.select("AND case_id = NEW.id") + ") s;"
         }
         return sql + """
             INSERT INTO analytics_total (dim, currency, key, cases, placed_minor, recovered_minor)

@@ -38,7 +38,8 @@ enum AnalyticsRollupTriggers {
             SELECT g.dim, unixepoch(NEW.due_date) / 86400, g.currency, g.key,
                 CASE WHEN unixepoch(NEW.due_date) / 86400 < g.cd THEN g.cd ELSE 0 END, NEW.status = 'kept', NEW.status = 'broken'
             FROM analytics_case_group g WHERE g.case_id = NEW.case_id
-            """ + "; END")
+            ; END
+            """)
         try db.execute("""
             CREATE TRIGGER analytics_promise_update AFTER UPDATE OF status, due_date ON promise
             WHEN OLD.status IS NOT NEW.status OR OLD.due_date IS NOT NEW.due_date BEGIN
@@ -48,7 +49,8 @@ enum AnalyticsRollupTriggers {
                 SELECT unixepoch(OLD.due_date) / 86400 AS day, -(OLD.status = 'kept') AS kept, -(OLD.status = 'broken') AS broken
                 UNION ALL SELECT unixepoch(NEW.due_date) / 86400, NEW.status = 'kept', NEW.status = 'broken'
             ) x WHERE g.case_id = NEW.case_id
-            """ + "; END")
+            ; END
+            """)
 
         try db.execute("""
             CREATE TRIGGER analytics_plan_insert AFTER INSERT ON payment_plan WHEN NEW.status IN ('completed','broken') BEGIN
@@ -56,7 +58,8 @@ enum AnalyticsRollupTriggers {
             SELECT g.dim, NEW.updated_at / 86400000, g.currency, g.key,
                 CASE WHEN NEW.updated_at / 86400000 < g.cd THEN g.cd ELSE 0 END, NEW.status = 'completed', NEW.status = 'broken'
             FROM analytics_case_group g WHERE g.case_id = NEW.case_id
-            """ + "; END")
+            ; END
+            """)
         try db.execute("""
             CREATE TRIGGER analytics_plan_update AFTER UPDATE OF status, updated_at ON payment_plan
             WHEN (OLD.status IN ('completed','broken') OR NEW.status IN ('completed','broken'))
@@ -67,7 +70,8 @@ enum AnalyticsRollupTriggers {
                 SELECT OLD.updated_at / 86400000 AS day, -(OLD.status = 'completed') AS completed, -(OLD.status = 'broken') AS broken
                 UNION ALL SELECT NEW.updated_at / 86400000, NEW.status = 'completed', NEW.status = 'broken'
             ) x WHERE g.case_id = NEW.case_id
-            """ + "; END")
+            ; END
+            """)
 
         try db.execute("""
             CREATE TRIGGER analytics_feedback_insert AFTER INSERT ON feedback BEGIN
@@ -77,13 +81,15 @@ enum AnalyticsRollupTriggers {
                 1, NEW.score_communication, NEW.score_attitude, NEW.score_resolution, NEW.nps IS NOT NULL,
                 coalesce(NEW.nps >= 9, 0), coalesce(NEW.nps <= 6, 0)
             FROM analytics_case_group g WHERE g.case_id = NEW.case_id
-            """ + "; END")
+            ; END
+            """)
         try db.execute("""
             CREATE TRIGGER analytics_complaint_insert AFTER INSERT ON complaint BEGIN
             INSERT INTO analytics_day_delta (dim, day, currency, key, cday, complaints)
             SELECT g.dim, NEW.created_at / 86400000, g.currency, g.key, CASE WHEN NEW.created_at / 86400000 < g.cd THEN g.cd ELSE 0 END, 1
             FROM analytics_case_group g WHERE g.case_id = NEW.case_id
-            """ + "; END")
+            ; END
+            """)
 
         try db.execute("""
             CREATE TRIGGER analytics_case_moved AFTER UPDATE OF assigned_to, team, segment, segment_override ON debt_case

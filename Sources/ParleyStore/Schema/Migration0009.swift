@@ -3,6 +3,9 @@ import ParleySQLite
 /// Daily analytics rollups, kept in the same transaction as every write of the events they count:
 /// by triggers for the events (so every writer keeps them right without knowing), and by the two
 /// places that insert cases (`AnalyticsCasePlacement`), where a trigger would slow imports.
+/// Migration 0010 replaced the triggers with ones that stage rows for a fold before each commit;
+/// the trigger and rebuild code is shared, so on a new database this migration already creates
+/// those (with their staging table) and 0010 recreates them.
 ///
 /// Rows are per dimension (`dim`: 0 none, 1 segment, 2 agent, 3 team, 4 creditor), UTC day
 /// (days since 1970-01-01), currency and the case's current key in that dimension ('' for none).
@@ -29,8 +32,8 @@ enum Migration0009 {
             """)
         try db.execute(rollupTable("analytics_day", period: "day"))
         try db.execute("CREATE INDEX analytics_day_early ON analytics_day(dim, cday) WHERE cday > 0")
-        // The same by calendar month (the day number of its first day), kept from analytics_day by
-        // triggers, so a long range reads months in the middle and days only at its ends.
+        // The same by calendar month (the day number of its first day), kept with the day rows,
+        // so a long range reads months in the middle and days only at its ends.
         try db.execute(rollupTable("analytics_month", period: "month"))
         try db.execute("""
             -- All-time totals, so "from the start" figures do not sum every day since the first case.

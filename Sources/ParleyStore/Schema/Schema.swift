@@ -4,7 +4,7 @@ import ParleySQLite
 /// Conventions: singular table names, STRICT tables, money in INTEGER `_minor` columns (no REAL
 /// anywhere), instants in INTEGER `_at` columns (Unix milliseconds, UTC), dates as TEXT `YYYY-MM-DD`.
 public enum Schema {
-    public static var migrator: Migrator {
+    static var migrator: Migrator {
         var migrator = Migrator()
         migrator.register("0001-users-keys-audit", Migration0001.apply)
         migrator.register("0002-debtors-cases-disputes", Migration0002.apply)
@@ -19,18 +19,19 @@ public enum Schema {
         return migrator
     }
 
-    /// Applies the pending migrations (those before `stoppingBefore` only, when given) and, once all
-    /// are applied, installs the step every commit of `database` runs first (folding the staged
-    /// analytics rows); returns the migrations applied.
+    /// Applies the pending migrations (those before `stoppingBefore` only, when given) and, once the
+    /// analytics staging table exists, installs the step every commit of `database` runs first
+    /// (folding the staged rows into the rollups); returns the migrations applied. The only way
+    /// to migrate: a database migrated otherwise would keep staged rows unfolded.
     @discardableResult
     public static func migrate(_ database: DatabasePool, stoppingBefore id: String? = nil) throws -> [String] {
-        guard let id else {
-            let applied = try migrator.migrate(database)
-            database.beforeEveryCommit(AnalyticsRollupFold.run)
-            return applied
+        let applied = try (id.map { migrator.stopping(before: $0) } ?? migrator).migrate(database)
+        // Short of the rollups (a bulk load that builds them afterwards) there is nothing to fold.
+        let staging = try database.read { db in
+            try db.queryFirst("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'analytics_day_delta'") { _ in true }
         }
-        // Short of the rollups (a bulk load that builds them afterwards): there is nothing to fold.
-        return try migrator.stopping(before: id).migrate(database)
+        if staging == true { database.beforeEveryCommit(AnalyticsRollupFold.run) }
+        return applied
     }
 
     /// The migration that adds the analytics rollups and builds them from the event tables.
