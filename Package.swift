@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "ParleyCore", dependencies: ["ParleyJSON", logging, crypto]),
         .target(name: "ParleyStore", dependencies: ["ParleyCore", "ParleySQLite"]),
         .target(name: "ParleyAPI", dependencies: ["ParleyCore", "ParleyHTTP"]),
-        .target(name: "ParleyApp", dependencies: ["ParleyAPI", "ParleyStore", "ParleyHTTP", "ParleySQLite", logging]),
+        .target(name: "ParleyApp", dependencies: ["ParleyAPI", "ParleyStore", "ParleyHTTP", "ParleySQLite", "CParleySystem", logging]),
         .executableTarget(name: "parley", dependencies: ["ParleyApp", argumentParser]),
         // Seeded fuzzing of the HTTP and CSV parsers (`make fuzz`).
         .target(name: "ParleyFuzz", dependencies: ["ParleyHTTP", "ParleyCore"]),

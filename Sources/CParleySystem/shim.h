@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <pthread.h>
+#include <malloc.h>
 
 /* GNU extensions, declared here because the Glibc module is built without _GNU_SOURCE. */
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
@@ -30,4 +31,9 @@ static inline int parley_epoll_wait(int epfd, int *fds, unsigned int *events, in
         events[i] = evs[i].events;
     }
     return n;
+}
+
+/* Caps the number of glibc malloc arenas (M_ARENA_MAX is a macro Swift cannot see). */
+static inline int parley_limit_malloc_arenas(int count) {
+    return mallopt(M_ARENA_MAX, count);
 }

@@ -27,6 +27,7 @@ public final class ParleyApplication: Sendable {
                 accessLog: (any AccessLogWriter)? = nil) throws {
         self.configuration = configuration
         self.logger = logger
+        if !MallocArenas.limit() { logger.warning("could not cap glibc's malloc arenas; memory may grow with the handler threads") }
         let metrics = MetricsRegistry()
         self.metrics = metrics
         let composition = try Composition(configuration: configuration, logger: logger, clock: clock,
