@@ -40,92 +40,77 @@ public struct SQLiteMoneyStore: MoneyStore {
     }
 
     static func upsert(_ p: CasePlan, _ db: Connection) throws {
-        try db.run("INSERT INTO payment_plan (" + MoneyRows.planColumns + """
-            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, installments = excluded.installments,
-                settlement_waiver = excluded.settlement_waiver, updated_at = excluded.updated_at, decided_by = excluded.decided_by
-            """, [p.plan.id, p.caseID, p.plan.status.rawValue, p.plan.totalMinor, p.plan.frequency.rawValue,
+        try db.run(MoneyStatements.upsertPlan, [p.plan.id, p.caseID, p.plan.status.rawValue, p.plan.totalMinor, p.plan.frequency.rawValue,
                   p.plan.balanceAtProposalMinor, MoneyJSON.encode(p.plan.installments),
                   p.plan.settlementWaiver.map { MoneyJSON.encode($0).compact }, p.createdBy, p.createdAt.millisecondsSinceEpoch,
                   p.updatedAt.millisecondsSinceEpoch, p.decidedBy])
     }
 
     static func upsert(_ p: Payment, _ db: Connection) throws {
-        try db.run("INSERT INTO payment (" + MoneyRows.paymentColumns + """
-            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, reversed_at = excluded.reversed_at,
-                reversed_by = excluded.reversed_by, reversal_reason = excluded.reversal_reason
-            """, [p.id, p.caseID, p.amountMinor, p.currency, p.paidAt.millisecondsSinceEpoch, p.method, p.reference, p.status.rawValue,
+        try db.run(MoneyStatements.upsertPayment, [p.id, p.caseID, p.amountMinor, p.currency, p.paidAt.millisecondsSinceEpoch, p.method, p.reference, p.status.rawValue,
                   MoneyJSON.encode(p.allocation), p.createdBy, p.createdAt.millisecondsSinceEpoch,
                   p.reversedAt?.millisecondsSinceEpoch, p.reversedBy, p.reversalReason])
     }
 
     static func upsert(_ p: CasePromise, _ db: Connection) throws {
-        try db.run("INSERT INTO promise (" + MoneyRows.promiseColumns + """
-            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, resolved_at = excluded.resolved_at
-            """, [p.promise.id, p.caseID, p.promise.amountMinor, p.promise.dueDate.description, p.promise.status.rawValue, p.createdBy,
+        try db.run(MoneyStatements.upsertPromise, [p.promise.id, p.caseID, p.promise.amountMinor, p.promise.dueDate.description, p.promise.status.rawValue, p.createdBy,
                   p.promise.createdAt.millisecondsSinceEpoch, p.resolvedAt?.millisecondsSinceEpoch])
     }
 
     static func upsert(_ a: Adjustment, _ db: Connection) throws {
-        try db.run("INSERT INTO adjustment (" + MoneyRows.adjustmentColumns + """
-            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, waiver = excluded.waiver, decided_by = excluded.decided_by,
-                decided_at = excluded.decided_at
-            """, [a.id, a.caseID, a.kind.rawValue, a.amountMinor, a.reason, a.status.rawValue, a.waiver.map { MoneyJSON.encode($0).compact },
+        try db.run(MoneyStatements.upsertAdjustment, [a.id, a.caseID, a.kind.rawValue, a.amountMinor, a.reason, a.status.rawValue, a.waiver.map { MoneyJSON.encode($0).compact },
                   a.requestedBy, a.createdAt.millisecondsSinceEpoch, a.decidedBy, a.decidedAt?.millisecondsSinceEpoch])
     }
 
     public func plans(caseID: CaseID) throws -> [CasePlan] {
         try database.read { db in
-            try db.query("SELECT" + MoneyRows.planColumns + "FROM payment_plan WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.plan)
+            try db.query(MoneyStatements.plansOfCase, [caseID], MoneyRows.plan)
         }
     }
 
     public func plan(id: PlanID) throws -> CasePlan? {
-        try database.read { db in try db.queryFirst("SELECT" + MoneyRows.planColumns + "FROM payment_plan WHERE id = ?", [id], MoneyRows.plan) }
+        try database.read { db in try db.queryFirst(MoneyStatements.planByID, [id], MoneyRows.plan) }
     }
 
     public func activePlans() throws -> [CasePlan] {
         try database.read { db in
-            try db.query("SELECT" + MoneyRows.planColumns + "FROM payment_plan INDEXED BY payment_plan_active WHERE status = 'active' ORDER BY id",
+            try db.query(MoneyStatements.activePlans,
                          [], MoneyRows.plan)
         }
     }
 
     public func payments(caseID: CaseID) throws -> [Payment] {
         try database.read { db in
-            try db.query("SELECT" + MoneyRows.paymentColumns + "FROM payment WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.payment)
+            try db.query(MoneyStatements.paymentsOfCase, [caseID], MoneyRows.payment)
         }
     }
 
     public func payment(id: PaymentID) throws -> Payment? {
-        try database.read { db in try db.queryFirst("SELECT" + MoneyRows.paymentColumns + "FROM payment WHERE id = ?", [id], MoneyRows.payment) }
+        try database.read { db in try db.queryFirst(MoneyStatements.paymentByID, [id], MoneyRows.payment) }
     }
 
     public func promises(caseID: CaseID) throws -> [CasePromise] {
         try database.read { db in
-            try db.query("SELECT" + MoneyRows.promiseColumns + "FROM promise WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.promise)
+            try db.query(MoneyStatements.promisesOfCase, [caseID], MoneyRows.promise)
         }
     }
 
     public func pendingPromises() throws -> [CasePromise] {
         try database.read { db in
-            try db.query("SELECT" + MoneyRows.promiseColumns + "FROM promise INDEXED BY promise_pending WHERE status = 'pending' ORDER BY id",
+            try db.query(MoneyStatements.pendingPromises,
                          [], MoneyRows.promise)
         }
     }
 
     public func adjustments(caseID: CaseID) throws -> [Adjustment] {
         try database.read { db in
-            try db.query("SELECT" + MoneyRows.adjustmentColumns + "FROM adjustment WHERE case_id = ? ORDER BY id", [caseID], MoneyRows.adjustment)
+            try db.query(MoneyStatements.adjustmentsOfCase, [caseID], MoneyRows.adjustment)
         }
     }
 
     public func adjustment(id: AdjustmentID) throws -> Adjustment? {
         try database.read { db in
-            try db.queryFirst("SELECT" + MoneyRows.adjustmentColumns + "FROM adjustment WHERE id = ?", [id], MoneyRows.adjustment)
+            try db.queryFirst(MoneyStatements.adjustmentByID, [id], MoneyRows.adjustment)
         }
     }
 }
