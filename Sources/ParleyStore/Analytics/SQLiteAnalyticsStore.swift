@@ -40,6 +40,20 @@ public struct SQLiteAnalyticsStore: AnalyticsStore {
         return first < last ? (first, last) : (to, to)
     }
 
+    /// The range's day and month rows: ?1 dimension, ?2 currency, ?3 `to`, ?4 `from`, ?5 the first
+    /// whole month, ?6 the day after the last whole month (composed once).
+    static let rangeRows: SQL = {
+        let values: SQL = """
+            currency, key, collected_minor, phone_attempts, phone_rpc, violations, promises_kept, promises_broken,
+            plans_completed, plans_broken, feedback, score_communication, score_attitude, score_resolution, nps_answers, promoters,
+            detractors, complaints, contact_days - contact_days_followed, conversation_days - conversation_days_followed
+            """
+        let filter: SQL = "AND (cday = 0 OR cday < ?3) AND (?2 IS NULL OR currency = ?2)"
+        return "SELECT" + values + "FROM analytics_day WHERE dim = ?1 AND day >= ?4 AND day < ?5" + filter
+            + "UNION ALL SELECT" + values + "FROM analytics_month WHERE dim = ?1 AND month >= ?5 AND month < ?6" + filter
+            + "UNION ALL SELECT" + values + "FROM analytics_day WHERE dim = ?1 AND day >= ?6 AND day < ?3" + filter
+    }()
+
     struct GroupKey: Hashable {
         let currency: String
         let key: String
@@ -50,8 +64,8 @@ public struct SQLiteAnalyticsStore: AnalyticsStore {
         var groups: [GroupKey: AnalyticsCounts] = [:]
         try database.read { db in
             func each(_ sql: SQL, _ count: Int, _ body: (inout AnalyticsCounts, [Int64]) -> Void) throws {
-                let highest = sql.text.contains("?4") ? 4 : 3
-                try db.forEach(sql, Array(arguments.prefix(highest))) { row in
+                // These statements take ?1 dimension, ?2 currency, ?3 `to`.
+                try db.forEach(sql, Array(arguments.prefix(3))) { row in
                     body(&groups[GroupKey(currency: row.string(0), key: row.string(1)), default: AnalyticsCounts()],
                          (0..<count).map { row.int(Int32(2 + $0)) })
                 }
@@ -72,16 +86,7 @@ public struct SQLiteAnalyticsStore: AnalyticsStore {
             // The range's rows, added up here (a GROUP BY would sort them first): whole months from
             // analytics_month, the days before the first and after the last whole month from analytics_day.
             let (firstMonth, lastMonth) = Self.wholeMonths(query.from, query.to)
-            let values: SQL = """
-                currency, key, collected_minor, phone_attempts, phone_rpc, violations, promises_kept, promises_broken,
-                plans_completed, plans_broken, feedback, score_communication, score_attitude, score_resolution, nps_answers, promoters,
-                detractors, complaints, contact_days - contact_days_followed, conversation_days - conversation_days_followed
-                """
-            let filter: SQL = "AND (cday = 0 OR cday < ?3) AND (?2 IS NULL OR currency = ?2)"
-            try db.forEach("SELECT" + values + "FROM analytics_day WHERE dim = ?1 AND day >= ?4 AND day < ?5" + filter
-                + "UNION ALL SELECT" + values + "FROM analytics_month WHERE dim = ?1 AND month >= ?5 AND month < ?6" + filter
-                + "UNION ALL SELECT" + values + "FROM analytics_day WHERE dim = ?1 AND day >= ?6 AND day < ?3" + filter,
-                arguments + [firstMonth.daysSinceEpoch, lastMonth.daysSinceEpoch]) { row in
+            try db.forEach(Self.rangeRows, arguments + [firstMonth.daysSinceEpoch, lastMonth.daysSinceEpoch]) { row in
                 let slot = GroupKey(currency: row.string(0), key: row.string(1))
                 var c = groups[slot] ?? AnalyticsCounts()
                 c.collectedMinor += row.int(2)
