@@ -141,4 +141,7 @@ enum FileHandleStderr {
     }
 }
 
+// Log lines are buffered (LogSink); whatever a command logged is written out however it ends,
+// `exit` from a failed command included.
+atexit { LogSink.standardError.flush() }
 Parley.main()

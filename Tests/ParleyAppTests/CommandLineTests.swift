@@ -47,6 +47,18 @@ func runParley(_ arguments: [String], environment: [String: String]) throws -> (
         }
     }
 
+    /// A one-shot command's log lines reach standard error before it exits (they are buffered).
+    @Test func migrateLogsTheMigrationsItApplied() throws {
+        try withTemporaryDirectory { directory in
+            let environment = ["PARLEY_DB": directory + "/p.db", "PARLEY_CONFIG": directory + "/none.json"]
+            _ = writeFile(directory + "/none.json", "{}")
+            let (status, output, error) = try runParley(["migrate"], environment: environment)
+            #expect(status == 0)
+            #expect(output.contains("database is up to date"))
+            #expect(error.contains("database migrated") && error.contains("0010-analytics-staged-rollups"))
+        }
+    }
+
     @Test func aBadSettingStopsStartUpWithOneLine() throws {
         let (status, _, error) = try runParley(["serve"], environment: ["PARLEY_PORT": "nope", "PARLEY_CONFIG": "/dev/null/x"])
         #expect(status != 0)
