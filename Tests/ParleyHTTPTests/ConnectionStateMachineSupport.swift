@@ -1,4 +1,5 @@
 @testable import ParleyHTTP
+import Testing
 
 /// A clock the test moves by hand; the state machine only ever sees the instants it is given.
 struct FakeClock {
@@ -116,6 +117,15 @@ struct MachineHarness {
     }
 
     mutating func fireTimer() -> Step { record(machine.timerFired(now: clock.now)) }
+
+    /// Moves the clock to one millisecond before a deadline `remaining` away, where firing the timer
+    /// must do nothing, then to the deadline; returns what firing there does.
+    mutating func fireTimer(atDeadlineIn remaining: Duration, sourceLocation: SourceLocation = #_sourceLocation) -> Step {
+        clock.advance(by: remaining - .milliseconds(1))
+        #expect(fireTimer() == .wait, "the timer acted a millisecond early", sourceLocation: sourceLocation)
+        clock.advance(by: .milliseconds(1))
+        return fireTimer()
+    }
 
     mutating func shutdownBegan() -> Step { record(machine.shutdownBegan()) }
 

@@ -7,10 +7,7 @@ import Testing
     @Test func aNewConnectionThatSendsNothingIsClosedQuietlyAtTheHeaderTimeout() {
         var h = MachineHarness()
         #expect(h.timer == RunningTimer(.idle, .seconds(10)))
-        h.clock.advance(by: .milliseconds(9_999))
-        #expect(h.fireTimer() == .wait)
-        h.clock.advance(by: .milliseconds(1))
-        #expect(h.fireTimer() == .close)
+        #expect(h.fireTimer(atDeadlineIn: .seconds(10)) == .close)
         #expect(h.sent.isEmpty)
         #expect(h.machine.state == .closed)
     }
@@ -24,10 +21,7 @@ import Testing
         h.clock.advance(by: .seconds(5))
         #expect(h.receive("st: x\r\nX-A: 1\r\n") == .wait)
         #expect(h.timer == RunningTimer(.header, .seconds(5)))
-        h.clock.advance(by: .milliseconds(4_999))
-        #expect(h.fireTimer() == .wait)
-        h.clock.advance(by: .milliseconds(1))
-        #expect(h.fireTimer() == .respondWithError(status: 408))
+        #expect(h.fireTimer(atDeadlineIn: .seconds(5)) == .respondWithError(status: 408))
         #expect(h.encodeError() == .write)
         #expect(h.writeAll() == .linger)
         #expect(h.sentText.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"))
@@ -42,10 +36,7 @@ import Testing
         h.clock.advance(by: .seconds(20))
         #expect(h.receive("def") == .wait)
         #expect(h.timer == RunningTimer(.body, .seconds(10)))
-        h.clock.advance(by: .milliseconds(9_999))
-        #expect(h.fireTimer() == .wait)
-        h.clock.advance(by: .milliseconds(1))
-        #expect(h.fireTimer() == .respondWithError(status: 408))
+        #expect(h.fireTimer(atDeadlineIn: .seconds(10)) == .respondWithError(status: 408))
     }
 
     @Test func anIdleKeepAliveConnectionClosesAtTheIdleTimeoutCountedFromItsLastAnswer() {
@@ -58,10 +49,7 @@ import Testing
         #expect(h.respond("answer") == .write)
         #expect(h.writeAll() == .wait)
         #expect(h.timer == RunningTimer(.idle, .seconds(60)))
-        h.clock.advance(by: .milliseconds(59_999))
-        #expect(h.fireTimer() == .wait)
-        h.clock.advance(by: .milliseconds(1))
-        #expect(h.fireTimer() == .close)
+        #expect(h.fireTimer(atDeadlineIn: .seconds(60)) == .close)
         #expect(h.sentText == "answer")
     }
 
@@ -87,10 +75,7 @@ import Testing
         #expect(h.write(4) == .write)
         #expect(h.writeWouldBlock() == .wait)
         #expect(h.timer == RunningTimer(.write, .seconds(30)))
-        h.clock.advance(by: .milliseconds(29_999))
-        #expect(h.fireTimer() == .wait)
-        h.clock.advance(by: .milliseconds(1))
-        #expect(h.fireTimer() == .close)
+        #expect(h.fireTimer(atDeadlineIn: .seconds(30)) == .close)
         #expect(h.sentText == "a long")
     }
 
@@ -101,10 +86,7 @@ import Testing
         #expect(h.writeAll() == .linger)
         #expect(h.timer == RunningTimer(.linger, .seconds(1)))
         #expect(h.readable() == .discardInput)
-        h.clock.advance(by: .milliseconds(999))
-        #expect(h.fireTimer() == .wait)
-        h.clock.advance(by: .milliseconds(1))
-        #expect(h.fireTimer() == .close)
+        #expect(h.fireTimer(atDeadlineIn: .seconds(1)) == .close)
 
         var fin = MachineHarness()
         _ = fin.receive("GET / HTTP/1.1\r\n\r\n")
