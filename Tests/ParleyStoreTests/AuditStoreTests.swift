@@ -114,34 +114,31 @@ import Testing
         }
     }
 
-    @Test func verifyFindsAChangedEntry() throws {
+    /// A change made around the append-only triggers, and where verification must find the chain broken.
+    struct Tampering: Sendable, CustomTestStringConvertible {
+        let trigger: SQL, change: SQL, entriesLeft: Int, brokenAtSeq: Int64
+        let testDescription: String
+    }
+
+    static let tamperings = [
+        Tampering(trigger: "DROP TRIGGER audit_log_no_update", change: "UPDATE audit_log SET detail = '{\"n\":99}' WHERE seq = 5",
+                  entriesLeft: 8, brokenAtSeq: 5, testDescription: "a changed detail"),
+        Tampering(trigger: "DROP TRIGGER audit_log_no_update", change: "UPDATE audit_log SET hash = hex(zeroblob(32)) WHERE seq = 2",
+                  entriesLeft: 8, brokenAtSeq: 2, testDescription: "a changed hash"),
+        Tampering(trigger: "DROP TRIGGER audit_log_no_delete", change: "DELETE FROM audit_log WHERE seq = 6",
+                  entriesLeft: 7, brokenAtSeq: 6, testDescription: "a removed entry"),
+    ]
+
+    @Test(arguments: tamperings) func verifyFindsWhereTheChainWasTamperedWith(_ tampering: Tampering) throws {
         try F.with { f in
             try append(f, (1...8).map { Self.record($0) }, at: 0)
             // Only someone going around the triggers can change a row.
             try f.pool.write { db in
-                try db.execute("DROP TRIGGER audit_log_no_update")
-                _ = try db.run("UPDATE audit_log SET detail = '{\"n\":99}' WHERE seq = 5")
+                try db.execute(tampering.trigger)
+                _ = try db.run(tampering.change)
             }
-            #expect(try f.audit.verify() == AuditVerification(ok: false, entries: 8, brokenAtSeq: 5))
-        }
-    }
-
-    @Test func verifyFindsAChangedHashAndARemovedEntry() throws {
-        try F.with { f in
-            try append(f, (1...8).map { Self.record($0) }, at: 0)
-            try f.pool.write { db in
-                try db.execute("DROP TRIGGER audit_log_no_update")
-                _ = try db.run("UPDATE audit_log SET hash = ? WHERE seq = 2", [String(repeating: "a", count: 64)])
-            }
-            #expect(try f.audit.verify() == AuditVerification(ok: false, entries: 8, brokenAtSeq: 2))
-        }
-        try F.with { f in
-            try append(f, (1...8).map { Self.record($0) }, at: 0)
-            try f.pool.write { db in
-                try db.execute("DROP TRIGGER audit_log_no_delete")
-                _ = try db.run("DELETE FROM audit_log WHERE seq = 6")
-            }
-            #expect(try f.audit.verify() == AuditVerification(ok: false, entries: 7, brokenAtSeq: 6))
+            #expect(try f.audit.verify()
+                    == AuditVerification(ok: false, entries: tampering.entriesLeft, brokenAtSeq: tampering.brokenAtSeq))
         }
     }
 }
