@@ -7,8 +7,11 @@ public final class Connection {
     private var statements: [String: OpaquePointer] = [:]
     private var literalStatements: [UnsafeRawPointer: OpaquePointer] = [:]
     /// Run inside every transaction on this connection just before it commits; set on the writer
-    /// only (see `DatabasePool.beforeEveryCommit`).
+    /// only (see `DatabasePool.beforeEveryCommit`). It consumes the values staged in memory.
     var beforeCommit: ((Connection) throws -> Void)?
+    /// Values the open transaction stages in memory for its before-commit step, in order (see
+    /// `stage`). Every transaction starts with none; a savepoint rolled back drops those staged in it.
+    public private(set) var staged: [Any] = []
 
     /// Opens (creating if needed) the database at `path`.
     public init(path: String, readOnly: Bool = false) throws {
@@ -86,32 +89,82 @@ public final class Connection {
 
     /// Runs `body` inside a transaction: commits when it returns, rolls back when it throws.
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
-        // Prepared once and cached like any statement: sqlite3_exec would parse them on every call.
-        try run(kind == .immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+        try begin(kind)
         do {
             let result = try body()
-            if let beforeCommit { try beforeCommit(self) }
-            try run("COMMIT")
+            try commit()
             return result
         } catch {
-            _ = try? run("ROLLBACK")
+            rollback()
             throw error
         }
     }
 
+    /// Opens a transaction. Prefer `transaction`; this is for callers that run many writes in one
+    /// (group commit). Statements are prepared once and cached: sqlite3_exec would parse them every time.
+    func begin(_ kind: TransactionKind) throws {
+        staged.removeAll(keepingCapacity: true)
+        try run(kind == .immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+    }
+
+    /// Runs the before-commit step, then commits. Values staged with no step to take them are a
+    /// programming error, and fail the commit rather than vanish.
+    func commit() throws {
+        if let beforeCommit {
+            try beforeCommit(self)
+        } else if !staged.isEmpty {
+            throw SQLiteError(code: SQLITE_MISUSE, message: "values were staged for a commit, and no before-commit step takes them")
+        }
+        try run("COMMIT")
+        staged.removeAll(keepingCapacity: true)
+    }
+
+    /// Rolls the open transaction back, if there is one (SQLite may have rolled it back already).
+    func rollback() {
+        staged.removeAll(keepingCapacity: true)
+        if isInTransaction { _ = try? run("ROLLBACK") }
+    }
+
+    /// Stages `value` for the before-commit step of the open transaction (rollup rows added up in
+    /// memory instead of written to a table and read back).
+    public func stage(_ value: Any) {
+        precondition(isInTransaction, "values are staged inside a transaction")
+        staged.append(value)
+    }
+
+    /// A savepoint's statements; the names are fixed, so each statement is prepared once.
+    public struct Savepoint: Sendable {
+        let begin: SQL, release: SQL, rollback: SQL
+        public static let nested = Savepoint(begin: "SAVEPOINT nested", release: "RELEASE nested", rollback: "ROLLBACK TO nested")
+        public static let batchItem = Savepoint(begin: "SAVEPOINT batch_item", release: "RELEASE batch_item",
+                                                rollback: "ROLLBACK TO batch_item")
+        public static let operation = Savepoint(begin: "SAVEPOINT operation", release: "RELEASE operation",
+                                                rollback: "ROLLBACK TO operation")
+    }
+
     /// Runs `body` inside a savepoint of the open transaction: its changes are kept when it returns
-    /// and undone (only they) when it throws. Nested writes join their caller's transaction this way.
-    public func savepoint<T>(_ body: () throws -> T) throws -> T {
-        try run("SAVEPOINT nested")
+    /// and `keep` says so, and undone (only they, with the values staged since) otherwise or when it throws.
+    /// Nested writes join their caller's transaction this way.
+    public func savepoint<T>(_ savepoint: Savepoint = .nested, keep: (T) -> Bool = { _ in true }, _ body: () throws -> T) throws -> T {
+        try run(savepoint.begin)
+        let mark = staged.count
+        let result: T
         do {
-            let result = try body()
-            try run("RELEASE nested")
-            return result
+            result = try body()
         } catch {
-            _ = try? run("ROLLBACK TO nested")
-            _ = try? run("RELEASE nested")
+            if isInTransaction {
+                _ = try? run(savepoint.rollback)
+                _ = try? run(savepoint.release)
+            }
+            staged.removeSubrange(min(mark, staged.count)...)
             throw error
         }
+        if !keep(result) {
+            try run(savepoint.rollback)
+            staged.removeSubrange(min(mark, staged.count)...)
+        }
+        try run(savepoint.release)
+        return result
     }
 
     /// Whether a transaction is open on this connection.

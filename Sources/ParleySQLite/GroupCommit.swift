@@ -87,7 +87,7 @@ final class GroupCommit: @unchecked Sendable {
         var results: [Result<Any, any Error>] = []
         do {
             try pool.whileHoldingWriter { db in
-                try db.run("BEGIN IMMEDIATE")
+                try db.begin(.immediate)
                 // Some errors (a full disk, I/O) make SQLite roll back the whole transaction by
                 // itself: then nothing of the batch is stored, no later write may run in it, and
                 // every write of the batch fails with that error.
@@ -97,18 +97,13 @@ final class GroupCommit: @unchecked Sendable {
                         throw rolledBackBy ?? SQLiteError(code: 1, message: "the transaction was rolled back by an earlier write's error")
                     }
                     do {
-                        try db.run("SAVEPOINT batch_item")
-                        guard let body = pending.body else { throw SQLiteError(code: 1, message: "a write was run twice") }
-                        let value = try body(db)
-                        try db.run("RELEASE batch_item")
+                        let value = try db.savepoint(.batchItem) {
+                            guard let body = pending.body else { throw SQLiteError(code: 1, message: "a write was run twice") }
+                            return try body(db)
+                        }
                         results.append(.success(value))
                     } catch {
-                        if db.isInTransaction {
-                            _ = try? db.run("ROLLBACK TO batch_item")
-                            _ = try? db.run("RELEASE batch_item")
-                        } else {
-                            rolledBackBy = error
-                        }
+                        if !db.isInTransaction { rolledBackBy = error }
                         results.append(.failure(error))
                     }
                 }
@@ -116,10 +111,9 @@ final class GroupCommit: @unchecked Sendable {
                     throw rolledBackBy ?? SQLiteError(code: 1, message: "the transaction was rolled back by a write's error")
                 }
                 do {
-                    try db.beforeCommit?(db)
-                    try db.run("COMMIT")
+                    try db.commit()
                 } catch {
-                    _ = try? db.run("ROLLBACK")
+                    db.rollback()
                     throw error
                 }
             }

@@ -274,3 +274,50 @@ func temporaryDatabasePath() -> String {
         #expect(inner == 181)
     }
 }
+
+@Suite struct StagedValueTests {
+    struct Refused: Error {}
+
+    /// The before-commit step sees exactly the values staged by the writes that commit: a write of
+    /// a group commit that fails takes its staged values with it, as it takes its rows.
+    @Test func theCommitStepSeesOnlyTheValuesOfWritesThatCommit() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { try $0.execute("CREATE TABLE t (v INTEGER NOT NULL) STRICT; CREATE TABLE total (sum INTEGER NOT NULL) STRICT") }
+        _ = try pool.write { try $0.run("INSERT INTO total VALUES (0)") }
+        pool.beforeEveryCommit { db in
+            let sum = db.staged.reduce(Int64(0)) { $0 + ($1 as! Int64) }
+            try db.run("UPDATE total SET sum = sum + ?", [sum])
+        }
+        DispatchQueue.concurrentPerform(iterations: 200) { index in
+            _ = try? pool.write { db in
+                try db.run("INSERT INTO t VALUES (?)", [Int64(index)])
+                db.stage(Int64(index))
+                // A nested write that fails drops its own value, and only it.
+                _ = try? pool.write { inner -> Void in
+                    inner.stage(Int64(1_000_000))
+                    throw Refused()
+                }
+                if index % 7 == 0 { throw Refused() }
+            }
+        }
+        let rows = try pool.read { try $0.queryFirst("SELECT sum(v) FROM t") { $0.int(0) } }
+        let total = try pool.read { try $0.queryFirst("SELECT sum FROM total") { $0.int(0) } }
+        #expect(rows == total)
+        #expect(rows == Int64((0..<200).filter { $0 % 7 != 0 }.reduce(0, +)))
+    }
+
+    @Test func valuesStagedWithoutACommitStepFailTheCommit() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { try $0.execute("CREATE TABLE t (v INTEGER NOT NULL) STRICT") }
+        #expect(throws: SQLiteError.self) {
+            try pool.write { db in
+                try db.run("INSERT INTO t VALUES (1)")
+                db.stage(1)
+            }
+        }
+        #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 0)
+        // The next transaction starts with nothing staged.
+        _ = try pool.write { try $0.run("INSERT INTO t VALUES (2)") }
+        #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 1)
+    }
+}

@@ -5,65 +5,145 @@ import ParleySQLite
 /// that inserts it: phone attempts, conversations and violations by day, and the contact days of
 /// migration 0009.
 ///
-/// The other events keep their rollups by triggers. Communications are the most frequent write,
-/// and a trigger costs SQLite about 20 µs a firing before it does anything; `SQLiteCommunicationStore`
-/// is the only code that inserts communications into a database whose rollups exist (the world
-/// generator inserts its rows before migration 0009 and rebuilds them there), so it calls this.
+/// The other events keep their rollups by triggers. Communications are the most frequent write:
+/// a trigger costs SQLite about 20 µs a firing before it does anything, and rows written to the
+/// staging table are read back and deleted by the fold. So the rows are worked out here, with a
+/// few index seeks, and staged in memory on the connection (`Connection.stage`), where a rolled
+/// back savepoint drops them with its changes. `SQLiteCommunicationStore` is the only code that
+/// inserts communications into a database whose rollups exist (the world generator inserts its
+/// rows before migration 0009 and rebuilds them there), so it calls this.
 enum AnalyticsCommunicationRollup {
+    private static let millisecondsPerDay: Int64 = 86_400_000
+
     static func add(_ c: Communication, _ db: Connection) throws {
-        let phoneAttempt = c.channel == .phone && c.direction == .outbound
-        let violations = c.compliance.map { $0.ok ? 0 : $0.violations.count } ?? 0
-        if phoneAttempt || violations > 0 {
-            try db.run(counts, [c.caseID, c.occurredAt.millisecondsSinceEpoch, phoneAttempt,
-                                phoneAttempt && c.outcome == .connectedRPC, violations])
+        guard let groups = try db.queryFirst(caseGroups, [c.caseID], AnalyticsCaseGroups.init(row:)) else {
+            throw CorruptDataError("communication \(c.id) names a missing case")
         }
-        if c.direction == .outbound {
-            let conversation = c.outcome == .connectedRPC || c.outcome == .connectedThirdParty
-            try db.run(contactDays, [c.caseID, c.occurredAt.millisecondsSinceEpoch, conversation, c.id])
+        let day = c.occurredAt.millisecondsSinceEpoch / millisecondsPerDay
+        let phoneAttempt = c.channel == .phone && c.direction == .outbound
+        let violations = Int64(c.compliance.map { $0.ok ? 0 : $0.violations.count } ?? 0)
+        if phoneAttempt || violations > 0 {
+            var delta = AnalyticsDayDelta(groups: groups, day: day)
+            if phoneAttempt { delta.add(.phoneAttempts, 1) }
+            if phoneAttempt && c.outcome == .connectedRPC { delta.add(.phoneRPC, 1) }
+            if violations > 0 { delta.add(.violations, violations) }
+            db.stage(delta)
+        }
+        guard c.direction == .outbound else { return }
+        try addContactDay(c, day: day, groups: groups, conversationsOnly: false, db)
+        if c.outcome == .connectedRPC || c.outcome == .connectedThirdParty {
+            try addContactDay(c, day: day, groups: groups, conversationsOnly: true, db)
         }
     }
 
-    /// ?1 case, ?2 occurred_at, ?3 a phone attempt, ?4 a phone conversation, ?5 violations.
-    static let counts: SQL = """
-        INSERT INTO analytics_day_delta (dim, day, currency, key, cday, phone_attempts, phone_rpc, violations)
-        SELECT g.dim, ?2 / 86400000, g.currency, g.key, CASE WHEN ?2 / 86400000 < g.cd THEN g.cd ELSE 0 END, ?3, ?4, ?5
-        FROM analytics_case_group g WHERE g.case_id = ?1
+    /// When `c` makes `day` a new contact day of its case (a new conversation day, for
+    /// `conversationsOnly`): the day counts, followed when a later such day exists; and when none
+    /// does, the previous such day, the last until now, becomes followed.
+    private static func addContactDay(_ c: Communication, day: Int64, groups: AnalyticsCaseGroups, conversationsOnly: Bool,
+                                      _ db: Connection) throws {
+        let statements = conversationsOnly ? conversationDays : contactDays
+        let dayStart = day * millisecondsPerDay, nextDayStart = (day + 1) * millisecondsPerDay
+        let sameDay = try db.queryFirst(statements.other, [c.caseID, dayStart, nextDayStart, c.id]) { _ in true } ?? false
+        guard !sameDay else { return }
+        let later = try db.queryFirst(statements.next, [c.caseID, nextDayStart]) { _ in true } ?? false
+        var delta = AnalyticsDayDelta(groups: groups, day: day)
+        delta.add(conversationsOnly ? .conversationDays : .contactDays, 1)
+        if later { delta.add(conversationsOnly ? .conversationDaysFollowed : .contactDaysFollowed, 1) }
+        db.stage(delta)
+        guard !later, let previous = try db.queryFirst(statements.previous, [c.caseID, dayStart], { $0.int(0) }) else { return }
+        var followed = AnalyticsDayDelta(groups: groups, day: previous / millisecondsPerDay)
+        followed.add(conversationsOnly ? .conversationDaysFollowed : .contactDaysFollowed, 1)
+        db.stage(followed)
+    }
+
+    /// The case's grouping keys, as `analytics_case_group` gives them.
+    static let caseGroups: SQL = """
+        SELECT coalesce(segment_override, segment), coalesce(assigned_to, ''), coalesce(team, ''), creditor, currency,
+            created_at / 86400000
+        FROM debt_case WHERE id = ?
         """
 
-    /// ?1 case, ?2 occurred_at, ?3 a conversation, ?4 the communication's id. For each kind (0
-    /// contact, 1 conversation) for which it makes a new contact day d of its case: +1 day at d,
-    /// followed when a later such day (nx) exists; and the previous such day p becomes followed
-    /// when it was the last one.
-    static let contactDays: SQL = """
-        INSERT INTO analytics_day_delta (dim, day, currency, key, cday, contact_days, contact_days_followed, conversation_days,
-            conversation_days_followed)
-        SELECT g.dim, r.day, g.currency, g.key, CASE WHEN r.day < g.cd THEN g.cd ELSE 0 END,
-            (r.kind = 0) * r.days, (r.kind = 0) * r.followed, (r.kind = 1) * r.days, (r.kind = 1) * r.followed
-        FROM analytics_case_group g, (
-            SELECT k.kind AS kind, CASE v.column1 WHEN 0 THEN k.d ELSE k.p END AS day, v.column1 = 0 AS days,
-                CASE v.column1 WHEN 0 THEN k.nx IS NOT NULL ELSE 1 END AS followed
-            FROM (
-                SELECT 0 AS kind, x.d AS d,
-                    (SELECT max(occurred_at) / 86400000 FROM communication WHERE case_id = ?1 AND direction = 'outbound'
-                        AND occurred_at < x.d * 86400000) AS p,
-                    (SELECT min(occurred_at) / 86400000 FROM communication WHERE case_id = ?1 AND direction = 'outbound'
-                        AND occurred_at >= (x.d + 1) * 86400000) AS nx
-                FROM (SELECT ?2 / 86400000 AS d) x
-                WHERE NOT EXISTS (SELECT 1 FROM communication WHERE case_id = ?1 AND direction = 'outbound'
-                    AND occurred_at >= x.d * 86400000 AND occurred_at < (x.d + 1) * 86400000 AND id <> ?4)
-                UNION ALL
-                SELECT 1, x.d,
-                    (SELECT max(occurred_at) / 86400000 FROM communication WHERE case_id = ?1 AND direction = 'outbound'
-                        AND outcome IN ('connected_rpc','connected_third_party') AND occurred_at < x.d * 86400000),
-                    (SELECT min(occurred_at) / 86400000 FROM communication WHERE case_id = ?1 AND direction = 'outbound'
-                        AND outcome IN ('connected_rpc','connected_third_party') AND occurred_at >= (x.d + 1) * 86400000)
-                FROM (SELECT ?2 / 86400000 AS d) x
-                WHERE ?3 AND NOT EXISTS (SELECT 1 FROM communication WHERE case_id = ?1 AND direction = 'outbound'
-                    AND outcome IN ('connected_rpc','connected_third_party')
-                    AND occurred_at >= x.d * 86400000 AND occurred_at < (x.d + 1) * 86400000 AND id <> ?4)
-            ) k, (VALUES (0), (1)) v
-            WHERE v.column1 = 0 OR (k.p IS NOT NULL AND k.nx IS NULL)
-        ) r
-        WHERE g.case_id = ?1
-        """
+    /// The three seeks of a contact day, on the case's contacts by time: another such contact on
+    /// the day (?2 to ?3, not ?4), the first from ?2 on, the last before ?2.
+    private struct DayStatements {
+        let other: SQL, next: SQL, previous: SQL
+    }
+
+    private static let contactDays = DayStatements(
+        other: """
+            SELECT 1 FROM communication INDEXED BY communication_case_time
+            WHERE case_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND direction = 'outbound' AND id <> ?4 LIMIT 1
+            """,
+        next: """
+            SELECT 1 FROM communication INDEXED BY communication_case_time
+            WHERE case_id = ?1 AND occurred_at >= ?2 AND direction = 'outbound' LIMIT 1
+            """,
+        previous: """
+            SELECT occurred_at FROM communication INDEXED BY communication_case_time
+            WHERE case_id = ?1 AND occurred_at < ?2 AND direction = 'outbound' ORDER BY occurred_at DESC LIMIT 1
+            """)
+
+    private static let conversationDays = DayStatements(
+        other: """
+            SELECT 1 FROM communication INDEXED BY communication_case_time
+            WHERE case_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND direction = 'outbound'
+                AND outcome IN ('connected_rpc', 'connected_third_party') AND id <> ?4 LIMIT 1
+            """,
+        next: """
+            SELECT 1 FROM communication INDEXED BY communication_case_time
+            WHERE case_id = ?1 AND occurred_at >= ?2 AND direction = 'outbound'
+                AND outcome IN ('connected_rpc', 'connected_third_party') LIMIT 1
+            """,
+        previous: """
+            SELECT occurred_at FROM communication INDEXED BY communication_case_time
+            WHERE case_id = ?1 AND occurred_at < ?2 AND direction = 'outbound'
+                AND outcome IN ('connected_rpc', 'connected_third_party') ORDER BY occurred_at DESC LIMIT 1
+            """)
+}
+
+/// The rollup groupings of one case (`analytics_case_group`): dimension 0 is every case, then
+/// its segment, agent, team and creditor; with its currency and the day it was placed.
+struct AnalyticsCaseGroups {
+    let keys: [String]
+    let currency: String
+    let placedDay: Int64
+
+    init(row: Row) {
+        keys = ["", row.string(0), row.string(1), row.string(2), row.string(3)]
+        currency = row.string(4)
+        placedDay = row.int(5)
+    }
+
+    /// The `cday` of a row for `day`: a day before the case was placed is kept apart under the
+    /// placement day (migration 0009), any other under 0.
+    func cday(for day: Int64) -> Int64 { day < placedDay ? placedDay : 0 }
+}
+
+/// Amounts to add to one day's rollup rows of every grouping of a case, staged in memory for
+/// `AnalyticsRollupFold`.
+struct AnalyticsDayDelta {
+    let groups: AnalyticsCaseGroups
+    let day: Int64
+    private(set) var amounts: [(column: AnalyticsRollupColumn, amount: Int64)] = []
+
+    init(groups: AnalyticsCaseGroups, day: Int64) {
+        self.groups = groups
+        self.day = day
+    }
+
+    mutating func add(_ column: AnalyticsRollupColumn, _ amount: Int64) { amounts.append((column, amount)) }
+}
+
+/// The rollup columns a communication adds to.
+enum AnalyticsRollupColumn: String, CaseIterable {
+    case phoneAttempts = "phone_attempts", phoneRPC = "phone_rpc", violations
+    case contactDays = "contact_days", contactDaysFollowed = "contact_days_followed"
+    case conversationDays = "conversation_days", conversationDaysFollowed = "conversation_days_followed"
+
+    /// Its place in `AnalyticsRollupTriggers.valueColumns`.
+    var index: Int { Self.indices[self]! }
+
+    private static let indices = Dictionary(uniqueKeysWithValues: allCases.map { column in
+        (column, AnalyticsRollupTriggers.valueColumns.firstIndex { $0.text == column.rawValue }!)
+    })
 }

@@ -33,17 +33,6 @@ public struct SQLiteIdempotencyStore: IdempotencyStore {
 extension Connection {
     /// Runs `operation` in a savepoint and keeps or undoes its changes as its result says.
     func savepointKeeping<Value>(_ operation: () throws -> IdempotentResult<Value>) throws -> IdempotentResult<Value> {
-        try run("SAVEPOINT operation")
-        let result: IdempotentResult<Value>
-        do {
-            result = try operation()
-        } catch {
-            _ = try? run("ROLLBACK TO operation")
-            _ = try? run("RELEASE operation")
-            throw error
-        }
-        if !result.keepsChanges { try run("ROLLBACK TO operation") }
-        try run("RELEASE operation")
-        return result
+        try savepoint(.operation, keep: \.keepsChanges, operation)
     }
 }

@@ -35,21 +35,37 @@ enum AnalyticsRollupFold {
 
     /// Folds the staged rows, if any, into the rollups; runs inside the transaction that staged them.
     /// The rows are added up here, without a sort (the contacts of a group commit share a handful
-    /// of rollup rows), then each day and month row is written once.
+    /// of rollup rows), then each day and month row is written once. Rows come from the staging
+    /// table (the triggers) and from the connection's memory (`AnalyticsCommunicationRollup`).
     static func run(_ db: Connection) throws {
         var days: [Slot: [Int64]] = [:]
         var months: [Slot: [Int64]] = [:]
+        var stagedInTable = false
         try db.forEach(selectStaged) { row in
+            stagedInTable = true
             let dim = row.int(0), day = row.int(1), currency = row.string(2), key = row.string(3), cday = row.int(4)
             let values = (0..<Int32(columns.count)).map { row.int(5 + $0) }
             let month = monthStart(ofDay: day)
             add(values, to: Slot(dim: dim, period: day, currency: currency, key: key, cday: cday), in: &days)
             add(values, to: Slot(dim: dim, period: month, currency: currency, key: key, cday: cday), in: &months)
         }
+        var values = [Int64](repeating: 0, count: columns.count)
+        for staged in db.staged {
+            guard let delta = staged as? AnalyticsDayDelta else {
+                throw SQLiteError(code: 1, message: "a value of type \(type(of: staged)) was staged, which no commit step takes")
+            }
+            for index in values.indices { values[index] = 0 }
+            for (column, amount) in delta.amounts { values[column.index] += amount }
+            let cday = delta.groups.cday(for: delta.day), month = monthStart(ofDay: delta.day)
+            for (dim, key) in delta.groups.keys.enumerated() {
+                add(values, to: Slot(dim: Int64(dim), period: delta.day, currency: delta.groups.currency, key: key, cday: cday), in: &days)
+                add(values, to: Slot(dim: Int64(dim), period: month, currency: delta.groups.currency, key: key, cday: cday), in: &months)
+            }
+        }
         guard !days.isEmpty else { return }
         try write(days, upsertDay, db)
         try write(months, upsertMonth, db)
-        try db.run("DELETE FROM analytics_day_delta")
+        if stagedInTable { try db.run("DELETE FROM analytics_day_delta") }
     }
 
     /// The day number of the first day of `day`'s calendar month (UTC).
