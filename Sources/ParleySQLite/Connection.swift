@@ -13,8 +13,21 @@ public final class Connection {
     /// `stage`). Every transaction starts with none; a savepoint rolled back drops those staged in it.
     public private(set) var staged: [Any] = []
 
+    /// Process-wide settings, applied once before the library initialises (on the first open).
+    /// Without memory statistics, connections on different threads do not queue on one mutex for
+    /// every allocation. `SQLITE_MISUSE` means the library was already initialised by someone else
+    /// in this process: it keeps its defaults, which are correct, only slower.
+    private static let libraryConfigured: Bool = {
+        let status = parley_sqlite3_disable_memory_statistics()
+        return status == SQLITE_OK
+    }()
+
+    /// Whether the process-wide settings took effect (see `libraryConfigured`).
+    public static var libraryIsConfigured: Bool { libraryConfigured }
+
     /// Opens (creating if needed) the database at `path`.
     public init(path: String, readOnly: Bool = false) throws {
+        _ = Self.libraryConfigured
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE

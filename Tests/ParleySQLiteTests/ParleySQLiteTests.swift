@@ -321,3 +321,12 @@ func temporaryDatabasePath() -> String {
         #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 1)
     }
 }
+
+@Suite struct LibrarySettingsTests {
+    /// Memory statistics are off before the first connection opens (else every allocation of
+    /// every connection takes one process-wide mutex).
+    @Test func theLibraryIsConfiguredBeforeItsFirstUse() throws {
+        _ = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        #expect(Connection.libraryIsConfigured)
+    }
+}
