@@ -21,7 +21,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CParleySystem"),
-        .target(name: "ParleySQLite", dependencies: ["CSQLite"]),
+        .target(name: "ParleySQLite", dependencies: ["CSQLite", "CParleySystem"]),
         .target(name: "ParleyJSON"),
         .target(name: "ParleyHTTP", dependencies: ["CZlib", "CParleySystem", "ParleyJSON", logging]),
         .target(name: "ParleyCore", dependencies: ["ParleyJSON", logging, crypto]),

@@ -29,8 +29,9 @@ public struct DatabaseConfiguration: Sendable {
 
 /// One writer connection behind a lock plus a pool of readers, over one SQLite file in WAL mode.
 ///
-/// Writes are serialised (SQLite allows one writer anyway) and each runs in `BEGIN IMMEDIATE`, so
-/// it never meets `SQLITE_BUSY` half-way; reads use their own connections and never wait on writes.
+/// Writes are serialised (SQLite allows one writer anyway): they run on the pool's writer thread
+/// (`GroupCommit`), each in `BEGIN IMMEDIATE`, so none meets `SQLITE_BUSY` half-way; reads use
+/// their own connections and never wait on writes.
 /// A write (or read) started by the thread that already holds the writer joins the open
 /// transaction, the write inside a savepoint: that is how a request's mutation and the record of its
 /// answer commit together (see idempotency). WAL checkpoints run in the background (`Checkpointer`).
@@ -77,6 +78,11 @@ public final class DatabasePool: Sendable {
         readers = Mutex(Array(pool.indices))
         available = DispatchSemaphore(value: pool.count)
         groupCommit.pool = self
+        try groupCommit.start()
+    }
+
+    deinit {
+        groupCommit.stop()
     }
 
     private static func openWriter(_ configuration: DatabaseConfiguration) throws -> Connection {
@@ -146,13 +152,14 @@ public final class DatabasePool: Sendable {
         return try groupCommit.write(body)
     }
 
-    /// Like `write`, with foreign-key enforcement off for this one transaction. Only for bulk loads
-    /// that insert the parent rows themselves, in the same transaction, before their children: there
-    /// the checks cannot fail and cost a lookup per row. (The pragma has no effect inside a
-    /// transaction, so it is switched around it; a nested call keeps the checks on.)
+    /// Like `write`, with foreign-key enforcement off for this one transaction, which runs on the
+    /// writer thread on its own (outside any batch). Only for bulk loads that insert the parent
+    /// rows themselves, in the same transaction, before their children: there the checks cannot
+    /// fail and cost a lookup per row. (The pragma has no effect inside a transaction, so it is
+    /// switched around it; a nested call keeps the checks on.)
     public func writeBulk<T>(_ body: (Connection) throws -> T) throws -> T {
         if callerHoldsWriter { return try write(body) }
-        return try holdingWriter { db in
+        return try groupCommit.writeAlone { db in
             try db.execute("PRAGMA foreign_keys=OFF")
             defer {
                 // A writer that cannot turn the checks back on must not serve another write.

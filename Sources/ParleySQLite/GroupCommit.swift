@@ -1,57 +1,113 @@
+import CParleySystem
+import CSQLite
 import Dispatch
+import Glibc
 import Synchronization
 
-/// Group commit: writes that arrive while another is running wait in a queue, and whoever takes
-/// the writer runs every queued write in one transaction, each in a savepoint of its own, and
-/// commits once. A commit (appending the changed pages to the WAL) costs about as much as the
-/// write itself, so under concurrent load most of that cost is shared. Each write still sees
-/// every earlier one, succeeds or fails on its own (a failing write rolls back only its
-/// savepoint), and returns only after the commit that holds it.
+/// Group commit: writes wait in a queue, and the pool's writer thread runs every queued write in
+/// one transaction, each in a savepoint of its own, and commits once. A commit (appending the
+/// changed pages to the WAL) costs about as much as the write itself, so under concurrent load
+/// most of that cost is shared. Each write still sees every earlier one, succeeds or fails on its
+/// own (a failing write rolls back only its savepoint), and returns only after the commit that
+/// holds it.
+///
+/// The writes run on a thread of their own, not on the callers' threads: every write waits for
+/// that thread, so it must not wait for a CPU. The request handlers run at a lower priority (see
+/// `HandlerPool`), and a writer thread at the process's own priority is not preempted by them
+/// half-way through a batch, while all the others wait for it.
 final class GroupCommit: @unchecked Sendable {
-    // @unchecked: `pool` is set once in the pool's initialiser, before any write.
+    // @unchecked: `pool` is set once in the pool's initialiser, before any write; `thread` is
+    // written by `start` and `stop`, which the pool calls once each.
     unowned(unsafe) var pool: DatabasePool!
 
     /// One queued write: its body, and its outcome once the batch holding it committed.
     final class Pending: @unchecked Sendable {
-        // @unchecked: `outcome` is written by the batch's runner before `wake.signal()` and read
+        // @unchecked: `outcome` is written by the writer thread before `wake.signal()` and read
         // by the waiting caller after `wake.wait()`.
         /// Dropped before `wake` is signalled: the caller's non-escaping body must not outlive its wait.
         var body: ((Connection) throws -> Any)?
         var outcome: Result<Any, any Error>?
-        /// Signalled once the write is done, or earlier to make its thread the runner.
+        /// Signalled once the write is done.
         let wake = DispatchSemaphore(value: 0)
-        init(_ body: @escaping (Connection) throws -> Any) { self.body = body }
+        /// A write that runs outside any batch and manages its own transaction (`writeAlone`).
+        let runsAlone: Bool
+        init(runsAlone: Bool = false, _ body: @escaping (Connection) throws -> Any) {
+            self.runsAlone = runsAlone
+            self.body = body
+        }
     }
 
-    /// The queued writes, and whether a thread is running them. Whoever finds no runner becomes it;
-    /// a runner whose own write is done hands the role to the oldest queued write's thread, so the
-    /// queue is never left without a runner and nobody waits on a timer.
+    /// The queued writes; whether the writer thread sleeps for want of them; whether it should end.
     private struct Queue {
         var pending: [Pending] = []
-        var running = false
+        var idle = false
+        var stopping = false
     }
 
     private let queue = Mutex(Queue())
+    /// Signalled when a write arrives for an idle writer thread, or when it should end.
+    private let arrived = DispatchSemaphore(value: 0)
+    private var thread: pthread_t?
     /// Writes per transaction at most, so one batch never holds the writer for long.
     static let batchLimit = 64
 
+    /// Starts the writer thread.
+    func start() throws {
+        let unmanaged = Unmanaged.passRetained(self)
+        var created = pthread_t()
+        let status = pthread_create(&created, nil, { argument in
+            guard let argument else { return nil }
+            Unmanaged<GroupCommit>.fromOpaque(argument).takeRetainedValue().runUntilStopped()
+            return nil
+        }, unmanaged.toOpaque())
+        guard status == 0 else {
+            unmanaged.release()
+            throw SQLiteError(code: SQLITE_ERROR, message: "cannot start the database writer thread: error \(status)")
+        }
+        // The name only helps `top` and profiles; failing to set it changes nothing else.
+        _ = pthread_setname_np(created, "parley-writer")
+        thread = created
+    }
+
+    /// Runs the writes queued so far, then ends the writer thread and waits for it.
+    func stop() {
+        guard let thread else { return }
+        self.thread = nil
+        queue.withLock { $0.stopping = true }
+        arrived.signal()
+        if pthread_equal(thread, pthread_self()) != 0 {
+            // Only when the pool is released by a write's own body: the thread ends by itself.
+            pthread_detach(thread)
+        } else {
+            pthread_join(thread, nil)
+        }
+    }
+
     func write<T>(_ body: (Connection) throws -> T) throws -> T {
+        try submit(runsAlone: false, body)
+    }
+
+    /// Runs `body` on the writer thread on its own, outside any transaction: for a bulk write that
+    /// opens its own (so it too runs at the writer thread's priority).
+    func writeAlone<T>(_ body: (Connection) throws -> T) throws -> T {
+        try submit(runsAlone: true, body)
+    }
+
+    private func submit<T>(runsAlone: Bool, _ body: (Connection) throws -> T) throws -> T {
         // The caller waits for its result below, so the non-escaping body outlives its use.
         let outcome: Result<Any, any Error> = try withoutActuallyEscaping(body) { body in
-            let pending = Pending { db in try body(db) }
-            let runs = queue.withLock { queue -> Bool in
+            let pending = Pending(runsAlone: runsAlone) { db in try body(db) }
+            let (wakeWriter, stopped) = queue.withLock { queue -> (Bool, Bool) in
+                guard !queue.stopping else { return (false, true) }
                 queue.pending.append(pending)
-                guard !queue.running else { return false }
-                queue.running = true
-                return true
+                defer { queue.idle = false }
+                return (queue.idle, false)
             }
-            if !runs {
-                pool.waits.willWait()
-                pending.wake.wait()
-                pool.waits.didWait()
-            }
-            // Woken without an outcome: this thread is the runner now.
-            if pending.outcome == nil { runBatches(until: pending) }
+            if stopped { throw SQLiteError(code: SQLITE_MISUSE, message: "the database is closed") }
+            if wakeWriter { arrived.signal() }
+            pool.waits.willWait()
+            pending.wake.wait()
+            pool.waits.didWait()
             guard let outcome = pending.outcome else { throw SQLiteError(code: 1, message: "a write finished without an outcome") }
             return outcome
         }
@@ -60,27 +116,48 @@ final class GroupCommit: @unchecked Sendable {
         return value
     }
 
-    /// Runs batches until the caller's own write is done, then hands the runner's role to the
-    /// oldest queued write (so no request is held back running everyone else's), or gives it up.
-    private func runBatches(until own: Pending) {
-        pool.writerLock.withLock {
-            while own.outcome == nil {
-                let batch = queue.withLock { queue -> [Pending] in
-                    let taken = Array(queue.pending.prefix(Self.batchLimit))
-                    queue.pending.removeFirst(taken.count)
-                    return taken
+    /// The writer thread: runs batches while writes are queued, sleeps while none are.
+    private func runUntilStopped() {
+        while true {
+            let batch = queue.withLock { queue -> [Pending]? in
+                guard !queue.pending.isEmpty else {
+                    if queue.stopping { return nil }
+                    queue.idle = true
+                    return []
                 }
-                run(batch)
+                // The writes up to the first that runs alone; that one by itself.
+                var taken: [Pending] = []
+                for pending in queue.pending.prefix(Self.batchLimit) {
+                    if pending.runsAlone {
+                        if taken.isEmpty { taken.append(pending) }
+                        break
+                    }
+                    taken.append(pending)
+                }
+                queue.pending.removeFirst(taken.count)
+                return taken
+            }
+            guard let batch else { return }
+            if batch.isEmpty {
+                arrived.wait()
+                continue
+            }
+            pool.writerLock.withLock {
+                if batch.count == 1, batch[0].runsAlone { runAlone(batch[0]) } else { run(batch) }
             }
         }
-        let next = queue.withLock { queue -> Pending? in
-            guard let first = queue.pending.first else {
-                queue.running = false
-                return nil
-            }
-            return first
+    }
+
+    private func runAlone(_ pending: Pending) {
+        let result: Result<Any, any Error>
+        if let body = pending.body {
+            result = Result { try pool.whileHoldingWriter { db in try body(db) } }
+        } else {
+            result = .failure(SQLiteError(code: 1, message: "a write was run twice"))
         }
-        next?.wake.signal()
+        pending.body = nil
+        pending.outcome = result
+        pending.wake.signal()
     }
 
     private func run(_ batch: [Pending]) {
