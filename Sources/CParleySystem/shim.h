@@ -37,3 +37,18 @@ static inline int parley_epoll_wait(int epfd, int *fds, unsigned int *events, in
 static inline int parley_limit_malloc_arenas(int count) {
     return mallopt(M_ARENA_MAX, count);
 }
+
+#include <sys/resource.h>
+#include <errno.h>
+/* Moves the calling thread's nice value by `levels` (negative: more important), within -20...19.
+   On Linux each thread has its own nice value. A thread may always lower its priority; raising it
+   needs CAP_SYS_NICE or room under RLIMIT_NICE. Returns 1 when the change was made, else 0. */
+static inline int parley_adjust_thread_priority(int levels) {
+    errno = 0;
+    int current = getpriority(PRIO_PROCESS, 0);
+    if (errno != 0) return 0;
+    int target = current + levels;
+    if (target < -20) target = -20;
+    if (target > 19) target = 19;
+    return setpriority(PRIO_PROCESS, 0, target) == 0;
+}

@@ -54,6 +54,12 @@ public struct Composition: Sendable {
             }
         }
         database = try DatabasePool(configuration: databaseConfiguration)
+        if !Connection.libraryIsConfigured {
+            logger.warning("SQLite was initialised before Parley could turn its memory statistics off; every allocation takes a process-wide lock")
+        }
+        if !database.writerRunsAboveProcess {
+            logger.debug("the database writer thread cannot be raised above the process; request threads run at a lower priority instead")
+        }
         let applied = try Schema.migrate(database)
         if !applied.isEmpty { logger.info("database migrated", metadata: ["migrations": "\(applied.joined(separator: ","))"]) }
 

@@ -11,6 +11,9 @@ import ParleyStore
 /// start exactly this.
 public final class ParleyApplication: Sendable {
     public static let version = "0.1.0"
+    /// Nice levels the request threads run below the process when the database writer thread
+    /// could not be raised above it (Docs/http-server.md).
+    static let requestThreadNiceness: Int32 = 5
 
     public let configuration: AppConfiguration
     public let database: DatabasePool
@@ -47,7 +50,10 @@ public final class ParleyApplication: Sendable {
             metrics: metrics, clock: clock, metricsRequireKey: configuration.metricsRequireKey,
             maxImportBytes: configuration.maxImportBytes)
         let responder = ParleyRouter.make(services: services, logger: logger, accessLog: accessLog)
-        server = try HTTPServer(configuration: configuration.http, responder: responder, logger: logger)
+        var http = configuration.http
+        // The database writer runs every write: above the request threads, raised or they lowered.
+        if !database.writerRunsAboveProcess { http.requestThreadNiceness = Self.requestThreadNiceness }
+        server = try HTTPServer(configuration: http, responder: responder, logger: logger)
         let server = server
         let database = database
         metrics.gauge("parley_http_open_connections", help: "Open client connections.") { Double(server.openConnections) }

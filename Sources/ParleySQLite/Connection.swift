@@ -116,8 +116,8 @@ public final class Connection {
     /// Opens a transaction. Prefer `transaction`; this is for callers that run many writes in one
     /// (group commit). Statements are prepared once and cached: sqlite3_exec would parse them every time.
     func begin(_ kind: TransactionKind) throws {
-        staged.removeAll(keepingCapacity: true)
         try run(kind == .immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+        staged.removeAll(keepingCapacity: true)
     }
 
     /// Runs the before-commit step, then commits. Values staged with no step to take them are a
@@ -161,23 +161,28 @@ public final class Connection {
     public func savepoint<T>(_ savepoint: Savepoint = .nested, keep: (T) -> Bool = { _ in true }, _ body: () throws -> T) throws -> T {
         try run(savepoint.begin)
         let mark = staged.count
-        let result: T
         do {
-            result = try body()
+            let result = try body()
+            if !keep(result) {
+                try run(savepoint.rollback)
+                staged.removeSubrange(min(mark, staged.count)...)
+            }
+            try run(savepoint.release)
+            return result
         } catch {
+            // Undo what the savepoint did. Should even that fail, the whole transaction is rolled
+            // back: a change its caller was told failed must never commit with the rest.
             if isInTransaction {
-                _ = try? run(savepoint.rollback)
-                _ = try? run(savepoint.release)
+                do {
+                    try run(savepoint.rollback)
+                    try run(savepoint.release)
+                } catch {
+                    rollback()
+                }
             }
             staged.removeSubrange(min(mark, staged.count)...)
             throw error
         }
-        if !keep(result) {
-            try run(savepoint.rollback)
-            staged.removeSubrange(min(mark, staged.count)...)
-        }
-        try run(savepoint.release)
-        return result
     }
 
     /// Whether a transaction is open on this connection.

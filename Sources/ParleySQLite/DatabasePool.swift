@@ -21,6 +21,8 @@ public struct DatabaseConfiguration: Sendable {
     /// Told, on the waiting thread, before and after a write waits for its turn or a read for a
     /// free reader (the server's handler pool then runs another request meanwhile).
     public var waits = WaitObserver()
+    /// Nice levels the writer thread tries to raise itself above the process (see `GroupCommit`); 0: none.
+    public var writerPriorityBoost: Int32 = 5
     /// Told about every checkpoint (for logs); runs on the checkpointer's thread.
     public var onCheckpoint: @Sendable (CheckpointResult) -> Void = { _ in }
 
@@ -78,7 +80,7 @@ public final class DatabasePool: Sendable {
         readers = Mutex(Array(pool.indices))
         available = DispatchSemaphore(value: pool.count)
         groupCommit.pool = self
-        try groupCommit.start()
+        try groupCommit.start(priorityBoost: configuration.writerPriorityBoost)
     }
 
     deinit {
@@ -132,6 +134,10 @@ public final class DatabasePool: Sendable {
         precondition(!callerHoldsWriter, "the before-commit step is installed outside any write")
         writer.lock.withLock { writer.connection.beforeCommit = step }
     }
+
+    /// Whether the writer thread runs above the process's priority. When it cannot, the threads
+    /// that serve requests should run below it instead (`HTTPServerConfiguration.requestThreadNiceness`).
+    public var writerRunsAboveProcess: Bool { groupCommit.raisedPriority }
 
     /// Told around waits (see `DatabaseConfiguration.waits`), for `GroupCommit`.
     var waits: WaitObserver { configuration.waits }

@@ -12,9 +12,10 @@ import Synchronization
 /// holds it.
 ///
 /// The writes run on a thread of their own, not on the callers' threads: every write waits for
-/// that thread, so it must not wait for a CPU. The request handlers run at a lower priority (see
-/// `HandlerPool`), and a writer thread at the process's own priority is not preempted by them
-/// half-way through a batch, while all the others wait for it.
+/// that thread, so it must not wait for a CPU. Preempted half-way through a batch, it holds up
+/// every write queued behind it; so it runs above the threads that serve requests: raised itself
+/// when the process may raise a thread's priority, else with those threads lowered (see
+/// `DatabasePool.writerRunsAboveProcess`).
 final class GroupCommit: @unchecked Sendable {
     // @unchecked: `pool` is set once in the pool's initialiser, before any write; `thread` is
     // written by `start` and `stop`, which the pool calls once each.
@@ -48,16 +49,29 @@ final class GroupCommit: @unchecked Sendable {
     /// Signalled when a write arrives for an idle writer thread, or when it should end.
     private let arrived = DispatchSemaphore(value: 0)
     private var thread: pthread_t?
+    /// Set before the thread starts; read by it.
+    var priorityBoost: Int32 = 0
     /// Writes per transaction at most, so one batch never holds the writer for long.
     static let batchLimit = 64
 
-    /// Starts the writer thread.
-    func start() throws {
+    /// Whether the writer thread runs above the process's priority (see `start`).
+    private(set) var raisedPriority = false
+    /// Signalled by the writer thread once it has tried to raise its priority.
+    private let prioritySet = DispatchSemaphore(value: 0)
+
+    /// Starts the writer thread, which first tries to raise its own priority by `priorityBoost`
+    /// nice levels (allowed to privileged processes, or up to `RLIMIT_NICE`); returns once it knows
+    /// whether it could.
+    func start(priorityBoost: Int32) throws {
+        self.priorityBoost = priorityBoost
         let unmanaged = Unmanaged.passRetained(self)
         var created = pthread_t()
         let status = pthread_create(&created, nil, { argument in
             guard let argument else { return nil }
-            Unmanaged<GroupCommit>.fromOpaque(argument).takeRetainedValue().runUntilStopped()
+            let groupCommit = Unmanaged<GroupCommit>.fromOpaque(argument).takeRetainedValue()
+            groupCommit.raisedPriority = groupCommit.priorityBoost > 0 && parley_adjust_thread_priority(-groupCommit.priorityBoost) == 1
+            groupCommit.prioritySet.signal()
+            groupCommit.runUntilStopped()
             return nil
         }, unmanaged.toOpaque())
         guard status == 0 else {
@@ -67,6 +81,7 @@ final class GroupCommit: @unchecked Sendable {
         // The name only helps `top` and profiles; failing to set it changes nothing else.
         _ = pthread_setname_np(created, "parley-writer")
         thread = created
+        prioritySet.wait()
     }
 
     /// Runs the writes queued so far, then ends the writer thread and waits for it.
@@ -75,12 +90,11 @@ final class GroupCommit: @unchecked Sendable {
         self.thread = nil
         queue.withLock { $0.stopping = true }
         arrived.signal()
-        if pthread_equal(thread, pthread_self()) != 0 {
-            // Only when the pool is released by a write's own body: the thread ends by itself.
-            pthread_detach(thread)
-        } else {
-            pthread_join(thread, nil)
-        }
+        // A write's body runs on the writer thread, and every caller of a write holds the pool:
+        // the last reference can never be dropped there.
+        precondition(pthread_equal(thread, pthread_self()) == 0, "the database pool was released by one of its own writes")
+        let status = pthread_join(thread, nil)
+        precondition(status == 0, "joining the database writer thread failed: error \(status)")
     }
 
     func write<T>(_ body: (Connection) throws -> T) throws -> T {
@@ -165,30 +179,8 @@ final class GroupCommit: @unchecked Sendable {
         do {
             try pool.whileHoldingWriter { db in
                 try db.begin(.immediate)
-                // Some errors (a full disk, I/O) make SQLite roll back the whole transaction by
-                // itself: then nothing of the batch is stored, no later write may run in it, and
-                // every write of the batch fails with that error.
-                var rolledBackBy: (any Error)?
-                for pending in batch {
-                    guard db.isInTransaction else {
-                        throw rolledBackBy ?? SQLiteError(code: 1, message: "the transaction was rolled back by an earlier write's error")
-                    }
-                    do {
-                        let value = try db.savepoint(.batchItem) {
-                            guard let body = pending.body else { throw SQLiteError(code: 1, message: "a write was run twice") }
-                            return try body(db)
-                        }
-                        results.append(.success(value))
-                    } catch {
-                        if !db.isInTransaction { rolledBackBy = error }
-                        results.append(.failure(error))
-                    }
-                }
-                guard db.isInTransaction else {
-                    throw rolledBackBy ?? SQLiteError(code: 1, message: "the transaction was rolled back by a write's error")
-                }
                 do {
-                    try db.commit()
+                    try runInTransaction(batch, db, results: &results)
                 } catch {
                     db.rollback()
                     throw error
@@ -203,5 +195,32 @@ final class GroupCommit: @unchecked Sendable {
             pending.outcome = result
             pending.wake.signal()
         }
+    }
+
+    /// Runs each write of `batch` in a savepoint of the open transaction, then commits.
+    private func runInTransaction(_ batch: [Pending], _ db: Connection, results: inout [Result<Any, any Error>]) throws {
+        // Some errors (a full disk, I/O) make SQLite roll back the whole transaction by
+        // itself: then nothing of the batch is stored, no later write may run in it, and
+        // every write of the batch fails with that error.
+        var rolledBackBy: (any Error)?
+        for pending in batch {
+            guard db.isInTransaction else {
+                throw rolledBackBy ?? SQLiteError(code: 1, message: "the transaction was rolled back by an earlier write's error")
+            }
+            do {
+                let value = try db.savepoint(.batchItem) {
+                    guard let body = pending.body else { throw SQLiteError(code: 1, message: "a write was run twice") }
+                    return try body(db)
+                }
+                results.append(.success(value))
+            } catch {
+                if !db.isInTransaction { rolledBackBy = error }
+                results.append(.failure(error))
+            }
+        }
+        guard db.isInTransaction else {
+            throw rolledBackBy ?? SQLiteError(code: 1, message: "the transaction was rolled back by a write's error")
+        }
+        try db.commit()
     }
 }

@@ -306,6 +306,20 @@ func temporaryDatabasePath() -> String {
         #expect(rows == Int64((0..<200).filter { $0 % 7 != 0 }.reduce(0, +)))
     }
 
+    /// A savepoint whose result says "undo" drops the values staged in it (the idempotency path).
+    @Test func aSavepointUndoneByItsResultDropsItsValues() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        let seen = Mutex<[Int]>([])
+        pool.beforeEveryCommit { db in seen.withLock { $0 = db.staged.map { $0 as! Int } } }
+        try pool.write { db in
+            db.stage(1)
+            let kept = try db.savepoint(.operation, keep: { $0 }) { db.stage(2); return false }
+            #expect(!kept)
+            _ = try db.savepoint(.operation, keep: { $0 }) { db.stage(3); return true }
+        }
+        #expect(seen.withLock { $0 } == [1, 3])
+    }
+
     @Test func valuesStagedWithoutACommitStepFailTheCommit() throws {
         let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
         try pool.write { try $0.execute("CREATE TABLE t (v INTEGER NOT NULL) STRICT") }
@@ -328,5 +342,51 @@ func temporaryDatabasePath() -> String {
     @Test func theLibraryIsConfiguredBeforeItsFirstUse() throws {
         _ = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
         #expect(Connection.libraryIsConfigured)
+    }
+}
+
+@Suite struct WriterThreadTests {
+    private static func nice() -> Int32 { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
+
+    /// Writes run on the writer thread, raised above the thread that opened the pool when the
+    /// process may raise priorities, else at its priority (the server then lowers its own threads).
+    @Test func writesRunOnTheWriterThreadAboveTheProcessWhenAllowed() throws {
+        let opener = Self.nice()
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        let (writerNice, writerThread) = try pool.write { _ in (Self.nice(), pthread_self()) }
+        #expect(pthread_equal(writerThread, pthread_self()) == 0)
+        #expect(writerNice == (pool.writerRunsAboveProcess ? max(-20, opener - 5) : opener))
+        // Without a boost it keeps the opener's priority.
+        var configuration = DatabaseConfiguration(path: temporaryDatabasePath())
+        configuration.writerPriorityBoost = 0
+        let plain = try DatabasePool(configuration: configuration)
+        #expect(!plain.writerRunsAboveProcess)
+        #expect(try plain.write { _ in Self.nice() } == opener)
+    }
+
+    /// A bulk write runs alone between batches, with foreign keys off only for itself.
+    @Test func aBulkWriteRunsAloneBetweenBatches() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { try $0.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (p INTEGER REFERENCES parent(id))") }
+        let failures = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 60) { index in
+            do {
+                if index % 20 == 10 {
+                    // A child before its parent: allowed only with the checks off.
+                    try pool.writeBulk { db in
+                        _ = try db.run("INSERT INTO child VALUES (?)", [Int64(1_000 + index)])
+                        _ = try db.run("INSERT INTO parent VALUES (?)", [Int64(1_000 + index)])
+                    }
+                } else {
+                    _ = try pool.write { try $0.run("INSERT INTO parent VALUES (?)", [Int64(index)]) }
+                }
+            } catch {
+                failures.add(1, ordering: .relaxed)
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
+        #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM parent") { $0.int(0) } } == 60)
+        // The checks are on again for ordinary writes.
+        #expect(throws: SQLiteError.self) { _ = try pool.write { try $0.run("INSERT INTO child VALUES (99999)") } }
     }
 }

@@ -39,6 +39,7 @@ extension EventLoop {
         }
         let state = self.state
         let thread = LoopThread { [self] in
+            RequestThreadPriority.lower(by: state.configuration.requestThreadNiceness)
             // HTTP/1.0 has no chunked coding: the body ends when the connection does.
             let streamFinalizer = head.version == .http1_1
                 ? finalizer : ResponseFinalizer(requestHead: head, keepAlive: false, date: finalizer.date)

@@ -54,6 +54,7 @@ public final class HTTPServer: Sendable {
         for (index, loop) in loops.enumerated() {
             finished.enter()
             let thread = LoopThread { [finished] in
+                RequestThreadPriority.lower(by: loop.state.configuration.requestThreadNiceness)
                 loop.run()
                 finished.leave()
             }

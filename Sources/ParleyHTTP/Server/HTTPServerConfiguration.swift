@@ -23,6 +23,10 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     /// Threads that run request handlers. Handlers wait on SQLite (and writes on their turn in a
     /// group commit), so there are several per core: enough requests in flight to share commits.
     public var handlerThreads = 64
+    /// Nice levels the threads that serve requests (event loops, handlers, streams) run below the
+    /// process; 0 keeps its priority. For a process whose database writer thread could not be
+    /// raised above them, so that they do not preempt it (see `RequestThreadPriority`).
+    public var requestThreadNiceness: Int32 = 0
     /// Streamed responses (exports) written at once, each on its own thread; beyond this, 503.
     public var maxConcurrentStreams = 32
     /// How long a graceful shutdown waits for in-flight requests.

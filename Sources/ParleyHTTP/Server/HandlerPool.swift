@@ -28,9 +28,12 @@ final class HandlerPool: @unchecked Sendable {
     private let threadCount: Int
     /// How many handlers run at once when none waits: the cores.
     let parallelism: Int
+    /// Nice levels the threads run below the process (`HTTPServerConfiguration.requestThreadNiceness`).
+    let niceness: Int32
 
-    init(threads: Int, parallelism: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) {
+    init(threads: Int, niceness: Int32 = 0, parallelism: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) {
         threadCount = max(1, threads)
+        self.niceness = niceness
         self.parallelism = max(1, parallelism)
         mutex = .allocate(capacity: 1)
         available = .allocate(capacity: 1)
@@ -51,7 +54,7 @@ final class HandlerPool: @unchecked Sendable {
         for index in 0..<threadCount {
             let thread = LoopThread { [self] in
                 Self.current.set(self)
-                Self.lowerPriority(by: Self.niceness)
+                RequestThreadPriority.lower(by: niceness)
                 work()
             }
             do {
@@ -61,22 +64,6 @@ final class HandlerPool: @unchecked Sendable {
                 throw error
             }
         }
-    }
-
-    /// How much less important the handler threads are than the rest of the process (nice
-    /// levels). The database's writer thread runs every write of every handler; preempted by a
-    /// handler half-way through a batch, it held up all the writes queued behind it (measured: a
-    /// quarter of its time holding the writer was spent preempted under 64 concurrent writes).
-    static let niceness: Int32 = 5
-
-    /// Lowers the calling thread's priority (on Linux each thread has its own nice value). A
-    /// thread may always lower its own; should the call fail all the same, the thread keeps the
-    /// process's priority, which is correct and only slower under load.
-    static func lowerPriority(by levels: Int32) {
-        errno = 0
-        let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
-        guard errno == 0 else { return }
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(19, current + levels))
     }
 
     /// Queues `work` for the next free thread.

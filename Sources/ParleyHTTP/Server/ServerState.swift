@@ -21,7 +21,7 @@ final class ServerState: Sendable {
         self.configuration = configuration
         self.responder = responder
         self.logger = logger
-        handlers = HandlerPool(threads: configuration.handlerThreads)
+        handlers = HandlerPool(threads: configuration.handlerThreads, niceness: configuration.requestThreadNiceness)
     }
 
     func makeSerial() -> UInt64 { nextSerial.wrappingAdd(1, ordering: .relaxed).oldValue }

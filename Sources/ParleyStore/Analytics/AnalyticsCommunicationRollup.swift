@@ -8,7 +8,7 @@ import ParleySQLite
 /// The other events keep their rollups by triggers. Communications are the most frequent write:
 /// a trigger costs SQLite about 20 µs a firing before it does anything, and rows written to the
 /// staging table are read back and deleted by the fold. So the rows are worked out here, with a
-/// few index seeks, and staged in memory on the connection (`Connection.stage`), where a rolled
+/// few index seeks (up to three per kind of day: contact, conversation), and staged in memory on the connection (`Connection.stage`), where a rolled
 /// back savepoint drops them with its changes. `SQLiteCommunicationStore` is the only code that
 /// inserts communications into a database whose rollups exist (the world generator inserts its
 /// rows before migration 0009 and rebuilds them there), so it calls this.
@@ -16,12 +16,14 @@ enum AnalyticsCommunicationRollup {
     private static let millisecondsPerDay: Int64 = 86_400_000
 
     static func add(_ c: Communication, _ db: Connection) throws {
+        let phoneAttempt = c.channel == .phone && c.direction == .outbound
+        let violations = Int64(c.compliance.map { $0.ok ? 0 : $0.violations.count } ?? 0)
+        // An inbound contact without violations counts nowhere.
+        guard c.direction == .outbound || violations > 0 else { return }
         guard let groups = try db.queryFirst(caseGroups, [c.caseID], AnalyticsCaseGroups.init(row:)) else {
             throw CorruptDataError("communication \(c.id) names a missing case")
         }
         let day = c.occurredAt.millisecondsSinceEpoch / millisecondsPerDay
-        let phoneAttempt = c.channel == .phone && c.direction == .outbound
-        let violations = Int64(c.compliance.map { $0.ok ? 0 : $0.violations.count } ?? 0)
         if phoneAttempt || violations > 0 {
             var delta = AnalyticsDayDelta(groups: groups, day: day)
             if phoneAttempt { delta.add(.phoneAttempts, 1) }

@@ -1,9 +1,10 @@
 import ParleyCore
 import ParleySQLite
 
-/// Adds the day rows that the analytics triggers stage in `analytics_day_delta` into
-/// `analytics_day` and `analytics_month`, once per transaction, just before it commits (the
-/// database pool runs `run` as its before-commit step).
+/// Adds the staged day rows into `analytics_day` and `analytics_month`, once per transaction,
+/// just before it commits (the database pool runs `run` as its before-commit step): those the
+/// analytics triggers stage in `analytics_day_delta`, and those new communications stage in the
+/// connection's memory (`AnalyticsCommunicationRollup`).
 ///
 /// An upsert per event into the day row and, through it, the month row of each of the five
 /// groupings cost about 90 µs a contact, paid inside the writer's serial section. Staging a plain
