@@ -17,8 +17,9 @@ import Synchronization
 /// when the process may raise a thread's priority, else with those threads lowered (see
 /// `DatabasePool.writerRunsAboveProcess`).
 final class GroupCommit: @unchecked Sendable {
-    // @unchecked: `pool` is set once in the pool's initialiser, before any write; `thread` is
-    // written by `start` and `stop`, which the pool calls once each.
+    // @unchecked: `pool` is set once in the pool's initialiser, before any write; `thread` and
+    // `priorityBoost` are written by `start` and `stop`, which the pool calls once each;
+    // `raisedPriority` by the new thread before it signals `prioritySet`, which `start` waits for.
     unowned(unsafe) var pool: DatabasePool!
 
     /// One queued write: its body, and its outcome once the batch holding it committed.
