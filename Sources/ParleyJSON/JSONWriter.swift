@@ -71,7 +71,9 @@ public struct JSONWriter: Sendable {
             endArray()
         case .object(let members):
             beginObject()
-            let ordered = sortKeys ? members.sorted { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) } : members
+            // Compared as UTF-8 views, without copying them into arrays (audit details are
+            // canonicalised inside the writer's serial section).
+            let ordered = sortKeys ? members.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) } : members
             for (name, member) in ordered {
                 key(dynamic: name)
                 self.value(member, sortKeys: sortKeys)

@@ -97,6 +97,9 @@ import Testing
     @Test func canonicalFormSortsKeysAndDropsWhitespace() throws {
         let value = try JSONParser.parse(Array(#"{ "b": 1, "a": {"z": "x\n", "y": [ 2, 1 ]} }"#.utf8))
         #expect(value.canonical == #"{"a":{"y":[2,1],"z":"x\n"},"b":1}"#)
+        // By UTF-8 bytes: upper case before lower, a prefix before what extends it, é (C3 A9) last.
+        let keys = try JSONParser.parse(Array(#"{"é":1,"z":2,"ab":3,"a":4,"B":5,"a_b":6}"#.utf8))
+        #expect(keys.canonical == #"{"B":5,"a":4,"a_b":6,"ab":3,"z":2,"é":1}"#)
     }
 }
 
