@@ -20,6 +20,9 @@ enum AnalyticsCommunicationRollup {
         let violations = Int64(c.compliance.map { $0.ok ? 0 : $0.violations.count } ?? 0)
         // An inbound contact without violations counts nowhere.
         guard c.direction == .outbound || violations > 0 else { return }
+        // Read here, in the inserting transaction, not taken from the caller: a caller may hold an
+        // older copy of the case (the message dispatcher reads it before delivering), and rows
+        // staged under a stale agent or segment would drift from the rollups' current keys.
         guard let groups = try db.queryFirst(caseGroups, [c.caseID], AnalyticsCaseGroups.init(row:)) else {
             throw CorruptDataError("communication \(c.id) names a missing case")
         }
