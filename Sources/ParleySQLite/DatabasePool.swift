@@ -191,6 +191,19 @@ public final class DatabasePool: Sendable {
             available.wait()
             configuration.waits.didWait()
         }
+        return try readOnTakenReader(body)
+    }
+
+    /// Like `read`, but nil at once when every reader is busy: for callers that must never wait,
+    /// such as the health check an event loop answers.
+    public func readIfReaderFree<T>(_ body: (Connection) throws -> T) throws -> T? {
+        if callerHoldsWriter { return try body(writer.connection) }
+        guard available.wait(timeout: .now()) == .success else { return nil }
+        return try readOnTakenReader(body)
+    }
+
+    /// Runs `body` on a free reader; the caller has taken one from `available`.
+    private func readOnTakenReader<T>(_ body: (Connection) throws -> T) throws -> T {
         let index = readers.withLock { $0.removeLast() }
         defer {
             readers.withLock { $0.append(index) }

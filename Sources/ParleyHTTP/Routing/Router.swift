@@ -11,6 +11,9 @@ public final class Router {
         let handler: HTTPHandler
     }
 
+    /// Literal paths whose GET (and HEAD) the event loop answers itself (`get(_:answersOnLoop:handler:)`).
+    private var pathsAnsweredOnLoop: Set<String> = []
+
     private var root = RouteNode()
     private var middleware: [any HTTPMiddleware] = []
 
@@ -26,6 +29,15 @@ public final class Router {
     }
 
     public func get(_ pattern: String, handler: @escaping HTTPHandler) { on("GET", pattern, handler: handler) }
+
+    /// Registers a GET that the event loop answers itself, without handing it to a handler thread:
+    /// only for handlers that never wait (no database call that can block, no lock held long), since
+    /// every connection of that loop waits while it runs. The middleware runs as for any route.
+    public func get(_ pattern: String, answersOnLoop: Bool, handler: @escaping HTTPHandler) {
+        precondition(!pattern.contains("{"), "only a literal path is answered on the loop: \(pattern)")
+        on("GET", pattern, handler: handler)
+        if answersOnLoop { pathsAnsweredOnLoop.insert(pattern) }
+    }
     public func post(_ pattern: String, bodyLimit: Int? = nil, handler: @escaping HTTPHandler) {
         on("POST", pattern, bodyLimit: bodyLimit, handler: handler)
     }
@@ -39,7 +51,8 @@ public final class Router {
     public func responder(
         logger: Logger, renderError: @escaping @Sendable (any Error, RequestContext) -> HTTPResponse
     ) -> RouterResponder {
-        RouterResponder(root: root, middleware: middleware, logger: logger, renderError: renderError)
+        RouterResponder(root: root, middleware: middleware, logger: logger, renderError: renderError,
+                        pathsAnsweredOnLoop: pathsAnsweredOnLoop)
     }
 }
 

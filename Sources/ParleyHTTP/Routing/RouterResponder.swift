@@ -6,6 +6,7 @@ public struct RouterResponder: HTTPResponder {
     let middleware: [any HTTPMiddleware]
     let logger: Logger
     let renderError: @Sendable (any Error, RequestContext) -> HTTPResponse
+    let pathsAnsweredOnLoop: Set<String>
 
     enum Match {
         case route(Router.Route, [String: String])
@@ -35,6 +36,11 @@ public struct RouterResponder: HTTPResponder {
     public func bodyLimit(for head: HTTPRequestHead) -> Int? {
         if case .route(let route, _) = match(method: head.method, path: head.path) { return route.bodyLimit }
         return nil
+    }
+
+    public func answersOnLoop(_ head: HTTPRequestHead) -> Bool {
+        !pathsAnsweredOnLoop.isEmpty && (head.method == "GET" || head.method == "HEAD")
+            && pathsAnsweredOnLoop.contains(String(head.path))
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {

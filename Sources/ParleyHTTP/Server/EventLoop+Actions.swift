@@ -38,9 +38,12 @@ extension EventLoop {
                 Self.continueResponse.withUnsafeBytes { _ = Socket.send(connection.fd, $0) }
                 action = connection.machine.continueSent(now: now)
             case .dispatch(let head, let body, let keepAlive):
-                dispatch(HTTPRequest(head: head, body: body, remoteAddress: connection.remoteAddress),
-                         keepAlive: keepAlive, to: connection)
-                return
+                let request = HTTPRequest(head: head, body: body, remoteAddress: connection.remoteAddress)
+                guard state.responder.answersOnLoop(head) else {
+                    dispatch(request, keepAlive: keepAlive, to: connection)
+                    return
+                }
+                action = answerOnLoop(request, keepAlive: keepAlive, to: connection)
             case .respondWithError(let error):
                 state.logger.debug("rejected request", metadata: ["reason": "\(error.detail)", "status": "\(error.status.code)"])
                 action = connection.machine.errorResponseEncoded(error.encode(date: state.currentDate()), now: now)

@@ -19,6 +19,22 @@ extension EventLoop {
         }
     }
 
+    /// Answers `request` here on the loop (the responder said it never waits): no hand-off to a
+    /// handler thread and back, which for a health check costs more than the answer itself.
+    func answerOnLoop(_ request: HTTPRequest, keepAlive: Bool, to connection: Connection) -> ConnectionAction {
+        let response = state.responder.respond(to: request)
+        let keepAlive = keepAlive && !state.draining.load(ordering: .relaxed)
+        let finalizer = ResponseFinalizer(requestHead: request.head, keepAlive: keepAlive, date: state.currentDate())
+        switch response.body {
+        case .bytes:
+            return connection.machine.responseReady(finalizer.encode(response), keepAlive: keepAlive, now: now)
+        case .stream(let produce):
+            stream(response, produce: produce, head: request.head, finalizer: finalizer, fd: connection.fd,
+                   serial: connection.serial, keepAlive: keepAlive)
+            return .wait
+        }
+    }
+
     /// A streamed body is written on a thread of its own: it may wait on a slow reader for as long
     /// as the write timeout, and Dispatch's pool on Linux grows only slowly when its threads block,
     /// so streams must not occupy it. Beyond `maxConcurrentStreams` the answer is 503.

@@ -4,7 +4,16 @@ public protocol HTTPResponder: Sendable {
     /// Return nil for the server's default.
     func bodyLimit(for head: HTTPRequestHead) -> Int?
 
-    /// Answers one request. Runs on a worker thread, never on an event loop, so it may block
-    /// (on SQLite, say); it must not throw: errors are already responses here.
+    /// Answers one request. Runs on a handler thread, so it may block (on SQLite, say), unless
+    /// `answersOnLoop` chose the event loop; it must not throw: errors are already responses here.
     func respond(to request: HTTPRequest) -> HTTPResponse
+
+    /// Whether the event loop may answer this request itself, on its own thread, rather than hand it
+    /// to a handler thread: true only for answers that never wait. Decided from the head alone, on
+    /// the event loop: keep it cheap.
+    func answersOnLoop(_ head: HTTPRequestHead) -> Bool
+}
+
+extension HTTPResponder {
+    public func answersOnLoop(_ head: HTTPRequestHead) -> Bool { false }
 }

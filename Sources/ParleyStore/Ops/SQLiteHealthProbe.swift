@@ -2,12 +2,18 @@ import ParleyCore
 import ParleySQLite
 
 /// Health is a trivial query on a reader connection: it fails when the file or pool is broken.
+/// It never waits for a reader (`HealthProbe` is asked on an event loop).
 public struct SQLiteHealthProbe: HealthProbe {
     let database: DatabasePool
 
     public init(database: DatabasePool) { self.database = database }
 
-    public func databaseIsHealthy() -> Bool {
-        (try? database.read { db in try db.queryFirst("SELECT 1") { $0.int(0) } }) == 1
+    public func databaseAnswers() -> Bool? {
+        do {
+            guard let answer = try database.readIfReaderFree({ db in try db.queryFirst("SELECT 1") { $0.int(0) } }) else { return nil }
+            return answer == 1
+        } catch {
+            return false
+        }
     }
 }
