@@ -41,7 +41,17 @@ public enum JSONValue: Sendable, Equatable {
         return Self.exactInt64(Array(text.utf8))
     }
 
-    private static func exactInt64(_ b: [UInt8]) -> Int64? {
+    /// Whether this is a number without a fraction, however large (`1e30` is integral, `1.5` is not).
+    public var isIntegral: Bool {
+        guard case .number(let text) = self else { return false }
+        if Int64(text) != nil { return true }
+        guard let parts = Self.integerParts(Array(text.utf8)) else { return false }
+        return parts.significant.isEmpty || parts.exponent >= 0
+    }
+
+    /// A number's sign, significant digits (no leading or trailing zeros) and the power of ten
+    /// they are scaled by; nil when the text is not a JSON number. No digits: the number is 0.
+    private static func integerParts(_ b: [UInt8]) -> (negative: Bool, significant: ArraySlice<UInt8>, exponent: Int)? {
         func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
         var i = 0
         let negative = i < b.count && b[i] == UInt8(ascii: "-")
@@ -64,10 +74,15 @@ public enum JSONValue: Sendable, Equatable {
             exponent += exponentNegative ? -written : written
         }
         guard i == b.count, !digits.isEmpty else { return nil }
-        guard let first = digits.firstIndex(where: { $0 != 0x30 }) else { return 0 }
+        guard let first = digits.firstIndex(where: { $0 != 0x30 }) else { return (negative, [], 0) }
         var last = digits.count - 1
         while digits[last] == 0x30 { last -= 1; exponent += 1 }
-        let significant = digits[first...last]
+        return (negative, digits[first...last], exponent)
+    }
+
+    private static func exactInt64(_ b: [UInt8]) -> Int64? {
+        guard let (negative, significant, exponent) = integerParts(b) else { return nil }
+        if significant.isEmpty { return 0 }
         // 10^19 > Int64.max, so a value with more than 19 digits before the point cannot fit.
         guard exponent >= 0, significant.count + exponent <= 19 else { return nil }
         var magnitude: UInt64 = 0

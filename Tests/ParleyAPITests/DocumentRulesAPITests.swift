@@ -26,7 +26,10 @@ import Testing
             let half = try place("C", "100.5")
             #expect(half.status == 400)
             #expect(half["errors"]?.compact == #"[{"field":"principal_minor","message":"principal_minor must be an integer (minor units, no fraction)"}]"#)
-            #expect(try place("D", "1e30").status == 400)
+            // An integer, but beyond any field: out of range (422), not a wrong type.
+            let huge = try place("D", "1e30")
+            #expect(huge.status == 422)
+            #expect(huge["errors"]?.compact == #"[{"field":"principal_minor","message":"is out of range"}]"#)
         }
     }
 

@@ -213,7 +213,9 @@ func readText(_ path: String) -> String {
 }
 
 @Suite struct MessageTargetTests {
-    @Test func withoutAToTheFirstConsentedNumberIsUsed() throws {
+    /// Contract §15: without a `to`, the debtor's first number, consented or not; one without sms
+    /// consent is refused rather than replaced by a later number.
+    @Test func withoutAToTheFirstNumberIsUsedAndJudged() throws {
         let time = TestClock("2026-11-20T15:00:00Z")
         try withTestApp(clock: time.clock) { app in
             let debtor = try app.admin.post("/v1/debtors", """
@@ -227,9 +229,20 @@ func readText(_ path: String) -> String {
                  "delinquent_since":"2026-06-01","jurisdiction":"US"}
                 """)
             let caseID = try #require(created["id"]?.string)
-            let queued = try app.admin.post("/v1/cases/\(caseID)/messages", #"{"channel":"sms","body":"Please call us."}"#)
-            #expect(queued.status == 202)
-            #expect(queued["to"]?.string == "+12125550102")
+            let refused = try app.admin.post("/v1/cases/\(caseID)/messages", #"{"channel":"sms","body":"Please call us."}"#)
+            #expect(refused.status == 422)
+            guard case .array(let violations)? = refused["violations"] else { Issue.record("no violations"); return }
+            let rules = violations.compactMap { $0["rule"]?.string }
+            #expect(rules.contains("channel_consent"))
+            let check = try app.admin.post("/v1/compliance/check", #"{"case_id":"\#(caseID)","channel":"phone"}"#)
+            #expect(check["allowed"] == .bool(true))
+            let sms = try app.admin.post("/v1/compliance/check", #"{"case_id":"\#(caseID)","channel":"sms"}"#)
+            #expect(sms["allowed"] == .bool(false))
+            let logged = try app.admin.post("/v1/cases/\(caseID)/communications", """
+                {"channel":"sms","direction":"outbound","outcome":"delivered","occurred_at":"2026-11-20T15:00:00Z"}
+                """)
+            #expect(logged["to"]?.string == "+12125550101")
+            #expect(logged["compliance"]?["ok"] == .bool(false))
         }
     }
 }

@@ -116,7 +116,9 @@ struct CaseRoutes {
 
     func openDispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var body = try JSONBody(request)
-        let reason = try body.finish(body.requiredString("reason"))
+        // Read first, then finish: `finish` must see the failure the read records.
+        let required = try body.requiredString("reason")
+        let reason = try body.finish(required)
         let (_, dispute) = try cases.openDisputeReturningDispute(CaseID(context.parameter("id")), reason: reason, by: actor)
         return Reply.json(.created, location: "/v1/cases/\(dispute.caseID)/disputes/\(dispute.id)") { CaseJSON.write(dispute, to: &$0) }
     }

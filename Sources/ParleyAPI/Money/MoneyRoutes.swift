@@ -93,7 +93,9 @@ struct MoneyRoutes {
     func reverse(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let caseID = try requireCase(context, actor)
         var body = try JSONBody(request)
-        let reason = try body.finish(body.requiredString("reason"))
+        // Read first, then finish: `finish` must see the failure the read records.
+        let required = try body.requiredString("reason")
+        let reason = try body.finish(required)
         let payment = try money.reversePayment(caseID: caseID, paymentID: PaymentID(context.parameter("payment_id")), reason: reason, by: actor)
         return Reply.json { MoneyJSON.write(payment, to: &$0) }
     }

@@ -96,6 +96,8 @@ struct JSONBody {
         guard let value = value(name), value != .null else { return nil }
         guard case .number = value else { throw APIError.badRequest("\(path(name)) must be an integer", field: path(name)) }
         guard let integer = value.exactInt64 else {
+            // An integer too large for any field is a value out of range (422), not a wrong type.
+            if value.isIntegral { throw ValidationFailure(path(name), "is out of range") }
             throw APIError.badRequest("\(path(name)) must be an integer (minor units, no fraction)", field: path(name))
         }
         return integer

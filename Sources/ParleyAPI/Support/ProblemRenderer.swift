@@ -45,7 +45,8 @@ enum ProblemRenderer {
         case .notFound(let what): return problem(.notFound, detail: "\(what) was not found", context: context)
         case .conflict(let message, let allowed):
             return problem(.conflict, detail: message, context: context) { writer in
-                guard !allowed.isEmpty else { return }
+                // A transition's list is there even when empty (no way out of a final status).
+                guard let allowed else { return }
                 writer.key("allowed")
                 writer.beginArray()
                 for target in allowed { writer.string(target) }

@@ -110,6 +110,7 @@ public struct CaseService: Sendable {
         }
         if let tags = changes.tags { validateTags(tags, into: &failure) }
         try failure.throwIfAny()
+        let before = debtCase
         let expected = debtCase.version
         var detail: [(String, JSONValue)] = []
         var events: [TimelineEvent] = []
@@ -129,6 +130,11 @@ public struct CaseService: Sendable {
             events.append(TimelineEvent(at: now, kind: .segmentOverride, actor: actor.userID,
                                         summary: override.map { "Segment set to \($0.rawValue)" } ?? "Segment override removed", ref: nil))
         }
+        // A PATCH that changes nothing is not a mutation: no new version, no audit entry.
+        let unchanged = debtCase.assignedTo == before.assignedTo && debtCase.team == before.team
+            && debtCase.priority == before.priority && debtCase.tags == before.tags
+            && debtCase.segmentOverride == before.segmentOverride
+        guard !unchanged else { return before }
         debtCase.version += 1
         debtCase.updatedAt = now
         try apply(CaseMutation(

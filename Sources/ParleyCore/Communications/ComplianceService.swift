@@ -122,20 +122,16 @@ public final class ComplianceService: Sendable {
     }
 
     /// The phone or address a contact uses: the one named by `to` (with its consent as recorded on
-    /// the debtor; a number or address not on record has none), else the debtor's first that
-    /// consented to the channel, else the debtor's first.
+    /// the debtor; a number or address not on record has none), else the debtor's first (contract
+    /// §15: the per-number rules and consent are judged on that one, consented or not).
     static func target(for channel: ContactChannel, to: String?, debtor: Debtor) -> ContactTarget {
         switch channel {
         case .phone, .sms:
-            guard let to else {
-                // Without a `to`, the first number that consented to this channel, else the first number.
-                let consented = debtor.phones.first { channel == .sms ? $0.consentSMS : $0.consentCalls }
-                return (consented ?? debtor.phones.first).map(ContactTarget.init) ?? .none
-            }
+            guard let to else { return debtor.phones.first.map(ContactTarget.init) ?? .none }
             return debtor.phones.first { $0.number == to }.map(ContactTarget.init)
                 ?? .phone(number: to, consentCalls: false, consentSMS: false)
         case .email:
-            guard let to else { return (debtor.emails.first { !$0.optedOut } ?? debtor.emails.first).map(ContactTarget.init) ?? .none }
+            guard let to else { return debtor.emails.first.map(ContactTarget.init) ?? .none }
             return debtor.emails.first { $0.address.lowercased() == to.lowercased() }.map(ContactTarget.init)
                 ?? .email(address: to, optedOut: true)
         case .letter, .visit, .portal:

@@ -37,7 +37,8 @@ public struct Debtor: Sendable, Equatable {
     /// `****1234`: what any response may show of the national id.
     public var maskedNationalID: String? {
         guard let nationalID, !nationalID.isEmpty else { return nil }
-        return "****" + String(nationalID.suffix(4))
+        // The last four, unless that would be the whole value (contract §4: never returned in full).
+        return nationalID.count > 4 ? "****" + String(nationalID.suffix(4)) : "****"
     }
 }
 

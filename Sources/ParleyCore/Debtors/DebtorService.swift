@@ -133,9 +133,11 @@ public struct DebtorService: Sendable {
         if let nationalID = draft.nationalID { debtor.nationalID = nationalID }
         var changed: [RestrictionName] = []
         if let changes = draft.restrictions { changed = Self.apply(changes, to: &debtor.restrictions) }
-        debtor.version += 1
         debtor.updatedAt = clock.now()
         let (audit, events) = Self.records(from: old, to: debtor, changedRestrictions: changed, actor: actor)
+        // A PATCH that changes nothing is not a mutation: no new version, no audit entry.
+        guard !audit.isEmpty || !events.isEmpty else { return old }
+        debtor.version += 1
         try versionedWrite(conditional: versions != nil) {
             try store.update(debtor, expectedVersion: expected, audit: audit, eventsOnEveryCase: events, actor: actor)
         }

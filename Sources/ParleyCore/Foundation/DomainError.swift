@@ -31,7 +31,7 @@ public enum DomainError: Error, Sendable, Equatable {
     /// The resource does not exist (or the caller may not know it exists).
     case notFound(String)
     /// A uniqueness or state conflict; `allowed` lists valid targets where that helps.
-    case conflict(String, allowed: [String] = [])
+    case conflict(String, allowed: [String]? = nil)
     /// The caller is authenticated but lacks the right.
     case forbidden(String)
     /// `If-Match` named a version that is no longer current.

@@ -132,6 +132,7 @@ public struct MessageDispatcher: Sendable {
             message.lastError = reason
             if message.attempts >= Self.maxAttempts {
                 message.status = .failed
+                message.nextAttemptAt = nil  // no attempt ahead
                 try store.finish(message, audit: audit(.messageFailed, message),
                                  event: event(message, asOf, "failed after \(message.attempts) attempts"), actor: .system)
             } else {
