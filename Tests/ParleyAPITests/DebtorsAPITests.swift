@@ -11,6 +11,37 @@ let wangFang = #"""
 """#
 
 @Suite struct DebtorsAPITests {
+    /// A national id of four characters or fewer is masked whole: its last four would be all of it.
+    @Test func aShortNationalIDIsNeverShown() throws {
+        try withTestApp { app in
+            for value in ["123", "1234"] {
+                let created = try app.admin.post("/v1/debtors", #"{"name":"Short","timezone":"UTC","national_id":"\#(value)"}"#)
+                #expect(created.status == 201)
+                #expect(created["national_id"]?.string == "****")
+            }
+            let five = try app.admin.post("/v1/debtors", #"{"name":"Five","timezone":"UTC","national_id":"12345"}"#)
+            #expect(five["national_id"]?.string == "****2345")
+        }
+    }
+
+    /// A PATCH that changes nothing writes nothing: same version, no audit entry.
+    @Test func aPatchThatChangesNothingKeepsTheVersion() throws {
+        try withTestApp { app in
+            let created = try app.admin.post("/v1/debtors", wangFang)
+            let id = try #require(created["id"]?.string)
+            for body in ["{}", #"{"name":"王芳"}"#, #"{"restrictions":{"deceased":false}}"#] {
+                let patched = try app.admin.patch("/v1/debtors/\(id)", body)
+                #expect(patched.status == 200)
+                #expect(patched["version"]?.int64 == 1, "\(body)")
+                #expect(patched.headers["ETag"] == "\"1\"")
+            }
+            guard case .array(let entries)? = try app.admin.get("/v1/audit?entity_id=\(id)")["data"] else { Issue.record("no audit"); return }
+            #expect(entries.count == 1)  // its creation only
+            let renamed = try app.admin.patch("/v1/debtors/\(id)", #"{"name":"Wang Fang"}"#)
+            #expect(renamed["version"]?.int64 == 2)
+        }
+    }
+
     @Test func createMasksTheNationalIDEverywhere() throws {
         try withTestApp { app in
             let created = try app.admin.post("/v1/debtors", wangFang)

@@ -190,6 +190,7 @@ func readText(_ path: String) -> String {
                 }
                 let failed = try app.admin.get("/v1/messages/\(messageID)")
                 #expect(failed["status"]?.string == "failed")
+                #expect(failed["next_attempt_at"] == .null)  // no attempt ahead
                 #expect(receiver.deliveries.count == 5)
                 #expect(Set(receiver.deliveries.map(\.key)) == [messageID])
                 _ = try app.admin.post("/v1/jobs/dispatch/run", "{\"as_of\":\"\(at.adding(seconds: 60).rfc3339)\"}")

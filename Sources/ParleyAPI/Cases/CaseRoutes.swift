@@ -100,7 +100,7 @@ struct CaseRoutes {
         if body.has("segment_override") {
             changes.segmentOverride = .some(try body.optionalEnum("segment_override", Segment.self))
         }
-        try body.finish()
+        try body.finish(alsoChecking: cases.validate(changes))
         let debtCase = try cases.update(CaseID(context.parameter("id")), changes: changes, ifMatch: request.ifMatchVersions(), by: actor)
         return Reply.json(etag: debtCase.version) { CaseJSON.write(debtCase, to: &$0) }
     }

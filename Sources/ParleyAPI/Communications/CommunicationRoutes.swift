@@ -33,6 +33,9 @@ struct CommunicationRoutes {
         let summary = try body.optionalString("summary")
         let content = try body.optionalString("content")
         let to = try body.optionalString("to")
+        try body.finish(alsoChecking: CommunicationService.validateFields(
+            channel: channel, outcome: outcome, occurredAt: occurredAt, durationSeconds: duration, summary: summary,
+            content: content, to: to, now: nil))
         let (channelValue, directionValue, outcomeValue, occurred) = try body.finish(channel, direction, outcome, occurredAt)
         return NewCommunication(channel: channelValue, direction: directionValue, outcome: outcomeValue, occurredAt: occurred,
                                 durationSeconds: duration, summary: summary, content: content, to: to)

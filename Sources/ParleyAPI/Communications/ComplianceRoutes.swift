@@ -20,6 +20,7 @@ struct ComplianceRoutes {
         let channel = try body.requiredEnum("channel", ContactChannel.self)
         let at = try body.optionalInstant("at")
         let to = try body.optionalString("to")
+        try body.finish(alsoChecking: compliance.validateCheck(caseID: caseID.map { CaseID($0) }, to: to, by: actor))
         let (caseValue, channelValue) = try body.finish(caseID, channel)
         let verdict = try compliance.check(caseID: CaseID(caseValue), channel: channelValue, at: at, to: to, by: actor)
         return Reply.json { writer in

@@ -16,7 +16,7 @@ struct DebtorRoutes {
     func create(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var body = try JSONBody(request)
         let draft = try DebtorJSON.draft(from: &body, creating: true)
-        try body.finish()
+        try body.finish(alsoChecking: DebtorService.validate(draft, creating: true))
         let debtor = try debtors.create(draft, by: actor)
         return Reply.json(.created, etag: debtor.version, location: "/v1/debtors/\(debtor.id)") { DebtorJSON.write(debtor, to: &$0) }
     }
@@ -41,7 +41,7 @@ struct DebtorRoutes {
     func update(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var body = try JSONBody(request)
         let draft = try DebtorJSON.draft(from: &body, creating: false)
-        try body.finish()
+        try body.finish(alsoChecking: DebtorService.validate(draft, creating: false))
         let debtor = try debtors.update(DebtorID(context.parameter("id")), draft: draft, ifMatch: request.ifMatchVersions(), by: actor)
         return Reply.json(etag: debtor.version) { DebtorJSON.write(debtor, to: &$0) }
     }

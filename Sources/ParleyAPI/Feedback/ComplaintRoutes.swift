@@ -20,6 +20,7 @@ struct ComplaintRoutes {
         let category = try body.requiredEnum("category", Complaint.Category.self)
         let description = try body.requiredString("description")
         let severity = try body.optionalEnum("severity", Complaint.Severity.self) ?? .medium
+        try body.finish(alsoChecking: complaints.validateOpening(caseID: caseID.map { CaseID($0) }, description: description, by: actor))
         let (caseValue, channelValue, categoryValue, descriptionValue) = try body.finish(caseID, channel, category, description)
         let complaint = try complaints.open(caseID: CaseID(caseValue), channel: channelValue, category: categoryValue,
                                             description: descriptionValue, severity: severity, by: actor)

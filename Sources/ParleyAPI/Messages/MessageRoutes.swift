@@ -22,6 +22,8 @@ struct MessageRoutes {
         let channel = try body.requiredEnum("channel", MessageChannel.self)
         let text = try body.requiredString("body")
         let subject = try body.optionalString("subject")
+        try body.finish(alsoChecking: MessageService.validateTemplate(
+            name: context.parameter("name"), channel: channel, subject: subject, body: text))
         let (channelValue, bodyValue) = try body.finish(channel, text)
         let (template, created) = try messages.saveTemplate(
             name: context.parameter("name"), channel: channelValue, subject: subject, body: bodyValue,
@@ -49,6 +51,7 @@ struct MessageRoutes {
         let text = try body.optionalString("body")
         if template == nil && text == nil { body.fail("body", "send a template name or a body") }
         if template != nil && (text != nil || subject != nil) { body.fail("template", "send a template or a subject and body, not both") }
+        if template == nil { try body.finish(alsoChecking: MessageService.validateText(channel: channel, subject: subject, body: text)) }
         let channelValue = try body.finish(channel)
         let content: MessageService.Content = template.map { .template($0) } ?? .text(subject: subject, body: text ?? "")
         let message = try messages.send(caseID: CaseID(context.parameter("id")), channel: channelValue, content: content, by: actor)

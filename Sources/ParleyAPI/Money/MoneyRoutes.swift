@@ -74,6 +74,8 @@ struct MoneyRoutes {
         let paidAt = try body.optionalInstant("paid_at")
         let method = try body.optionalString("method")
         let reference = try body.optionalString("reference")
+        try body.finish(alsoChecking: MoneyService.NewPayment.checkFields(
+            amountMinor: amount, paidAt: paidAt, method: method, reference: reference, now: nil))
         let (amountValue, currencyValue) = try body.finish(amount, currency)
         let payment = try money.recordPayment(caseID: caseID, MoneyService.NewPayment(
             amountMinor: amountValue, currency: currencyValue, paidAt: paidAt, method: method, reference: reference), by: actor)
@@ -122,9 +124,9 @@ struct MoneyRoutes {
         let amount = try body.requiredInt("amount_minor")
         let reason = try body.requiredString("reason")
         let draft = AdjustmentRequest(kind: kind ?? "", amountMinor: amount ?? 1, reason: reason ?? "")
-        // The balance check comes later, in the service; the shape of every field is checked here.
-        try body.merge { _ = try draft.validate(balanceMinor: .max) }
-        try body.finish()
+        // A clean body is checked whole in the service, against the balance; a failing one is
+        // answered with every field's shape checked here (the balance unknown yet).
+        try body.finish(alsoChecking: draft.check(balanceMinor: .max))
         let adjustment = try money.requestAdjustment(caseID: caseID, draft, by: actor)
         return Reply.json(.created) { MoneyJSON.write(adjustment, to: &$0) }
     }

@@ -193,6 +193,16 @@ struct JSONBody {
     /// Throws the collected field errors, if any, as one 422.
     func finish() throws { try failure.throwIfAny() }
 
+    /// Like `finish()`, but a failing body is reported together with `checks`: the service's own
+    /// checks of the values that were read, which otherwise run only once the body is clean. So one
+    /// answer names every failing field (contract §15); a field already failed is not named twice.
+    func finish(alsoChecking checks: @autoclosure () throws -> ValidationFailure) throws {
+        guard !failure.isEmpty else { return }
+        var all = failure
+        all.mergeNewFields(try checks())
+        throw all
+    }
+
     /// Throws the collected field errors, if any; otherwise unwraps the required values read
     /// (a `required…` read that found nothing recorded a field error, so none is nil here).
     func finish<each Value>(_ values: repeat (each Value)?) throws -> (repeat each Value) {

@@ -20,6 +20,7 @@ struct UserRoutes {
         let name = try body.requiredString("name")
         let role = try body.requiredEnum("role", Role.self)
         let team = try body.optionalString("team")
+        try body.finish(alsoChecking: UserService.validate(name: name, team: .some(team)))
         let (userName, userRole) = try body.finish(name, role)
         let (user, key) = try users.create(NewUser(name: userName, role: userRole, team: team), by: actor)
         return Reply.json(.created, etag: user.version, location: "/v1/users/\(user.id)") { writer in
@@ -44,7 +45,7 @@ struct UserRoutes {
         let active = try body.optionalBool("active")
         if body.has("role"), body.value("role") == .null { body.fail("role", "must not be null") }
         if body.has("active"), body.value("active") == .null { body.fail("active", "must not be null") }
-        try body.finish()
+        try body.finish(alsoChecking: UserService.validate(name: nil, team: team))
         let user = try users.update(
             context.parameter("id"), changes: UserChanges(role: role, team: team, active: active),
             ifMatch: request.ifMatchVersions(), by: actor)

@@ -27,6 +27,19 @@ public struct CaseService: Sendable {
         return failure
     }
 
+    /// The field checks of a case PATCH (an assignee must exist).
+    public func validate(_ changes: CaseChanges) throws -> ValidationFailure {
+        var failure = ValidationFailure()
+        if case .some(.some(let assignee)) = changes.assignedTo, try !store.userExists(assignee) {
+            failure.add("assigned_to", "names no user")
+        }
+        if case .some(.some(let team)) = changes.team, team.trimmingSpaces.isEmpty {
+            failure.add("team", "must not be empty; use null for no team")
+        }
+        if let tags = changes.tags { validateTags(tags, into: &failure) }
+        return failure
+    }
+
     public func create(_ command: NewCase, by actor: Principal) throws -> DebtCase {
         try actor.require(.writeDebtorsAndCases)
         let now = clock.now()
@@ -101,15 +114,7 @@ public struct CaseService: Sendable {
         if let versions, !versions.contains(debtCase.version) {
             throw DomainError.preconditionFailed("case \(id) is at version \(debtCase.version)")
         }
-        var failure = ValidationFailure()
-        if case .some(.some(let assignee)) = changes.assignedTo, try !store.userExists(assignee) {
-            failure.add("assigned_to", "names no user")
-        }
-        if case .some(.some(let team)) = changes.team, team.trimmingSpaces.isEmpty {
-            failure.add("team", "must not be empty; use null for no team")
-        }
-        if let tags = changes.tags { validateTags(tags, into: &failure) }
-        try failure.throwIfAny()
+        try validate(changes).throwIfAny()
         let before = debtCase
         let expected = debtCase.version
         var detail: [(String, JSONValue)] = []

@@ -28,19 +28,35 @@ public struct CommunicationService: Sendable {
 
     /// Field errors of a contact as the client describes it.
     public static func validate(_ contact: NewCommunication, now: Instant) -> ValidationFailure {
+        validateFields(channel: contact.channel, outcome: contact.outcome, occurredAt: contact.occurredAt,
+                       durationSeconds: contact.durationSeconds, summary: contact.summary, content: contact.content,
+                       to: contact.to, now: now)
+    }
+
+    /// The checks of each field that is there (nil: absent or already failed to decode), so a body
+    /// with a bad `channel` still hears about its `duration_seconds`. Without `now`, `occurred_at`
+    /// is not compared with it.
+    public static func validateFields(channel: ContactChannel?, outcome: ContactOutcome?, occurredAt: Instant?,
+                                      durationSeconds: Int64?, summary: String?, content: String?, to: String?,
+                                      now: Instant?) -> ValidationFailure {
         var failure = ValidationFailure()
-        if !ContactOutcome.allowed(for: contact.channel).contains(contact.outcome) {
-            failure.add("outcome", "for \(contact.channel.rawValue) must be one of "
-                        + ContactOutcome.allowed(for: contact.channel).map(\.rawValue).joined(separator: ", "))
+        if let channel, let outcome, !ContactOutcome.allowed(for: channel).contains(outcome) {
+            failure.add("outcome", "for \(channel.rawValue) must be one of "
+                        + ContactOutcome.allowed(for: channel).map(\.rawValue).joined(separator: ", "))
         }
-        if contact.occurredAt > now.adding(seconds: futureTolerance) { failure.add("occurred_at", "must not be in the future") }
-        if let duration = contact.durationSeconds, !(0...86_400).contains(duration) {
+        if let occurredAt, let now, occurredAt > now.adding(seconds: futureTolerance) { failure.add("occurred_at", "must not be in the future") }
+        if let duration = durationSeconds, !(0...86_400).contains(duration) {
             failure.add("duration_seconds", "must be from 0 to 86400")
         }
-        if let summary = contact.summary, summary.unicodeScalars.count > 4_000 { failure.add("summary", "must be at most 4000 characters") }
-        if let content = contact.content, content.unicodeScalars.count > 20_000 { failure.add("content", "must be at most 20000 characters") }
-        if let to = contact.to, to.trimmingSpaces.isEmpty || to.unicodeScalars.count > 320 { failure.add("to", "must be 1 to 320 characters") }
+        if let summary, summary.unicodeScalars.count > 4_000 { failure.add("summary", "must be at most 4000 characters") }
+        if let content, content.unicodeScalars.count > 20_000 { failure.add("content", "must be at most 20000 characters") }
+        if let to { failure.merge(validateTo(to)) }
         return failure
+    }
+
+    /// A `to` names a number or address: 1 to 320 characters (communications and compliance checks).
+    public static func validateTo(_ to: String) -> ValidationFailure {
+        to.trimmingSpaces.isEmpty || to.unicodeScalars.count > 320 ? ValidationFailure("to", "must be 1 to 320 characters") : ValidationFailure()
     }
 
     public func log(_ contact: NewCommunication, caseID: CaseID, by actor: Principal) throws -> Communication {

@@ -142,13 +142,25 @@ public final class ComplianceService: Sendable {
     /// `POST /v1/compliance/check`: may this contact be made at `at` (default now)?
     public func check(caseID: CaseID, channel: ContactChannel, at: Instant?, to: String?, by actor: Principal) throws -> ComplianceVerdict {
         try actor.require(.complianceCheck)
-        guard let (debtCase, debtor) = try cases.debtCaseAndDebtor(id: caseID),
-              CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team)
-        else { throw ValidationFailure("case_id", "names no case") }
+        try validateCheck(caseID: caseID, to: to, by: actor).throwIfAny()
+        guard let (debtCase, debtor) = try cases.debtCaseAndDebtor(id: caseID) else { throw ValidationFailure("case_id", "names no case") }
         var contact = Contact(debtCase: debtCase, at: at ?? clock.now(), channel: channel)
         contact.debtor = debtor
         contact.to = to
         return try judge(contact, actorRole: actor.role).verdict
+    }
+
+    /// The checks of a compliance check's fields: the case must exist and be visible to the caller
+    /// (an id that names nothing is 422, contract §15), a `to` is 1 to 320 characters.
+    public func validateCheck(caseID: CaseID?, to: String?, by actor: Principal) throws -> ValidationFailure {
+        var failure = to.map(CommunicationService.validateTo) ?? ValidationFailure()
+        if let caseID {
+            let visible = try cases.debtCaseAndDebtor(id: caseID).map {
+                CaseScope(actor).includes(assignedTo: $0.0.assignedTo, team: $0.0.team)
+            } ?? false
+            if !visible { failure.add("case_id", "names no case") }
+        }
+        return failure
     }
 
     // MARK: Alerts

@@ -38,7 +38,7 @@ public struct DebtorService: Sendable {
         public init() {}
     }
 
-    static func validate(_ draft: Draft, creating: Bool) -> ValidationFailure {
+    public static func validate(_ draft: Draft, creating: Bool) -> ValidationFailure {
         var failure = ValidationFailure()
         if let name = draft.name {
             if name.trimmingSpaces.isEmpty { failure.add("name", "must not be empty") }

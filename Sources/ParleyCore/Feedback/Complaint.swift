@@ -124,12 +124,22 @@ public struct ComplaintService: Sendable {
         self.changes = changes
     }
 
+    /// The checks of a new complaint's fields (nil: absent or failed to decode): the case must be
+    /// one the caller sees (an id that names nothing is 422), the description 1 to 5000 characters.
+    public func validateOpening(caseID: CaseID?, description: String?, by actor: Principal) -> ValidationFailure {
+        var failure = ValidationFailure()
+        if let caseID, (try? cases.visibleCase(caseID, by: actor)) == nil { failure.add("case_id", "names no case") }
+        if let trimmed = description?.trimmingSpaces, trimmed.isEmpty || trimmed.unicodeScalars.count > 5_000 {
+            failure.add("description", "must be 1 to 5000 characters")
+        }
+        return failure
+    }
+
     public func open(caseID: CaseID, channel: ContactChannel, category: Complaint.Category, description: String,
                      severity: Complaint.Severity, by actor: Principal) throws -> Complaint {
         try actor.require(.openDisputesAndComplaints)
+        try validateOpening(caseID: caseID, description: description, by: actor).throwIfAny()
         let trimmed = description.trimmingSpaces
-        guard !trimmed.isEmpty, trimmed.unicodeScalars.count <= 5_000 else { throw ValidationFailure("description", "must be 1 to 5000 characters") }
-        guard (try? cases.visibleCase(caseID, by: actor)) != nil else { throw ValidationFailure("case_id", "names no case") }
         let now = clock.now()
         let complaint = Complaint(
             id: ids.make("cmp"), caseID: caseID, channel: channel, category: category, description: trimmed, severity: severity,

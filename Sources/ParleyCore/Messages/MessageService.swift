@@ -38,16 +38,7 @@ public struct MessageService: Sendable {
     public func saveTemplate(name: String, channel: MessageChannel, subject: String?, body: String, ifMatch versions: Set<Int64>?,
                              by actor: Principal) throws -> (Template, created: Bool) {
         try actor.require(.writePolicy)
-        var failure = ValidationFailure()
-        if !Self.isTemplateName(name) { failure.add("name", "must be 1 to 64 of a-z, 0-9, _ and -") }
-        if body.trimmingSpaces.isEmpty || body.unicodeScalars.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
-        Placeholders.validate(body, field: "body", into: &failure)
-        if let subject {
-            if channel != .email { failure.add("subject", "only e-mail templates have a subject") }
-            if subject.unicodeScalars.count > 200 { failure.add("subject", "must be at most 200 characters") }
-            Placeholders.validate(subject, field: "subject", into: &failure)
-        }
-        try failure.throwIfAny()
+        try Self.validateTemplate(name: name, channel: channel, subject: subject, body: body).throwIfAny()
         try screen(body + "\n" + (subject ?? ""))
         let existing = try templates.template(named: name)
         // A template that does not exist has no version to name.
@@ -61,6 +52,34 @@ public struct MessageService: Sendable {
                 ("channel", .string(channel.rawValue)), ("version", .number(String(template.version))),
             ])), actor: actor)
         return (template, existing == nil)
+    }
+
+    /// The field checks of a template; nil for a field that is absent or failed to decode.
+    public static func validateTemplate(name: String, channel: MessageChannel?, subject: String?, body: String?) -> ValidationFailure {
+        var failure = ValidationFailure()
+        if !isTemplateName(name) { failure.add("name", "must be 1 to 64 of a-z, 0-9, _ and -") }
+        if let body {
+            if body.trimmingSpaces.isEmpty || body.unicodeScalars.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
+            Placeholders.validate(body, field: "body", into: &failure)
+        }
+        if let subject {
+            if let channel, channel != .email { failure.add("subject", "only e-mail templates have a subject") }
+            if subject.unicodeScalars.count > 200 { failure.add("subject", "must be at most 200 characters") }
+            Placeholders.validate(subject, field: "subject", into: &failure)
+        }
+        return failure
+    }
+
+    /// The field checks of a message's own text; nil for a field that is absent or failed to decode.
+    public static func validateText(channel: MessageChannel?, subject: String?, body: String?) -> ValidationFailure {
+        var failure = ValidationFailure()
+        if let body {
+            if body.trimmingSpaces.isEmpty || body.unicodeScalars.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
+            Placeholders.validate(body, field: "body", into: &failure)
+        }
+        if channel == .email, (subject ?? "").trimmingSpaces.isEmpty { failure.add("subject", "an e-mail needs a subject") }
+        if channel == .sms, subject != nil { failure.add("subject", "an sms has no subject") }
+        return failure
     }
 
     /// Prohibited language in a text is refused outright (a template or message is our own words).
@@ -188,12 +207,7 @@ public struct MessageService: Sendable {
             }
             (subject, body, templateName) = (template.subject, template.body, name)
         case .text(let textSubject, let textBody):
-            var failure = ValidationFailure()
-            if textBody.trimmingSpaces.isEmpty || textBody.unicodeScalars.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
-            Placeholders.validate(textBody, field: "body", into: &failure)
-            if channel == .email, (textSubject ?? "").trimmingSpaces.isEmpty { failure.add("subject", "an e-mail needs a subject") }
-            if channel == .sms, textSubject != nil { failure.add("subject", "an sms has no subject") }
-            try failure.throwIfAny()
+            try Self.validateText(channel: channel, subject: textSubject, body: textBody).throwIfAny()
             (subject, body, templateName) = (textSubject, textBody, nil)
         }
         var portalLink: IssuedPortalLink?

@@ -173,23 +173,32 @@ public struct MoneyService: Sendable {
             self.method = method
             self.reference = reference
         }
+
+        /// The checks that need no case: each field that is there (nil: absent or failed to
+        /// decode); `paid_at` is compared with `now` when given. The amount against the balance
+        /// and the currency against the case's are `PaymentValidation`'s.
+        public static func checkFields(amountMinor: Int64?, paidAt: Instant?, method: String?, reference: String?,
+                                       now: Instant?) -> ValidationFailure {
+            var failure = ValidationFailure()
+            if let amountMinor, amountMinor <= 0 { failure.add("amount_minor", "must be greater than 0") }
+            if let paidAt, let now, paidAt > now.adding(seconds: 300) { failure.add("paid_at", "must not be in the future") }
+            if let method, method.unicodeScalars.count > 50 { failure.add("method", "must be at most 50 characters") }
+            if let reference, reference.unicodeScalars.count > 200 { failure.add("reference", "must be at most 200 characters") }
+            return failure
+        }
     }
 
     public func recordPayment(caseID: CaseID, _ request: NewPayment, by actor: Principal) throws -> Payment {
         try actor.require(.logCaseActivity)
         _ = try cases.visibleCase(caseID, by: actor)
         let now = clock.now()
-        if let paidAt = request.paidAt, paidAt > now.adding(seconds: 300) {
-            throw ValidationFailure("paid_at", "must not be in the future")
-        }
-        if let method = request.method, method.unicodeScalars.count > 50 { throw ValidationFailure("method", "must be at most 50 characters") }
-        if let reference = request.reference, reference.unicodeScalars.count > 200 {
-            throw ValidationFailure("reference", "must be at most 200 characters")
-        }
+        var failure = NewPayment.checkFields(amountMinor: nil, paidAt: request.paidAt, method: request.method,
+                                             reference: request.reference, now: now)
         return try transactor.atomically {
             let (debtCase, _, _) = try caseAndToday(caseID, at: now)
-            try PaymentValidation.validate(amountMinor: request.amountMinor, currency: request.currency,
-                                           caseCurrency: debtCase.currency, balanceMinor: debtCase.balance.balanceMinor)
+            PaymentValidation.check(amountMinor: request.amountMinor, currency: request.currency,
+                                    caseCurrency: debtCase.currency, balanceMinor: debtCase.balance.balanceMinor, into: &failure)
+            try failure.throwIfAny()
             let plan = try currentPlan(caseID)
             let before = CaseMoney(case: debtCase, plan: plan?.plan)
             let application = before.applyingPayment(amountMinor: request.amountMinor)

@@ -7,10 +7,4 @@ public enum PaymentValidation {
         else if balanceMinor <= 0 { failure.add("amount_minor", "the case has no balance to pay") }
         else if amountMinor > balanceMinor { failure.add("amount_minor", "must not exceed the balance of \(balanceMinor)") }
     }
-
-    public static func validate(amountMinor: Int64, currency: String, caseCurrency: String, balanceMinor: Int64) throws {
-        var failure = ValidationFailure()
-        check(amountMinor: amountMinor, currency: currency, caseCurrency: caseCurrency, balanceMinor: balanceMinor, into: &failure)
-        try failure.throwIfAny()
-    }
 }

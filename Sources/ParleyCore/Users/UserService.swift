@@ -23,7 +23,7 @@ public struct UserService: Sendable {
                   last4: String(secret.suffix(4)), createdAt: at)
     }
 
-    static func validate(name: String?, team: String??) -> ValidationFailure {
+    public static func validate(name: String?, team: String??) -> ValidationFailure {
         var failure = ValidationFailure()
         if let name {
             let trimmed = name.trimmingSpaces
