@@ -152,7 +152,7 @@ func logCall(_ client: APIClient, _ caseID: String, at: String, outcome: String 
                 """)
             #expect(bad.status == 422)
             guard case .array(let errors)? = bad["errors"] else { Issue.record("no errors"); return }
-            #expect(Set(errors.compactMap { $0["field"]?.string }) == ["channel", "occurred_at"])
+            #expect(Set(errors.compactMap { $0["field"]?.string }) == ["channel", "occurred_at", "duration_seconds"])
             let mismatch = try logCall(app.admin, caseID, at: "2026-11-20T15:00:00Z", outcome: "delivered")
             #expect(mismatch.status == 422)
             #expect(try logCall(app.admin, caseID, at: "2099-01-01T00:00:00Z").status == 422)
@@ -198,7 +198,7 @@ func logCall(_ client: APIClient, _ caseID: String, at: String, outcome: String 
             let missing = try app.admin.post("/v1/compliance/check", #"{"case_id":"case_nope","channel":"fax"}"#)
             #expect(missing.status == 422)
             guard case .array(let errors)? = missing["errors"] else { Issue.record("no errors"); return }
-            #expect(Set(errors.compactMap { $0["field"]?.string }) == ["channel"])
+            #expect(Set(errors.compactMap { $0["field"]?.string }) == ["channel", "case_id"])
         }
     }
 

@@ -24,6 +24,32 @@ let wangFang = #"""
         }
     }
 
+    /// Stored values are trimmed (lengths are checked as sent), so a stray space cannot make a
+    /// second debtor with the same reference, or a team an agent is not in.
+    @Test func storedValuesAreTrimmed() throws {
+        try withTestApp { app in
+            let created = try app.admin.post("/v1/debtors", """
+                {"name":"  Pat  ","timezone":"UTC","external_ref":"  R-trim  ","language":" en ","address":{"line1":"  l1  "},
+                 "national_id":" 998877 "}
+                """)
+            #expect(created.status == 201)
+            #expect(created["external_ref"]?.string == "R-trim")
+            #expect(created["language"]?.string == "en")
+            #expect(created["address"]?["line1"]?.string == "l1")
+            #expect(created["national_id"]?.string == "****8877")
+            #expect(try app.admin.post("/v1/debtors", #"{"name":"Pat","timezone":"UTC","external_ref":"R-trim"}"#).status == 409)
+            let debtorID = try #require(created["id"]?.string)
+            let placed = try app.admin.post("/v1/cases", """
+                {"debtor_id":"\(debtorID)","creditor":"Acme","external_ref":"T-1","currency":"USD","principal_minor":100,
+                 "delinquent_since":"2026-06-01","jurisdiction":"US","team":"  east ","tags":[" vip "]}
+                """)
+            #expect(placed["team"]?.string == "east")
+            #expect(placed["tags"] == .array([.string("vip")]))
+            let user = try app.admin.post("/v1/users", #"{"name":"Ann","role":"agent","team":" east "}"#)
+            #expect(user["team"]?.string == "east")
+        }
+    }
+
     /// A PATCH that changes nothing writes nothing: same version, no audit entry.
     @Test func aPatchThatChangesNothingKeepsTheVersion() throws {
         try withTestApp { app in

@@ -57,7 +57,8 @@ public struct CaseService: Sendable {
             balance: Balance(principalMinor: command.principalMinor, interestMinor: command.interestMinor,
                              feesMinor: command.feesMinor, ledger: LedgerTotals()),
             delinquentSince: delinquentSince, jurisdiction: command.jurisdiction, assignedTo: command.assignedTo,
-            team: command.team, priority: command.priority, tags: command.tags, status: .open, statusBefore: nil,
+            team: command.team?.trimmingSpaces, priority: command.priority, tags: command.tags.map(\.trimmingSpaces),
+            status: .open, statusBefore: nil,
             closeReason: nil, segment: SegmentRules.segment(inputs, now: now), segmentOverride: nil, version: 1,
             createdAt: now, updatedAt: now)
         try store.insert(debtCase, audit: AuditRecord(action: .caseCreated, entity: "case", entityID: debtCase.id, detail: .object([
@@ -126,9 +127,16 @@ public struct CaseService: Sendable {
             events.append(TimelineEvent(at: now, kind: .assigned, actor: actor.userID,
                                         summary: assignee.map { "Assigned to \($0)" } ?? "Unassigned", ref: assignee))
         }
-        if let team = changes.team { debtCase.team = team; detail.append(("team", team.map(JSONValue.string) ?? .null)) }
+        if let change = changes.team {
+            let team = change?.trimmingSpaces
+            debtCase.team = team
+            detail.append(("team", team.map(JSONValue.string) ?? .null))
+        }
         if let priority = changes.priority { debtCase.priority = priority; detail.append(("priority", .string(priority.rawValue))) }
-        if let tags = changes.tags { debtCase.tags = tags; detail.append(("tags", .array(tags.map(JSONValue.string)))) }
+        if let tags = changes.tags?.map(\.trimmingSpaces) {
+            debtCase.tags = tags
+            detail.append(("tags", .array(tags.map(JSONValue.string))))
+        }
         if let override = changes.segmentOverride {
             debtCase.segmentOverride = override
             detail.append(("segment_override", override.map { .string($0.rawValue) } ?? .null))

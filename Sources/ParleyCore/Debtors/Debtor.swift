@@ -66,6 +66,12 @@ public struct Email: Sendable, Equatable {
 }
 
 public struct Address: Sendable, Equatable {
+    /// Each line trimmed of White_Space at both ends, as stored.
+    public var trimmed: Address {
+        Address(line1: line1?.trimmingSpaces, line2: line2?.trimmingSpaces, city: city?.trimmingSpaces,
+                region: region?.trimmingSpaces, postalCode: postalCode?.trimmingSpaces, country: country?.trimmingSpaces)
+    }
+
     public var line1: String?
     public var line2: String?
     public var city: String?

@@ -24,6 +24,18 @@ public struct DebtorService: Sendable {
         public var nationalID: String??
         public var restrictions: RestrictionChanges?
         public init() {}
+
+        /// The values as stored: trimmed of White_Space at both ends (lengths were checked as sent).
+        var trimmed: Draft {
+            var draft = self
+            draft.externalRef = externalRef.map { $0?.trimmingSpaces }
+            draft.name = name?.trimmingSpaces
+            draft.timezone = timezone?.trimmingSpaces
+            draft.language = language.map { $0?.trimmingSpaces }
+            draft.nationalID = nationalID.map { $0?.trimmingSpaces }
+            draft.address = address.map { $0?.trimmed }
+            return draft
+        }
     }
 
     /// Restriction fields to change; nil members are left alone.
@@ -84,6 +96,7 @@ public struct DebtorService: Sendable {
         guard let name = draft.name, let timezone = draft.timezone else {
             throw ValidationFailure(draft.name == nil ? "name" : "timezone", "is required")
         }
+        let draft = draft.trimmed
         let debtor = Debtor(
             id: ids.make("dbt"), externalRef: draft.externalRef ?? nil, name: name.trimmingSpaces,
             timezone: timezone, language: draft.language ?? nil, phones: draft.phones ?? [], emails: draft.emails ?? [],
@@ -122,6 +135,7 @@ public struct DebtorService: Sendable {
             throw DomainError.preconditionFailed("debtor \(id) is at version \(debtor.version)")
         }
         try Self.validate(draft, creating: false).throwIfAny()
+        let draft = draft.trimmed
         let expected = debtor.version
         if let ref = draft.externalRef { debtor.externalRef = ref }
         if let name = draft.name { debtor.name = name.trimmingSpaces }

@@ -61,7 +61,7 @@ public struct UserService: Sendable {
         let id = ids.make("usr")
         let key = storedKey(secret: secret, userID: id, at: now)
         let keyInfo = APIKeyInfo(id: key.id, createdAt: now, last4: key.last4, revokedAt: nil)
-        let user = User(id: id, name: command.name.trimmingSpaces, role: command.role, team: command.team, active: true,
+        let user = User(id: id, name: command.name.trimmingSpaces, role: command.role, team: command.team?.trimmingSpaces, active: true,
                         createdAt: now, updatedAt: now, version: 1, keys: [keyInfo])
         try store.insert(user, key: key, audit: AuditRecord(action: .userCreated, entity: "user", entityID: user.id, detail: .object([
             ("name", .string(user.name)), ("role", .string(user.role.rawValue)),
@@ -93,7 +93,7 @@ public struct UserService: Sendable {
         }
         let expected = user.version
         if let role = changes.role { user.role = role }
-        if let team = changes.team { user.team = team }
+        if let team = changes.team { user.team = team?.trimmingSpaces }
         if let active = changes.active { user.active = active }
         user.version += 1
         user.updatedAt = clock.now()
