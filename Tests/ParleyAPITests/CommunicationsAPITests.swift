@@ -121,6 +121,19 @@ func logCall(_ client: APIClient, _ caseID: String, at: String, outcome: String 
         }
     }
 
+    /// Contract §5: a connected contact moves an open case to contacted, a third party reached too.
+    @Test func aThirdPartyReachedMovesAnOpenCaseToContacted() throws {
+        try withTestApp { app in
+            let caseID = try makeUSCase(app.admin)
+            let unanswered = try logCall(app.admin, caseID, at: "2026-11-20T15:00:00Z", outcome: "no_answer")
+            #expect(unanswered.status == 201)
+            #expect(try app.admin.get("/v1/cases/\(caseID)")["status"]?.string == "open")
+            let neighbour = try logCall(app.admin, caseID, at: "2026-11-20T16:00:00Z", outcome: "connected_third_party")
+            #expect(neighbour.status == 201)
+            #expect(try app.admin.get("/v1/cases/\(caseID)")["status"]?.string == "contacted")
+        }
+    }
+
     @Test func theRecordIsPermanentAndPagedNewestFirst() throws {
         try withTestApp { app in
             let caseID = try makeUSCase(app.admin)

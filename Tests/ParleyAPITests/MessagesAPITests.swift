@@ -63,6 +63,22 @@ func readText(_ path: String) -> String {
         }
     }
 
+    /// A reminder template can only use what its kind of reminder fills in.
+    @Test func aReminderTemplateWithTheOtherKindsPlaceholderIsRefused() throws {
+        try withTestApp { app in
+            let wrong = try app.admin.request("PUT", "/v1/templates/reminder_promise",
+                                              json: #"{"channel":"sms","body":"{{debtor.name}}, pay {{promise.amount}} for {{installment.seq}}"}"#)
+            #expect(wrong.status == 422)
+            #expect(wrong["errors"]?.compact == #"[{"field":"body","message":"a promise reminder has no value for {{installment.seq}}"}]"#)
+            let right = try app.admin.request("PUT", "/v1/templates/reminder_installment",
+                                              json: #"{"channel":"sms","body":"{{debtor.name}}, {{installment.amount}} is due on {{installment.due_date}}"}"#)
+            #expect(right.status == 201)
+            let other = try app.admin.request("PUT", "/v1/templates/promise_note",
+                                              json: #"{"channel":"sms","body":"{{installment.seq}} and {{promise.amount}}"}"#)
+            #expect(other.status == 201)  // only reminder_* templates are tied to a kind
+        }
+    }
+
     @Test func ifMatchOnATemplateThatDoesNotExistIsAlways412() throws {
         try withTestApp { app in
             let body = #"{"channel":"sms","body":"Hello {{debtor.name}}"}"#

@@ -96,7 +96,8 @@ public struct CommunicationService: Sendable {
             }
             try store.insert(communication, alerts: alerts, audit: Self.audit(communication, alerts),
                              events: Self.events(communication, alerts, actor: actor), actor: actor)
-            if contact.outcome == .connectedRPC, debtCase.status == .open {
+            // "Logging a connected contact moves open to contacted" (contract §5): the debtor or a third party reached.
+            if contact.outcome == .connectedRPC || contact.outcome == .connectedThirdParty, debtCase.status == .open {
                 try moveToContacted(debtCase, because: communication, actor: actor, at: now)
             }
             return communication
@@ -118,7 +119,8 @@ public struct CommunicationService: Sendable {
                 ("communication_id", .string(communication.id.rawValue)),
             ]))],
             events: [TimelineEvent(at: now, kind: .transition, actor: actor.userID,
-                                   summary: "Status open → contacted: debtor reached", ref: communication.id)]),
+                                   summary: "Status open → contacted: " + (communication.outcome == .connectedRPC ? "debtor reached" : "third party reached"),
+                                   ref: communication.id)]),
             actor: actor)
     }
 

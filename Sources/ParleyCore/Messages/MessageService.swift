@@ -61,13 +61,27 @@ public struct MessageService: Sendable {
         if let body {
             if body.trimmingSpaces.isEmpty || body.unicodeScalars.count > 5_000 { failure.add("body", "must be 1 to 5000 characters") }
             Placeholders.validate(body, field: "body", into: &failure)
+            checkReminderPlaceholders(name: name, text: body, field: "body", into: &failure)
         }
         if let subject {
             if let channel, channel != .email { failure.add("subject", "only e-mail templates have a subject") }
             if subject.unicodeScalars.count > 200 { failure.add("subject", "must be at most 200 characters") }
             Placeholders.validate(subject, field: "subject", into: &failure)
+            checkReminderPlaceholders(name: name, text: subject, field: "subject", into: &failure)
         }
         return failure
+    }
+
+    /// A `reminder_installment` template has no promise to fill in, nor a `reminder_promise` one an
+    /// instalment: such a placeholder is refused when the template is saved, not found at a run.
+    private static func checkReminderPlaceholders(name: String, text: String, field: String, into failure: inout ValidationFailure) {
+        guard name.hasPrefix("reminder_"), let kind = ReminderKind(rawValue: String(name.dropFirst("reminder_".count))),
+              let names = Placeholders.names(in: text) else { return }
+        let foreign = kind == .installment ? "promise." : "installment."
+        let unfilled = names.filter { $0.hasPrefix(foreign) }
+        if !unfilled.isEmpty {
+            failure.add(field, "a \(kind.rawValue) reminder has no value for " + unfilled.map { "{{\($0)}}" }.joined(separator: ", "))
+        }
     }
 
     /// The field checks of a message's own text; nil for a field that is absent or failed to decode.
@@ -161,8 +175,8 @@ public struct MessageService: Sendable {
         let custom = try templates.template(named: name).flatMap { $0.channel == channel ? $0 : nil }
         let builtIn = Content.text(subject: channel == .email ? "Payment reminder" : nil, body: Self.defaultReminder[kind] ?? "")
         let messageID: MessageID = ids.make("msg")
-        // A custom template that cannot be filled for this reminder (a placeholder of the other
-        // kind) falls back to the built-in text rather than stopping every reminder.
+        // A custom template that cannot be filled for this reminder (one saved before such
+        // placeholders were refused) falls back to the built-in text rather than stopping every reminder.
         let rendered = try custom.flatMap { _ in
             try? render(.template(name), channel: channel, debtCase: debtCase, extra: values, messageID: messageID, actor: .system)
         } ?? render(builtIn, channel: channel, debtCase: debtCase, extra: values, messageID: messageID, actor: .system)
