@@ -26,6 +26,21 @@ import Testing
         #expect(LocalTime.instant(localDate: autumn, hour: 8, minute: 0, in: newYork) == (try F.at("2026-11-01T13:00:00Z")))
     }
 
+    /// A window opening at 01:30 on the night the clocks go back: at 01:00 EST (after the first
+    /// 01:30, EDT, has passed) the window opens at the second 01:30, not a day later.
+    @Test func aWindowStartThatComesTwiceOpensAtTheNextOne() throws {
+        let autumn = try #require(CalendarDate(iso: "2026-11-01"))
+        #expect(LocalTime.instants(localDate: autumn, hour: 1, minute: 30, in: newYork)
+                == [try F.at("2026-11-01T05:30:00Z"), try F.at("2026-11-01T06:30:00Z")])
+        var policy = CompliancePolicy.defaults
+        policy.jurisdictions["US"]?.contactHours = ContactHours(start: (1, 30), end: (21, 0))
+        let engine = ComplianceEngine(policy: policy)
+        let blocked = engine.evaluate(F.context(at: try F.at("2026-11-01T06:00:00Z")))
+        #expect(F.rules(blocked) == ["contact_hours"])
+        #expect(blocked.nextAllowedAt == (try F.at("2026-11-01T06:30:00Z")))
+        #expect(engine.evaluate(F.context(at: try F.at("2026-11-01T06:30:00Z"))).ok)
+    }
+
     @Test func localDateAndTimeOfDay() throws {
         let shanghai = LocalTime.zone(named: "Asia/Shanghai")
         let instant = try F.at("2026-06-10T16:30:00Z")

@@ -41,13 +41,19 @@ public enum LocalTime {
     /// may change in between. In an autumn overlap the earlier instant wins; in a spring gap the
     /// wall time does not exist and the instant the clocks jump past it is returned.
     public static func instant(localDate: CalendarDate, hour: Int, minute: Int, in zone: TimeZone) -> Instant {
+        instants(localDate: localDate, hour: hour, minute: minute, in: zone)[0]
+    }
+
+    /// Every instant the debtor's wall clock shows `hour:minute` on `localDate`, earliest first: two
+    /// in an autumn overlap, one otherwise (in a spring gap, the instant the clocks jump past it).
+    public static func instants(localDate: CalendarDate, hour: Int, minute: Int, in zone: TimeZone) -> [Instant] {
         let wall = localDate.daysSinceEpoch * 86_400 + Int64(hour) * 3_600 + Int64(minute) * 60
         // Real zones change offset at most once in two days, so these see both sides of any change.
         let offsets = Set([wall - 86_400, wall, wall + 86_400].map { offsetSeconds(atEpochSeconds: $0, in: zone) })
         let candidates = offsets.map { wall - $0 }
-        let consistent = candidates.filter { offsetSeconds(atEpochSeconds: $0, in: zone) == wall - $0 }
-        let seconds = consistent.min() ?? candidates.max() ?? wall
-        return Instant(millisecondsSinceEpoch: seconds * 1_000)
+        let consistent = candidates.filter { offsetSeconds(atEpochSeconds: $0, in: zone) == wall - $0 }.sorted()
+        let seconds = consistent.isEmpty ? [candidates.max() ?? wall] : consistent
+        return seconds.map { Instant(millisecondsSinceEpoch: $0 * 1_000) }
     }
 
     /// Local midnight starting the debtor-local day that contains `instant`.
