@@ -9,6 +9,21 @@ let placementHeader = "creditor,external_ref,debtor_external_ref,debtor_name,pho
         try app.admin.request("POST", "/v1/imports?dry_run=\(dryRun)", body: Array(csv.utf8), contentType: "text/csv")
     }
 
+    /// A row cut short names each missing cell once, as "is required".
+    @Test func aShortRowNamesEachMissingCellOnce() throws {
+        try withTestApp { app in
+            let response = try post(app, placementHeader + "E Bank,E-2,EE-2,Eve\r\n")
+            guard case .array(let rejected)? = response["rejected"], let errors = rejected.first?["errors"] else {
+                Issue.record("no rejected row"); return
+            }
+            #expect(errors.compact == """
+                [{"field":"principal_minor","message":"is required"},{"field":"timezone","message":"is required"},\
+                {"field":"jurisdiction","message":"is required"},{"field":"currency","message":"is required"},\
+                {"field":"delinquent_since","message":"is required"}]
+                """)
+        }
+    }
+
     @Test func validRowsCommitInvalidRowsAreReportedByLine() throws {
         try withTestApp { app in
             let csv = placementHeader
@@ -31,6 +46,7 @@ let placementHeader = "creditor,external_ref,debtor_external_ref,debtor_name,pho
             let fields = Set(errors.compactMap { $0["field"]?.string })
             let expected: Set<String> = ["phone", "email", "jurisdiction", "currency", "principal_minor", "delinquent_since"]
             #expect(expected.isSubset(of: fields))
+            #expect(fields.count == errors.count)  // one problem per field
             // Nothing of a rejected row is stored.
             let search = try app.admin.get("/v1/debtors?q=D-2")
             #expect(search.text.contains("\"data\":[]"))

@@ -35,10 +35,17 @@ enum PlacementValidation {
             zoneIsValid = Validators.isTimeZone(timezone)
             zones[timezone] = zoneIsValid
         }
-        if !zoneIsValid { failure.add("timezone", "must be an IANA time zone") }
+        // An empty cell is "is required", and only that: one problem per field.
+        for (name, value) in [("timezone", timezone), ("jurisdiction", jurisdiction), ("currency", currency),
+                              ("delinquent_since", delinquent)] where value.isEmpty {
+            failure.add(name, "is required")
+        }
+        if !zoneIsValid && !timezone.isEmpty { failure.add("timezone", "must be an IANA time zone") }
+        var caseFailure = ValidationFailure()
         CaseValidation.check(
             creditor: creditor, externalRef: externalRef, currency: currency, principal: principal, interest: interest,
-            fees: fees, delinquentSince: delinquent, jurisdiction: jurisdiction, today: today, into: &failure)
+            fees: fees, delinquentSince: delinquent, jurisdiction: jurisdiction, today: today, into: &caseFailure)
+        failure.mergeNewFields(caseFailure)
         guard failure.isEmpty, let date = CalendarDate(iso: delinquent) else { return .failure(failure) }
         return .success(PlacementRow(
             line: line, creditor: creditor, externalRef: externalRef, debtorExternalRef: debtorRef, debtorName: debtorName,
