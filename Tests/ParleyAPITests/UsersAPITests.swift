@@ -224,6 +224,19 @@ import Testing
             #expect(try app.admin.get("/v1/users?limit=0").status == 422)
             #expect(try app.admin.get("/v1/users?limit=201").status == 422)
             #expect(try app.admin.get("/v1/users?cursor=!!!").status == 422)
+            // A cursor of another list, or one naming no id at all, is not this list's.
+            func encoded(_ key: String) -> String {
+                Hashing.base64URL(Array(key.utf8))
+            }
+            let debtor = try app.admin.post("/v1/debtors", #"{"name":"Ada","timezone":"UTC"}"#)
+            let debtorID = try #require(debtor["id"]?.string)
+            let foreign = try app.admin.get("/v1/users?cursor=\(encoded(debtorID))")
+            #expect(foreign.status == 422)
+            #expect(foreign["errors"]?.compact == #"[{"field":"cursor","message":"is not a cursor of this list"}]"#)
+            #expect(try app.admin.get("/v1/users?cursor=\(encoded("usr_ZZZZ"))").status == 422)
+            #expect(try app.admin.get("/v1/debtors?cursor=\(encoded(debtorID))").status == 200)
+            #expect(try app.admin.get("/v1/audit?cursor=\(encoded("seven"))").status == 422)
+            #expect(try app.admin.get("/v1/audit?cursor=\(encoded("7"))").status == 200)
         }
     }
 

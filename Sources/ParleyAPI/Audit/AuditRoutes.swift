@@ -17,7 +17,7 @@ struct AuditRoutes {
             entityID: query["entity_id"], actor: query["actor"],
             from: request.instantParameter("from", failure: &failure), to: request.instantParameter("to", failure: &failure))
         try failure.throwIfAny()
-        let page = try services.audit.entries(filter, page: request.pageRequest(), by: actor)
+        let page = try services.audit.entries(filter, page: request.pageRequest(.auditSequence), by: actor)
         return Reply.page(page) { writer, entry in
             writer.beginObject()
             writer.field("seq", entry.seq)

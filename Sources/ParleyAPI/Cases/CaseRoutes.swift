@@ -56,7 +56,7 @@ struct CaseRoutes {
 
     func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let filter = try Self.filter(request)
-        let page = try cases.list(filter, page: request.pageRequest(), by: actor)
+        let page = try cases.list(filter, page: request.pageRequest(.id("case")), by: actor)
         return Reply.page(page) { writer, debtCase in CaseJSON.write(debtCase, to: &writer) }
     }
 
@@ -124,7 +124,7 @@ struct CaseRoutes {
     }
 
     func disputes(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let disputes = try cases.disputes(CaseID(context.parameter("id")), page: request.pageRequest(), by: actor)
+        let disputes = try cases.disputes(CaseID(context.parameter("id")), page: request.pageRequest(.id("dsp")), by: actor)
         return Reply.page(disputes) { writer, dispute in CaseJSON.write(dispute, to: &writer) }
     }
 
@@ -149,7 +149,7 @@ struct CaseRoutes {
     }
 
     func timeline(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let events = try cases.timeline(CaseID(context.parameter("id")), page: request.pageRequest(), by: actor)
+        let events = try cases.timeline(CaseID(context.parameter("id")), page: request.pageRequest(.timelinePosition), by: actor)
         return Reply.page(events) { writer, event in CaseJSON.write(event, to: &writer) }
     }
 

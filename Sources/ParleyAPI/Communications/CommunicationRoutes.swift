@@ -42,7 +42,7 @@ struct CommunicationRoutes {
     }
 
     func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let page = try communications.list(caseID: CaseID(context.parameter("id")), page: request.pageRequest(), by: actor)
+        let page = try communications.list(caseID: CaseID(context.parameter("id")), page: request.pageRequest(.communicationPosition), by: actor)
         return Reply.page(page) { writer, communication in CommunicationJSON.write(communication, to: &writer) }
     }
 

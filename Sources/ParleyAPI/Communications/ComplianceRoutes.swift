@@ -59,7 +59,7 @@ struct ComplianceRoutes {
             if filter.status == nil { failure.add("status", "must be open or resolved") }
         }
         try failure.throwIfAny()
-        let page = try compliance.alerts(filter, page: request.pageRequest(), by: actor)
+        let page = try compliance.alerts(filter, page: request.pageRequest(.id("alr")), by: actor)
         return Reply.page(page) { writer, alert in ComplianceJSON.write(alert, to: &writer) }
     }
 

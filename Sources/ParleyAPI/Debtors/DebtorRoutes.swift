@@ -29,7 +29,7 @@ struct DebtorRoutes {
             return text
         }
         try failure.throwIfAny()
-        let page = try debtors.list(DebtorFilter(query: query["q"], segment: segment), page: request.pageRequest(), by: actor)
+        let page = try debtors.list(DebtorFilter(query: query["q"], segment: segment), page: request.pageRequest(.id("dbt")), by: actor)
         return Reply.page(page) { writer, debtor in DebtorJSON.write(debtor, to: &writer) }
     }
 

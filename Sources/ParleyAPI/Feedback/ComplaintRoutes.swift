@@ -39,7 +39,7 @@ struct ComplaintRoutes {
             if text == "true" { filter.overdueAt = complaints.now } else if text != "false" { failure.add("overdue", "must be true or false") }
         }
         try failure.throwIfAny()
-        let page = try complaints.list(filter, page: request.pageRequest(), by: actor)
+        let page = try complaints.list(filter, page: request.pageRequest(.id("cmp")), by: actor)
         let now = complaints.now
         return Reply.page(page) { writer, complaint in ComplaintJSON.write(complaint, now: now, to: &writer) }
     }

@@ -77,7 +77,7 @@ struct FeedbackRoutes {
                                     from: request.instantParameter("from", failure: &failure),
                                     to: request.instantParameter("to", failure: &failure))
         try failure.throwIfAny()
-        let page = try feedback.feedback(filter, page: request.pageRequest(), by: actor)
+        let page = try feedback.feedback(filter, page: request.pageRequest(.id("fbk")), by: actor)
         return Reply.page(page) { writer, item in FeedbackJSON.write(item, to: &writer) }
     }
 
@@ -87,7 +87,7 @@ struct FeedbackRoutes {
             status = FollowUp.Status(rawValue: text)
             if status == nil { throw ValidationFailure("status", "must be open or closed") }
         }
-        let page = try feedback.followUps(status: status, page: request.pageRequest(), by: actor)
+        let page = try feedback.followUps(status: status, page: request.pageRequest(.id("fup")), by: actor)
         return Reply.page(page) { writer, item in FeedbackJSON.write(item, to: &writer) }
     }
 

@@ -38,7 +38,7 @@ struct MessageRoutes {
     }
 
     func listTemplates(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let page = try messages.listTemplates(page: request.pageRequest(), by: actor)
+        let page = try messages.listTemplates(page: request.pageRequest(.templateName), by: actor)
         return Reply.page(page) { writer, template in MessageJSON.write(template, to: &writer) }
     }
 
@@ -61,12 +61,12 @@ struct MessageRoutes {
     func listForCase(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         var filter = try Self.filter(request)
         filter.caseID = CaseID(context.parameter("id"))
-        let page = try messages.list(filter, page: request.pageRequest(), by: actor)
+        let page = try messages.list(filter, page: request.pageRequest(.id("msg")), by: actor)
         return Reply.page(page) { writer, message in MessageJSON.write(message, to: &writer) }
     }
 
     func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let page = try messages.list(Self.filter(request), page: request.pageRequest(), by: actor)
+        let page = try messages.list(Self.filter(request), page: request.pageRequest(.id("msg")), by: actor)
         return Reply.page(page) { writer, message in MessageJSON.write(message, to: &writer) }
     }
 

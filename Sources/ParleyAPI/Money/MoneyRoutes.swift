@@ -50,7 +50,7 @@ struct MoneyRoutes {
     }
 
     func plans(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let page = Page.of(try money.plans(caseID: CaseID(context.parameter("id")), by: actor), try request.pageRequest()) { $0.plan.id }
+        let page = Page.of(try money.plans(caseID: CaseID(context.parameter("id")), by: actor), try request.pageRequest(.id("pln"))) { $0.plan.id }
         return Reply.page(page) { writer, plan in MoneyJSON.write(plan, to: &writer) }
     }
 
@@ -83,7 +83,7 @@ struct MoneyRoutes {
     }
 
     func payments(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let page = Page.of(try money.payments(caseID: CaseID(context.parameter("id")), by: actor), try request.pageRequest()) { $0.id }
+        let page = Page.of(try money.payments(caseID: CaseID(context.parameter("id")), by: actor), try request.pageRequest(.id("pay"))) { $0.id }
         return Reply.page(page) { writer, payment in MoneyJSON.write(payment, to: &writer) }
     }
 
@@ -113,7 +113,7 @@ struct MoneyRoutes {
     }
 
     func promises(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let page = Page.of(try money.promises(caseID: CaseID(context.parameter("id")), by: actor), try request.pageRequest()) { $0.promise.id }
+        let page = Page.of(try money.promises(caseID: CaseID(context.parameter("id")), by: actor), try request.pageRequest(.id("prm"))) { $0.promise.id }
         return Reply.page(page) { writer, promise in MoneyJSON.write(promise, to: &writer) }
     }
 
@@ -132,7 +132,7 @@ struct MoneyRoutes {
     }
 
     func adjustments(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let page = Page.of(try money.adjustments(caseID: CaseID(context.parameter("id")), by: actor), try request.pageRequest()) { $0.id }
+        let page = Page.of(try money.adjustments(caseID: CaseID(context.parameter("id")), by: actor), try request.pageRequest(.id("adj"))) { $0.id }
         return Reply.page(page) { writer, adjustment in MoneyJSON.write(adjustment, to: &writer) }
     }
 

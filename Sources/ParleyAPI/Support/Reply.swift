@@ -39,9 +39,39 @@ enum Cursor {
     }
 }
 
+/// What a list's cursor decodes to: the key of the item it continues after. A cursor must decode to
+/// a key of that list, so one from another list (or made up) is 422 rather than a silent restart.
+enum CursorKey {
+    /// A prefixed id (`usr_01M8…`): `usr`.
+    case id(String)
+    /// A template's name.
+    case templateName
+    /// A communication's position (occurred_at, then id) in a newest-first list.
+    case communicationPosition
+    /// A timeline event's position.
+    case timelinePosition
+    /// An audit entry's sequence number.
+    case auditSequence
+
+    func accepts(_ key: String) -> Bool {
+        switch self {
+        case .id(let prefix):
+            let utf8 = key.utf8
+            return key.hasPrefix(prefix + "_") && utf8.count == prefix.utf8.count + 27
+                && utf8.dropFirst(prefix.utf8.count + 1).allSatisfy { Self.crockford.contains($0) }
+        case .templateName: return MessageService.isTemplateName(key)
+        case .communicationPosition: return Communication.parsePosition(key).map { CursorKey.id("com").accepts($0.1) } ?? false
+        case .timelinePosition: return TimelineEvent.parsePosition(key) != nil
+        case .auditSequence: return Int64(key).map { $0 > 0 } ?? false
+        }
+    }
+
+    private static let crockford = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+}
+
 extension HTTPRequest {
     /// `limit` (1–200, default 50) and `cursor` from the query; bad values are 422 naming the parameter.
-    func pageRequest() throws -> PageRequest {
+    func pageRequest(_ key: CursorKey) throws -> PageRequest {
         let query = queryParameters
         var failure = ValidationFailure()
         var limit = PageRequest.defaultLimit
@@ -55,7 +85,7 @@ extension HTTPRequest {
         var after: String?
         if let cursor = query["cursor"], !cursor.isEmpty {
             after = Cursor.decode(cursor)
-            if after == nil { failure.add("cursor", "is not a cursor this API issued") }
+            if !(after.map(key.accepts) ?? false) { failure.add("cursor", "is not a cursor of this list") }
         }
         try failure.throwIfAny()
         return PageRequest(limit: limit, after: after)

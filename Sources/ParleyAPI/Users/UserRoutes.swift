@@ -29,7 +29,7 @@ struct UserRoutes {
     }
 
     func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let page = try users.list(page: request.pageRequest(), by: actor)
+        let page = try users.list(page: request.pageRequest(.id("usr")), by: actor)
         return Reply.page(page) { writer, user in UserJSON.write(user, to: &writer) }
     }
 
