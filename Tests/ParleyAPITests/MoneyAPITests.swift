@@ -128,6 +128,24 @@ import Testing
             #expect(settled["balance"]?["balance_minor"]?.int64 == 0)
             #expect(settled["balance"]?["waived_minor"]?.int64 == 285_000)
             #expect(items(try app.admin.get("/v1/cases/\(caseID)/adjustments")).first?["kind"]?.string == "settlement_discount")
+            // Reversing the payment takes the waiver back: the adjustment reads reversed, and completing
+            // the plan again applies one new waiver, so the adjustments add up to the ledger.
+            let paymentID = try #require(items(try app.admin.get("/v1/cases/\(caseID)/payments")).first?["id"]?.string)
+            let reversed = try supervisor.post("/v1/cases/\(caseID)/payments/\(paymentID)/reverse", #"{"reason":"bounced"}"#)
+            #expect(reversed.status == 200)
+            #expect(try app.admin.get("/v1/cases/\(caseID)")["status"]?.string == "plan")
+            let afterReversal = items(try app.admin.get("/v1/cases/\(caseID)/adjustments"))
+            #expect(afterReversal.map { $0["status"]?.string } == ["reversed"])
+            #expect(try pay(app.admin, caseID, 1_000_000, key: "settle-again").status == 201)
+            let again = items(try app.admin.get("/v1/cases/\(caseID)/adjustments"))
+            #expect(again.map { $0["status"]?.string } == ["reversed", "applied"])
+            let waived = again.filter { $0["status"]?.string == "applied" }.compactMap { $0["amount_minor"]?.int64 }.reduce(0, +)
+            #expect(waived == (try app.admin.get("/v1/cases/\(caseID)")["balance"]?["waived_minor"]?.int64))
+            let waiverID = try #require(afterReversal.first?["id"]?.string)
+            guard case .array(let entries)? = try app.admin.get("/v1/audit?entity_id=\(waiverID)")["data"] else {
+                Issue.record("no audit"); return
+            }
+            #expect(entries.compactMap { $0["action"]?.string }.sorted() == ["adjustment.requested", "adjustment.reversed"])
         }
     }
 

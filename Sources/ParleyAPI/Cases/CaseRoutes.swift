@@ -106,6 +106,8 @@ struct CaseRoutes {
     }
 
     func transition(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
+        // Rights and visibility before the body: 403 or 404 is the answer whatever was sent.
+        try cases.checkTransitionAccess(CaseID(context.parameter("id")), by: actor)
         var body = try JSONBody(request)
         let target = try body.requiredEnum("to", CaseStatus.self)
         let reason = try body.optionalString("reason")
@@ -115,6 +117,7 @@ struct CaseRoutes {
     }
 
     func openDispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
+        _ = try cases.visibleCase(CaseID(context.parameter("id")), by: actor)  // 404 before anything about the body
         var body = try JSONBody(request)
         // Read first, then finish: `finish` must see the failure the read records.
         let required = try body.requiredString("reason")

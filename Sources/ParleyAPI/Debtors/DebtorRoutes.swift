@@ -39,6 +39,7 @@ struct DebtorRoutes {
     }
 
     func update(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
+        try debtors.checkUpdateAccess(DebtorID(context.parameter("id")), by: actor)  // 403 or 404 before the body
         var body = try JSONBody(request)
         let draft = try DebtorJSON.draft(from: &body, creating: false)
         try body.finish(alsoChecking: DebtorService.validate(draft, creating: false))

@@ -159,6 +159,16 @@ public struct CaseService: Sendable {
 
     /// Moves a case along the status machine; anything the table does not allow is a conflict
     /// that lists the allowed targets.
+    /// What a transition checks before its body is read: the caller may move cases at all (403
+    /// otherwise) and sees this one (404 otherwise).
+    public func checkTransitionAccess(_ id: CaseID, by actor: Principal) throws {
+        try actor.require(.readCases)
+        guard Permission.transitionWorkflow.allows(actor.role) || Permission.transitionControl.allows(actor.role) else {
+            throw DomainError.forbidden("the \(actor.role.rawValue) role may not move cases")
+        }
+        _ = try visibleCase(id, by: actor)
+    }
+
     public func transition(_ id: CaseID, to target: CaseStatus, reason: String?, by actor: Principal) throws -> DebtCase {
         try actor.require(.readCases)
         var debtCase = try visibleCase(id, by: actor)

@@ -108,6 +108,15 @@ public struct DebtorService: Sendable {
         return debtor
     }
 
+    /// What a PATCH checks before its body is read: the caller may change something of a debtor
+    /// (contact data or restrictions; 403 otherwise) and sees this one (404 otherwise).
+    public func checkUpdateAccess(_ id: DebtorID, by actor: Principal) throws {
+        guard Permission.writeDebtorsAndCases.allows(actor.role) || Permission.changeRestrictions.allows(actor.role) else {
+            throw DomainError.forbidden("the \(actor.role.rawValue) role may not change debtors")
+        }
+        _ = try get(id, by: actor)
+    }
+
     public func get(_ id: DebtorID, by actor: Principal) throws -> Debtor {
         try actor.require(.readCases)
         guard let debtor = try store.debtor(id: id) else { throw DomainError.notFound("debtor \(id)") }

@@ -30,4 +30,6 @@ public enum AdjustmentStatus: String, Sendable, CaseIterable {
     case applied
     case pendingApproval = "pending_approval"
     case rejected
+    /// A settlement waiver a payment reversal took back (its plan reopened).
+    case reversed
 }

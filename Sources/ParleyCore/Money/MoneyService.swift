@@ -243,6 +243,10 @@ public struct MoneyService: Sendable {
                                                summary: "Payment of \(MoneyText.format(payment.amountMinor, currency: payment.currency)) reversed: \(trimmed)",
                                                ref: payment.id))
             recordPlanChange(from: plan, to: after.plan, at: now, actor: actor, into: &change)
+            if let completed = plan?.plan, completed.settlementWaiver != nil, after.plan?.settlementWaiver == nil {
+                try reverseSettlementWaiver(of: completed.id, caseID: caseID, currency: debtCase.currency, because: payment,
+                                            at: now, actor: actor, into: &change)
+            }
             updated(debtCase, with: after, at: now, actor: actor, into: &change, because: payment.id)
             try commit(change, actor: actor, at: now)
             return payment
@@ -262,6 +266,24 @@ public struct MoneyService: Sendable {
         return try store.payments(caseID: caseID)
     }
 
+    /// The `settlement_discount` a completed settlement plan applied, taken back with the payment
+    /// that reopened the plan (contract §5): it stays on record as `reversed`.
+    private func reverseSettlementWaiver(of planID: PlanID, caseID: CaseID, currency: String, because payment: Payment,
+                                         at now: Instant, actor: Principal, into change: inout MoneyChange) throws {
+        guard var waiver = try store.adjustments(caseID: caseID).last(where: {
+            $0.kind == .settlementDiscount && $0.status == .applied && $0.reason == Self.settlementReason(planID)
+        }) else { throw CorruptDataError("the settlement waiver of plan \(planID) is not on record") }
+        waiver.status = .reversed
+        waiver.decidedBy = actor.userID
+        waiver.decidedAt = now
+        change.adjustments.append(waiver)
+        change.audit.append(adjustmentAudit(.adjustmentReversed, waiver))
+        change.events.append(TimelineEvent(at: now, kind: .adjustment, actor: actor.userID,
+                                           summary: adjustmentSummary(waiver, currency) + " with payment \(payment.id)", ref: waiver.id))
+    }
+
+    static func settlementReason(_ planID: PlanID) -> String { "settlement plan \(planID) completed" }
+
     /// A plan whose instalments or status moved: saved, and a status change recorded.
     func recordPlanChange(from old: CasePlan?, to new: PaymentPlan?, at now: Instant, actor: Principal, into change: inout MoneyChange) {
         guard var plan = old, let new, new != plan.plan else { return }
@@ -279,10 +301,12 @@ public struct MoneyService: Sendable {
         change.events.append(TimelineEvent(at: now, kind: .plan, actor: actor.userID, summary: planSummary(plan, new.status.rawValue),
                                            ref: plan.plan.id))
         if let waiver = new.settlementWaiver, new.status == .completed {
-            change.adjustments.append(Adjustment(
+            let adjustment = Adjustment(
                 id: ids.make("adj"), caseID: plan.caseID, kind: .settlementDiscount, amountMinor: waiver.totalMinor,
-                reason: "settlement plan \(plan.plan.id) completed", status: .applied, waiver: waiver,
-                requestedBy: Principal.system.userID, createdAt: now, decidedBy: Principal.system.userID, decidedAt: now))
+                reason: Self.settlementReason(plan.plan.id), status: .applied, waiver: waiver,
+                requestedBy: Principal.system.userID, createdAt: now, decidedBy: Principal.system.userID, decidedAt: now)
+            change.adjustments.append(adjustment)
+            change.audit.append(adjustmentAudit(.adjustmentRequested, adjustment))  // its own entry, under its own id
         }
     }
 

@@ -16,6 +16,7 @@ public enum Schema {
         migrator.register("0008-portal-links", Migration0008.apply)
         migrator.register(analyticsRollups, Migration0009.apply)
         migrator.register("0010-analytics-staged-rollups", Migration0010.apply)
+        migrator.register("0011-adjustment-reversed", Migration0011.apply)
         return migrator
     }
 
