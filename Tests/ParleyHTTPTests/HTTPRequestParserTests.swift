@@ -56,6 +56,14 @@ let validRequests: [ValidRequest] = [
     ValidRequest(name: "chunked with extension and trailer",
                  raw: "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n",
                  method: "POST", target: "/c", body: "hello world"),
+    ValidRequest(name: "chunked with quoted, spaced and bare extensions",
+                 raw: "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5 ; a = \"x;\\\"y\" ;b\r\nhello\r\n0;c=d\r\n\r\n",
+                 method: "POST", target: "/c", body: "hello"),
+    ValidRequest(name: "a later HTTP/1.x read as 1.1", raw: "GET /v HTTP/1.2\r\nHost: a\r\n\r\n", method: "GET", target: "/v", body: ""),
+    ValidRequest(name: "Host as an IPv6 literal with a port", raw: "GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n",
+                 method: "GET", target: "/", body: ""),
+    ValidRequest(name: "absolute-form with an IPv6 authority", raw: "GET http://[::1]:80/p HTTP/1.1\r\nHost: x\r\n\r\n",
+                 method: "GET", target: "/p", body: ""),
     ValidRequest(name: "chunked, upper-case coding name", raw: "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n",
                  method: "POST", target: "/c", body: "0123456789"),
     ValidRequest(name: "leading empty line", raw: "\r\nGET /a?b=c HTTP/1.1\r\nHost: a\r\n\r\n", method: "GET", target: "/a?b=c", body: ""),
@@ -89,6 +97,14 @@ let validRequests: [ValidRequest] = [
         let (head, body) = try parse(bytes(request.raw).map { [$0] }).get()
         #expect(head.method == request.method)
         #expect(String(decoding: body, as: UTF8.self) == request.body)
+    }
+
+    /// RFC 9110 §2.5: HTTP/1.2 and later minor versions are read as 1.1 (Host required, persistent).
+    @Test func laterMinorVersionsAreReadAsTheHighestImplemented() throws {
+        for (text, expected) in [("HTTP/1.0", HTTPVersion.http1_0), ("HTTP/1.1", .http1_1), ("HTTP/1.2", .http1_1), ("HTTP/1.9", .http1_1)] {
+            let (head, _) = try parse([bytes("GET / \(text)\r\nHost: a\r\n\r\n")]).get()
+            #expect(head.version == expected, "\(text)")
+        }
     }
 
     @Test func headerNamesAreCaseInsensitive() throws {
@@ -138,6 +154,22 @@ let rejectedRequests: [RejectedRequest] = [
     RejectedRequest(name: "chunk size with leading space", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n 5\r\nhello\r\n0\r\n\r\n", status: 400),
     RejectedRequest(name: "overflowing chunk size", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFF\r\n", status: 400),
     RejectedRequest(name: "chunk data not followed by CRLF", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n", status: 400),
+    RejectedRequest(name: "a later HTTP/1.x without Host", raw: "GET / HTTP/1.2\r\n\r\n", status: 400),
+    RejectedRequest(name: "Host with a port that is not digits", raw: "GET / HTTP/1.1\r\nHost: localhost:abc\r\n\r\n", status: 400),
+    RejectedRequest(name: "Host with an unclosed IP literal", raw: "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", status: 400),
+    RejectedRequest(name: "absolute-form without a host", raw: "GET http:///x HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
+    RejectedRequest(name: "absolute-form with a port only", raw: "GET http://:80/x HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
+    RejectedRequest(name: "absolute-form with a bad port", raw: "GET http://a:xx/x HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
+    RejectedRequest(name: "absolute-form with an unclosed IP literal", raw: "GET http://[::1/x HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
+    RejectedRequest(name: "absolute-form with userinfo", raw: "GET http://u@a/x HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
+    RejectedRequest(name: "chunk extension with an unclosed quote",
+                    raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;a=\"b\r\nhello\r\n0\r\n\r\n", status: 400),
+    RejectedRequest(name: "chunk extension without a name",
+                    raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;=x\r\nhello\r\n0\r\n\r\n", status: 400),
+    RejectedRequest(name: "chunk extension that is only a semicolon",
+                    raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;\r\nhello\r\n0\r\n\r\n", status: 400),
+    RejectedRequest(name: "chunk extension name with a space inside",
+                    raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;a b\r\nhello\r\n0\r\n\r\n", status: 400),
     RejectedRequest(name: "chunk size line with bare LF", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n", status: 400),
     RejectedRequest(name: "obs-fold", raw: "GET / HTTP/1.1\r\nHost: a\r\nX-Long: a\r\n b\r\n\r\n", status: 400),
     RejectedRequest(name: "whitespace before colon", raw: "GET / HTTP/1.1\r\nHost : a\r\n\r\n", status: 400),

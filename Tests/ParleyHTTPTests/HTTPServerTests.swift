@@ -427,6 +427,8 @@ struct EchoResponder: HTTPResponder {
         try #require(waitUntil { responder.slowGate.arrivals == 1 })  // in its handler now
         server.shutdown()
         #expect(idle.isClosedByPeer())  // at once, while the other request is still held
+        // A new client is refused while the request in flight is still being answered.
+        #expect(throws: (any Error).self) { try RawClient(port: server.port) }
         responder.slowGate.open()
         let response = try client.readResponse()
         #expect(response.text == "slow done")

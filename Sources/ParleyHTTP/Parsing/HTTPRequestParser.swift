@@ -229,8 +229,51 @@ public struct HTTPRequestParser: Sendable {
             let isAbsolute = target.lowercased().hasPrefix("http://") || target.lowercased().hasPrefix("https://")
             let isAuthority = method == "CONNECT"
             guard isAsterisk || isAbsolute || isAuthority else { throw .bad("invalid request target") }
-            if isAbsolute { target = Self.originForm(ofAbsolute: target) }
+            if isAbsolute {
+                // An http(s) URI needs a host, and userinfo has no place in a request (RFC 9110 §4.2.1, §4.2.4).
+                guard let authority = Self.authority(ofAbsolute: target), !authority.isEmpty, !authority.hasPrefix(":"),
+                      Self.isValidAuthority(authority)
+                else { throw .bad("invalid authority in the request target") }
+                target = Self.originForm(ofAbsolute: target)
+            }
         }
+    }
+
+    /// The authority of `http://authority/path`: what lies between `//` and the next `/`, `?` or the end.
+    static func authority(ofAbsolute target: String) -> Substring? {
+        let utf8 = target.utf8
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            if utf8[index...].starts(with: "://".utf8) {
+                let rest = target[utf8.index(index, offsetBy: 3)...]
+                return rest[..<(rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex)]
+            }
+            index = utf8.index(after: index)
+        }
+        return nil
+    }
+
+    /// `uri-host [ ":" port ]` (RFC 3986 §3.2.2–3.2.3): an IP literal in closed brackets or a reg-name
+    /// (no `@`, no `:`, no brackets), then an optional port of digits only. Empty is valid (a Host
+    /// for a URI without authority).
+    static func isValidAuthority(_ authority: Substring) -> Bool {
+        let bytes = Array(authority.utf8)
+        guard bytes.allSatisfy({ ByteClass.host[Int($0)] }), !bytes.contains(UInt8(ascii: "@")) else { return false }
+        var index = 0
+        if bytes.first == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > 1,
+                  bytes[1..<close].allSatisfy({ ByteClass.ipLiteral[Int($0)] })
+            else { return false }
+            index = close + 1
+        } else {
+            while index < bytes.count, bytes[index] != UInt8(ascii: ":") {
+                guard bytes[index] != UInt8(ascii: "[") && bytes[index] != UInt8(ascii: "]") else { return false }
+                index += 1
+            }
+        }
+        guard index < bytes.count else { return true }
+        guard bytes[index] == UInt8(ascii: ":") else { return false }
+        return bytes[(index + 1)...].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     /// `http://host/path?q` → `/path?q` (RFC 9112 §3.2.2: the server uses the target's authority).
@@ -255,7 +298,8 @@ public struct HTTPRequestParser: Sendable {
         guard version.major == 1 else {
             throw HTTPParseError(.versionNotSupported, "\(version) is not supported")
         }
-        return version
+        // A later 1.x is read as the highest minor version implemented (RFC 9110 §2.5).
+        return version.minor >= 1 ? .http1_1 : .http1_0
     }
 
     static func parseField(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> (name: String, value: String) {
@@ -295,15 +339,53 @@ public struct HTTPRequestParser: Sendable {
         }
         guard index > 0 else { throw .bad("invalid chunk size") }
         if index == line.count { return size }
-        // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] )
-        var sawSemicolon = false
-        for byte in UnsafeBufferPointer(rebasing: line[index...]) {
-            if byte == UInt8(ascii: ";") { sawSemicolon = true; continue }
-            if (byte == 0x20 || byte == 0x09) { continue }
-            guard sawSemicolon, ByteClass.fieldValue[Int(byte)] else { throw .bad("invalid chunk extension") }
-        }
-        guard sawSemicolon else { throw .bad("invalid chunk size") }
+        guard line[index...].contains(UInt8(ascii: ";")) else { throw .bad("invalid chunk size") }
+        try validateChunkExtensions(UnsafeBufferPointer(rebasing: line[index...]))
         return size
+    }
+
+    /// chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ), ext-name a token, ext-val a
+    /// token or a quoted-string (RFC 9112 §7.1.1). Extensions are ignored, but only well-formed ones:
+    /// an unclosed quote is how a request is made to read differently to two parsers.
+    static func validateChunkExtensions(_ bytes: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) {
+        var index = 0
+        func skipWhitespace() { while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 } }
+        func token() -> Bool {
+            let start = index
+            while index < bytes.count, ByteClass.token[Int(bytes[index])] { index += 1 }
+            return index > start
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { return }
+            guard bytes[index] == UInt8(ascii: ";") else { throw .bad("invalid chunk extension") }
+            index += 1
+            skipWhitespace()
+            guard token() else { throw .bad("invalid chunk extension name") }
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { continue }
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+                index += 1
+                var closed = false
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    index += 1
+                    if byte == UInt8(ascii: "\"") { closed = true; break }
+                    if byte == UInt8(ascii: "\\") {
+                        // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
+                        guard index < bytes.count, ByteClass.fieldValue[Int(bytes[index])] else { throw .bad("invalid chunk extension value") }
+                        index += 1
+                    } else if !ByteClass.fieldValue[Int(byte)] {
+                        throw .bad("invalid chunk extension value")
+                    }
+                }
+                guard closed else { throw .bad("unterminated quoted chunk extension value") }
+            } else if !token() {
+                throw .bad("invalid chunk extension value")
+            }
+        }
     }
 
     private mutating func finishHead() throws(HTTPParseError) -> Event {
@@ -331,7 +413,7 @@ public struct HTTPRequestParser: Sendable {
         let hosts = headers.values(of: "host")
         if version == .http1_1 && hosts.isEmpty { throw .bad("missing Host header") }
         if hosts.count > 1 { throw .bad("more than one Host header") }
-        if let host = hosts.first, !host.utf8.allSatisfy({ ByteClass.host[Int($0)] }) {
+        if let host = hosts.first, !isValidAuthority(Substring(host)) {
             throw .bad("invalid Host header")
         }
         let transferEncodings = headers.values(of: "transfer-encoding")

@@ -76,6 +76,12 @@ public final class HTTPServer: Sendable {
     public func shutdown() {
         guard !state.draining.exchange(true, ordering: .acquiringAndReleasing) else { return }
         for loop in loops { loop.requestStop() }
+        // Out of the listening state at once, as nginx closes its listeners: a new client is refused
+        // (and one waiting in the backlog reset) rather than left to hang until the drain ends. The
+        // descriptor itself stays open until `release()`, so its number cannot be reused meanwhile.
+        if Glibc.shutdown(listener, Int32(SHUT_RDWR)) != 0 {
+            state.logger.warning("cannot shut the listening socket down", metadata: ["errno": "\(errno)"])
+        }
     }
 
     /// Blocks until every loop has ended, then releases the listening socket. May be called more than once.
