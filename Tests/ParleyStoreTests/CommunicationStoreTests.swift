@@ -19,6 +19,25 @@ import Testing
         for c in communications { try f.communications.insert(c, alerts: [], audit: [], events: [], actor: F.actor) }
     }
 
+    /// New contacts land at the end of the outbound-time index (ids grow with recording time),
+    /// which still covers the analytics read of a range's outbound contacts by case.
+    @Test func theOutboundTimeIndexIsInIDOrderAndCoversTheAnalyticsRead() throws {
+        try F.with { f in
+            let columns = try f.pool.read { db in
+                try db.query("SELECT name FROM pragma_index_info('communication_outbound_time') ORDER BY seqno") { $0.string(0) }
+            }
+            #expect(columns == ["occurred_at", "id", "case_id", "outcome", "direction"])
+            let plan = try f.pool.read { db in
+                try db.query("""
+                    EXPLAIN QUERY PLAN SELECT case_id, max(outcome IN ('connected_rpc','connected_third_party'))
+                    FROM communication INDEXED BY communication_outbound_time
+                    WHERE direction = 'outbound' AND occurred_at >= 1 AND occurred_at < 2 GROUP BY case_id
+                    """) { $0.string(3) }
+            }
+            #expect(plan.contains { $0.contains("USING COVERING INDEX communication_outbound_time") }, "\(plan)")
+        }
+    }
+
     @Test func storedCommunicationsCannotBeChangedOrDeleted() throws {
         try F.with { f in
             try f.insertDebtorWithCase()

@@ -17,6 +17,7 @@ public enum Schema {
         migrator.register(analyticsRollups, Migration0009.apply)
         migrator.register("0010-analytics-staged-rollups", Migration0010.apply)
         migrator.register("0011-adjustment-reversed", Migration0011.apply)
+        migrator.register("0012-outbound-time-index-in-id-order", Migration0012.apply)
         return migrator
     }
 
