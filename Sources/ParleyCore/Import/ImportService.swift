@@ -11,11 +11,10 @@ public struct ImportService: Sendable {
     private let ids: IDGenerator
     private let clock: WallClock
     /// Rows per transaction: large enough to amortise commits, small enough not to hold the writer
-    /// long (about a second). A commit writes every page the transaction touched, and the index of
-    /// debtors' phone numbers and e-mail addresses takes its rows at random places: at 500,000
-    /// debtors a 10,000-row transaction rewrote most of that index each time. 25,000 rows (the
-    /// harness's request size) wrote 30 % fewer bytes over a 500,000-row import (Docs/performance.md).
-    public static let batchSize = 25_000
+    /// long (under half a second) or swell the WAL. 25,000 wrote 30 % fewer bytes over a
+    /// 500,000-row import, but held every other write for about a second per transaction and let
+    /// the WAL pass its 64 MiB bound (Docs/performance.md).
+    public static let batchSize = 10_000
     /// Rows per hand-off from the validating thread: small, so storing starts almost at once.
     static let handoffSize = 500
 
