@@ -3,7 +3,7 @@ import Glibc
 import Synchronization
 
 /// Where log lines go: standard error, through a buffer that is written out every 100 ms, when it
-/// passes 64 KiB, at once for warnings and worse, and on shutdown. One write(2) per flush instead of
+/// passes 64 KiB, at once (on the sink's queue) for warnings and worse, and on shutdown. One write(2) per flush instead of
 /// one per line keeps the access log from costing a system call per request.
 public final class LogSink: @unchecked Sendable {
     // @unchecked: `timer` is configured once in `init` and only fires on its own queue; the buffer is a Mutex.
@@ -12,22 +12,25 @@ public final class LogSink: @unchecked Sendable {
     private let fd: Int32
     private let buffer = Mutex<[UInt8]>([])
     private let timer: any DispatchSourceTimer
+    private let queue = DispatchQueue(label: "parley.log.flush", qos: .utility)
 
     init(fd: Int32) {
         self.fd = fd
-        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "parley.log.flush", qos: .utility))
+        timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
         timer.setEventHandler { [weak self] in self?.flush() }
         timer.resume()
     }
 
-    /// Appends one line (which ends in a newline); `urgent` lines are written through at once.
+    /// Appends one line (which ends in a newline); `urgent` lines are written out at once, by the
+    /// sink's own queue: the caller may be an event loop (`/health`), which must never wait on a
+    /// slow reader of standard error.
     func write(_ line: [UInt8], urgent: Bool) {
         let full = buffer.withLock { pending -> Bool in
             pending.append(contentsOf: line)
             return pending.count >= 64 * 1024
         }
-        if urgent || full { flush() }
+        if urgent || full { queue.async { [self] in flush() } }
     }
 
     /// Writes out everything buffered.

@@ -47,6 +47,9 @@ public final class DatabasePool: Sendable {
     private let available: DispatchSemaphore
     /// How many reads had to wait for a free reader connection (exported as a metric).
     public let readerWaits = Atomic<Int>(0)
+    /// When a connection last finished its work without an error (monotonic milliseconds), so a
+    /// health check can tell a busy database from a stuck one without waiting for a reader.
+    private let lastServed = Atomic<Int64>(0)
     public let path: String
     private let configuration: DatabaseConfiguration
     private let groupCommit = GroupCommit()
@@ -125,7 +128,23 @@ public final class DatabasePool: Sendable {
         }
         writerOwner.store(currentThread, ordering: .releasing)
         defer { writerOwner.store(0, ordering: .releasing) }
-        return try body(writer.connection)
+        let result = try body(writer.connection)
+        noteServed()
+        return result
+    }
+
+    private static func monotonicMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    private func noteServed() { lastServed.store(Self.monotonicMilliseconds(), ordering: .relaxed) }
+
+    /// Whether some connection finished its work without an error in the last `milliseconds`.
+    public func servedWithin(milliseconds: Int64) -> Bool {
+        let last = lastServed.load(ordering: .relaxed)
+        return last > 0 && Self.monotonicMilliseconds() - last <= milliseconds
     }
 
     /// Installs `step`, which every write transaction runs just before it commits, in that
@@ -210,9 +229,11 @@ public final class DatabasePool: Sendable {
             available.signal()
         }
         let guarded = readerConnections[index]
-        return try guarded.lock.withLock {
+        let result = try guarded.lock.withLock {
             try guarded.connection.transaction(.deferred) { try body(guarded.connection) }
         }
+        noteServed()
+        return result
     }
 
     /// Runs `body` in a read transaction on a connection of its own, opened for this call: for long

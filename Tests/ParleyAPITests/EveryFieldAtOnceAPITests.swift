@@ -70,6 +70,11 @@ import Testing
             let badTime = try app.admin.post("/v1/cases/\(caseID)/payments", #"{"amount_minor":0,"currency":"CNY","paid_at":"x"}"#,
                                             headers: [("Idempotency-Key", "pay-2")])
             #expect(fields(badTime) == ["amount_minor", "paid_at"])
+            let huge = try app.admin.post("/v1/cases/\(caseID)/payments", """
+                {"amount_minor":1e30,"currency":"CNY","method":"\(String(repeating: "x", count: 51))"}
+                """, headers: [("Idempotency-Key", "pay-3")])
+            #expect(huge.status == 422)
+            #expect(fields(huge) == ["amount_minor", "method"])
             let adjustment = try app.admin.post("/v1/cases/\(caseID)/adjustments", #"{"kind":"bogus","amount_minor":999999,"reason":"x"}"#)
             #expect(fields(adjustment) == ["kind", "amount_minor"])
             let complaint = try app.admin.post("/v1/complaints", #"{"case_id":"case_nope","channel":"fax","category":"other","description":""}"#)

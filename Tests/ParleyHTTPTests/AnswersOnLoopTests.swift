@@ -56,6 +56,13 @@ import Testing
             #expect(names[1].hasPrefix("parley-http-"))
             #expect(names[2].hasPrefix("parley-handler"))
             #expect(names[3].hasPrefix("parley-http-"))
+            // Twenty pipelined at once: sixteen answered by the loop, the next by a handler (the loop
+            // turns to its other connections), then the loop again.
+            try client.send(String(repeating: "GET /on-loop HTTP/1.1\r\nHost: x\r\n\r\n", count: 20))
+            var burst: [String] = []
+            for _ in 0..<20 { burst.append(try client.readResponse().text) }
+            #expect(burst[0..<16].allSatisfy { $0.hasPrefix("parley-http-") }, "\(burst)")
+            #expect(burst[16].hasPrefix("parley-handler"), "\(burst)")
             try client.send("HEAD /on-loop HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             let head = try client.readResponse(head: true)
             #expect(head.status == 200)

@@ -84,20 +84,23 @@ struct JSONBody {
     }
 
     mutating func requiredInt(_ name: String) throws -> Int64? {
-        guard let value = try optionalInt(name) else {
+        guard has(name), value(name) != .null else {
             fail(name, "is required")
             return nil
         }
-        return value
+        return try optionalInt(name)
     }
 
-    /// An integer however it is written (`100`, `100.0`, `1e2`); a fraction is a wrong type (400).
-    func optionalInt(_ name: String) throws -> Int64? {
+    /// An integer however it is written (`100`, `100.0`, `1e2`); a fraction is a wrong type (400);
+    /// an integer too large for any field is recorded as out of range (422, with the others).
+    mutating func optionalInt(_ name: String) throws -> Int64? {
         guard let value = value(name), value != .null else { return nil }
         guard case .number = value else { throw APIError.badRequest("\(path(name)) must be an integer", field: path(name)) }
         guard let integer = value.exactInt64 else {
-            // An integer too large for any field is a value out of range (422), not a wrong type.
-            if value.isIntegral { throw ValidationFailure(path(name), "is out of range") }
+            if value.isIntegral {
+                fail(name, "is out of range")
+                return nil
+            }
             throw APIError.badRequest("\(path(name)) must be an integer (minor units, no fraction)", field: path(name))
         }
         return integer

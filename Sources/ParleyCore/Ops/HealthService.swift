@@ -57,6 +57,7 @@ public final class ThrottledHealthProbe: Sendable {
     public init(probe: any HealthProbe, now: @escaping @Sendable () -> Int64) {
         self.probe = probe
         self.now = now
+        _ = healthy()  // a first answer before any request asks, so none finds "not asked yet"
     }
 
     public static let uptimeMilliseconds: @Sendable () -> Int64 = { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }

@@ -23,9 +23,15 @@ extension EventLoop {
         }
     }
 
+    /// How many pipelined requests one readiness event may have answered on the loop itself.
+    static let answersOnLoopPerWakeup = 16
+
     /// Performs `action` and each action that follows from it, until the connection waits.
     func perform(_ action: ConnectionAction, on connection: Connection) {
         var action = action
+        // Requests this call answered on the loop: past the budget, a client pipelining them goes
+        // to a handler like any other, so one connection cannot keep the loop from the rest.
+        var answeredHere = 0
         while true {
             switch action {
             case .wait:
@@ -39,10 +45,11 @@ extension EventLoop {
                 action = connection.machine.continueSent(now: now)
             case .dispatch(let head, let body, let keepAlive):
                 let request = HTTPRequest(head: head, body: body, remoteAddress: connection.remoteAddress)
-                guard state.responder.answersOnLoop(head) else {
+                guard answeredHere < Self.answersOnLoopPerWakeup, state.responder.answersOnLoop(head) else {
                     dispatch(request, keepAlive: keepAlive, to: connection)
                     return
                 }
+                answeredHere += 1
                 action = answerOnLoop(request, keepAlive: keepAlive, to: connection)
             case .respondWithError(let error):
                 state.logger.debug("rejected request", metadata: ["reason": "\(error.detail)", "status": "\(error.status.code)"])
