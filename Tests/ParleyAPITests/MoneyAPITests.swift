@@ -145,7 +145,7 @@ import Testing
             guard case .array(let entries)? = try app.admin.get("/v1/audit?entity_id=\(waiverID)")["data"] else {
                 Issue.record("no audit"); return
             }
-            #expect(entries.compactMap { $0["action"]?.string }.sorted() == ["adjustment.requested", "adjustment.reversed"])
+            #expect(entries.compactMap { $0["action"]?.string }.sorted() == ["adjustment.applied", "adjustment.reversed"])
         }
     }
 

@@ -38,6 +38,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case adjustmentRequested = "adjustment.requested"
     case adjustmentApproved = "adjustment.approved"
     case adjustmentRejected = "adjustment.rejected"
+    case adjustmentApplied = "adjustment.applied"
     case adjustmentReversed = "adjustment.reversed"
     case surveyCreated = "survey.created"
     case feedbackReceived = "feedback.received"

@@ -243,9 +243,14 @@ public struct MoneyService: Sendable {
                                                summary: "Payment of \(MoneyText.format(payment.amountMinor, currency: payment.currency)) reversed: \(trimmed)",
                                                ref: payment.id))
             recordPlanChange(from: plan, to: after.plan, at: now, actor: actor, into: &change)
-            if let completed = plan?.plan, completed.settlementWaiver != nil, after.plan?.settlementWaiver == nil {
-                try reverseSettlementWaiver(of: completed.id, caseID: caseID, currency: debtCase.currency, because: payment,
+            if let completed = plan, let taken = completed.plan.settlementWaiver, after.plan?.settlementWaiver != taken {
+                try reverseSettlementWaiver(taken, caseID: caseID, currency: debtCase.currency, because: payment,
                                             at: now, actor: actor, into: &change)
+                // Completed again at once (the reversed payment was not needed for it): a new waiver
+                // of what is left, which `recordPlanChange` does not write for an unchanged status.
+                if let again = after.plan, again.status == .completed, let waiver = again.settlementWaiver {
+                    addSettlementWaiver(waiver, planID: again.id, caseID: caseID, at: now, into: &change)
+                }
             }
             updated(debtCase, with: after, at: now, actor: actor, into: &change, because: payment.id)
             try commit(change, actor: actor, at: now)
@@ -268,11 +273,12 @@ public struct MoneyService: Sendable {
 
     /// The `settlement_discount` a completed settlement plan applied, taken back with the payment
     /// that reopened the plan (contract §5): it stays on record as `reversed`.
-    private func reverseSettlementWaiver(of planID: PlanID, caseID: CaseID, currency: String, because payment: Payment,
+    private func reverseSettlementWaiver(_ taken: ComponentSplit, caseID: CaseID, currency: String, because payment: Payment,
                                          at now: Instant, actor: Principal, into change: inout MoneyChange) throws {
+        // The one the plan's completion wrote: by the system, of exactly what the plan waived.
         guard var waiver = try store.adjustments(caseID: caseID).last(where: {
-            $0.kind == .settlementDiscount && $0.status == .applied && $0.reason == Self.settlementReason(planID)
-        }) else { throw CorruptDataError("the settlement waiver of plan \(planID) is not on record") }
+            $0.kind == .settlementDiscount && $0.status == .applied && $0.requestedBy == Principal.system.userID && $0.waiver == taken
+        }) else { return }  // a plan completed before waivers were recorded as adjustments: the ledger alone says it
         waiver.status = .reversed
         waiver.decidedBy = actor.userID
         waiver.decidedAt = now
@@ -280,6 +286,17 @@ public struct MoneyService: Sendable {
         change.audit.append(adjustmentAudit(.adjustmentReversed, waiver))
         change.events.append(TimelineEvent(at: now, kind: .adjustment, actor: actor.userID,
                                            summary: adjustmentSummary(waiver, currency) + " with payment \(payment.id)", ref: waiver.id))
+    }
+
+    /// The `settlement_discount` a completed settlement plan applies: by the system, with its own audit entry.
+    private func addSettlementWaiver(_ waiver: ComponentSplit, planID: PlanID, caseID: CaseID, at now: Instant,
+                                     into change: inout MoneyChange) {
+        let adjustment = Adjustment(
+            id: ids.make("adj"), caseID: caseID, kind: .settlementDiscount, amountMinor: waiver.totalMinor,
+            reason: Self.settlementReason(planID), status: .applied, waiver: waiver,
+            requestedBy: Principal.system.userID, createdAt: now, decidedBy: Principal.system.userID, decidedAt: now)
+        change.adjustments.append(adjustment)
+        change.audit.append(adjustmentAudit(.adjustmentApplied, adjustment))
     }
 
     static func settlementReason(_ planID: PlanID) -> String { "settlement plan \(planID) completed" }
@@ -301,12 +318,7 @@ public struct MoneyService: Sendable {
         change.events.append(TimelineEvent(at: now, kind: .plan, actor: actor.userID, summary: planSummary(plan, new.status.rawValue),
                                            ref: plan.plan.id))
         if let waiver = new.settlementWaiver, new.status == .completed {
-            let adjustment = Adjustment(
-                id: ids.make("adj"), caseID: plan.caseID, kind: .settlementDiscount, amountMinor: waiver.totalMinor,
-                reason: Self.settlementReason(plan.plan.id), status: .applied, waiver: waiver,
-                requestedBy: Principal.system.userID, createdAt: now, decidedBy: Principal.system.userID, decidedAt: now)
-            change.adjustments.append(adjustment)
-            change.audit.append(adjustmentAudit(.adjustmentRequested, adjustment))  // its own entry, under its own id
+            addSettlementWaiver(waiver, planID: plan.plan.id, caseID: plan.caseID, at: now, into: &change)
         }
     }
 
