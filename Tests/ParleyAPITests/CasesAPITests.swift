@@ -90,6 +90,24 @@ func makeCase(_ client: APIClient, ref: String = "L-778", assignedTo: String? = 
         }
     }
 
+    /// Rights and visibility come before the body: whatever is sent, a caller without the right
+    /// hears 403 and an agent on someone else's case 404.
+    @Test func rightsAndVisibilityAreCheckedBeforeTheBody() throws {
+        try withTestApp { app in
+            let (_, analyst) = try app.admin.createUser(role: "analyst")
+            let (_, agent) = try app.admin.createUser(role: "agent", team: "west")
+            let caseID = try makeCase(app.admin, ref: "RB-1", team: "east")
+            let debtorID = try #require(try app.admin.get("/v1/cases/\(caseID)")["debtor_id"]?.string)
+            for body in ["{}", "{bad"] {
+                #expect(try analyst.post("/v1/cases/\(caseID)/transitions", body).status == 403, "\(body)")
+                #expect(try analyst.post("/v1/cases/\(caseID)/disputes", body).status == 403, "\(body)")
+                #expect(try analyst.patch("/v1/debtors/\(debtorID)", body).status == 403, "\(body)")
+                #expect(try agent.post("/v1/cases/\(caseID)/transitions", body).status == 404, "\(body)")
+                #expect(try agent.post("/v1/cases/\(caseID)/disputes", body).status == 404, "\(body)")
+            }
+        }
+    }
+
     @Test func agentsSeeOnlyTheirOwnCasesAndCannotEscalate() throws {
         try withTestApp { app in
             let (agentID, agent) = try app.admin.createUser(role: "agent", team: "east")

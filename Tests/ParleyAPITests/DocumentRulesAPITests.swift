@@ -176,8 +176,10 @@ import Testing
     @Test func ifMatchMatchesAnyStrongTagInTheList() throws {
         try withTestApp { app in
             let (id, _) = try app.admin.createUser(role: "agent")
+            var changes = 0
             func patch(_ ifMatch: String) throws -> APIClient.Response {
-                try app.admin.patch("/v1/users/\(id)", #"{"active":true}"#, headers: [("If-Match", ifMatch)])
+                changes += 1  // a real change each time: a PATCH that changes nothing keeps the version
+                return try app.admin.patch("/v1/users/\(id)", #"{"team":"team-\#(changes)"}"#, headers: [("If-Match", ifMatch)])
             }
             let listed = try patch(#""7", "1""#)
             #expect(listed.status == 200)

@@ -156,6 +156,7 @@ let rejectedRequests: [RejectedRequest] = [
     RejectedRequest(name: "chunk data not followed by CRLF", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n", status: 400),
     RejectedRequest(name: "a later HTTP/1.x without Host", raw: "GET / HTTP/1.2\r\n\r\n", status: 400),
     RejectedRequest(name: "Host with a port that is not digits", raw: "GET / HTTP/1.1\r\nHost: localhost:abc\r\n\r\n", status: 400),
+    RejectedRequest(name: "Host with a port and no host", raw: "GET / HTTP/1.1\r\nHost: :80\r\n\r\n", status: 400),
     RejectedRequest(name: "Host with an unclosed IP literal", raw: "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", status: 400),
     RejectedRequest(name: "absolute-form without a host", raw: "GET http:///x HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
     RejectedRequest(name: "absolute-form with a port only", raw: "GET http://:80/x HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),

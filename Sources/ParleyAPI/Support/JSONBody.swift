@@ -183,16 +183,6 @@ struct JSONBody {
         for error in other.errors where !reported.contains(error.field) { failure.add(error.field, error.message) }
     }
 
-    /// Runs a domain check now and keeps its field errors, so values are reported together with
-    /// the fields that are missing.
-    mutating func merge(checking check: () throws -> Void) throws {
-        do {
-            try check()
-        } catch let domain as ValidationFailure {
-            merge(domain)
-        }
-    }
-
     /// Throws the collected field errors, if any, as one 422.
     func finish() throws { try failure.throwIfAny() }
 

@@ -157,8 +157,6 @@ public struct CaseService: Sendable {
         return debtCase
     }
 
-    /// Moves a case along the status machine; anything the table does not allow is a conflict
-    /// that lists the allowed targets.
     /// What a transition checks before its body is read: the caller may move cases at all (403
     /// otherwise) and sees this one (404 otherwise).
     public func checkTransitionAccess(_ id: CaseID, by actor: Principal) throws {
@@ -169,6 +167,8 @@ public struct CaseService: Sendable {
         _ = try visibleCase(id, by: actor)
     }
 
+    /// Moves a case along the status machine; anything the table does not allow is a conflict
+    /// that lists the allowed targets.
     public func transition(_ id: CaseID, to target: CaseStatus, reason: String?, by actor: Principal) throws -> DebtCase {
         try actor.require(.readCases)
         var debtCase = try visibleCase(id, by: actor)
@@ -230,8 +230,7 @@ public struct CaseService: Sendable {
         guard debtCase.status.canMove(to: .disputed) else {
             throw DomainError.conflict(
                 debtCase.status == .disputed ? "the case already has an open dispute"
-                    : "a case in status \(debtCase.status.rawValue) cannot be disputed",
-                allowed: debtCase.status.allowedTargets.map(\.rawValue))
+                    : "a case in status \(debtCase.status.rawValue) cannot be disputed")
         }
         let now = clock.now()
         let dispute = Dispute(id: ids.make("dsp"), caseID: id, reason: trimmed, status: .open, note: nil,

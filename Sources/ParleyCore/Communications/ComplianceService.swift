@@ -142,8 +142,13 @@ public final class ComplianceService: Sendable {
     /// `POST /v1/compliance/check`: may this contact be made at `at` (default now)?
     public func check(caseID: CaseID, channel: ContactChannel, at: Instant?, to: String?, by actor: Principal) throws -> ComplianceVerdict {
         try actor.require(.complianceCheck)
-        try validateCheck(caseID: caseID, to: to, by: actor).throwIfAny()
-        guard let (debtCase, debtor) = try cases.debtCaseAndDebtor(id: caseID) else { throw ValidationFailure("case_id", "names no case") }
+        var failure = to.map(CommunicationService.validateTo) ?? ValidationFailure()
+        let found = try cases.debtCaseAndDebtor(id: caseID)
+        guard let (debtCase, debtor) = found, CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team) else {
+            failure.add("case_id", "names no case")
+            throw failure
+        }
+        try failure.throwIfAny()
         var contact = Contact(debtCase: debtCase, at: at ?? clock.now(), channel: channel)
         contact.debtor = debtor
         contact.to = to

@@ -66,10 +66,11 @@ public struct Email: Sendable, Equatable {
 }
 
 public struct Address: Sendable, Equatable {
-    /// Each line trimmed of White_Space at both ends, as stored.
+    /// Each line trimmed of White_Space at both ends, as stored; a blank line is no line.
     public var trimmed: Address {
-        Address(line1: line1?.trimmingSpaces, line2: line2?.trimmingSpaces, city: city?.trimmingSpaces,
-                region: region?.trimmingSpaces, postalCode: postalCode?.trimmingSpaces, country: country?.trimmingSpaces)
+        func clean(_ line: String?) -> String? { line.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 } }
+        return Address(line1: clean(line1), line2: clean(line2), city: clean(city), region: clean(region),
+                       postalCode: clean(postalCode), country: clean(country))
     }
 
     public var line1: String?

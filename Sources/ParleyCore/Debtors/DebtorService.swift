@@ -30,7 +30,6 @@ public struct DebtorService: Sendable {
             var draft = self
             draft.externalRef = externalRef.map { $0?.trimmingSpaces }
             draft.name = name?.trimmingSpaces
-            draft.timezone = timezone?.trimmingSpaces
             draft.language = language.map { $0?.trimmingSpaces }
             draft.nationalID = nationalID.map { $0?.trimmingSpaces }
             draft.address = address.map { $0?.trimmed }
@@ -66,7 +65,7 @@ public struct DebtorService: Sendable {
         if case .some(.some(let ref)) = draft.externalRef, ref.trimmingSpaces.isEmpty || ref.unicodeScalars.count > 100 {
             failure.add("external_ref", "must be 1 to 100 characters")
         }
-        if case .some(.some(let language)) = draft.language, language.isEmpty || language.unicodeScalars.count > 35 {
+        if case .some(.some(let language)) = draft.language, language.trimmingSpaces.isEmpty || language.unicodeScalars.count > 35 {
             failure.add("language", "must be a language tag such as zh-CN")
         }
         for (index, phone) in (draft.phones ?? []).enumerated() where !Validators.isE164(phone.number) {
@@ -80,7 +79,7 @@ public struct DebtorService: Sendable {
         if case .some(.some(let address)) = draft.address, let country = address.country, !Validators.isCountryCode(country) {
             failure.add("address.country", "must be an ISO 3166 country code such as CN")
         }
-        if case .some(.some(let id)) = draft.nationalID, id.isEmpty || id.unicodeScalars.count > 64 {
+        if case .some(.some(let id)) = draft.nationalID, id.trimmingSpaces.isEmpty || id.unicodeScalars.count > 64 {
             failure.add("national_id", "must be 1 to 64 characters")
         }
         return failure

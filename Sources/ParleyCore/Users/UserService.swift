@@ -92,9 +92,12 @@ public struct UserService: Sendable {
             throw DomainError.preconditionFailed("user \(id) is at version \(user.version)")
         }
         let expected = user.version
+        let before = user
         if let role = changes.role { user.role = role }
         if let team = changes.team { user.team = team?.trimmingSpaces }
         if let active = changes.active { user.active = active }
+        // A PATCH that changes nothing is not a mutation: no new version, no audit entry.
+        guard user.role != before.role || user.team != before.team || user.active != before.active else { return before }
         user.version += 1
         user.updatedAt = clock.now()
         let audit = AuditRecord(action: .userUpdated, entity: "user", entityID: user.id, detail: .object([

@@ -231,8 +231,7 @@ public struct HTTPRequestParser: Sendable {
             guard isAsterisk || isAbsolute || isAuthority else { throw .bad("invalid request target") }
             if isAbsolute {
                 // An http(s) URI needs a host, and userinfo has no place in a request (RFC 9110 §4.2.1, §4.2.4).
-                guard let authority = Self.authority(ofAbsolute: target), !authority.isEmpty, !authority.hasPrefix(":"),
-                      Self.isValidAuthority(authority)
+                guard let authority = Self.authority(ofAbsolute: target), !authority.isEmpty, Self.isValidAuthority(authority)
                 else { throw .bad("invalid authority in the request target") }
                 target = Self.originForm(ofAbsolute: target)
             }
@@ -254,11 +253,11 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// `uri-host [ ":" port ]` (RFC 3986 §3.2.2–3.2.3): an IP literal in closed brackets or a reg-name
-    /// (no `@`, no `:`, no brackets), then an optional port of digits only. Empty is valid (a Host
-    /// for a URI without authority).
+    /// (no `:`, no brackets; `ByteClass.host` has no `@`), then an optional port of digits only.
+    /// Empty is valid (a Host for a URI without authority); a port without a host is not.
     static func isValidAuthority(_ authority: Substring) -> Bool {
         let bytes = Array(authority.utf8)
-        guard bytes.allSatisfy({ ByteClass.host[Int($0)] }), !bytes.contains(UInt8(ascii: "@")) else { return false }
+        guard bytes.allSatisfy({ ByteClass.host[Int($0)] }), bytes.first != UInt8(ascii: ":") else { return false }
         var index = 0
         if bytes.first == UInt8(ascii: "[") {
             guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > 1,

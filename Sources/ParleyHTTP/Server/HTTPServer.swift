@@ -79,7 +79,8 @@ public final class HTTPServer: Sendable {
         // Out of the listening state at once, as nginx closes its listeners: a new client is refused
         // (and one waiting in the backlog reset) rather than left to hang until the drain ends. The
         // descriptor itself stays open until `release()`, so its number cannot be reused meanwhile.
-        if Glibc.shutdown(listener, Int32(SHUT_RDWR)) != 0 {
+        // (Not once `release()` has closed it: the number may belong to another descriptor by then.)
+        if !released.load(ordering: .acquiring), Glibc.shutdown(listener, Int32(SHUT_RDWR)) != 0 {
             state.logger.warning("cannot shut the listening socket down", metadata: ["errno": "\(errno)"])
         }
     }
