@@ -390,3 +390,32 @@ func temporaryDatabasePath() -> String {
         #expect(throws: SQLiteError.self) { _ = try pool.write { try $0.run("INSERT INTO child VALUES (99999)") } }
     }
 }
+
+/// The health check's reads: one that never waits for a reader, and the record of work done.
+@Suite struct NonWaitingReadTests {
+    @Test func aReadThatWillNotWaitIsNilWhileEveryReaderIsTaken() throws {
+        var configuration = DatabaseConfiguration(path: temporaryDatabasePath())
+        configuration.readerCount = 2
+        let pool = try DatabasePool(configuration: configuration)
+        #expect(!pool.servedWithin(milliseconds: 60_000))  // nothing done yet
+        #expect(try pool.readIfReaderFree { db in try db.queryFirst("SELECT 1") { $0.int(0) } } == .some(1))
+        #expect(pool.servedWithin(milliseconds: 60_000))
+        // Two threads hold both readers until released.
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        for _ in 0..<2 {
+            DispatchQueue.global().async(group: done) {
+                _ = try? pool.read { _ in
+                    holding.signal()
+                    release.wait()
+                }
+            }
+        }
+        for _ in 0..<2 { #expect(holding.wait(timeout: .now() + 10) == .success) }
+        #expect(try pool.readIfReaderFree { _ in 1 } == nil)
+        for _ in 0..<2 { release.signal() }
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(try pool.readIfReaderFree { _ in 1 } == .some(1))
+    }
+}
