@@ -104,6 +104,7 @@ func makeCase(_ client: APIClient, ref: String = "L-778", assignedTo: String? = 
                 #expect(try analyst.patch("/v1/debtors/\(debtorID)", body).status == 403, "\(body)")
                 #expect(try agent.post("/v1/cases/\(caseID)/transitions", body).status == 404, "\(body)")
                 #expect(try agent.post("/v1/cases/\(caseID)/disputes", body).status == 404, "\(body)")
+                #expect(try agent.patch("/v1/cases/\(caseID)", body).status == 403, "\(body)")  // agents change no case fields
             }
         }
     }
