@@ -101,7 +101,8 @@ public struct Composition: Sendable {
                                   ids: ids, clock: clock)
         let dispatcher = MessageDispatcher(
             store: messageStore, communications: communicationStore, compliance: compliance, cases: cases,
-            delivery: Self.delivery(configuration), transactor: transactor, ids: ids, onOutcome: observers.message)
+            delivery: Self.delivery(configuration), transactor: transactor, ids: ids, money: moneyStore,
+            onOutcome: observers.message)
         feedback = FeedbackService(store: SQLiteFeedbackStore(database: database), cases: cases, communications: communicationStore,
                                    compliance: compliance, limiter: RateLimiter(limit: configuration.publicRateLimitPerMinute),
                                    ids: ids, clock: clock, changes: changes)

@@ -227,6 +227,13 @@ import Testing
             #expect(scheduled.contains { ($0["body"]?.string ?? "").contains("¥100.00") })
             let dispatched = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-20T02:00:00Z"}"#)
             #expect(dispatched["result"]?["sent"]?.int64 == 1)
+            // Instalment 1 paid before its last reminder goes out: that reminder is suppressed, not sent.
+            #expect(try pay(app.admin, caseID, 10_000, key: "first-instalment").status == 201)
+            let later = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-22T02:00:00Z"}"#)  // its day-of reminder
+            #expect(later["result"]?["suppressed"]?.int64 == 1)
+            #expect(later["result"]?["sent"]?.int64 == 0)
+            let moot = items(try app.admin.get("/v1/messages?case_id=\(caseID)&status=suppressed"))
+            #expect(moot.map { $0["last_error"]?.string } == ["no longer due: instalment 1 is paid"])
         }
     }
 }

@@ -47,10 +47,15 @@ public struct MessageDispatcher: Sendable {
     private let transactor: any Transactor
     private let ids: IDGenerator
     private let onOutcome: @Sendable (Message.Status, _ attempted: Bool) -> Void
+    private let reminders: ReminderRelevance?
 
+    /// - Parameter money: where a reminder's instalment or promise is looked up before it goes out
+    ///   (nil: reminders go out as made).
     public init(store: any MessageStore, communications: any CommunicationStore, compliance: ComplianceService,
                 cases: CaseService, delivery: any MessageDelivery, transactor: any Transactor, ids: IDGenerator,
+                money: (any MoneyStore)? = nil,
                 onOutcome: @escaping @Sendable (Message.Status, Bool) -> Void = { _, _ in }) {
+        self.reminders = money.map(ReminderRelevance.init)
         self.store = store
         self.communications = communications
         self.compliance = compliance
@@ -97,6 +102,14 @@ public struct MessageDispatcher: Sendable {
     private func dispatch(_ original: Message, asOf: Instant) throws -> Message.Status {
         var message = original
         guard let debtCase = try cases.caseForJob(message.caseID) else { throw CorruptDataError("message \(message.id) names a missing case") }
+        if let key = message.reminderKey, let reason = try reminders?.mootReason(key: key, caseID: message.caseID) {
+            message.status = .suppressed
+            message.lastError = "no longer due: " + reason
+            try store.finish(message, audit: audit(.messageSuppressed, message), event: event(message, asOf, "suppressed: " + reason),
+                             actor: .system)
+            onOutcome(.suppressed, false)
+            return .suppressed
+        }
         var contact = ComplianceService.Contact(debtCase: debtCase, at: asOf, channel: message.channel.contactChannel)
         contact.to = message.to
         contact.messageBody = message.body

@@ -1,0 +1,28 @@
+/// Whether a scheduled reminder still reminds of something owed when it is due to go out: the
+/// instalment unpaid on a plan still active, the promise still pending. A debtor who has paid is
+/// not told to pay (the reminders job makes its messages days ahead).
+struct ReminderRelevance: Sendable {
+    let money: any MoneyStore
+
+    /// The reason a reminder is moot, or nil while it still applies. Keys are the reminders job's:
+    /// `installment:<plan id>:<seq>:<offset>`, `promise:<promise id>:<offset>`.
+    func mootReason(key: String, caseID: CaseID) throws -> String? {
+        let parts = key.split(separator: ":").map(String.init)
+        switch parts.first {
+        case "installment" where parts.count == 4:
+            guard let plan = try money.plan(id: PlanID(parts[1])), plan.caseID == caseID else { return "its plan is gone" }
+            guard plan.plan.status == .active else { return "its plan is \(plan.plan.status.rawValue)" }
+            guard let installment = plan.plan.installments.first(where: { String($0.seq) == parts[2] }) else {
+                return "its instalment is gone"
+            }
+            return installment.isPaid ? "instalment \(installment.seq) is paid" : nil
+        case "promise" where parts.count == 3:
+            guard let promise = try money.promises(caseID: caseID).first(where: { $0.promise.id.rawValue == parts[1] }) else {
+                return "its promise is gone"
+            }
+            return promise.promise.status == .pending ? nil : "its promise is \(promise.promise.status.rawValue)"
+        default:
+            return nil
+        }
+    }
+}
