@@ -73,6 +73,9 @@ import Testing
         "Told the brother the account is OVERDUE",
         "告诉了他妈妈他有欠款",
         "跟同事说了逾期的事",
+        // Broken up to slip past a filter.
+        "told his brother he is past-due", "the pay-ment is late", "mentioned the D.E.B.T", "said he o w e s them",
+        "col-lection agency called", "他 欠 款 了", "欠　款", "说了逾-期",
     ])
     func aDebtTermIsADisclosure(_ summary: String) throws {
         let verdict = try judge(summary: summary)
@@ -101,6 +104,8 @@ import Testing
         #expect(mention.matchedTerms(in: "he owed us") == ["owe"])
         #expect(mention.matchedTerms(in: "however, the flower") == [])
         #expect(mention.matchedTerms(in: "PAST   DUE") == ["past due"])
+        #expect(mention.matchedTerms(in: "how-ever, a flower-bed") == [])
+        #expect(mention.matchedTerms(in: "I a m away") == [])
     }
 
     @Test func cnForbidsThirdPartyContactWithin30DaysOfReachingTheDebtor() throws {

@@ -22,15 +22,56 @@ public struct DebtMention: Sendable {
     /// The debt terms found in `text`, in policy order. Alphabetic terms must start a word, so
     /// `owe` finds "owed" but not "however"; Chinese terms have no word breaks and match anywhere.
     public func matchedTerms(in text: String) -> [String] {
-        let folded = Array(Self.fold(text))
+        let variants = Self.readings(of: Self.fold(text))
         var found: [String] = []
         for (term, termCharacters, needsWordStart) in foldedTerms where !found.contains(term) {
-            let hit = Self.occurrences(of: termCharacters, in: folded).contains { index in
-                !needsWordStart || index == 0 || (!Self.isWordLetter(folded[index - 1]) && !folded[index - 1].isNumber)
+            let hit = variants.contains { folded in
+                Self.occurrences(of: termCharacters, in: folded).contains { index in
+                    !needsWordStart || index == 0 || (!Self.isWordLetter(folded[index - 1]) && !folded[index - 1].isNumber)
+                }
             }
             if hit { found.append(term) }
         }
         return found
+    }
+
+    /// The folded text as written, and two readings that undo the usual ways of hiding a word from
+    /// a filter, so "past-due", "pay-ment", "D.E.B.T", "o w e s" and "欠 款" are still read as
+    /// debt terms: punctuation read as a space ("past due"), and punctuation inside a word, spaces
+    /// between Chinese characters and spaces between single letters dropped ("payment", "debt",
+    /// "owes", "欠款"). Word starts still count in each reading, so "however" never reads "owe".
+    static func readings(of folded: String) -> [[Character]] {
+        let written = Array(folded)
+        let spaced = written.map { isSeparatorMark($0) ? " " : $0 }
+        var joined: [Character] = []
+        for (index, character) in written.enumerated() {
+            let before = index > 0 ? written[index - 1] : nil
+            let after = index + 1 < written.count ? written[index + 1] : nil
+            if isSeparatorMark(character), let before, let after, before.isLetter, after.isLetter { continue }
+            if character == " ", let before, let after {
+                if isHanCharacter(before) && isHanCharacter(after) { continue }
+                if isLoneLetter(at: index - 1, in: written) && isLoneLetter(at: index + 1, in: written) { continue }
+            }
+            joined.append(character)
+        }
+        return [written, spaced, joined]
+    }
+
+    /// Punctuation and symbols a word may be broken up with (`-`, `.`, `_`, `*`, `·`…).
+    private static func isSeparatorMark(_ character: Character) -> Bool {
+        character.isPunctuation || character.isSymbol
+    }
+
+    private static func isHanCharacter(_ character: Character) -> Bool {
+        character.unicodeScalars.first.map { $0.properties.isIdeographic } ?? false
+    }
+
+    /// A letter standing alone between spaces (or the ends): one of "o w e s".
+    private static func isLoneLetter(at index: Int, in characters: [Character]) -> Bool {
+        guard characters.indices.contains(index), isWordLetter(characters[index]) else { return false }
+        let before = index > 0 ? characters[index - 1] : " "
+        let after = index + 1 < characters.count ? characters[index + 1] : " "
+        return !before.isLetter && !after.isLetter
     }
 
     /// Whether `text` states an amount of money: a number next to a currency sign, code or unit
