@@ -121,6 +121,22 @@ func logCall(_ client: APIClient, _ caseID: String, at: String, outcome: String 
         }
     }
 
+    /// A number typed with spaces and dashes is the number on record: stored and counted as such.
+    @Test func aNumberTypedWithSpacesIsTheNumberOnRecord() throws {
+        try withTestApp { app in
+            let caseID = try makeUSCase(app.admin)
+            let logged = try app.admin.post("/v1/cases/\(caseID)/communications", """
+                {"channel":"phone","direction":"outbound","outcome":"no_answer","occurred_at":"2026-11-20T15:00:00Z",
+                 "to":" +1 212-555-0100 "}
+                """)
+            #expect(logged.status == 201)
+            #expect(logged["to"]?.string == "+12125550100")
+            #expect(logged["compliance"]?["ok"] == .bool(true))
+            let check = try app.admin.post("/v1/compliance/check", #"{"case_id":"\#(caseID)","channel":"phone","to":"+1 (212) 555.0100","at":"2026-11-20T16:00:00Z"}"#)
+            #expect(check["allowed"] == .bool(true))
+        }
+    }
+
     /// Contract §5: a connected contact moves an open case to contacted, a third party reached too.
     @Test func aThirdPartyReachedMovesAnOpenCaseToContacted() throws {
         try withTestApp { app in

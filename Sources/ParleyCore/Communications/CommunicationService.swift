@@ -74,7 +74,8 @@ public struct CommunicationService: Sendable {
             guard let (debtCase, debtor) = try caseStore.debtCaseAndDebtor(id: caseID),
                   CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team)
             else { throw DomainError.notFound("case \(caseID)") }
-            let contact = try decode()
+            var contact = try decode()
+            contact.to = contact.to.map { ContactTarget.normalizedAddress($0, channel: contact.channel) }
             try Self.validate(contact, now: now).throwIfAny()
             var judged = ComplianceService.Contact(debtCase: debtCase, at: contact.occurredAt, channel: contact.channel)
             judged.debtor = debtor

@@ -151,7 +151,7 @@ public final class ComplianceService: Sendable {
         try failure.throwIfAny()
         var contact = Contact(debtCase: debtCase, at: at ?? clock.now(), channel: channel)
         contact.debtor = debtor
-        contact.to = to
+        contact.to = to.map { ContactTarget.normalizedAddress($0, channel: channel) }
         return try judge(contact, actorRole: actor.role).verdict
     }
 

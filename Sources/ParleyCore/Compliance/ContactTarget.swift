@@ -20,3 +20,15 @@ public enum ContactTarget: Sendable, Equatable {
         return nil
     }
 }
+
+extension ContactTarget {
+    /// A `to` as the rules compare it: trimmed, and a phone number typed with spaces, dashes, dots or
+    /// brackets (`+86 135-1290 3478`) reduced to its E.164 form, so it is counted as the number it is.
+    /// Anything else is kept as sent.
+    public static func normalizedAddress(_ to: String, channel: ContactChannel) -> String {
+        let trimmed = to.trimmingSpaces
+        guard channel == .phone || channel == .sms else { return trimmed }
+        let compact = String(trimmed.unicodeScalars.filter { !" -.()\u{A0}".unicodeScalars.contains($0) }.map(Character.init))
+        return Validators.isE164(compact) ? compact : trimmed
+    }
+}
