@@ -203,6 +203,30 @@ import Testing
         }
     }
 
+    /// A promise paid in full before its reminder goes out is not reminded of, even before the
+    /// promise monitor has marked it kept.
+    @Test func aPaidPromiseIsNotRemindedOf() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(clock: time.clock) { app in
+            let debtor = try app.admin.post("/v1/debtors", """
+                {"name":"王芳","timezone":"Asia/Shanghai","phones":[{"number":"+8613800138000","type":"mobile","consent":{"calls":true,"sms":true}}]}
+                """)
+            let debtorID = try #require(debtor["id"]?.string)
+            let created = try app.admin.post("/v1/cases", """
+                {"debtor_id":"\(debtorID)","creditor":"Acme","external_ref":"PR-1","currency":"CNY","principal_minor":30000,
+                 "delinquent_since":"2026-06-01","jurisdiction":"CN"}
+                """)
+            let caseID = try #require(created["id"]?.string)
+            #expect(try app.admin.post("/v1/cases/\(caseID)/promises", #"{"amount_minor":5000,"due_date":"2026-11-25"}"#).status == 201)
+            #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T02:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 2)
+            #expect(try pay(app.admin, caseID, 5_000, key: "promised").status == 201)
+            let run = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-22T02:00:00Z"}"#)
+            #expect(run["result"]?["suppressed"]?.int64 == 1)
+            let moot = items(try app.admin.get("/v1/messages?case_id=\(caseID)&status=suppressed"))
+            #expect(moot.map { $0["last_error"]?.string } == ["no longer due: its promise is paid"])
+        }
+    }
+
     @Test func remindersAreScheduledOncePerInstalmentAndOffsetAtTenLocal() throws {
         let time = TestClock(Self.now)
         try withTestApp(clock: time.clock) { app in

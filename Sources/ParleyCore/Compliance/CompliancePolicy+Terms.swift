@@ -18,6 +18,8 @@ extension CompliancePolicy {
         "公安", "警察", "检察院",
         // Chinese: abuse
         "骗子", "去死", "老赖", "废物", "王八蛋", "混蛋", "不要脸",
+        // The same in Traditional characters, where they differ (Hong Kong, Taiwan)
+        "刑事責任", "立案偵查", "法院傳票", "爆通訊錄", "檢察院", "騙子", "老賴", "廢物", "不要臉",
     ]
 
     /// Words that reveal a debt to a third party. English terms match at the start of a word
@@ -26,5 +28,7 @@ extension CompliancePolicy {
         "debt", "owe", "owing", "balance", "payment", "overdue", "past due", "arrears", "collection", "loan",
         "repay", "installment", "instalment",
         "欠款", "债务", "还款", "逾期", "欠钱", "欠债", "欠费", "贷款", "借款", "催收", "账单",
+        // Traditional characters, where they differ
+        "債務", "還款", "欠錢", "欠債", "欠費", "貸款", "賬單", "帳單",
     ]
 }

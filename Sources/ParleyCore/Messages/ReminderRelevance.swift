@@ -1,5 +1,5 @@
 /// Whether a scheduled reminder still reminds of something owed when it is due to go out: the
-/// instalment unpaid on a plan still active, the promise still pending. A debtor who has paid is
+/// instalment unpaid on a plan still active, the promise still pending and not yet paid in full. A debtor who has paid is
 /// not told to pay (the reminders job makes its messages days ahead).
 struct ReminderRelevance: Sendable {
     let money: any MoneyStore
@@ -20,7 +20,12 @@ struct ReminderRelevance: Sendable {
             guard let promise = try money.promises(caseID: caseID).first(where: { $0.promise.id.rawValue == parts[1] }) else {
                 return "its promise is gone"
             }
-            return promise.promise.status == .pending ? nil : "its promise is \(promise.promise.status.rawValue)"
+            guard promise.promise.status == .pending else { return "its promise is \(promise.promise.status.rawValue)" }
+            // Paid in full already, though the promise monitor has not marked it kept yet.
+            let paid = try money.payments(caseID: caseID)
+                .filter { $0.status == .applied && $0.paidAt >= promise.promise.createdAt }
+                .reduce(Int64(0)) { $0 + $1.amountMinor }
+            return paid >= promise.promise.amountMinor ? "its promise is paid" : nil
         default:
             return nil
         }
