@@ -152,6 +152,10 @@ import Testing
             #expect(try app.admin.post("/v1/complaints/\(complaintID)/transitions", #"{"to":"resolved"}"#).status == 422)
             let resolved = try app.admin.post("/v1/complaints/\(complaintID)/transitions", #"{"to":"resolved","resolution":"Agent coached; calls capped"}"#)
             #expect(resolved["status"]?.string == "resolved")
+            // A final status has no way out, and says so with an empty list.
+            let reopened = try app.admin.post("/v1/complaints/\(complaintID)/transitions", #"{"to":"investigating"}"#)
+            #expect(reopened.status == 409)
+            #expect(reopened["allowed"] == .array([]))
             #expect(items(try app.admin.get("/v1/complaints?status=resolved")).count == 1)
             let timeline = items(try app.admin.get("/v1/cases/\(caseID)/timeline?limit=200"))
             #expect(timeline.filter { $0["kind"]?.string == "complaint" }.count >= 4)

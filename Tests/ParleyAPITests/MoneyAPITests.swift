@@ -203,20 +203,25 @@ import Testing
         }
     }
 
+    /// A CNY case of 300.00 whose debtor, in Shanghai, has one number consenting to sms (reminders go there).
+    func makeSMSConsentingCNCase(_ client: APIClient, ref: String) throws -> String {
+        let debtor = try client.post("/v1/debtors", """
+            {"name":"王芳","timezone":"Asia/Shanghai","phones":[{"number":"+8613800138000","type":"mobile","consent":{"calls":true,"sms":true}}]}
+            """)
+        let debtorID = try #require(debtor["id"]?.string)
+        let created = try client.post("/v1/cases", """
+            {"debtor_id":"\(debtorID)","creditor":"Acme","external_ref":"\(ref)","currency":"CNY","principal_minor":30000,
+             "delinquent_since":"2026-06-01","jurisdiction":"CN"}
+            """)
+        return try #require(created["id"]?.string)
+    }
+
     /// A promise paid in full before its reminder goes out is not reminded of, even before the
     /// promise monitor has marked it kept.
     @Test func aPaidPromiseIsNotRemindedOf() throws {
         let time = TestClock(Self.now)
         try withTestApp(clock: time.clock) { app in
-            let debtor = try app.admin.post("/v1/debtors", """
-                {"name":"王芳","timezone":"Asia/Shanghai","phones":[{"number":"+8613800138000","type":"mobile","consent":{"calls":true,"sms":true}}]}
-                """)
-            let debtorID = try #require(debtor["id"]?.string)
-            let created = try app.admin.post("/v1/cases", """
-                {"debtor_id":"\(debtorID)","creditor":"Acme","external_ref":"PR-1","currency":"CNY","principal_minor":30000,
-                 "delinquent_since":"2026-06-01","jurisdiction":"CN"}
-                """)
-            let caseID = try #require(created["id"]?.string)
+            let caseID = try makeSMSConsentingCNCase(app.admin, ref: "PR-1")
             #expect(try app.admin.post("/v1/cases/\(caseID)/promises", #"{"amount_minor":5000,"due_date":"2026-11-25"}"#).status == 201)
             #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T02:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 2)
             #expect(try pay(app.admin, caseID, 5_000, key: "promised").status == 201)
@@ -230,15 +235,7 @@ import Testing
     @Test func remindersAreScheduledOncePerInstalmentAndOffsetAtTenLocal() throws {
         let time = TestClock(Self.now)
         try withTestApp(clock: time.clock) { app in
-            let debtor = try app.admin.post("/v1/debtors", """
-                {"name":"王芳","timezone":"Asia/Shanghai","phones":[{"number":"+8613800138000","type":"mobile","consent":{"calls":true,"sms":true}}]}
-                """)
-            let debtorID = try #require(debtor["id"]?.string)
-            let created = try app.admin.post("/v1/cases", """
-                {"debtor_id":"\(debtorID)","creditor":"Acme","external_ref":"R-1","currency":"CNY","principal_minor":30000,
-                 "delinquent_since":"2026-06-01","jurisdiction":"CN"}
-                """)
-            let caseID = try #require(created["id"]?.string)
+            let caseID = try makeSMSConsentingCNCase(app.admin, ref: "R-1")
             _ = try app.admin.post("/v1/cases/\(caseID)/plans", #"{"installment_count":3,"frequency":"weekly","first_due_date":"2026-11-22"}"#)
             let run = try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T02:00:00Z"}"#)
             #expect(run["result"]?["scheduled"]?.int64 == 6)

@@ -106,23 +106,25 @@ struct CaseRoutes {
     }
 
     func transition(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        // Rights and visibility before the body: 403 or 404 is the answer whatever was sent.
-        try cases.checkTransitionAccess(CaseID(context.parameter("id")), by: actor)
-        var body = try JSONBody(request)
-        let target = try body.requiredEnum("to", CaseStatus.self)
-        let reason = try body.optionalString("reason")
-        let to = try body.finish(target)
-        let debtCase = try cases.transition(CaseID(context.parameter("id")), to: to, reason: reason, by: actor)
+        // Decoded now, reported only once the service has checked the right and found the case.
+        let decoded = Result { () throws -> (CaseStatus, String?) in
+            var body = try JSONBody(request)
+            let target = try body.requiredEnum("to", CaseStatus.self)
+            let reason = try body.optionalString("reason")
+            return (try body.finish(target), reason)
+        }
+        let debtCase = try cases.transition(CaseID(context.parameter("id")), by: actor) { try decoded.get() }
         return Reply.json(etag: debtCase.version) { CaseJSON.write(debtCase, to: &$0) }
     }
 
     func openDispute(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        _ = try cases.visibleCase(CaseID(context.parameter("id")), by: actor)  // 404 before anything about the body (the right: `register`)
-        var body = try JSONBody(request)
-        // Read first, then finish: `finish` must see the failure the read records.
-        let required = try body.requiredString("reason")
-        let reason = try body.finish(required)
-        let (_, dispute) = try cases.openDisputeReturningDispute(CaseID(context.parameter("id")), reason: reason, by: actor)
+        let decoded = Result { () throws -> String in
+            var body = try JSONBody(request)
+            // Read first, then finish: `finish` must see the failure the read records.
+            let required = try body.requiredString("reason")
+            return try body.finish(required)
+        }
+        let (_, dispute) = try cases.openDisputeReturningDispute(CaseID(context.parameter("id")), by: actor) { try decoded.get() }
         return Reply.json(.created, location: "/v1/cases/\(dispute.caseID)/disputes/\(dispute.id)") { CaseJSON.write(dispute, to: &$0) }
     }
 

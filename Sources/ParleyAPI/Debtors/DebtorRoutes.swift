@@ -39,11 +39,16 @@ struct DebtorRoutes {
     }
 
     func update(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        try debtors.checkUpdateAccess(DebtorID(context.parameter("id")), by: actor)  // 403 or 404 before the body
-        var body = try JSONBody(request)
-        let draft = try DebtorJSON.draft(from: &body, creating: false)
-        try body.finish(alsoChecking: DebtorService.validate(draft, creating: false))
-        let debtor = try debtors.update(DebtorID(context.parameter("id")), draft: draft, ifMatch: request.ifMatchVersions(), by: actor)
+        // Decoded now, reported only once the service has checked the right and found the debtor.
+        let decoded = Result { () throws -> DebtorService.Draft in
+            var body = try JSONBody(request)
+            let draft = try DebtorJSON.draft(from: &body, creating: false)
+            try body.finish(alsoChecking: DebtorService.validate(draft, creating: false))
+            return draft
+        }
+        let debtor = try debtors.update(DebtorID(context.parameter("id")), ifMatch: request.ifMatchVersions(), by: actor) {
+            try decoded.get()
+        }
         return Reply.json(etag: debtor.version) { DebtorJSON.write(debtor, to: &$0) }
     }
 }

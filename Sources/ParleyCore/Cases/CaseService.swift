@@ -157,21 +157,22 @@ public struct CaseService: Sendable {
         return debtCase
     }
 
-    /// What a transition checks before its body is read: the caller may move cases at all (403
-    /// otherwise) and sees this one (404 otherwise).
-    public func checkTransitionAccess(_ id: CaseID, by actor: Principal) throws {
+    /// Moves a case along the status machine; anything the table does not allow is a conflict
+    /// that lists the allowed targets.
+    public func transition(_ id: CaseID, to target: CaseStatus, reason: String?, by actor: Principal) throws -> DebtCase {
+        try transition(id, by: actor) { (target, reason) }
+    }
+
+    /// The same with the target and reason `decode` gives, called once the caller is known to move
+    /// cases at all (403 otherwise) and to see this one (404 otherwise): those answers come first,
+    /// whatever the body says.
+    public func transition(_ id: CaseID, by actor: Principal, _ decode: () throws -> (CaseStatus, String?)) throws -> DebtCase {
         try actor.require(.readCases)
         guard Permission.transitionWorkflow.allows(actor.role) || Permission.transitionControl.allows(actor.role) else {
             throw DomainError.forbidden("the \(actor.role.rawValue) role may not move cases")
         }
-        _ = try visibleCase(id, by: actor)
-    }
-
-    /// Moves a case along the status machine; anything the table does not allow is a conflict
-    /// that lists the allowed targets.
-    public func transition(_ id: CaseID, to target: CaseStatus, reason: String?, by actor: Principal) throws -> DebtCase {
-        try actor.require(.readCases)
         var debtCase = try visibleCase(id, by: actor)
+        let (target, reason) = try decode()
         try actor.require(target.transitionPermission)
         guard debtCase.status.canMove(to: target) else {
             throw DomainError.conflict(
@@ -223,8 +224,15 @@ public struct CaseService: Sendable {
 
     /// Opens a dispute: the case becomes `disputed` and outbound collection contact stops.
     public func openDisputeReturningDispute(_ id: CaseID, reason: String, by actor: Principal) throws -> (DebtCase, Dispute) {
+        try openDisputeReturningDispute(id, by: actor) { reason }
+    }
+
+    /// The same with the reason `decode` gives, called once the case is known to be visible, so an
+    /// unknown case is 404 before anything is said about the body.
+    public func openDisputeReturningDispute(_ id: CaseID, by actor: Principal, _ decode: () throws -> String) throws -> (DebtCase, Dispute) {
         try actor.require(.openDisputesAndComplaints)
         var debtCase = try visibleCase(id, by: actor)
+        let reason = try decode()
         let trimmed = reason.trimmingSpaces
         guard !trimmed.isEmpty, reason.unicodeScalars.count <= 2_000 else { throw ValidationFailure("reason", "must be 1 to 2000 characters") }
         guard debtCase.status.canMove(to: .disputed) else {

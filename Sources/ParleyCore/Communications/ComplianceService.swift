@@ -143,8 +143,7 @@ public final class ComplianceService: Sendable {
     public func check(caseID: CaseID, channel: ContactChannel, at: Instant?, to: String?, by actor: Principal) throws -> ComplianceVerdict {
         try actor.require(.complianceCheck)
         var failure = to.map(CommunicationService.validateTo) ?? ValidationFailure()
-        let found = try cases.debtCaseAndDebtor(id: caseID)
-        guard let (debtCase, debtor) = found, CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team) else {
+        guard let (debtCase, debtor) = try visibleCaseAndDebtor(caseID, by: actor) else {
             failure.add("case_id", "names no case")
             throw failure
         }
@@ -159,13 +158,15 @@ public final class ComplianceService: Sendable {
     /// (an id that names nothing is 422, contract §15), a `to` is 1 to 320 characters.
     public func validateCheck(caseID: CaseID?, to: String?, by actor: Principal) throws -> ValidationFailure {
         var failure = to.map(CommunicationService.validateTo) ?? ValidationFailure()
-        if let caseID {
-            let visible = try cases.debtCaseAndDebtor(id: caseID).map {
-                CaseScope(actor).includes(assignedTo: $0.0.assignedTo, team: $0.0.team)
-            } ?? false
-            if !visible { failure.add("case_id", "names no case") }
-        }
+        if let caseID, try visibleCaseAndDebtor(caseID, by: actor) == nil { failure.add("case_id", "names no case") }
         return failure
+    }
+
+    /// The case and its debtor, nil when there is no such case or the caller may not see it.
+    private func visibleCaseAndDebtor(_ caseID: CaseID, by actor: Principal) throws -> (DebtCase, Debtor)? {
+        guard let (debtCase, debtor) = try cases.debtCaseAndDebtor(id: caseID),
+              CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team) else { return nil }
+        return (debtCase, debtor)
     }
 
     // MARK: Alerts

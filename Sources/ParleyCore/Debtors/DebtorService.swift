@@ -107,15 +107,6 @@ public struct DebtorService: Sendable {
         return debtor
     }
 
-    /// What a PATCH checks before its body is read: the caller may change something of a debtor
-    /// (contact data or restrictions; 403 otherwise) and sees this one (404 otherwise).
-    public func checkUpdateAccess(_ id: DebtorID, by actor: Principal) throws {
-        guard Permission.writeDebtorsAndCases.allows(actor.role) || Permission.changeRestrictions.allows(actor.role) else {
-            throw DomainError.forbidden("the \(actor.role.rawValue) role may not change debtors")
-        }
-        _ = try get(id, by: actor)
-    }
-
     public func get(_ id: DebtorID, by actor: Principal) throws -> Debtor {
         try actor.require(.readCases)
         guard let debtor = try store.debtor(id: id) else { throw DomainError.notFound("debtor \(id)") }
@@ -132,18 +123,28 @@ public struct DebtorService: Sendable {
 
     /// Changes contact data (supervisor, admin) and/or restrictions (supervisor, compliance, admin).
     public func update(_ id: DebtorID, draft: Draft, ifMatch versions: Set<Int64>?, by actor: Principal) throws -> Debtor {
-        let changesContactData = draft.externalRef != nil || draft.name != nil || draft.timezone != nil || draft.language != nil
-            || draft.phones != nil || draft.emails != nil || draft.address != nil || draft.nationalID != nil
-        if changesContactData { try actor.require(.writeDebtorsAndCases) }
-        if draft.restrictions != nil { try actor.require(.changeRestrictions) }
-        if !changesContactData && draft.restrictions == nil { try actor.require(.changeRestrictions) }
+        try update(id, ifMatch: versions, by: actor) { draft }
+    }
+
+    /// The same with the change `decode` gives, called once the caller is known to change debtors
+    /// at all (403 otherwise) and to see this one (404 otherwise): those answers come first,
+    /// whatever the body says.
+    public func update(_ id: DebtorID, ifMatch versions: Set<Int64>?, by actor: Principal, _ decode: () throws -> Draft) throws -> Debtor {
+        guard Permission.writeDebtorsAndCases.allows(actor.role) || Permission.changeRestrictions.allows(actor.role) else {
+            throw DomainError.forbidden("the \(actor.role.rawValue) role may not change debtors")
+        }
         var debtor = try get(id, by: actor)
+        let sent = try decode()
+        let changesContactData = sent.externalRef != nil || sent.name != nil || sent.timezone != nil || sent.language != nil
+            || sent.phones != nil || sent.emails != nil || sent.address != nil || sent.nationalID != nil
+        if changesContactData { try actor.require(.writeDebtorsAndCases) }
+        if sent.restrictions != nil || !changesContactData { try actor.require(.changeRestrictions) }
         let old = debtor
         if let versions, !versions.contains(debtor.version) {
             throw DomainError.preconditionFailed("debtor \(id) is at version \(debtor.version)")
         }
-        try Self.validate(draft, creating: false).throwIfAny()
-        let draft = draft.trimmed
+        try Self.validate(sent, creating: false).throwIfAny()
+        let draft = sent.trimmed
         let expected = debtor.version
         if let ref = draft.externalRef { debtor.externalRef = ref }
         if let name = draft.name { debtor.name = name.trimmingSpaces }

@@ -37,14 +37,11 @@ enum ByteClass {
         return table
     }()
 
-    /// What may stand between the brackets of an IP literal: an IPv6 address (hex digits, `:`, and
-    /// `.` for an embedded IPv4) or an IPvFuture (`v`, hex, `.`, then unreserved, sub-delims, `:`).
+    /// What may stand between the brackets of an IP literal: the Host characters but the brackets
+    /// themselves and `%` (IPv6 digits, `:`, `.`, and IPvFuture's unreserved and sub-delims).
     static let ipLiteral: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] = true }
-        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(byte)] = true }
-        for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(byte)] = true }
-        for byte in "-._~!$&'()*+,;=:".utf8 { table[Int(byte)] = true }
+        var table = host
+        for byte in "[]%".utf8 { table[Int(byte)] = false }
         return table
     }()
 

@@ -12,7 +12,7 @@ public final class Router {
     }
 
     /// Literal paths whose GET (and HEAD) the event loop answers itself (`get(_:answersOnLoop:handler:)`).
-    private var pathsAnsweredOnLoop: Set<String> = []
+    private var pathsAnsweredOnLoop: [String] = []
 
     private var root = RouteNode()
     private var middleware: [any HTTPMiddleware] = []
@@ -36,7 +36,7 @@ public final class Router {
     public func get(_ pattern: String, answersOnLoop: Bool, handler: @escaping HTTPHandler) {
         precondition(!pattern.contains("{"), "only a literal path is answered on the loop: \(pattern)")
         on("GET", pattern, handler: handler)
-        if answersOnLoop { pathsAnsweredOnLoop.insert(pattern) }
+        if answersOnLoop { pathsAnsweredOnLoop.append(pattern) }
     }
     public func post(_ pattern: String, bodyLimit: Int? = nil, handler: @escaping HTTPHandler) {
         on("POST", pattern, bodyLimit: bodyLimit, handler: handler)

@@ -6,7 +6,8 @@ public struct RouterResponder: HTTPResponder {
     let middleware: [any HTTPMiddleware]
     let logger: Logger
     let renderError: @Sendable (any Error, RequestContext) -> HTTPResponse
-    let pathsAnsweredOnLoop: Set<String>
+    /// A handful at most (`/health`): compared in place, with no copy of the request's path.
+    let pathsAnsweredOnLoop: [String]
 
     enum Match {
         case route(Router.Route, [String: String])
@@ -40,7 +41,7 @@ public struct RouterResponder: HTTPResponder {
 
     public func answersOnLoop(_ head: HTTPRequestHead) -> Bool {
         !pathsAnsweredOnLoop.isEmpty && (head.method == "GET" || head.method == "HEAD")
-            && pathsAnsweredOnLoop.contains(String(head.path))
+            && pathsAnsweredOnLoop.contains { head.path == $0 }
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
