@@ -79,6 +79,39 @@ import Testing
         }
     }
 
+    @Test func contactsAreFoundInEveryGenerationAndReplacedAcrossThem() throws {
+        try F.with { f in
+            let first = try f.insertDebtor("dbt_1", name: "Ann", phones: ["+447700900001"], emails: ["ann@example.com"])
+            // A debtor row far along the rowids moves new contacts into a later generation.
+            try f.pool.write { db in
+                _ = try db.run("""
+                    INSERT INTO debtor (rowid, id, name, timezone, version, created_at, updated_at)
+                    VALUES (40000, 'dbt_far', 'Far', 'UTC', 1, 0, 0)
+                    """)
+            }
+            try f.insertDebtor("dbt_2", name: "Bob", phones: ["+447700900001"], emails: ["bob@example.com"])
+            let generations = try f.pool.read { db in
+                try db.query("SELECT debtor_id, generation FROM debtor_contact ORDER BY debtor_id, value") { "\($0.string(0)):\($0.int(1))" }
+            }
+            #expect(generations == ["dbt_1:0", "dbt_1:0", "dbt_2:2", "dbt_2:2"])
+            #expect(try search(f, "+447700900001") == ["dbt_1", "dbt_2"])
+            #expect(try search(f, "bob@example.com") == ["dbt_2"])
+
+            // Changing the first debtor's contacts removes its old entries from generation 0 and
+            // writes the new ones in the newest generation.
+            var changed = first
+            changed.phones = [Phone(number: "+447700900007", type: .home, consentCalls: true, consentSMS: true)]
+            changed.version = 2
+            changed.updatedAt = F.at(1_000)
+            try f.debtors.update(changed, expectedVersion: 1, audit: [AuditRecord(action: .debtorUpdated, entity: "debtor", entityID: "dbt_1")],
+                                 eventsOnEveryCase: [], actor: F.actor)
+            #expect(try search(f, "+447700900001") == ["dbt_2"])
+            #expect(try search(f, "+447700900007") == ["dbt_1"])
+            #expect(try search(f, "ann@example.com") == ["dbt_1"])
+            #expect(try f.count("SELECT count(*) FROM debtor_contact WHERE debtor_id = 'dbt_1' AND generation = 0") == 0)
+        }
+    }
+
     @Test func updateReplacesTheContactIndexAndChecksTheVersion() throws {
         try F.with { f in
             let original = try f.insertDebtor("dbt_1", name: "Ann", phones: ["+447700900001"], emails: ["ann@example.com"])

@@ -71,10 +71,10 @@ public struct SQLiteDebtorStore: DebtorStore {
             // the page size).
             let digits = query.hasPrefix("+") ? String(query.dropFirst()) : query
             if !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                sql = sql + "AND (d.external_ref = ? OR d.id IN (SELECT debtor_id FROM debtor_contact WHERE value = ?))"
+                sql = sql + "AND (d.external_ref = ? OR" + DebtorRows.hasContact + ")"
                 arguments += [query, "+" + digits]
             } else if query.contains("@") {
-                sql = sql + "AND d.id IN (SELECT debtor_id FROM debtor_contact WHERE value = ?)"
+                sql = sql + "AND" + DebtorRows.hasContact
                 arguments.append(DebtorRows.fold(query))
             } else if query.utf8.contains(0) {
                 // LIKE would end the pattern at the NUL and match everyone; `=` compares every byte.

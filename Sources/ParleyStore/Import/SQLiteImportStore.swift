@@ -164,7 +164,11 @@ public struct SQLiteImportStore: ImportStore {
                 }
             }
             guard !contacts.isEmpty else { continue }
-            try db.run("INSERT OR IGNORE INTO debtor_contact (value, debtor_id) VALUES" + SQL.repeated("(?, ?)", count: contacts.count)) { binder in
+            // The generation is computed once per statement, after this chunk's debtors are in.
+            let insert: SQL = "WITH current(generation) AS" + DebtorRows.contactGeneration
+                + "INSERT OR IGNORE INTO debtor_contact (generation, value, debtor_id) SELECT current.generation, v.column1, v.column2"
+                + "FROM current, (VALUES" + SQL.repeated("(?, ?)", count: contacts.count) + ") AS v"
+            try db.run(insert) { binder in
                 for contact in contacts {
                     binder.bind(contact.value)
                     binder.bind(contact.debtorID)

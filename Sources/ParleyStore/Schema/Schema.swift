@@ -18,6 +18,7 @@ public enum Schema {
         migrator.register("0010-analytics-staged-rollups", Migration0010.apply)
         migrator.register("0011-adjustment-reversed", Migration0011.apply)
         migrator.register("0012-outbound-time-index-in-id-order", Migration0012.apply)
+        migrator.register("0013-contact-index-by-generation", Migration0013.apply)
         return migrator
     }
 
