@@ -28,7 +28,7 @@ enum AnalyticsCasePlacement {
                 totals[totalSlot] = (totalBefore.cases + 1, totalBefore.placed + placed)
             }
         }
-        for chunk in Array(days).chunked(100) {
+        for chunk in Array(days).statementChunks(upTo: 64) {
             try db.run("INSERT INTO analytics_day_delta (dim, day, currency, key, cday, cases, placed_minor) VALUES"
                        + SQL.repeated("(?, ?, ?, ?, 0, ?, ?)", count: chunk.count)) { binder in
                 for (slot, sum) in chunk {
@@ -37,7 +37,7 @@ enum AnalyticsCasePlacement {
                 }
             }
         }
-        for chunk in Array(totals).chunked(100) {
+        for chunk in Array(totals).statementChunks(upTo: 64) {
             try db.run("INSERT INTO analytics_total (dim, currency, key, cases, placed_minor) VALUES"
                        + SQL.repeated("(?, ?, ?, ?, ?)", count: chunk.count) + AnalyticsRollupTriggers.totalUpsert) { binder in
                 for (slot, sum) in chunk {

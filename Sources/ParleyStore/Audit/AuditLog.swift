@@ -28,8 +28,8 @@ enum AuditLog {
             (seq: $0.int(0), hash: $0.string(1))
         } ?? (seq: 0, hash: AuditEntry.genesisHash)
         var entries: [(record: AuditRecord, seq: Int64, detail: String, hash: String)] = []
-        entries.reserveCapacity(min(records.count, rowsPerInsert))
-        for (index, record) in records.enumerated() {
+        entries.reserveCapacity(records.count)
+        for record in records {
             let seq = head.seq + 1
             let detail = record.detail.canonical
             let canonical = AuditEntry.canonical(
@@ -37,16 +37,15 @@ enum AuditLog {
                 entityID: record.entityID, detailCanonical: detail)
             head = (seq, AuditEntry.chainHash(previous: head.hash, canonical: canonical))
             entries.append((record, seq, detail, head.hash))
-            if entries.count == rowsPerInsert || index == records.count - 1 {
-                let sql = entries.count == 1 ? Self.insertOne : entries.count == rowsPerInsert ? Self.insertFull : Self.insert(entries.count)
-                try db.run(sql) { binder in
-                    for entry in entries {
-                        binder.bind(entry.seq); binder.bind(at.millisecondsSinceEpoch); binder.bind(actor.userID)
-                        binder.bind(entry.record.action.rawValue); binder.bind(entry.record.entity); binder.bind(entry.record.entityID)
-                        binder.bind(entry.detail); binder.bind(entry.hash)
-                    }
+        }
+        for chunk in entries.statementChunks(upTo: rowsPerInsert) {
+            let sql = chunk.count == 1 ? Self.insertOne : chunk.count == rowsPerInsert ? Self.insertFull : Self.insert(chunk.count)
+            try db.run(sql) { binder in
+                for entry in chunk {
+                    binder.bind(entry.seq); binder.bind(at.millisecondsSinceEpoch); binder.bind(actor.userID)
+                    binder.bind(entry.record.action.rawValue); binder.bind(entry.record.entity); binder.bind(entry.record.entityID)
+                    binder.bind(entry.detail); binder.bind(entry.hash)
                 }
-                entries.removeAll(keepingCapacity: true)
             }
         }
     }

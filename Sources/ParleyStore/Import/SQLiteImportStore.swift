@@ -120,7 +120,7 @@ public struct SQLiteImportStore: ImportStore {
     /// The `(creditor, external_ref)` pairs of this piece that are already stored, in one query.
     private func existingCases(_ rows: [PlacementRow], _ db: Connection) throws -> Set<CaseKey> {
         var found = Set<CaseKey>()
-        for chunk in rows.chunked(200) {
+        for chunk in rows.statementChunks(upTo: 128) {
             // A join from the VALUES list, so each pair is one seek on the unique index (an IN over row
             // values would scan the table).
             let sql: SQL = "SELECT c.creditor, c.external_ref FROM (VALUES" + SQL.repeated("(?, ?)", count: chunk.count)
@@ -133,22 +133,21 @@ public struct SQLiteImportStore: ImportStore {
         return found
     }
 
-    /// Stored debtors among `refs`, in one query per 500 refs.
+    /// Stored debtors among `refs`, in one query per up to 256 refs.
     private func loadDebtors(_ refs: [String], into debtors: inout [String: ImportedDebtor], _ db: Connection) throws {
         let unique = Array(Set(refs))
-        for chunk in unique.chunked(500) {
+        for chunk in unique.statementChunks(upTo: 256) {
             let sql: SQL = "SELECT external_ref, id, bankruptcy FROM debtor WHERE external_ref IN (" + SQL.placeholders(chunk.count) + ")"
             try db.forEach(sql, chunk.map { $0 as any SQLBindable }) { debtors[$0.string(0)] = ImportedDebtor(id: $0.identifier(1), bankruptcy: $0.bool(2)) }
         }
     }
 
     private func insertDebtors(_ debtors: [Debtor], _ db: Connection) throws {
-        for chunk in debtors.chunked(Self.rowsPerInsert) {
+        for chunk in debtors.statementChunks(upTo: Self.rowsPerInsert) {
             let sql: SQL = """
                 INSERT INTO debtor (id, external_ref, name, timezone, phones, emails, version, created_at, updated_at)
                 VALUES
                 """ + SQL.repeated("(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)
-            var contacts: [(value: String, debtorID: DebtorID)] = []
             try db.run(sql) { binder in
                 for debtor in chunk {
                     binder.bind(debtor.id)
@@ -160,16 +159,18 @@ public struct SQLiteImportStore: ImportStore {
                     binder.bind(debtor.version)
                     binder.bind(debtor.createdAt.millisecondsSinceEpoch)
                     binder.bind(debtor.updatedAt.millisecondsSinceEpoch)
-                    for value in DebtorRows.contactValues(debtor) { contacts.append((value, debtor.id)) }
                 }
             }
-            guard !contacts.isEmpty else { continue }
-            // The generation is computed once per statement, after this chunk's debtors are in.
+        }
+        // After the debtors: the generation is the one their rowids reached.
+        let contacts = debtors.flatMap { debtor in DebtorRows.contactValues(debtor).map { (value: $0, debtorID: debtor.id) } }
+        for chunk in contacts.statementChunks(upTo: 2 * Self.rowsPerInsert) {
+            // The generation is computed once per statement.
             let insert: SQL = "WITH current(generation) AS" + DebtorRows.contactGeneration
                 + "INSERT OR IGNORE INTO debtor_contact (generation, value, debtor_id) SELECT current.generation, v.column1, v.column2"
-                + "FROM current, (VALUES" + SQL.repeated("(?, ?)", count: contacts.count) + ") AS v"
+                + "FROM current, (VALUES" + SQL.repeated("(?, ?)", count: chunk.count) + ") AS v"
             try db.run(insert) { binder in
-                for contact in contacts {
+                for contact in chunk {
                     binder.bind(contact.value)
                     binder.bind(contact.debtorID)
                 }
@@ -178,7 +179,7 @@ public struct SQLiteImportStore: ImportStore {
     }
 
     private func insertCases(_ cases: [DebtCase], importID: String, createdBy: String, _ db: Connection) throws {
-        for chunk in cases.chunked(Self.rowsPerInsert) {
+        for chunk in cases.statementChunks(upTo: Self.rowsPerInsert) {
             let sql: SQL = """
                 INSERT INTO debt_case (id, debtor_id, creditor, external_ref, currency, principal_minor, interest_minor,
                     fees_minor, delinquent_since, jurisdiction, status, segment, source, created_by, version, created_at, updated_at)
@@ -209,9 +210,3 @@ public struct SQLiteImportStore: ImportStore {
     }
 }
 
-extension Array {
-    /// Consecutive slices of at most `size` elements.
-    func chunked(_ size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
-    }
-}
