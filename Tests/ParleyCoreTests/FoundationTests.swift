@@ -158,4 +158,23 @@ import Testing
         #expect(AuditEntry.chainHash(previous: previous, canonical: canonical) == expected)
         #expect(Hashing.sha256Hex(previous + "\n" + canonical) == expected)
     }
+
+    /// Linking entries one after another gives what the canonical form and chain hash define,
+    /// whether consecutive entries share their instant or not.
+    @Test func aChainLinksEntriesAsTheCanonicalFormAndHashDefine() {
+        let instants = [Instant(millisecondsSinceEpoch: 1_800_000_000_123), Instant(millisecondsSinceEpoch: 1_800_000_000_123),
+                        Instant(millisecondsSinceEpoch: 1_800_000_999_000)]
+        var chain = AuditChain(afterSeq: 41, hash: AuditEntry.genesisHash)
+        var previous = AuditEntry.genesisHash
+        for (index, at) in instants.enumerated() {
+            let detail = #"{"n":\#(index),"quote":"a \"b\""}"#
+            let hash = chain.link(at: at, actor: "usr_1", action: "case.created", entity: "case", entityID: "case_\(index)",
+                                  detailCanonical: detail)
+            let canonical = AuditEntry.canonical(seq: 42 + Int64(index), at: at, actor: "usr_1", action: "case.created",
+                                                 entity: "case", entityID: "case_\(index)", detailCanonical: detail)
+            #expect(chain.seq == 42 + Int64(index))
+            #expect(hash == AuditEntry.chainHash(previous: previous, canonical: canonical))
+            previous = hash
+        }
+    }
 }

@@ -98,17 +98,24 @@ public struct AuditEntry: Sendable, Equatable {
     public static func canonical(seq: Int64, at: Instant, actor: String, action: String, entity: String,
                                  entityID: String, detailCanonical: String) -> String {
         var writer = JSONWriter(capacity: 256 + detailCanonical.utf8.count)
+        writeCanonical(into: &writer, seq: seq, at: at.rfc3339, actor: actor, action: action, entity: entity,
+                       entityID: entityID, detailCanonical: detailCanonical)
+        return writer.string
+    }
+
+    /// The one definition of the canonical form, for `canonical` and `AuditChain`.
+    static func writeCanonical(into writer: inout JSONWriter, seq: Int64, at: String, actor: String, action: String,
+                               entity: String, entityID: String, detailCanonical: String) {
         writer.beginObject()
         writer.field("action", action)
         writer.field("actor", actor)
-        writer.field("at", at.rfc3339)
+        writer.field("at", at)
         writer.key("detail")
         writer.rawJSON(detailCanonical)
         writer.field("entity", entity)
         writer.field("entity_id", entityID)
         writer.field("seq", seq)
         writer.endObject()
-        return writer.string
     }
 
     /// hex SHA-256 of the previous hash + "\n" + the canonical entry.

@@ -24,19 +24,16 @@ enum AuditLog {
     /// write one entry per created debtor and case).
     static func append(_ records: [AuditRecord], actor: Principal, at: Instant, in db: Connection) throws {
         guard !records.isEmpty else { return }
-        var head = try db.queryFirst("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1") {
-            (seq: $0.int(0), hash: $0.string(1))
-        } ?? (seq: 0, hash: AuditEntry.genesisHash)
+        var chain = try db.queryFirst("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1") {
+            AuditChain(afterSeq: $0.int(0), hash: $0.string(1))
+        } ?? AuditChain(afterSeq: 0, hash: AuditEntry.genesisHash)
         var entries: [(record: AuditRecord, seq: Int64, detail: String, hash: String)] = []
         entries.reserveCapacity(records.count)
         for record in records {
-            let seq = head.seq + 1
             let detail = record.detail.canonical
-            let canonical = AuditEntry.canonical(
-                seq: seq, at: at, actor: actor.userID, action: record.action.rawValue, entity: record.entity,
-                entityID: record.entityID, detailCanonical: detail)
-            head = (seq, AuditEntry.chainHash(previous: head.hash, canonical: canonical))
-            entries.append((record, seq, detail, head.hash))
+            let hash = chain.link(at: at, actor: actor.userID, action: record.action.rawValue, entity: record.entity,
+                                  entityID: record.entityID, detailCanonical: detail)
+            entries.append((record, chain.seq, detail, hash))
         }
         for chunk in entries.statementChunks(upTo: rowsPerInsert) {
             let sql = chunk.count == 1 ? Self.insertOne : chunk.count == rowsPerInsert ? Self.insertFull : Self.insert(chunk.count)

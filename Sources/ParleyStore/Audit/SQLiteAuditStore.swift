@@ -30,25 +30,21 @@ public struct SQLiteAuditStore: AuditStore {
 
     public func verify() throws -> AuditVerification {
         try database.read { db in
-            var expectedPrevious = AuditEntry.genesisHash
-            var expectedSeq: Int64 = 1
+            var chain = AuditChain(afterSeq: 0, hash: AuditEntry.genesisHash)
             var count = 0
             var broken: Int64?
             try db.forEach("SELECT seq, at, actor, action, entity, entity_id, detail, hash FROM audit_log ORDER BY seq") { row in
                 count += 1
                 guard broken == nil else { return }
-                let seq = row.int(0)
-                let canonical = AuditEntry.canonical(
-                    seq: seq, at: Instant(millisecondsSinceEpoch: row.int(1)), actor: row.string(2), action: row.string(3),
-                    entity: row.string(4), entityID: row.string(5), detailCanonical: row.string(6))
-                let hash = AuditEntry.chainHash(previous: expectedPrevious, canonical: canonical)
                 // A gap in seq means an entry was removed; a different hash means one was changed.
-                if seq != expectedSeq || hash != row.string(7) {
-                    broken = seq != expectedSeq ? expectedSeq : seq
+                guard row.int(0) == chain.seq + 1 else {
+                    broken = chain.seq + 1
                     return
                 }
-                expectedPrevious = hash
-                expectedSeq += 1
+                let hash = chain.link(
+                    at: Instant(millisecondsSinceEpoch: row.int(1)), actor: row.string(2), action: row.string(3),
+                    entity: row.string(4), entityID: row.string(5), detailCanonical: row.string(6))
+                if hash != row.string(7) { broken = chain.seq }
             }
             if let broken { return AuditVerification(ok: false, entries: count, brokenAtSeq: broken) }
             return AuditVerification(ok: true, entries: count, brokenAtSeq: nil)
