@@ -204,8 +204,9 @@ public final class Connection {
     /// Prepares (once per connection, then cached) and binds a statement; resets it afterwards.
     private func withStatement<T>(_ sql: SQL, _ arguments: [any SQLBindable], _ body: (Statement) throws -> T) throws -> T {
         try withPrepared(sql) { statement in
-            try statement.bind(arguments)
-            return try body(statement)
+            var binder = StatementBinder(statement: statement.pointer)
+            for argument in arguments { binder.bind(argument.sqlValue) }
+            return try binder.withValues(sql) { try body(statement) }
         }
     }
 
@@ -258,24 +259,6 @@ struct Statement {
     let connection: OpaquePointer
     /// Kept as `SQL`, turned into text only when an error needs it.
     let sql: SQL
-
-    func bind(_ arguments: [any SQLBindable]) throws {
-        let expected = Int(sqlite3_bind_parameter_count(pointer))
-        guard expected == arguments.count else {
-            throw SQLiteError(code: SQLITE_RANGE, message: "expected \(expected) arguments, got \(arguments.count)", sql: sql.text)
-        }
-        for (offset, argument) in arguments.enumerated() {
-            let index = Int32(offset + 1)
-            switch argument.sqlValue {
-            case .null: sqlite3_bind_null(pointer, index)
-            case .integer(let value): sqlite3_bind_int64(pointer, index, value)
-            case .text(let value):
-                value.withCString { parley_sqlite3_bind_text_copy(pointer, index, $0, Int32(value.utf8.count)) }
-            case .blob(let value):
-                value.withUnsafeBytes { parley_sqlite3_bind_blob_copy(pointer, index, $0.baseAddress, Int32($0.count)) }
-            }
-        }
-    }
 
     /// Advances; true when a row is available, false when done.
     func step() throws -> Bool {

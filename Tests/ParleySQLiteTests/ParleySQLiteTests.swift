@@ -31,6 +31,32 @@ func temporaryDatabasePath() -> String {
         #expect(n == nil)
     }
 
+    /// Text and blob values are bound from one buffer without copies: empty values stay empty
+    /// (not NULL), small and large strings keep their bytes, and a value selected straight back
+    /// reads as bound.
+    @Test func boundValuesKeepTheirBytesEmptyOrLarge() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        let large = String(repeating: "ä", count: 10_000)
+        try pool.write { db in
+            try db.execute("CREATE TABLE t (k INTEGER, s TEXT, b BLOB) STRICT")
+            try db.run("INSERT INTO t VALUES (?, ?, ?), (?, ?, ?), (?, ?, ?)") { binder in
+                binder.bind(1); binder.bind(""); binder.bind(SQLValue.blob([]))
+                binder.bind(2); binder.bind("short"); binder.bind(SQLValue.blob([7]))
+                binder.bind(3); binder.bind(large); binder.bind(nil as String?)
+            }
+        }
+        let rows = try pool.read { db in
+            try db.query("SELECT s, b IS NULL, length(b), s IS NULL FROM t ORDER BY k") { ($0.string(0), $0.bool(1), $0.int(2), $0.bool(3)) }
+        }
+        #expect(rows.map(\.0) == ["", "short", large])
+        #expect(rows.map(\.1) == [false, false, true])
+        #expect(rows.map(\.3) == [false, false, false])
+        let echoed = try pool.read { db in try db.queryFirst("SELECT ?, ?", ["", large]) { ($0.string(0), $0.string(1)) } }
+        #expect(echoed?.0 == "" && echoed?.1 == large)
+        // A count that does not match the statement is refused before anything runs.
+        #expect(throws: SQLiteError.self) { try pool.write { db in try db.run("INSERT INTO t VALUES (?, ?, ?)", [1, "x"]) } }
+    }
+
     @Test func transactionRollsBackWhenTheBodyThrows() throws {
         struct Boom: Error {}
         let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
