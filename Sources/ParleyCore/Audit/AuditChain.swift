@@ -4,7 +4,7 @@ import ParleyJSON
 /// Extends the audit chain entry by entry: each entry's `seq` and hash from the one before, as
 /// `AuditEntry.canonical` and `AuditEntry.chainHash` define them, with one buffer for every
 /// canonical form (a bulk import links two entries per row inside the writer's serial section).
-public struct AuditChain {
+public struct AuditChain: Sendable {
     /// The last entry linked so far (the chain's head before the first `link`).
     public private(set) var seq: Int64
     public private(set) var hash: String

@@ -1,3 +1,4 @@
+import Dispatch
 import ParleyCore
 import ParleySQLite
 
@@ -7,6 +8,38 @@ import ParleySQLite
 enum AuditLog {
     static func append(_ record: AuditRecord, actor: Principal, at: Instant, in db: Connection) throws {
         try append([record], actor: actor, at: at, in: db)
+    }
+
+    /// Appends many entries with one read of the chain's head and multi-row inserts (bulk imports
+    /// write one entry per created debtor and case).
+    static func append(_ records: [AuditRecord], actor: Principal, at: Instant, in db: Connection) throws {
+        guard !records.isEmpty else { return }
+        var chain = try head(db)
+        try insert(link(records, actor: actor.userID, at: at, after: &chain), actor: actor.userID, at: at, in: db)
+    }
+
+    /// An entry with its place in the chain, ready to insert.
+    struct Linked: Sendable {
+        let record: AuditRecord
+        let seq: Int64
+        let detail: String
+        let hash: String
+    }
+
+    /// The chain as it ends now, to link the next entries to.
+    static func head(_ db: Connection) throws -> AuditChain {
+        try db.queryFirst("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1") {
+            AuditChain(afterSeq: $0.int(0), hash: $0.string(1))
+        } ?? AuditChain(afterSeq: 0, hash: AuditEntry.genesisHash)
+    }
+
+    static func link(_ records: [AuditRecord], actor: String, at: Instant, after chain: inout AuditChain) -> [Linked] {
+        records.map { record in
+            let detail = record.detail.canonical
+            let hash = chain.link(at: at, actor: actor, action: record.action.rawValue, entity: record.entity,
+                                  entityID: record.entityID, detailCanonical: detail)
+            return Linked(record: record, seq: chain.seq, detail: detail, hash: hash)
+        }
     }
 
     /// Entries per multi-row INSERT (8 values each).
@@ -20,30 +53,43 @@ enum AuditLog {
     static let insertOne = insert(1)
     static let insertFull = insert(rowsPerInsert)
 
-    /// Appends many entries with one read of the chain's head and multi-row inserts (bulk imports
-    /// write one entry per created debtor and case).
-    static func append(_ records: [AuditRecord], actor: Principal, at: Instant, in db: Connection) throws {
-        guard !records.isEmpty else { return }
-        var chain = try db.queryFirst("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1") {
-            AuditChain(afterSeq: $0.int(0), hash: $0.string(1))
-        } ?? AuditChain(afterSeq: 0, hash: AuditEntry.genesisHash)
-        var entries: [(record: AuditRecord, seq: Int64, detail: String, hash: String)] = []
-        entries.reserveCapacity(records.count)
-        for record in records {
-            let detail = record.detail.canonical
-            let hash = chain.link(at: at, actor: actor.userID, action: record.action.rawValue, entity: record.entity,
-                                  entityID: record.entityID, detailCanonical: detail)
-            entries.append((record, chain.seq, detail, hash))
-        }
+    /// Inserts linked entries, which must follow the chain's current head.
+    static func insert(_ entries: [Linked], actor: String, at: Instant, in db: Connection) throws {
         for chunk in entries.statementChunks(upTo: rowsPerInsert) {
             let sql = chunk.count == 1 ? Self.insertOne : chunk.count == rowsPerInsert ? Self.insertFull : Self.insert(chunk.count)
             try db.run(sql) { binder in
                 for entry in chunk {
-                    binder.bind(entry.seq); binder.bind(at.millisecondsSinceEpoch); binder.bind(actor.userID)
+                    binder.bind(entry.seq); binder.bind(at.millisecondsSinceEpoch); binder.bind(actor)
                     binder.bind(entry.record.action.rawValue); binder.bind(entry.record.entity); binder.bind(entry.record.entityID)
                     binder.bind(entry.detail); binder.bind(entry.hash)
                 }
             }
         }
+    }
+}
+
+/// Links a bulk write's audit entries on a thread of its own while the writer inserts the rows
+/// they record, in the same transaction; the writer then waits for them and inserts them. The
+/// entries follow `chain` in the writer's order: only the canonical forms and hashes (a tenth of an
+/// import's time on the writer) move off its thread.
+final class AuditLinking: @unchecked Sendable {
+    // @unchecked: `linked` and `chain` are written by the linking thread before `done` is
+    // signalled and read by the writer only after waiting for it.
+    private let done = DispatchSemaphore(value: 0)
+    private var linked: [AuditLog.Linked] = []
+    private var chain: AuditChain
+
+    init(_ records: [AuditRecord], actor: String, at: Instant, after chain: AuditChain) {
+        self.chain = chain
+        WorkerThread.start(name: "parley.audit.link") { [self] in
+            linked = AuditLog.link(records, actor: actor, at: at, after: &self.chain)
+            done.signal()
+        }
+    }
+
+    /// Waits for the entries; returns them with the chain as it ends after them.
+    func wait() -> (entries: [AuditLog.Linked], chain: AuditChain) {
+        done.wait()
+        return (linked, chain)
     }
 }

@@ -109,10 +109,13 @@ public struct SQLiteImportStore: ImportStore {
                 priority: .normal, tags: [], status: .open, statusBefore: nil, closeReason: nil,
                 segment: factory.segment(row, debtor.bankruptcy), segmentOverride: nil, version: 1, createdAt: at, updatedAt: at))
         }
+        // The audit entries are linked on another thread while the rows go in.
+        let records = newDebtors.map(factory.debtorCreated) + newCases.map(factory.caseCreated)
+        let linking = records.isEmpty ? nil : AuditLinking(records, actor: actor.userID, at: at, after: try AuditLog.head(db))
         try insertDebtors(newDebtors, db)
         try insertCases(newCases, importID: importID, createdBy: actor.userID, db)
         try AnalyticsCasePlacement.add(newCases, db)
-        try AuditLog.append(newDebtors.map(factory.debtorCreated) + newCases.map(factory.caseCreated), actor: actor, at: at, in: db)
+        if let linking { try AuditLog.insert(linking.wait().entries, actor: actor.userID, at: at, in: db) }
         counts.createdDebtors += newDebtors.count
         counts.createdCases += newCases.count
     }
