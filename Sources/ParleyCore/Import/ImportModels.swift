@@ -77,14 +77,50 @@ public struct ImportFactory: Sendable {
     }
 }
 
+/// A valid row with what storing it would create, worked out on the validating thread so the
+/// writer only decides what exists: the case's id and its initial segment for a debtor not in
+/// bankruptcy, and the debtor the row creates if its `debtor_external_ref` is new.
+public struct PreparedPlacement: Sendable {
+    public let row: PlacementRow
+    public let caseID: CaseID
+    public let segmentIfSolvent: Segment
+    public let newDebtor: Debtor
+}
+
+extension ImportFactory {
+    public func prepare(_ row: PlacementRow, at: Instant) -> PreparedPlacement {
+        let debtor = Debtor(
+            id: DebtorID(makeID("dbt")), externalRef: row.debtorExternalRef, name: row.debtorName, timezone: row.timezone,
+            language: nil,
+            phones: row.phone.map { [Phone(number: $0, type: .mobile, consentCalls: true, consentSMS: false)] } ?? [],
+            emails: row.email.map { [Email(address: $0, optedOut: false)] } ?? [], address: nil, nationalID: nil,
+            restrictions: Restrictions(), version: 1, createdAt: at, updatedAt: at)
+        return PreparedPlacement(row: row, caseID: CaseID(makeID("case")), segmentIfSolvent: segment(row, false), newDebtor: debtor)
+    }
+
+    /// The case a prepared row creates for `debtor`.
+    public func newCase(_ prepared: PreparedPlacement, debtor: ImportedDebtor, at: Instant) -> DebtCase {
+        let row = prepared.row
+        return DebtCase(
+            id: prepared.caseID, debtorID: debtor.id, creditor: row.creditor, externalRef: row.externalRef,
+            currency: row.currency,
+            balance: Balance(principalMinor: row.principalMinor, interestMinor: row.interestMinor, feesMinor: row.feesMinor,
+                             ledger: LedgerTotals()),
+            delinquentSince: row.delinquentSince, jurisdiction: row.jurisdiction, assignedTo: nil, team: nil,
+            priority: .normal, tags: [], status: .open, statusBefore: nil, closeReason: nil,
+            segment: debtor.bankruptcy ? segment(row, true) : prepared.segmentIfSolvent, segmentOverride: nil, version: 1,
+            createdAt: at, updatedAt: at)
+    }
+}
+
 public protocol ImportStore: Sendable {
     /// Stores a batch of valid rows in one transaction with one audit entry. Debtors are found
     /// by `debtor_external_ref` (in `debtors`, then the database) or created; a case whose
     /// `(creditor, external_ref)` exists is left as it is and counted unchanged.
     /// `next` hands over validated rows piece by piece while they are being checked; the store keeps
     /// one transaction open until about `batchSize` rows are in or `next` returns nil.
-    func importBatch(next: () -> [PlacementRow]?, batchSize: Int, importID: String, actor: Principal, at: Instant,
+    func importBatch(next: () -> [PreparedPlacement]?, batchSize: Int, importID: String, actor: Principal, at: Instant,
                      factory: ImportFactory, debtors: inout [String: ImportedDebtor]) throws -> (ImportCounts, exhausted: Bool)
     /// The same work for all rows in one transaction that is rolled back: the counts a real run would report.
-    func dryRun(_ rows: [PlacementRow], importID: String, actor: Principal, at: Instant, factory: ImportFactory) throws -> ImportCounts
+    func dryRun(_ rows: [PreparedPlacement], importID: String, actor: Principal, at: Instant, factory: ImportFactory) throws -> ImportCounts
 }

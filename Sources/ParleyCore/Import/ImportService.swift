@@ -57,16 +57,18 @@ public struct ImportService: Sendable {
             var validator = RowValidator(reader: reader, positions: positions, today: now.utcDate)
             var valid: [PlacementRow] = []
             while let batch = validator.nextBatch(size: Int.max) { valid += batch }
-            let counts = try store.dryRun(valid, importID: result.importID, actor: actor, at: now, factory: factory)
+            let counts = try store.dryRun(valid.map { factory.prepare($0, at: now) }, importID: result.importID, actor: actor, at: now, factory: factory)
             return result.with(counts, validator: validator)
         }
 
-        let handoff = Handoff<[PlacementRow]>()
+        let handoff = Handoff<[PreparedPlacement]>()
         let validated = Mutex<RowValidator?>(nil)
         let startedReader = reader
         WorkerThread.start(name: "parley.import.validate") {
             var validator = RowValidator(reader: startedReader, positions: positions, today: now.utcDate)
-            while !handoff.isCancelled, let piece = validator.nextBatch(size: Self.handoffSize) { handoff.push(piece) }
+            while !handoff.isCancelled, let piece = validator.nextBatch(size: Self.handoffSize) {
+                handoff.push(piece.map { factory.prepare($0, at: now) })
+            }
             validated.withLock { $0 = validator }
             handoff.finish()
         }

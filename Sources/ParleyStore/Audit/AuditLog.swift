@@ -79,10 +79,10 @@ final class AuditLinking: @unchecked Sendable {
     private var linked: [AuditLog.Linked] = []
     private var chain: AuditChain
 
-    init(_ records: [AuditRecord], actor: String, at: Instant, after chain: AuditChain) {
+    init(actor: String, at: Instant, after chain: AuditChain, records: @escaping @Sendable () -> [AuditRecord]) {
         self.chain = chain
         WorkerThread.start(name: "parley.audit.link") { [self] in
-            linked = AuditLog.link(records, actor: actor, at: at, after: &self.chain)
+            linked = AuditLog.link(records(), actor: actor, at: at, after: &self.chain)
             done.signal()
         }
     }

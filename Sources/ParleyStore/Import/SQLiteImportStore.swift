@@ -18,7 +18,7 @@ public struct SQLiteImportStore: ImportStore {
 
     struct DryRunRollback: Error { let counts: ImportCounts }
 
-    public func importBatch(next: () -> [PlacementRow]?, batchSize: Int, importID: String, actor: Principal, at: Instant,
+    public func importBatch(next: () -> [PreparedPlacement]?, batchSize: Int, importID: String, actor: Principal, at: Instant,
                             factory: ImportFactory, debtors: inout [String: ImportedDebtor]) throws -> (ImportCounts, exhausted: Bool) {
         // Every debtor a case points to was looked up or inserted just before it in this transaction.
         try database.writeBulk { db in
@@ -32,8 +32,8 @@ public struct SQLiteImportStore: ImportStore {
                     exhausted = true
                     break
                 }
-                firstLine = firstLine ?? piece.first?.line
-                lastLine = piece.last?.line ?? lastLine
+                firstLine = firstLine ?? piece.first?.row.line
+                lastLine = piece.last?.row.line ?? lastLine
                 try store(piece, into: &counts, debtors: &debtors, importID: importID, actor: actor, at: at, factory: factory, db)
                 stored += piece.count
             }
@@ -50,7 +50,7 @@ public struct SQLiteImportStore: ImportStore {
         }
     }
 
-    public func dryRun(_ rows: [PlacementRow], importID: String, actor: Principal, at: Instant, factory: ImportFactory) throws -> ImportCounts {
+    public func dryRun(_ rows: [PreparedPlacement], importID: String, actor: Principal, at: Instant, factory: ImportFactory) throws -> ImportCounts {
         var debtors: [String: ImportedDebtor] = [:]
         do {
             try database.write { db in
@@ -74,16 +74,16 @@ public struct SQLiteImportStore: ImportStore {
         let externalRef: String
     }
 
-    private func store(_ rows: [PlacementRow], into counts: inout ImportCounts,
+    private func store(_ prepared: [PreparedPlacement], into counts: inout ImportCounts,
                        debtors: inout [String: ImportedDebtor], importID: String, actor: Principal, at: Instant,
                        factory: ImportFactory, _ db: Connection) throws {
-        var existing = try existingCases(rows, db)
-        try loadDebtors(rows.map(\.debtorExternalRef).filter { debtors[$0] == nil }, into: &debtors, db)
+        var existing = try existingCases(prepared, db)
+        try loadDebtors(prepared.map(\.row.debtorExternalRef).filter { debtors[$0] == nil }, into: &debtors, db)
         var newDebtors: [Debtor] = []
         var newCases: [DebtCase] = []
-        for row in rows {
-            let key = CaseKey(creditor: row.creditor, externalRef: row.externalRef)
-            guard existing.insert(key).inserted else {
+        for placement in prepared {
+            let row = placement.row
+            guard existing.insert(CaseKey(creditor: row.creditor, externalRef: row.externalRef)).inserted else {
                 counts.unchanged += 1
                 continue
             }
@@ -91,27 +91,16 @@ public struct SQLiteImportStore: ImportStore {
             if let known = debtors[row.debtorExternalRef] {
                 debtor = known
             } else {
-                debtor = ImportedDebtor(id: DebtorID(factory.makeID("dbt")), bankruptcy: false)
+                debtor = ImportedDebtor(id: placement.newDebtor.id, bankruptcy: false)
                 debtors[row.debtorExternalRef] = debtor
-                newDebtors.append(Debtor(
-                    id: debtor.id, externalRef: row.debtorExternalRef, name: row.debtorName, timezone: row.timezone,
-                    language: nil,
-                    phones: row.phone.map { [Phone(number: $0, type: .mobile, consentCalls: true, consentSMS: false)] } ?? [],
-                    emails: row.email.map { [Email(address: $0, optedOut: false)] } ?? [], address: nil, nationalID: nil,
-                    restrictions: Restrictions(), version: 1, createdAt: at, updatedAt: at))
+                newDebtors.append(placement.newDebtor)
             }
-            newCases.append(DebtCase(
-                id: CaseID(factory.makeID("case")), debtorID: debtor.id, creditor: row.creditor, externalRef: row.externalRef,
-                currency: row.currency,
-                balance: Balance(principalMinor: row.principalMinor, interestMinor: row.interestMinor, feesMinor: row.feesMinor,
-                                 ledger: LedgerTotals()),
-                delinquentSince: row.delinquentSince, jurisdiction: row.jurisdiction, assignedTo: nil, team: nil,
-                priority: .normal, tags: [], status: .open, statusBefore: nil, closeReason: nil,
-                segment: factory.segment(row, debtor.bankruptcy), segmentOverride: nil, version: 1, createdAt: at, updatedAt: at))
+            newCases.append(factory.newCase(placement, debtor: debtor, at: at))
         }
-        // The audit entries are linked on another thread while the rows go in.
-        let records = newDebtors.map(factory.debtorCreated) + newCases.map(factory.caseCreated)
-        let linking = records.isEmpty ? nil : AuditLinking(records, actor: actor.userID, at: at, after: try AuditLog.head(db))
+        // The audit entries are built and linked on another thread while the rows go in.
+        let linking = newCases.isEmpty ? nil : AuditLinking(actor: actor.userID, at: at, after: try AuditLog.head(db)) {
+            [newDebtors, newCases] in newDebtors.map(factory.debtorCreated) + newCases.map(factory.caseCreated)
+        }
         try insertDebtors(newDebtors, db)
         try insertCases(newCases, importID: importID, createdBy: actor.userID, db)
         try AnalyticsCasePlacement.add(newCases, db)
@@ -121,7 +110,7 @@ public struct SQLiteImportStore: ImportStore {
     }
 
     /// The `(creditor, external_ref)` pairs of this piece that are already stored, in one query.
-    private func existingCases(_ rows: [PlacementRow], _ db: Connection) throws -> Set<CaseKey> {
+    private func existingCases(_ rows: [PreparedPlacement], _ db: Connection) throws -> Set<CaseKey> {
         var found = Set<CaseKey>()
         for chunk in rows.statementChunks(upTo: 128) {
             // A join from the VALUES list, so each pair is one seek on the unique index (an IN over row
@@ -130,7 +119,7 @@ public struct SQLiteImportStore: ImportStore {
                 + ") AS v JOIN debt_case c ON c.creditor = v.column1 AND c.external_ref = v.column2"
             var arguments: [any SQLBindable] = []
             arguments.reserveCapacity(chunk.count * 2)
-            for row in chunk { arguments.append(row.creditor); arguments.append(row.externalRef) }
+            for placement in chunk { arguments.append(placement.row.creditor); arguments.append(placement.row.externalRef) }
             try db.forEach(sql, arguments) { found.insert(CaseKey(creditor: $0.string(0), externalRef: $0.string(1))) }
         }
         return found
