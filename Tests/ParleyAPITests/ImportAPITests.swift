@@ -1,4 +1,5 @@
 import ParleyCore
+import ParleySQLite
 import ParleyTestSupport
 import Testing
 
@@ -112,6 +113,43 @@ let placementHeader = "creditor,external_ref,debtor_external_ref,debtor_name,pho
             #expect(try analyst.get("/v1/cases/export").status == 200)
             let agent = try app.admin.createUser(role: "agent").client
             #expect(try agent.get("/v1/cases/export").status == 403)
+        }
+    }
+
+    /// An import writes its debtors' contacts into the newest generation of the contact index,
+    /// and search finds them there.
+    @Test func importedContactsAreFoundInALaterGeneration() throws {
+        try withTestApp { app in
+            let pool = try DatabasePool(configuration: DatabaseConfiguration(path: app.directory + "/parley.db"))
+            try pool.write { db in
+                _ = try db.run("""
+                    INSERT INTO debtor (rowid, id, name, timezone, version, created_at, updated_at)
+                    VALUES (40000, 'dbt_far', 'Far', 'UTC', 1, 0, 0)
+                    """)
+            }
+            let csv = placementHeader + "Acme,L-1,D-1,Pat,+12125550100,Pat@Example.com,America/New_York,US,USD,100000,0,0,2026-01-15\r\n"
+            #expect(try post(app, csv)["created_debtors"]?.int64 == 1)
+            let generations = try pool.read { db in try db.query("SELECT DISTINCT generation FROM debtor_contact") { $0.int(0) } }
+            #expect(generations == [2])
+            for query in ["%2B12125550100", "pat@example.com"] {
+                #expect(try app.admin.get("/v1/debtors?q=" + query).text.contains(#""external_ref":"D-1""#), "q=\(query)")
+            }
+        }
+    }
+
+    /// A case imported for a known debtor in bankruptcy starts high risk, like one created by hand.
+    @Test func aNewCaseOfADebtorInBankruptcyStartsHighRisk() throws {
+        try withTestApp { app in
+            #expect(try post(app, placementHeader + "Acme,L-1,D-1,Ann,,,UTC,US,USD,100,0,0,2026-01-01\r\n")["created_cases"]?.int64 == 1)
+            let found = try app.admin.get("/v1/debtors?q=D-1")
+            guard case .array(let debtors)? = found["data"], let debtorID = debtors.first?["id"]?.string else {
+                Issue.record("the debtor is not found"); return
+            }
+            #expect(try app.admin.patch("/v1/debtors/\(debtorID)", #"{"restrictions":{"bankruptcy":true}}"#).status == 200)
+            #expect(try post(app, placementHeader + "Acme,L-2,D-1,Ann,,,UTC,US,USD,100,0,0,2026-01-01\r\n")["created_debtors"]?.int64 == 0)
+            let cases = try app.admin.get("/v1/cases?segment=high_risk")
+            guard case .array(let risky)? = cases["data"] else { Issue.record("no list"); return }
+            #expect(Set(risky.compactMap { $0["external_ref"]?.string }) == ["L-1", "L-2"])
         }
     }
 }

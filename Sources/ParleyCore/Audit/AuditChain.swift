@@ -3,7 +3,7 @@ import ParleyJSON
 
 /// Extends the audit chain entry by entry: each entry's `seq` and hash from the one before, as
 /// `AuditEntry.canonical` and `AuditEntry.chainHash` define them, with one buffer for every
-/// canonical form (a bulk import links two entries per row inside the writer's serial section).
+/// canonical form (a bulk import links an entry per created debtor and case).
 public struct AuditChain: Sendable {
     /// The last entry linked so far (the chain's head before the first `link`).
     public private(set) var seq: Int64

@@ -17,6 +17,8 @@ public struct ImportService: Sendable {
     public static let batchSize = 10_000
     /// Rows per hand-off from the validating thread: small, so storing starts almost at once.
     static let handoffSize = 500
+    /// Validated pieces waiting for the writer, at most.
+    static let piecesAhead = 4
 
     public init(store: any ImportStore, ids: IDGenerator, clock: WallClock) {
         self.store = store
@@ -61,7 +63,7 @@ public struct ImportService: Sendable {
             return result.with(counts, validator: validator)
         }
 
-        let handoff = Handoff<[PreparedPlacement]>()
+        let handoff = Handoff<[PreparedPlacement]>(capacity: Self.piecesAhead)
         let validated = Mutex<RowValidator?>(nil)
         let startedReader = reader
         WorkerThread.start(name: "parley.import.validate") {
@@ -167,12 +169,20 @@ struct RowValidator: @unchecked Sendable {
     }
 }
 
-/// A one-producer, one-consumer queue with end and cancel signals.
+/// A one-producer, one-consumer queue with end and cancel signals. The producer waits while
+/// `capacity` items are queued, so it runs at most that far ahead of the consumer: an import's rows
+/// get their ids shortly before they are stored (ids grow with time, and lists page by them), and
+/// a large file is never held prepared in memory.
 final class Handoff<Item: Sendable>: Sendable {
     private let items = Mutex<(queue: [Item], finished: Bool, cancelled: Bool)>(([], false, false))
     private let available = DispatchSemaphore(value: 0)
+    private let space: DispatchSemaphore
 
+    init(capacity: Int) { space = DispatchSemaphore(value: capacity) }
+
+    /// Queues `item`, first waiting for room (the consumer pops, cancelled or not).
     func push(_ item: Item) {
+        space.wait()
         items.withLock { $0.queue.append(item) }
         available.signal()
     }
@@ -194,7 +204,10 @@ final class Handoff<Item: Sendable>: Sendable {
                 if !state.queue.isEmpty { return (state.queue.removeFirst(), false) }
                 return (nil, state.finished)
             }
-            if let item = next.0 { return item }
+            if let item = next.0 {
+                space.signal()
+                return item
+            }
             if next.1 {
                 available.signal()  // keep the end visible to any later pop()
                 return nil

@@ -87,7 +87,7 @@ final class AuditLinking: @unchecked Sendable {
         }
     }
 
-    /// Waits for the entries; returns them with the chain as it ends after them.
+    /// Waits for the entries; returns them with the chain as it ends after them. Call once.
     func wait() -> (entries: [AuditLog.Linked], chain: AuditChain) {
         done.wait()
         return (linked, chain)

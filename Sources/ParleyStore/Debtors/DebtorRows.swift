@@ -82,9 +82,15 @@ enum DebtorRows {
         }
     }
 
-    static func deleteContacts(_ debtor: Debtor, _ db: Connection) throws {
-        for value in contactValues(debtor) {
-            try db.run(deleteContact, [value, debtor.id])
+    /// Brings the index from `old`'s contacts to `new`'s, touching only the values that changed
+    /// (a delete seeks every generation; most changes to a debtor leave its contacts alone).
+    static func replaceContacts(of old: Debtor, with new: Debtor, _ db: Connection) throws {
+        let before = Set(contactValues(old)), after = Set(contactValues(new))
+        for value in before.subtracting(after) {
+            try db.run(deleteContact, [value, old.id])
+        }
+        for value in after.subtracting(before) {
+            try db.run(insertContact, [value, new.id])
         }
     }
 

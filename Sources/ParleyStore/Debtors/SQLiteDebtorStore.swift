@@ -47,8 +47,7 @@ public struct SQLiteDebtorStore: DebtorStore {
                      r.attorneyRepresented, r.attorney == .null ? nil : r.attorney.canonical, r.bankruptcy, r.deceased,
                      r.vulnerable, r.breathingSpaceUntil?.description, DebtorRows.encodePhones(debtor.phones),
                      DebtorRows.encodeEmails(debtor.emails), debtor.version, debtor.updatedAt.millisecondsSinceEpoch, debtor.id])
-                try DebtorRows.deleteContacts(old, db)
-                try DebtorRows.insertContacts(debtor, db)
+                try DebtorRows.replaceContacts(of: old, with: debtor, db)
                 try AuditLog.append(audit, actor: actor, at: debtor.updatedAt, in: db)
                 for event in eventsOnEveryCase {
                     try db.run("""

@@ -158,9 +158,9 @@ public struct SQLiteImportStore: ImportStore {
         let contacts = debtors.flatMap { debtor in DebtorRows.contactValues(debtor).map { (value: $0, debtorID: debtor.id) } }
         for chunk in contacts.statementChunks(upTo: 2 * Self.rowsPerInsert) {
             // The generation is computed once per statement.
-            let insert: SQL = "WITH current(generation) AS" + DebtorRows.contactGeneration
-                + "INSERT OR IGNORE INTO debtor_contact (generation, value, debtor_id) SELECT current.generation, v.column1, v.column2"
-                + "FROM current, (VALUES" + SQL.repeated("(?, ?)", count: chunk.count) + ") AS v"
+            let insert: SQL = "WITH newest(generation) AS" + DebtorRows.contactGeneration
+                + "INSERT OR IGNORE INTO debtor_contact (generation, value, debtor_id) SELECT newest.generation, v.column1, v.column2"
+                + "FROM newest, (VALUES" + SQL.repeated("(?, ?)", count: chunk.count) + ") AS v"
             try db.run(insert) { binder in
                 for contact in chunk {
                     binder.bind(contact.value)

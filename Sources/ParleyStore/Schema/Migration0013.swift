@@ -1,7 +1,8 @@
 import ParleySQLite
 
 /// `debtor_contact` gains a leading `generation`: the debtor table's highest rowid when the contact
-/// was written, divided by 16,384 (`DebtorRows.contactGeneration`). Keyed by the value alone, a
+/// is written, divided by 16,384 (`DebtorRows.contactGeneration`); rows moved here get their own
+/// debtor's rowid, divided the same way. Keyed by the value alone, a
 /// bulk import's new numbers and addresses landed at random places in the whole index, so every
 /// import transaction rewrote most of its pages and cost grew with the book (half of the bytes
 /// written at 500,000 rows). Now they land among the newest generation's entries; a search looks
