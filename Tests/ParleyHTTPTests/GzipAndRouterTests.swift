@@ -65,6 +65,27 @@ import Testing
         #expect(options.headers["Allow"] == "OPTIONS, POST")
     }
 
+    /// A literal segment whose branch ends nowhere gives way to the parameter at the same level.
+    @Test func aLiteralThatLeadsNowhereFallsBackToTheParameter() {
+        let responder = makeResponder()
+        let paid = responder.respond(to: request("POST", "/v1/cases/export/payments"))
+        #expect(String(decoding: paid.bodyBytes, as: UTF8.self) == "paid export")
+        #expect(responder.respond(to: request("POST", "/v1/cases/bad%zz/payments")).status.code == 404)
+        #expect(responder.respond(to: request("GET", "/v1/cases//payments")).status.code == 404)
+    }
+
+    /// A responder keeps the routes it was made with.
+    @Test func routesAddedLaterDoNotReachAnExistingResponder() {
+        let router = Router()
+        router.get("/v1/a") { _, _ in HTTPResponse(status: .ok) }
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let responder = router.responder(logger: logger) { _, _ in HTTPResponse(status: .notFound) }
+        router.get("/v1/b") { _, _ in HTTPResponse(status: .ok) }
+        #expect(responder.respond(to: request("GET", "/v1/a")).status.code == 200)
+        #expect(responder.respond(to: request("GET", "/v1/b")).status.code == 404)
+    }
+
     @Test func headIsServedByGet() {
         #expect(makeResponder().respond(to: request("HEAD", "/v1/cases/x")).status.code == 200)
     }

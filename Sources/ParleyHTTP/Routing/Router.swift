@@ -14,7 +14,7 @@ public final class Router {
     /// Literal paths whose GET (and HEAD) the event loop answers itself (`get(_:answersOnLoop:handler:)`).
     private var pathsAnsweredOnLoop: [String] = []
 
-    private var root = RouteNode()
+    private let root = RouteNode()
     private var middleware: [any HTTPMiddleware] = []
 
     public init() {}
@@ -51,19 +51,25 @@ public final class Router {
     public func responder(
         logger: Logger, renderError: @escaping @Sendable (any Error, RequestContext) -> HTTPResponse
     ) -> RouterResponder {
-        RouterResponder(root: root, middleware: middleware, logger: logger, renderError: renderError,
+        RouterResponder(root: root.frozenCopy(), middleware: middleware, logger: logger, renderError: renderError,
                         pathsAnsweredOnLoop: pathsAnsweredOnLoop)
     }
 }
 
-/// One segment level of the route tree.
-struct RouteNode: Sendable {
-    var literals: [String: RouteNode] = [:]
-    var parameterName: String?
-    var parameterChild: [RouteNode] = []  // zero or one element (a struct cannot hold itself directly)
-    var methods: [String: Router.Route] = [:]
+/// One segment level of the route tree. A class, so matching walks the tree without copying
+/// nodes; the router builds it, and `frozenCopy()` gives the responder a tree no later
+/// registration can change.
+final class RouteNode: @unchecked Sendable {
+    // @unchecked: mutated only while a `Router` registers routes; a responder holds a frozen copy
+    // that nothing mutates.
+    private(set) var literals: [(segment: [UInt8], node: RouteNode)] = []
+    private(set) var parameterName: String?
+    private(set) var parameterChild: RouteNode?
+    private(set) var methods: [String: Router.Route] = [:]
 
-    mutating func insert(_ segments: ArraySlice<String>, method: String, route: Router.Route) {
+    init() {}
+
+    func insert(_ segments: ArraySlice<String>, method: String, route: Router.Route) {
         guard let first = segments.first else {
             methods[method] = route
             return
@@ -72,24 +78,51 @@ struct RouteNode: Sendable {
             let name = String(first.dropFirst().dropLast())
             precondition(parameterName == nil || parameterName == name, "conflicting parameter names at \(route.pattern)")
             parameterName = name
-            if parameterChild.isEmpty { parameterChild = [RouteNode()] }
-            parameterChild[0].insert(segments.dropFirst(), method: method, route: route)
+            let child = parameterChild ?? RouteNode()
+            parameterChild = child
+            child.insert(segments.dropFirst(), method: method, route: route)
         } else {
-            literals[first, default: RouteNode()].insert(segments.dropFirst(), method: method, route: route)
+            let bytes = Array(first.utf8)
+            let child = literals.first { $0.segment == bytes }?.node ?? {
+                let node = RouteNode()
+                literals.append((bytes, node))
+                return node
+            }()
+            child.insert(segments.dropFirst(), method: method, route: route)
         }
     }
 
-    /// Finds the node for a path; literal segments win over parameters.
-    func find(_ segments: ArraySlice<Substring>, parameters: inout [String: String]) -> RouteNode? {
-        guard let first = segments.first else { return self }
-        if let literal = literals[String(first)], let found = literal.find(segments.dropFirst(), parameters: &parameters) {
+    func frozenCopy() -> RouteNode {
+        let copy = RouteNode()
+        copy.literals = literals.map { ($0.segment, $0.node.frozenCopy()) }
+        copy.parameterName = parameterName
+        copy.parameterChild = parameterChild?.frozenCopy()
+        copy.methods = methods
+        return copy
+    }
+
+    /// Finds the node for the path's segments from `start` (just after a `/`) to its end; literal
+    /// segments win over parameters. Matched parameters, percent-decoded, are appended to
+    /// `parameters` (and taken off again when their branch fails). Works on the path's UTF-8:
+    /// segments end at an ASCII `/`, so no character boundaries need finding.
+    func find(_ path: Substring.UTF8View, from start: Substring.UTF8View.Index,
+              parameters: inout [(name: String, value: String)]) -> RouteNode? {
+        let end = path[start...].firstIndex(of: UInt8(ascii: "/")) ?? path.endIndex
+        let segment = path[start..<end]
+        // The next segment starts after the slash; a path ending in a slash has an empty last one.
+        let next: Substring.UTF8View.Index? = end == path.endIndex ? nil : path.index(after: end)
+        func descend(_ node: RouteNode) -> RouteNode? {
+            guard let next else { return node }
+            return node.find(path, from: next, parameters: &parameters)
+        }
+        if let literal = literals.first(where: { $0.segment.elementsEqual(segment) }), let found = descend(literal.node) {
             return found
         }
-        if let name = parameterName, let child = parameterChild.first, !first.isEmpty {
-            guard let decoded = QueryParameters.decodePath(first) else { return nil }
-            parameters[name] = decoded
-            if let found = child.find(segments.dropFirst(), parameters: &parameters) { return found }
-            parameters[name] = nil
+        if let name = parameterName, let child = parameterChild, !segment.isEmpty {
+            guard let decoded = QueryParameters.decodePath(segment) else { return nil }
+            parameters.append((name, decoded))
+            if let found = descend(child) { return found }
+            parameters.removeLast()
         }
         return nil
     }
@@ -97,9 +130,10 @@ struct RouteNode: Sendable {
 
 extension QueryParameters {
     /// Percent-decodes a path segment (`+` stays a plus in paths).
-    static func decodePath(_ segment: Substring) -> String? {
-        guard segment.contains("%") else { return String(segment) }
-        return decode(Substring(segment.replacingOccurrences(of: "+", with: "%2B")))
+    static func decodePath(_ segment: Substring.UTF8View) -> String? {
+        let text = String(decoding: segment, as: UTF8.self)
+        guard segment.contains(UInt8(ascii: "%")) else { return text }
+        return decode(Substring(Substring(text).replacingOccurrences(of: "+", with: "%2B")))
     }
 }
 

@@ -20,11 +20,13 @@ public struct RouterResponder: HTTPResponder {
         guard path.first == "/" else {
             return method == "OPTIONS" && path == "*" ? .options(allowed: []) : .notFound
         }
-        var parameters: [String: String] = [:]
-        let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-        guard let node = root.find(segments[...], parameters: &parameters), !node.methods.isEmpty else {
+        var found: [(name: String, value: String)] = []
+        guard let node = root.find(path.utf8, from: path.utf8.index(after: path.startIndex), parameters: &found),
+              !node.methods.isEmpty else {
             return .notFound
         }
+        var parameters: [String: String] = [:]
+        for parameter in found { parameters[parameter.name] = parameter.value }
         if let route = node.methods[method] { return .route(route, parameters) }
         if method == "HEAD", let route = node.methods["GET"] { return .route(route, parameters) }
         var allowed = Set(node.methods.keys)
