@@ -204,13 +204,26 @@ public final class DatabasePool: Sendable {
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
         // Inside a write on this thread, read what it has written so far.
         if callerHoldsWriter { return try body(writer.connection) }
-        if available.wait(timeout: .now()) == .timedOut {
-            readerWaits.wrappingAdd(1, ordering: .relaxed)
-            configuration.waits.willWait()
-            available.wait()
-            configuration.waits.didWait()
-        }
+        waitForReader()
         return try readOnTakenReader(body)
+    }
+
+    /// Like `read`, for a body that runs a single statement: one statement reads one consistent
+    /// snapshot by itself, so the reader skips the `BEGIN` and `COMMIT` around it (two of the three
+    /// statements of a point read such as a case by id).
+    public func readOneStatement<T>(_ body: (Connection) throws -> T) throws -> T {
+        if callerHoldsWriter { return try body(writer.connection) }
+        waitForReader()
+        return try readOnTakenReader(inTransaction: false, body)
+    }
+
+    /// Takes a reader from `available`, waiting (and counting the wait) when none is free.
+    private func waitForReader() {
+        guard available.wait(timeout: .now()) == .timedOut else { return }
+        readerWaits.wrappingAdd(1, ordering: .relaxed)
+        configuration.waits.willWait()
+        available.wait()
+        configuration.waits.didWait()
     }
 
     /// Like `read`, but nil at once when every reader is busy: for callers that must never wait,
@@ -221,8 +234,9 @@ public final class DatabasePool: Sendable {
         return try readOnTakenReader(body)
     }
 
-    /// Runs `body` on a free reader; the caller has taken one from `available`.
-    private func readOnTakenReader<T>(_ body: (Connection) throws -> T) throws -> T {
+    /// Runs `body` on a free reader, in a read transaction unless told otherwise; the caller has
+    /// taken one from `available`.
+    private func readOnTakenReader<T>(inTransaction: Bool = true, _ body: (Connection) throws -> T) throws -> T {
         let index = readers.withLock { $0.removeLast() }
         defer {
             readers.withLock { $0.append(index) }
@@ -230,7 +244,8 @@ public final class DatabasePool: Sendable {
         }
         let guarded = readerConnections[index]
         let result = try guarded.lock.withLock {
-            try guarded.connection.transaction(.deferred) { try body(guarded.connection) }
+            let connection = guarded.connection
+            return try inTransaction ? connection.transaction(.deferred) { try body(connection) } : body(connection)
         }
         noteServed()
         return result

@@ -57,6 +57,25 @@ func temporaryDatabasePath() -> String {
         #expect(throws: SQLiteError.self) { try pool.write { db in try db.run("INSERT INTO t VALUES (?, ?, ?)", [1, "x"]) } }
     }
 
+    /// A one-statement read needs no transaction of its own: it sees what is committed, leaves
+    /// the reader free of any open transaction, and inside a write sees the write's own rows.
+    @Test func aOneStatementReadSeesCommittedRowsAndTheWritersOwn() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { db in
+            try db.execute("CREATE TABLE t (v INTEGER) STRICT")
+            try db.run("INSERT INTO t VALUES (1), (2)")
+        }
+        #expect(try pool.readOneStatement { db in try db.query("SELECT v FROM t ORDER BY v") { $0.int(0) } } == [1, 2])
+        #expect(try pool.read { db in db.isInTransaction } == true)
+        #expect(try pool.readOneStatement { db in db.isInTransaction } == false)
+        let inside = try pool.write { db in
+            try db.run("INSERT INTO t VALUES (3)")
+            return try pool.readOneStatement { db in try db.queryFirst("SELECT count(*) FROM t") { $0.int(0) } }
+        }
+        #expect(inside == 3)
+        #expect(try pool.readOneStatement { db in try db.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 3)
+    }
+
     @Test func transactionRollsBackWhenTheBodyThrows() throws {
         struct Boom: Error {}
         let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))

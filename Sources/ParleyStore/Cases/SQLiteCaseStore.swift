@@ -35,7 +35,7 @@ public struct SQLiteCaseStore: CaseStore {
         + "FROM debt_case c JOIN debtor d ON d.id = c.debtor_id WHERE c.id = ?"
 
     public func debtCaseWithDebtor(id: CaseID) throws -> (DebtCase, DebtorSummary)? {
-        try database.read { db in
+        try database.readOneStatement { db in
             try db.queryFirst(Self.caseWithDebtorSummary, [id]) { row in
                 let base = CaseRows.count
                 return try (CaseRows.read(row), DebtorSummary(
@@ -57,7 +57,7 @@ public struct SQLiteCaseStore: CaseStore {
         var (sql, arguments) = Self.filtered(filter, scope: scope)
         sql = sql + "AND c.id > ? ORDER BY c.id LIMIT ?"
         arguments += [page.after ?? "", page.limit + 1]
-        let rows = try database.read { db in try db.query(sql, arguments, CaseRows.read) }
+        let rows = try database.readOneStatement { db in try db.query(sql, arguments, CaseRows.read) }
         return Page(fetched: rows, limit: page.limit) { $0.id }
     }
 
