@@ -106,6 +106,28 @@ let wangFang = #"""
         }
     }
 
+    /// `q` finds an external_ref with `@` in it and digits inside a name; a `q` (or any query
+    /// parameter) that is not valid percent-encoding is 422 naming it, not a list of everyone.
+    @Test func searchReadsEveryKindOfQueryAndRefusesAMalformedOne() throws {
+        try withTestApp { (app: TestApp) throws in
+            let body = #"{"external_ref":"ref@partner","name":"Unit 2024 Holdings","timezone":"UTC"}"#
+            #expect(try app.admin.post("/v1/debtors", body).status == 201)
+            #expect(try app.admin.post("/v1/debtors", wangFang).status == 201)
+            for query in ["ref%40partner", "2024", "%2B8613800138000", "8613800138000", "WF%40example.com"] {
+                let found = try app.admin.get("/v1/debtors?q=" + query)
+                #expect(found.status == 200)
+                guard case .array(let items)? = found["data"] else { Issue.record("no data for \(query)"); continue }
+                #expect(items.count == 1, "q=\(query)")
+            }
+            for path in ["/v1/debtors?q=%zz", "/v1/debtors?q=Unit%zz", "/v1/cases?cursor=%zz", "/v1/debtors?%zz=1"] {
+                let refused = try app.admin.get(path)
+                #expect(refused.status == 422, "\(path)")
+                #expect(refused.text.contains(#""field":""#), "\(path)")
+            }
+            #expect(try app.admin.get("/v1/debtors?q=%zz").text.contains(#""field":"q""#))
+        }
+    }
+
     @Test func duplicateExternalRefIs409() throws {
         try withTestApp { (app: TestApp) throws in
             #expect(try app.admin.post("/v1/debtors", wangFang).status == 201)

@@ -73,8 +73,19 @@ extension APIServices {
             let actor = try authenticate(request)
             context.userID = actor.userID
             if let permission { try actor.require(permission) }
+            try Self.refuseMalformedQuery(request)
             return try handler(request, context, actor)
         }
+    }
+
+    /// A query parameter that cannot be decoded is 422 naming it: answering as if it had not been
+    /// sent would turn a search for `q=%zz` into a list of everyone.
+    static func refuseMalformedQuery(_ request: HTTPRequest) throws {
+        let malformed = request.queryParameters.malformed
+        guard !malformed.isEmpty else { return }
+        var failure = ValidationFailure()
+        for name in malformed { failure.add(name, "is not valid percent-encoded UTF-8 (RFC 3986)") }
+        try failure.throwIfAny()
     }
 
     func authenticate(_ request: HTTPRequest) throws -> Principal {

@@ -1,6 +1,10 @@
 /// Query string parameters, percent-decoded (`+` is a space, as in HTML forms).
 public struct QueryParameters: Sendable {
     public private(set) var pairs: [(name: String, value: String)] = []
+    /// Parameters whose name or value is not valid percent-encoded UTF-8 (by name, or as sent when
+    /// the name itself is malformed); they are not in `pairs`, and a caller should refuse them
+    /// rather than answer as if they had not been sent.
+    public private(set) var malformed: [String] = []
 
     public init(_ query: Substring) {
         guard !query.isEmpty else { return }
@@ -8,7 +12,11 @@ public struct QueryParameters: Sendable {
             let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = Self.decode(pieces[0])
             let value = pieces.count > 1 ? Self.decode(pieces[1]) : ""
-            if let name, let value { pairs.append((name, value)) }
+            if let name, let value {
+                pairs.append((name, value))
+            } else {
+                malformed.append(name ?? String(pieces[0]))
+            }
         }
     }
 

@@ -70,11 +70,18 @@ public struct SQLiteDebtorStore: DebtorStore {
             // the page size).
             let digits = query.hasPrefix("+") ? String(query.dropFirst()) : query
             if !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                sql = sql + "AND (d.external_ref = ? OR" + DebtorRows.hasContact + ")"
-                arguments += [query, "+" + digits]
+                if query.hasPrefix("+") {
+                    sql = sql + "AND (d.external_ref = ? OR" + DebtorRows.hasContact + ")"
+                    arguments += [query, "+" + digits]
+                } else {
+                    // Digits alone may also be part of a name ("Unit 2024").
+                    sql = sql + "AND (d.external_ref = ? OR" + DebtorRows.hasContact + "OR d.name LIKE ?)"
+                    arguments += [query, "+" + digits, "%" + query + "%"]
+                }
             } else if query.contains("@") {
-                sql = sql + "AND" + DebtorRows.hasContact
-                arguments.append(DebtorRows.fold(query))
+                // An address, or an external_ref that contains `@`.
+                sql = sql + "AND (d.external_ref = ? OR" + DebtorRows.hasContact + ")"
+                arguments += [query, DebtorRows.fold(query)]
             } else if query.utf8.contains(0) {
                 // LIKE would end the pattern at the NUL and match everyone; `=` compares every byte.
                 sql = sql + "AND d.external_ref = ?"
