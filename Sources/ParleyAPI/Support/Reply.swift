@@ -112,7 +112,7 @@ extension HTTPRequest {
             rest = rest[rest.index(after: close)...]
         }
         guard !versions.isEmpty else {
-            throw DomainError.preconditionFailed("If-Match must name a current ETag such as \"3\"")
+            throw DomainError.preconditionFailed("If-Match names no strong entity tag: send the ETag this resource was read with (a quoted version, as in \"3\")")
         }
         return versions
     }
