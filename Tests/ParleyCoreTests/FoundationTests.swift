@@ -135,6 +135,14 @@ import Testing
         writer.endObject()
         #expect(writer.string == #"{"a":"x\"y\n","long_key":12,"none":null,"list":[true,null]}"#)
     }
+
+    /// Integers are written digit by digit, the extremes and the one-digit ones included.
+    @Test(arguments: [Int64.min, Int64.min + 1, -1_000_000, -10, -9, -1, 0, 1, 9, 10, 99, 100, 123_456_789, Int64.max])
+    func writesIntegersAsSwiftPrintsThem(_ value: Int64) {
+        var writer = JSONWriter()
+        writer.int(value)
+        #expect(writer.string == String(value))
+    }
 }
 
 @Suite struct TrimmingTests {
