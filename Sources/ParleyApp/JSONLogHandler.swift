@@ -23,7 +23,8 @@ public struct JSONLogHandler: LogHandler {
 
     /// Starts a line: `{"ts":…,"level":…,"logger":…,"msg":…` (the caller adds fields and ends it).
     static func beginLine(level: Logger.Level, label: String, message: String) -> JSONWriter {
-        var writer = JSONWriter(capacity: 256)
+        // Room for a request's access line, so it is written without growing the buffer.
+        var writer = JSONWriter(capacity: 512)
         writer.beginObject()
         writer.field("ts", WallClock.system.now())
         writer.field("level", level.rawValue)
@@ -35,7 +36,8 @@ public struct JSONLogHandler: LogHandler {
     /// Ends a line and hands it to the sink (warnings and worse are written through at once).
     static func endLine(_ writer: inout JSONWriter, level: Logger.Level) {
         writer.endObject()
-        var line = writer.bytes
+        // Taken, not copied: the line feed is then appended in place.
+        var line = writer.takeBytes()
         line.append(0x0A)
         LogSink.standardError.write(line, urgent: level >= .warning)
     }

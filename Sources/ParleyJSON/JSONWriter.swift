@@ -8,6 +8,15 @@ public struct JSONWriter: Sendable {
 
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Hands over the written bytes and leaves the writer empty, so the caller holds the only
+    /// reference and can append to them without a copy.
+    public mutating func takeBytes() -> [UInt8] {
+        let taken = bytes
+        bytes = []
+        needsComma = false
+        return taken
+    }
+
     /// Empties the writer for another document, keeping its buffer.
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)

@@ -136,6 +136,20 @@ import Testing
         #expect(writer.string == #"{"a":"x\"y\n","long_key":12,"none":null,"list":[true,null]}"#)
     }
 
+    @Test func takingTheBytesLeavesAnEmptyWriter() {
+        var writer = JSONWriter()
+        writer.beginArray()
+        writer.int(1)
+        writer.endArray()
+        var taken = writer.takeBytes()
+        taken.append(0x0A)
+        #expect(taken == Array("[1]\n".utf8))
+        #expect(writer.bytes.isEmpty)
+        writer.beginObject()
+        writer.endObject()
+        #expect(writer.string == "{}")
+    }
+
     /// Integers are written digit by digit, the extremes and the one-digit ones included.
     @Test(arguments: [Int64.min, Int64.min + 1, -1_000_000, -10, -9, -1, 0, 1, 9, 10, 99, 100, 123_456_789, Int64.max])
     func writesIntegersAsSwiftPrintsThem(_ value: Int64) {
