@@ -70,14 +70,11 @@ public struct SQLiteDebtorStore: DebtorStore {
             // the page size).
             let digits = query.hasPrefix("+") ? String(query.dropFirst()) : query
             if !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                if query.hasPrefix("+") {
-                    sql = sql + "AND (d.external_ref = ? OR" + DebtorRows.hasContact + ")"
-                    arguments += [query, "+" + digits]
-                } else {
-                    // Digits alone may also be part of a name ("Unit 2024").
-                    sql = sql + "AND (d.external_ref = ? OR" + DebtorRows.hasContact + "OR d.name LIKE ?)"
-                    arguments += [query, "+" + digits, "%" + query + "%"]
-                }
+                // Digits without the plus may also be part of a name ("Unit 2024").
+                let inName = !query.hasPrefix("+")
+                sql = sql + "AND (d.external_ref = ? OR" + DebtorRows.hasContact + (inName ? "OR d.name LIKE ?)" : ")")
+                arguments += [query, "+" + digits]
+                if inName { arguments.append("%" + query + "%") }
             } else if query.contains("@") {
                 // An address, or an external_ref that contains `@`.
                 sql = sql + "AND (d.external_ref = ? OR" + DebtorRows.hasContact + ")"
