@@ -212,22 +212,42 @@ import Testing
             other.version = 2
             try f.cases.apply(CaseMutation(debtCase: other, expectedVersion: 1, audit: [], events: [event(200, "other")]), actor: F.actor)
 
-            let expected = ["Case placed by Acme (ref-case_1)", "e0", "e100", "e500-first", "e500-second", "e500-third", "e900"]
+            // Communications are on the timeline from their own rows: at a shared instant after the
+            // creation and before the stored events, in the order recorded; a broken rule is named.
+            func contact(_ id: CommunicationID, _ at: Int64, _ outcome: ContactOutcome, violations: [Violation] = []) -> Communication {
+                Communication(id: id, caseID: "case_1", debtorID: "dbt_1", channel: .phone, direction: .outbound, outcome: outcome,
+                              occurredAt: F.at(at), durationSeconds: nil, summary: nil, content: nil, to: nil,
+                              compliance: ComplianceVerdict(violations: violations, nextAllowedAt: nil), recordedBy: "usr_b", recordedAt: F.at(at))
+            }
+            let lateCall = Violation(rule: .contactHours, message: "outside hours", nextAllowedAt: nil)
+            for communication in [contact("com_2", 500, .voicemail, violations: [lateCall]), contact("com_1", 0, .noAnswer),
+                                  contact("com_3", 500, .connectedRPC)] {
+                try f.communications.insert(communication, alerts: [], audit: [], events: [], actor: F.actor)
+            }
+            try f.communications.insert(Communication(
+                id: "com_9", caseID: "case_2", debtorID: "dbt_1", channel: .phone, direction: .outbound, outcome: .noAnswer,
+                occurredAt: F.at(500), durationSeconds: nil, summary: nil, content: nil, to: nil, compliance: nil,
+                recordedBy: "usr_b", recordedAt: F.at(500)), alerts: [], audit: [], events: [], actor: F.actor)
+
+            let expected = ["Case placed by Acme (ref-case_1)", "Outbound phone: no_answer", "e0", "e100",
+                            "Outbound phone: voicemail (breaks contact_hours)", "Outbound phone: connected_rpc",
+                            "e500-first", "e500-second", "e500-third", "e900"]
             let all = try f.cases.timeline(caseID: "case_1", page: PageRequest(limit: 50))
             #expect(all.items.map(\.summary) == expected)
-            #expect(all.items.first?.kind == .created && all.items.first?.sequence == 0 && all.items.first?.ref == "case_1")
+            #expect(all.items.first?.kind == .created && all.items.first?.ref == "case_1")
+            #expect(all.items.filter { $0.kind == .communication }.map { "\($0.ref ?? "") \($0.actor)" } == ["com_1 usr_b", "com_2 usr_b", "com_3 usr_b"])
             #expect(all.nextAfter == nil)
 
             for limit in [1, 2, 3, 4] {
                 let pages = try walkPages(limit: limit) { try f.cases.timeline(caseID: "case_1", page: $0) }
                 #expect(pages.flatMap { $0.map(\.summary) } == expected, "limit \(limit)")
-                #expect(pages.map(\.count).reduce(0, +) == 7)
+                #expect(pages.map(\.count).reduce(0, +) == 10)
             }
-            // A page that ends inside the tie continues inside it.
-            let firstTwoTies = try f.cases.timeline(caseID: "case_1", page: PageRequest(limit: 4))
-            #expect(firstTwoTies.items.last?.summary == "e500-first")
-            let rest = try f.cases.timeline(caseID: "case_1", page: PageRequest(limit: 2, after: firstTwoTies.nextAfter))
-            #expect(rest.items.map(\.summary) == ["e500-second", "e500-third"])
+            // A page that ends inside the tie continues inside it, from the contacts to the events.
+            let intoTies = try f.cases.timeline(caseID: "case_1", page: PageRequest(limit: 5))
+            #expect(intoTies.items.last?.summary == "Outbound phone: voicemail (breaks contact_hours)")
+            let rest = try f.cases.timeline(caseID: "case_1", page: PageRequest(limit: 3, after: intoTies.nextAfter))
+            #expect(rest.items.map(\.summary) == ["Outbound phone: connected_rpc", "e500-first", "e500-second"])
         }
     }
 

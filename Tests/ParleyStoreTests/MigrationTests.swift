@@ -21,7 +21,7 @@ import Testing
                     """)
             }
             let applied = try Schema.migrate(pool)
-            #expect(applied == ["0013-contact-index-by-generation"])
+            #expect(applied.first == "0013-contact-index-by-generation")
             let rows = try pool.read { db in
                 try db.query("SELECT generation, value, debtor_id FROM debtor_contact ORDER BY generation, value") {
                     "\($0.int(0)) \($0.string(1)) \($0.string(2))"
@@ -31,6 +31,28 @@ import Testing
             let found = try SQLiteDebtorStore(database: pool)
                 .debtors(DebtorFilter(query: "+447700900001"), scope: .all, page: PageRequest(limit: 10)).items.map(\.id.rawValue)
             #expect(found == ["dbt_1", "dbt_2"])
+        }
+    }
+
+    @Test func contactsCopiedIntoCaseEventsLeaveTheTimelineOnceEach() throws {
+        try StoreFixture.with(stoppingBefore: "0014-timeline-reads-communications") { f in
+            try f.insertDebtorWithCase()
+            try f.communications.insert(Communication(
+                id: "com_1", caseID: "case_1", debtorID: "dbt_1", channel: .sms, direction: .inbound, outcome: .delivered,
+                occurredAt: StoreFixture.at(10), durationSeconds: nil, summary: nil, content: nil, to: nil, compliance: nil,
+                recordedBy: "usr_a", recordedAt: StoreFixture.at(10)), alerts: [], audit: [], events: [], actor: StoreFixture.actor)
+            // What earlier releases stored besides the contact: its copy, and an event of another kind.
+            try f.pool.write { db in
+                try db.run("""
+                    INSERT INTO case_event (case_id, at, kind, actor, summary, ref) VALUES
+                        ('case_1', ?1, 'communication', 'usr_a', 'Inbound sms: delivered', 'com_1'),
+                        ('case_1', ?1, 'transition', 'usr_a', 'Status open → contacted', 'com_1')
+                    """, [StoreFixture.at(10).millisecondsSinceEpoch])
+            }
+            #expect(try Schema.migrate(f.pool) == ["0014-timeline-reads-communications"])
+            let timeline = try f.cases.timeline(caseID: "case_1", page: PageRequest(limit: 10)).items
+            #expect(timeline.map(\.kind) == [.created, .communication, .transition])
+            #expect(timeline[1].summary == "Inbound sms: delivered" && timeline[1].ref == "com_1")
         }
     }
 }

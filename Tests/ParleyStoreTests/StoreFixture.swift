@@ -19,10 +19,11 @@ struct StoreFixture {
     static let actor = Principal(userID: "usr_admin", role: .admin, team: nil)
     static let t0 = Instant(millisecondsSinceEpoch: 1_800_000_000_000)
 
-    static func with(_ body: (StoreFixture) throws -> Void) throws {
+    /// `stoppingBefore`: a database as an earlier release left it, to test a migration over it.
+    static func with(stoppingBefore migration: String? = nil, _ body: (StoreFixture) throws -> Void) throws {
         try withTemporaryDirectory { directory in
             let pool = try DatabasePool(configuration: DatabaseConfiguration(path: directory + "/store.db"))
-            _ = try Schema.migrate(pool)
+            _ = try Schema.migrate(pool, stoppingBefore: migration)
             try body(StoreFixture(
                 pool: pool, cases: SQLiteCaseStore(database: pool), debtors: SQLiteDebtorStore(database: pool),
                 communications: SQLiteCommunicationStore(database: pool), audit: SQLiteAuditStore(database: pool),

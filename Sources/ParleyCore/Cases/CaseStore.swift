@@ -31,7 +31,8 @@ public protocol CaseStore: Sendable {
     func cases(_ filter: CaseFilter, scope: CaseScope, page: PageRequest) throws -> Page<DebtCase>
     func apply(_ mutation: CaseMutation, actor: Principal) throws
     func disputes(caseID: CaseID) throws -> [Dispute]
-    /// Events in time order (ties in the order they were recorded). `page.after` is the position
+    /// Events in time order, the communications among them (ties: the creation, then contacts, then
+    /// the other events, each in the order recorded). `page.after` is the position
     /// of the last event seen, as `TimelineEvent.position` gives it.
     func timeline(caseID: CaseID, page: PageRequest) throws -> Page<TimelineEvent>
     func userExists(_ id: String) throws -> Bool

@@ -110,7 +110,7 @@ public struct TimelineEvent: Sendable, Equatable {
     public let actor: String
     public let summary: String
     public let ref: String?
-    /// The order of recording among events at the same instant (0 for the case's creation).
+    /// The order among events at the same instant (the store's numbering; see `CaseStore.timeline`).
     public let sequence: Int64
 
     public init(at: Instant, kind: TimelineKind, actor: String, summary: String, ref: String?, sequence: Int64 = 0) {

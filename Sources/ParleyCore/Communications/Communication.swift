@@ -37,6 +37,15 @@ public struct Communication: Sendable, Equatable {
         self.recordedAt = recordedAt
     }
 
+    /// The line the case timeline shows for a contact, e.g. "Outbound phone: no_answer (breaks
+    /// contact_hours)". The timeline reads contacts from their own table, so this is its only wording.
+    public static func timelineSummary(direction: ContactDirection, channel: ContactChannel, outcome: ContactOutcome,
+                                       violations: [Violation]) -> String {
+        var summary = (direction == .outbound ? "Outbound " : "Inbound ") + channel.rawValue + ": " + outcome.rawValue
+        if !violations.isEmpty { summary += " (breaks " + violations.map(\.rule.rawValue).joined(separator: ", ") + ")" }
+        return summary
+    }
+
     /// Keyset position for newest-first pages: occurred_at, then id.
     public var position: String { String(occurredAt.millisecondsSinceEpoch) + ":" + id.rawValue }
 
@@ -112,7 +121,8 @@ public struct AlertFilter: Sendable {
 public protocol CommunicationStore: Sendable {
     /// Fills each requested series with one indexed query (see `HistoryRequest`).
     func history(_ request: HistoryRequest, caseID: CaseID, debtorID: DebtorID, to: String?) throws -> ComplianceHistory
-    /// Appends a communication with its alerts, audit entries and timeline events.
+    /// Appends a communication with its alerts, audit entries and the alerts' timeline events (the
+    /// communication is on the timeline through its own row).
     func insert(_ communication: Communication, alerts: [ComplianceAlert], audit: [AuditRecord], events: [TimelineEvent],
                 actor: Principal) throws
     func communication(id: CommunicationID, caseID: CaseID) throws -> Communication?

@@ -96,7 +96,7 @@ public struct CommunicationService: Sendable {
                                 rule: violation.rule.rawValue, message: violation.message, status: .open, createdAt: now)
             }
             try store.insert(communication, alerts: alerts, audit: Self.audit(communication, alerts),
-                             events: Self.events(communication, alerts, actor: actor), actor: actor)
+                             events: Self.alertEvents(alerts), actor: actor)
             // "Logging a connected contact moves open to contacted" (contract §5): the debtor or a third party reached.
             if contact.outcome == .connectedRPC || contact.outcome == .connectedThirdParty, debtCase.status == .open {
                 try moveToContacted(debtCase, because: communication, actor: actor, at: now)
@@ -141,19 +141,13 @@ public struct CommunicationService: Sendable {
         return records
     }
 
-    static func events(_ communication: Communication, _ alerts: [ComplianceAlert], actor: Principal) -> [TimelineEvent] {
-        var summary = (communication.direction == .outbound ? "Outbound " : "Inbound ")
-            + communication.channel.rawValue + ": " + communication.outcome.rawValue
-        if let verdict = communication.compliance, !verdict.ok {
-            summary += " (breaks " + verdict.violations.map(\.rule.rawValue).joined(separator: ", ") + ")"
+    /// The timeline events of a contact's alerts. The contact itself is on the timeline through its
+    /// own row (`CaseStore.timeline` reads the communications), so it needs no event of its own.
+    static func alertEvents(_ alerts: [ComplianceAlert]) -> [TimelineEvent] {
+        alerts.map { alert in
+            TimelineEvent(at: alert.createdAt, kind: .complianceAlert, actor: "system",
+                          summary: "Compliance alert opened: \(alert.rule)", ref: alert.id)
         }
-        var events = [TimelineEvent(at: communication.occurredAt, kind: .communication, actor: actor.userID,
-                                    summary: summary, ref: communication.id)]
-        for alert in alerts {
-            events.append(TimelineEvent(at: alert.createdAt, kind: .complianceAlert, actor: "system",
-                                        summary: "Compliance alert opened: \(alert.rule)", ref: alert.id))
-        }
-        return events
     }
 
     public func list(caseID: CaseID, page: PageRequest, by actor: Principal) throws -> Page<Communication> {

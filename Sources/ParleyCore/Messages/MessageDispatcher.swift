@@ -138,7 +138,7 @@ public struct MessageDispatcher: Sendable {
             message.communicationID = communication.id
             try transactor.atomically {
                 try communications.insert(communication, alerts: [], audit: CommunicationService.audit(communication, []),
-                                          events: CommunicationService.events(communication, [], actor: .system), actor: .system)
+                                          events: [], actor: .system)
                 try store.finish(message, audit: audit(.messageSent, message), event: event(message, asOf, "sent"), actor: .system)
             }
         case .failed(let reason):

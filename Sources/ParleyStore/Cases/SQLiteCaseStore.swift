@@ -141,23 +141,37 @@ public struct SQLiteCaseStore: CaseStore {
         }
     }
 
-    /// The stored events plus the case's creation, in time order (ties in the order they were recorded).
+    /// A communication's place among the timeline's events at the same instant: its rowid above
+    /// this base, so contacts sort after the case's creation (which takes the base itself) and
+    /// before the stored events (positive sequence numbers), in the order they were recorded.
+    static let communicationSequenceBase: Int64 = -(1 << 62)
+
+    /// The case's creation, its stored events and its communications (read from their own rows, so a
+    /// contact is written once), in time order; ties: creation, then contacts, then the stored
+    /// events, each in the order recorded.
     public func timeline(caseID: CaseID, page: PageRequest) throws -> Page<TimelineEvent> {
         let (afterAt, afterSequence) = page.after.flatMap(TimelineEvent.parsePosition) ?? (Int64.min, Int64.min)
         let rows = try database.read { db in
             try db.query("""
-                SELECT at, kind, actor, summary, ref, seq FROM (
+                SELECT at, kind, actor, summary, ref, seq, channel, direction, outcome, violations FROM (
                     SELECT c.created_at AS at, 'created' AS kind, c.created_by AS actor,
                            'Case placed by ' || c.creditor || ' (' || c.external_ref || ')'
                            || CASE WHEN c.source IS NULL THEN '' ELSE ' in import ' || c.source END AS summary,
-                           coalesce(c.source, c.id) AS ref, 0 AS seq
+                           coalesce(c.source, c.id) AS ref, ?5 AS seq,
+                           NULL AS channel, NULL AS direction, NULL AS outcome, NULL AS violations
                     FROM debt_case c WHERE c.id = ?1
                     UNION ALL
-                    SELECT at, kind, actor, summary, ref, seq FROM case_event WHERE case_id = ?1
+                    SELECT at, kind, actor, summary, ref, seq, NULL, NULL, NULL, NULL FROM case_event WHERE case_id = ?1
+                    UNION ALL
+                    SELECT occurred_at, 'communication', recorded_by, NULL, id, rowid + ?5, channel, direction, outcome, violations
+                    FROM communication WHERE case_id = ?1
                 ) WHERE (at, seq) > (?2, ?3) ORDER BY at, seq LIMIT ?4
-                """, [caseID, afterAt, afterSequence, page.limit + 1]) { row in
-                try TimelineEvent(at: Instant(millisecondsSinceEpoch: row.int(0)), kind: row.value(1, as: TimelineKind.self), actor: row.string(2),
-                              summary: row.string(3), ref: row.stringOrNil(4), sequence: row.int(5))
+                """, [caseID, afterAt, afterSequence, page.limit + 1, Self.communicationSequenceBase]) { row in
+                let summary = row.isNull(6) ? row.string(3) : try Communication.timelineSummary(
+                    direction: row.value(7, as: ContactDirection.self), channel: row.value(6, as: ContactChannel.self),
+                    outcome: row.value(8, as: ContactOutcome.self), violations: ViolationRows.decode(row.string(9)))
+                return try TimelineEvent(at: Instant(millisecondsSinceEpoch: row.int(0)), kind: row.value(1, as: TimelineKind.self),
+                                         actor: row.string(2), summary: summary, ref: row.stringOrNil(4), sequence: row.int(5))
             }
         }
         return Page(fetched: rows, limit: page.limit) { $0.position }

@@ -19,6 +19,7 @@ public enum Schema {
         migrator.register("0011-adjustment-reversed", Migration0011.apply)
         migrator.register("0012-outbound-time-index-in-id-order", Migration0012.apply)
         migrator.register("0013-contact-index-by-generation", Migration0013.apply)
+        migrator.register("0014-timeline-reads-communications", Migration0014.apply)
         return migrator
     }
 
