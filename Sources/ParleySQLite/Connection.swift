@@ -145,6 +145,10 @@ public final class Connection {
         staged.append(value)
     }
 
+    /// Whether a value staged now would reach a before-commit step: a transaction is open and the
+    /// step is installed (it is not while the schema is being migrated).
+    public var stagesForCommit: Bool { isInTransaction && beforeCommit != nil }
+
     /// A savepoint's statements; the names are fixed, so each statement is prepared once.
     public struct Savepoint: Sendable {
         let begin: SQL, release: SQL, rollback: SQL

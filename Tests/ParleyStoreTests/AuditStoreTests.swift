@@ -1,3 +1,4 @@
+import Dispatch
 import ParleyCore
 import ParleySQLite
 @testable import ParleyStore
@@ -43,6 +44,39 @@ import Testing
             }
             #expect(Set(entries.map(\.hash)).count == 124)
             #expect(try f.audit.verify() == AuditVerification(ok: true, entries: 124, brokenAtSeq: nil))
+        }
+    }
+
+    /// Inside a write the entries wait for the commit; writes that fail leave none behind, and
+    /// those of many writes committed together form one continuous chain with their own actor and time.
+    @Test func stagedEntriesAreWrittenAtCommitOnlyForTheWritesThatSucceed() throws {
+        try F.with { f in
+            let inside = try f.pool.write { db in
+                try AuditLog.append(Self.record(0), actor: Self.bob, at: F.at(1), in: db)
+                return try db.queryFirst("SELECT count(*) FROM audit_log") { $0.int(0) }
+            }
+            #expect(inside == 0)
+            #expect(try all(f).map(\.seq) == [1])
+
+            struct Abort: Error {}
+            DispatchQueue.concurrentPerform(iterations: 60) { n in
+                _ = try? f.pool.write { db in
+                    try AuditLog.append([Self.record(n + 1), Self.record(1_000 + n)], actor: n % 2 == 0 ? Self.alice : Self.bob,
+                                        at: F.at(Int64(10 + n)), in: db)
+                    if n % 3 == 0 { throw Abort() }
+                }
+            }
+            let entries = try all(f)
+            let kept = (0..<60).filter { $0 % 3 != 0 }
+            #expect(entries.map(\.seq) == Array(1...Int64(1 + 2 * kept.count)))
+            #expect(Set(entries.dropFirst().compactMap { $0.detail["n"]?.int64 })
+                    == Set(kept.flatMap { [Int64($0 + 1), Int64(1_000 + $0)] }))
+            for entry in entries.dropFirst() {
+                let value = entry.detail["n"]?.int64 ?? -1
+                let n = Int(value >= 1_000 ? value - 1_000 : value - 1)  // the write that appended it
+                #expect(entry.actor == (n % 2 == 0 ? "usr_alice" : "usr_bob") && entry.at == F.at(Int64(10 + n)), "seq \(entry.seq)")
+            }
+            #expect(try f.audit.verify() == AuditVerification(ok: true, entries: 1 + 2 * kept.count, brokenAtSeq: nil))
         }
     }
 

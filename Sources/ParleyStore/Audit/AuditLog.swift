@@ -5,22 +5,52 @@ import ParleySQLite
 /// Appends to the hash-chained audit log. Called by every store inside the transaction of the
 /// change it records, so a change and its entry commit or roll back together. Writes are
 /// serialised by the pool, so reading the previous hash here cannot race another append.
+///
+/// Inside a write transaction the entries are staged on the connection and written by the
+/// before-commit step (`writeStaged`), all of a group commit's together: one read of the chain's
+/// head and multi-row inserts per commit, and the log's four B-trees are not touched by each write
+/// of the group, whose savepoint would otherwise copy their last pages again every time. A write
+/// rolled back (its savepoint) drops its staged entries with its other changes.
 enum AuditLog {
+    /// Entries waiting in a transaction for its commit, in the order they were appended.
+    struct Staged {
+        let records: [AuditRecord]
+        let actor: String
+        let at: Instant
+    }
+
     static func append(_ record: AuditRecord, actor: Principal, at: Instant, in db: Connection) throws {
         try append([record], actor: actor, at: at, in: db)
     }
 
-    /// Appends many entries with one read of the chain's head and multi-row inserts (bulk imports
-    /// write one entry per created debtor and case).
+    /// Appends entries: staged for the commit inside a write transaction, else written at once.
     static func append(_ records: [AuditRecord], actor: Principal, at: Instant, in db: Connection) throws {
         guard !records.isEmpty else { return }
+        if db.stagesForCommit {
+            db.stage(Staged(records: records, actor: actor.userID, at: at))
+            return
+        }
         var chain = try head(db)
-        try insert(link(records, actor: actor.userID, at: at, after: &chain), actor: actor.userID, at: at, in: db)
+        try insert(link(records, actor: actor.userID, at: at, after: &chain), in: db)
+    }
+
+    /// Writes the entries staged in this transaction, in order, after the chain's head: the
+    /// before-commit step calls it (other staged values are not its own, and are left alone).
+    static func writeStaged(_ db: Connection) throws {
+        var chain: AuditChain?
+        var entries: [Linked] = []
+        for case let staged as Staged in db.staged {
+            if chain == nil { chain = try head(db) }
+            entries += link(staged.records, actor: staged.actor, at: staged.at, after: &chain!)
+        }
+        try insert(entries, in: db)
     }
 
     /// An entry with its place in the chain, ready to insert.
     struct Linked: Sendable {
         let record: AuditRecord
+        let actor: String
+        let at: Instant
         let seq: Int64
         let detail: String
         let hash: String
@@ -38,7 +68,7 @@ enum AuditLog {
             let detail = record.detail.canonical
             let hash = chain.link(at: at, actor: actor, action: record.action.rawValue, entity: record.entity,
                                   entityID: record.entityID, detailCanonical: detail)
-            return Linked(record: record, seq: chain.seq, detail: detail, hash: hash)
+            return Linked(record: record, actor: actor, at: at, seq: chain.seq, detail: detail, hash: hash)
         }
     }
 
@@ -54,12 +84,12 @@ enum AuditLog {
     static let insertFull = insert(rowsPerInsert)
 
     /// Inserts linked entries, which must follow the chain's current head.
-    static func insert(_ entries: [Linked], actor: String, at: Instant, in db: Connection) throws {
+    static func insert(_ entries: [Linked], in db: Connection) throws {
         for chunk in entries.statementChunks(upTo: rowsPerInsert) {
             let sql = chunk.count == 1 ? Self.insertOne : chunk.count == rowsPerInsert ? Self.insertFull : Self.insert(chunk.count)
             try db.run(sql) { binder in
                 for entry in chunk {
-                    binder.bind(entry.seq); binder.bind(at.millisecondsSinceEpoch); binder.bind(actor)
+                    binder.bind(entry.seq); binder.bind(entry.at.millisecondsSinceEpoch); binder.bind(entry.actor)
                     binder.bind(entry.record.action.rawValue); binder.bind(entry.record.entity); binder.bind(entry.record.entityID)
                     binder.bind(entry.detail); binder.bind(entry.hash)
                 }

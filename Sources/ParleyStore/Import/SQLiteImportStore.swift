@@ -104,7 +104,7 @@ public struct SQLiteImportStore: ImportStore {
         try insertDebtors(newDebtors, db)
         try insertCases(newCases, importID: importID, createdBy: actor.userID, db)
         try AnalyticsCasePlacement.add(newCases, db)
-        if let linking { try AuditLog.insert(linking.wait().entries, actor: actor.userID, at: at, in: db) }
+        if let linking { try AuditLog.insert(linking.wait().entries, in: db) }
         counts.createdDebtors += newDebtors.count
         counts.createdCases += newCases.count
     }

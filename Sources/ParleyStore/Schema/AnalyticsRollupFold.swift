@@ -51,7 +51,7 @@ enum AnalyticsRollupFold {
             add(values, to: Slot(dim: dim, period: month, currency: currency, key: key, cday: cday), in: &months)
         }
         var values = [Int64](repeating: 0, count: columns.count)
-        for staged in db.staged {
+        for staged in db.staged where !(staged is AuditLog.Staged) {
             guard let delta = staged as? AnalyticsDayDelta else {
                 throw SQLiteError(code: 1, message: "a value of type \(type(of: staged)) was staged, which no commit step takes")
             }

@@ -34,8 +34,21 @@ public enum Schema {
         let staging = try database.read { db in
             try db.queryFirst("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'analytics_day_delta'") { _ in true }
         }
-        if staging == true { database.beforeEveryCommit(AnalyticsRollupFold.run) }
+        database.beforeEveryCommit(beforeCommit(foldsRollups: staging == true))
         return applied
+    }
+
+    /// What every write transaction does just before it commits: it writes the audit entries staged
+    /// in it, then folds the staged rollup rows (once the schema has the rollups).
+    static func beforeCommit(foldsRollups: Bool) -> @Sendable (Connection) throws -> Void {
+        { db in
+            try AuditLog.writeStaged(db)
+            if foldsRollups {
+                try AnalyticsRollupFold.run(db)
+            } else if let other = db.staged.first(where: { !($0 is AuditLog.Staged) }) {
+                throw SQLiteError(code: 1, message: "a value of type \(type(of: other)) was staged, which no commit step takes")
+            }
+        }
     }
 
     /// The migration that adds the analytics rollups and builds them from the event tables.
