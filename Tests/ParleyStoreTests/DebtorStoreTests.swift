@@ -1,6 +1,6 @@
 import ParleyCore
 import ParleySQLite
-import ParleyStore
+@testable import ParleyStore
 import Testing
 
 @Suite struct DebtorStoreTests {
@@ -208,5 +208,37 @@ import Testing
             #expect(pages.map(\.count) == [10, 10, 7])
             #expect(pages.flatMap { $0.map(\.id.rawValue) } == expected)
         }
+    }
+}
+
+/// The phones and e-mails columns read back exactly as written, by the quick scan of the shape
+/// `ContactJSON` writes and, for anything else, by the general parser.
+@Suite struct StoredContactColumnTests {
+    @Test func whatTheWriterWritesIsScannedBackExactly() throws {
+        let phones = [Phone(number: "+447700900001", type: .mobile, consentCalls: true, consentSMS: false),
+                      Phone(number: "+12025550123", type: .landline, consentCalls: false, consentSMS: true)]
+        let emails = [Email(address: "ann@example.com", optedOut: false), Email(address: "zoë@exämple.de", optedOut: true)]
+        let phonesText = DebtorRows.encodePhones(phones), emailsText = DebtorRows.encodeEmails(emails)
+        #expect(StoredContactScanner.phones(phonesText) == phones)
+        #expect(StoredContactScanner.emails(emailsText) == emails)
+        #expect(StoredContactScanner.phones("[]") == [] && StoredContactScanner.emails("[]") == [])
+        #expect(try DebtorRows.decodePhones(phonesText) == phones && DebtorRows.decodeEmails(emailsText) == emails)
+    }
+
+    @Test(arguments: [
+        #"[{"number":"+447700900001","type":"mobile","consent":{"sms":true,"calls":false}}]"#,  // another key order
+        #"[ {"number":"+447700900001","type":"mobile","consent":{"calls":false,"sms":true}}]"#,  // a space
+        #"[{"number":"+4477009\u00300001","type":"mobile","consent":{"calls":false,"sms":true}}]"#,  // an escape
+    ])
+    func anyOtherShapeIsLeftToTheGeneralParser(_ text: String) throws {
+        #expect(StoredContactScanner.phones(text) == nil)
+        // (`\u0030` is "0": the same number.)
+        #expect(try DebtorRows.decodePhones(text) == [Phone(number: "+447700900001", type: .mobile, consentCalls: false, consentSMS: true)])
+    }
+
+    @Test(arguments: ["", "[", "[{}]", #"[{"address":"a@b.c","opted_out":true}"#, #"[{"address":"a@b.c","opted_out":true}] "#,
+                      #"[{"address":"a@b.c","opted_out":true},]"#, #"[{"address":"a@b.c","opted_out":1}]"#])
+    func brokenTextIsNeverScanned(_ text: String) {
+        #expect(StoredContactScanner.emails(text) == nil)
     }
 }

@@ -107,7 +107,8 @@ enum DebtorRows {
     }
 
     static func decodePhones(_ text: String) throws -> [Phone] {
-        try decodeArray(text, "phones").map { item in
+        if let phones = StoredContactScanner.phones(text) { return phones }
+        return try decodeArray(text, "phones").map { item in
             guard let number = item["number"]?.string, let type = item["type"]?.string.flatMap(Phone.Kind.init(rawValue:)) else {
                 throw CorruptDataError("a stored phone has no number or an unknown type")
             }
@@ -132,7 +133,8 @@ enum DebtorRows {
     }
 
     static func decodeEmails(_ text: String) throws -> [Email] {
-        try decodeArray(text, "e-mails").map { item in
+        if let emails = StoredContactScanner.emails(text) { return emails }
+        return try decodeArray(text, "e-mails").map { item in
             guard let address = item["address"]?.string else { throw CorruptDataError("a stored e-mail has no address") }
             return Email(address: address, optedOut: item["opted_out"] == .bool(true))
         }
