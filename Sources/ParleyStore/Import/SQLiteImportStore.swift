@@ -78,6 +78,7 @@ public struct SQLiteImportStore: ImportStore {
                        debtors: inout [String: ImportedDebtor], importID: String, actor: Principal, at: Instant,
                        factory: ImportFactory, _ db: Connection) throws {
         var existing = try existingCases(prepared, db)
+        existing.reserveCapacity(existing.count + prepared.count)
         try loadDebtors(prepared.map(\.row.debtorExternalRef).filter { debtors[$0] == nil }, into: &debtors, db)
         var newDebtors: [Debtor] = []
         var newCases: [DebtCase] = []
