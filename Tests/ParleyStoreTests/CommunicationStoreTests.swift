@@ -1,6 +1,6 @@
 import ParleyCore
 import ParleySQLite
-import ParleyStore
+@testable import ParleyStore
 import Testing
 
 @Suite struct CommunicationStoreTests {
@@ -183,6 +183,29 @@ import Testing
                 HistoryRequest(lastCaseRPCPhone: narrow, lastDebtorReached: narrow), caseID: "case_1", debtorID: "dbt_1", to: a)
             #expect(windowed.lastCaseRPCPhone == F.at(500))
             #expect(windowed.lastDebtorReached == F.at(600))
+        }
+    }
+}
+
+/// A contact's analytics rows are keyed by its case's groupings: taken from the case the caller
+/// read in the same transaction, they are those the case's row gives.
+@Suite struct AnalyticsCaseGroupsTests {
+    @Test func theGroupsOfACaseAreThoseItsRowGives() throws {
+        try StoreFixture.with { f in
+            try f.insertDebtor("dbt_1")
+            var c = try f.insertCase(StoreFixture.makeCase("case_1", debtor: "dbt_1", assignedTo: "usr_a", team: "north",
+                                                           createdAt: Instant(millisecondsSinceEpoch: 1_800_000_123_456)))
+            c.segmentOverride = .high_risk
+            try f.pool.write { db in try db.run("UPDATE debt_case SET segment_override = 'high_risk' WHERE id = 'case_1'") }
+            try f.insertCase(StoreFixture.makeCase("case_2", debtor: "dbt_1"))
+            for debtCase in [c, StoreFixture.makeCase("case_2", debtor: "dbt_1")] {
+                let fromRow = try #require(try f.pool.read { db in
+                    try db.queryFirst(AnalyticsCommunicationRollup.caseGroups, [debtCase.id], AnalyticsCaseGroups.init(row:))
+                })
+                let fromCase = AnalyticsCaseGroups(debtCase)
+                #expect(fromCase.keys == fromRow.keys && fromCase.currency == fromRow.currency && fromCase.placedDay == fromRow.placedDay)
+            }
+            #expect(AnalyticsCaseGroups(c).keys == ["", "high_risk", "usr_a", "north", "Acme"])
         }
     }
 }

@@ -122,12 +122,20 @@ public protocol CommunicationStore: Sendable {
     /// Fills each requested series with one indexed query (see `HistoryRequest`).
     func history(_ request: HistoryRequest, caseID: CaseID, debtorID: DebtorID, to: String?) throws -> ComplianceHistory
     /// Appends a communication with its alerts, audit entries and the alerts' timeline events (the
-    /// communication is on the timeline through its own row).
+    /// communication is on the timeline through its own row). `caseAsRead`: the case as read in this
+    /// same transaction, when the caller has it (saves the store reading it again); nil otherwise.
     func insert(_ communication: Communication, alerts: [ComplianceAlert], audit: [AuditRecord], events: [TimelineEvent],
-                actor: Principal) throws
+                actor: Principal, caseAsRead: DebtCase?) throws
     func communication(id: CommunicationID, caseID: CaseID) throws -> Communication?
     /// Newest first (occurred_at, then id); `page.after` is a `Communication.position`.
     func communications(caseID: CaseID, page: PageRequest) throws -> Page<Communication>
+}
+
+extension CommunicationStore {
+    public func insert(_ communication: Communication, alerts: [ComplianceAlert], audit: [AuditRecord], events: [TimelineEvent],
+                       actor: Principal) throws {
+        try insert(communication, alerts: alerts, audit: audit, events: events, actor: actor, caseAsRead: nil)
+    }
 }
 
 public protocol ComplianceAlertStore: Sendable {

@@ -96,7 +96,7 @@ public struct CommunicationService: Sendable {
                                 rule: violation.rule.rawValue, message: violation.message, status: .open, createdAt: now)
             }
             try store.insert(communication, alerts: alerts, audit: Self.audit(communication, alerts),
-                             events: Self.alertEvents(alerts), actor: actor)
+                             events: Self.alertEvents(alerts), actor: actor, caseAsRead: debtCase)
             // "Logging a connected contact moves open to contacted" (contract §5): the debtor or a third party reached.
             if contact.outcome == .connectedRPC || contact.outcome == .connectedThirdParty, debtCase.status == .open {
                 try moveToContacted(debtCase, because: communication, actor: actor, at: now)

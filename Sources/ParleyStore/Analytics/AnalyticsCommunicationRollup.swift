@@ -15,15 +15,20 @@ import ParleySQLite
 enum AnalyticsCommunicationRollup {
     private static let millisecondsPerDay: Int64 = 86_400_000
 
-    static func add(_ c: Communication, _ db: Connection) throws {
+    static func add(_ c: Communication, caseAsRead: DebtCase? = nil, _ db: Connection) throws {
         let phoneAttempt = c.channel == .phone && c.direction == .outbound
         let violations = Int64(c.compliance.map { $0.ok ? 0 : $0.violations.count } ?? 0)
         // An inbound contact without violations counts nowhere.
         guard c.direction == .outbound || violations > 0 else { return }
-        // Read here, in the inserting transaction, not taken from the caller: a caller may hold an
-        // older copy of the case (the message dispatcher reads it before delivering), and rows
-        // staged under a stale agent or segment would drift from the rollups' current keys.
-        guard let groups = try db.queryFirst(caseGroups, [c.caseID], AnalyticsCaseGroups.init(row:)) else {
+        // The case as read in this transaction, or read here: a caller may hold an older copy of
+        // the case (the message dispatcher reads it before delivering), and rows staged under a
+        // stale agent or segment would drift from the rollups' current keys.
+        let groups: AnalyticsCaseGroups
+        if let caseAsRead, caseAsRead.id == c.caseID {
+            groups = AnalyticsCaseGroups(caseAsRead)
+        } else if let read = try db.queryFirst(caseGroups, [c.caseID], AnalyticsCaseGroups.init(row:)) {
+            groups = read
+        } else {
             throw CorruptDataError("communication \(c.id) names a missing case")
         }
         let day = c.occurredAt.millisecondsSinceEpoch / millisecondsPerDay
@@ -117,6 +122,13 @@ struct AnalyticsCaseGroups {
         keys = ["", row.string(0), row.string(1), row.string(2), row.string(3)]
         currency = row.string(4)
         placedDay = row.int(5)
+    }
+
+    /// The same keys from the case itself (`caseGroups` reads them from its row).
+    init(_ c: DebtCase) {
+        keys = ["", (c.segmentOverride ?? c.segment).rawValue, c.assignedTo ?? "", c.team ?? "", c.creditor]
+        currency = c.currency
+        placedDay = c.createdAt.millisecondsSinceEpoch / 86_400_000
     }
 
     /// The `cday` of a row for `day`: a day before the case was placed is kept apart under the

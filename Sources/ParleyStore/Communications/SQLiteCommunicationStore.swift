@@ -61,7 +61,7 @@ public struct SQLiteCommunicationStore: CommunicationStore {
     }
 
     public func insert(_ c: Communication, alerts: [ComplianceAlert], audit: [AuditRecord], events: [TimelineEvent],
-                       actor: Principal) throws {
+                       actor: Principal, caseAsRead: DebtCase?) throws {
         try database.write { db in
             try db.run(Self.insertOne, [
                 c.id, c.caseID, c.debtorID, c.channel.rawValue, c.direction.rawValue, c.outcome.rawValue,
@@ -69,7 +69,7 @@ public struct SQLiteCommunicationStore: CommunicationStore {
                 c.compliance.map { $0.ok }, ViolationRows.encode(c.compliance?.violations ?? []),
                 c.compliance?.nextAllowedAt?.millisecondsSinceEpoch, c.recordedBy, c.recordedAt.millisecondsSinceEpoch,
             ])
-            try AnalyticsCommunicationRollup.add(c, db)
+            try AnalyticsCommunicationRollup.add(c, caseAsRead: caseAsRead, db)
             for alert in alerts { try AlertRows.insert(alert, db) }
             try AuditLog.append(audit, actor: actor, at: c.recordedAt, in: db)
             for event in events { try CaseRows.appendEvent(event, caseID: c.caseID, db) }
