@@ -120,16 +120,20 @@ public final class Connection {
         staged.removeAll(keepingCapacity: true)
     }
 
-    /// Runs the before-commit step, then commits. Values staged with no step to take them are a
-    /// programming error, and fail the commit rather than vanish.
+    /// Runs the before-commit step, then commits. The step takes the values staged for it
+    /// (`takeStaged`); a value left over is a programming error, and fails the commit rather than
+    /// vanish (an audit entry above all). A transaction SQLite already rolled back by itself (a full
+    /// disk, an I/O error) is not committed: its staged values would land in autocommit mode.
     func commit() throws {
-        if let beforeCommit {
-            try beforeCommit(self)
-        } else if !staged.isEmpty {
-            throw SQLiteError(code: SQLITE_MISUSE, message: "values were staged for a commit, and no before-commit step takes them")
+        guard isInTransaction else {
+            staged.removeAll(keepingCapacity: true)
+            throw SQLiteError(code: SQLITE_ERROR, message: "the transaction was rolled back before its commit")
+        }
+        try beforeCommit?(self)
+        if let left = staged.first {
+            throw SQLiteError(code: SQLITE_MISUSE, message: "a value of type \(type(of: left)) was staged for the commit, and no before-commit step took it")
         }
         try run("COMMIT")
-        staged.removeAll(keepingCapacity: true)
     }
 
     /// Rolls the open transaction back, if there is one (SQLite may have rolled it back already).
@@ -145,8 +149,20 @@ public final class Connection {
         staged.append(value)
     }
 
-    /// Whether a value staged now would reach a before-commit step: a transaction is open and the
-    /// step is installed (it is not while the schema is being migrated).
+    /// Removes and returns the staged values of type `T`, in the order staged: for the before-commit step.
+    public func takeStaged<T>(_ type: T.Type) -> [T] {
+        var taken: [T] = []
+        staged.removeAll { value in
+            guard let value = value as? T else { return false }
+            taken.append(value)
+            return true
+        }
+        return taken
+    }
+
+    /// Whether a value staged now would reach a before-commit step: a transaction is open and a
+    /// step is installed (`Schema.migrate` installs the one that takes audit entries once the
+    /// schema is migrated). A step that leaves a staged value untaken fails the commit.
     public var stagesForCommit: Bool { isInTransaction && beforeCommit != nil }
 
     /// A savepoint's statements; the names are fixed, so each statement is prepared once.

@@ -330,7 +330,7 @@ func temporaryDatabasePath() -> String {
         try pool.write { try $0.execute("CREATE TABLE t (v INTEGER NOT NULL) STRICT; CREATE TABLE total (sum INTEGER NOT NULL) STRICT") }
         _ = try pool.write { try $0.run("INSERT INTO total VALUES (0)") }
         pool.beforeEveryCommit { db in
-            let sum = db.staged.reduce(Int64(0)) { $0 + ($1 as! Int64) }
+            let sum = db.takeStaged(Int64.self).reduce(0, +)
             try db.run("UPDATE total SET sum = sum + ?", [sum])
         }
         DispatchQueue.concurrentPerform(iterations: 200) { index in
@@ -355,7 +355,10 @@ func temporaryDatabasePath() -> String {
     @Test func aSavepointUndoneByItsResultDropsItsValues() throws {
         let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
         let seen = Mutex<[Int]>([])
-        pool.beforeEveryCommit { db in seen.withLock { $0 = db.staged.map { $0 as! Int } } }
+        pool.beforeEveryCommit { db in
+            let taken = db.takeStaged(Int.self)
+            seen.withLock { $0 = taken }
+        }
         try pool.write { db in
             db.stage(1)
             let kept = try db.savepoint(.operation, keep: { $0 }) { db.stage(2); return false }
@@ -378,6 +381,26 @@ func temporaryDatabasePath() -> String {
         // The next transaction starts with nothing staged.
         _ = try pool.write { try $0.run("INSERT INTO t VALUES (2)") }
         #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == 1)
+    }
+
+    /// A value the commit step does not take (an audit entry, say, with a step that takes only
+    /// rollup rows) fails the commit: nothing of the transaction is stored, nothing vanishes quietly.
+    @Test func aValueTheCommitStepLeavesFailsTheCommit() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        try pool.write { try $0.execute("CREATE TABLE t (v INTEGER NOT NULL) STRICT") }
+        pool.beforeEveryCommit { db in _ = db.takeStaged(Int.self) }
+        try pool.write { db in
+            try db.run("INSERT INTO t VALUES (1)")
+            db.stage(1)
+        }
+        #expect(throws: SQLiteError.self) {
+            try pool.write { db in
+                try db.run("INSERT INTO t VALUES (2)")
+                db.stage(2)
+                db.stage("left over")
+            }
+        }
+        #expect(try pool.read { try $0.query("SELECT v FROM t") { $0.int(0) } } == [1])
     }
 }
 

@@ -70,13 +70,13 @@ import Testing
             let auditBefore = try f.count("SELECT count(*) FROM audit_log")
             let alert = ComplianceAlert(id: "alr_1", caseID: "case_1", communicationID: "com_1", rule: "contact_hours", message: "m",
                                         status: .open, createdAt: F.at(0))
-            let event = TimelineEvent(at: F.at(0), kind: .communication, actor: "usr_a", summary: "call", ref: "com_1" as String?)
+            let event = TimelineEvent(at: F.at(0), kind: .complianceAlert, actor: "system", summary: "alert", ref: "alr_1" as String?)
             try f.communications.insert(Self.contact("com_1", at: 0), alerts: [alert],
                                         audit: [AuditRecord(action: .communicationLogged, entity: "communication", entityID: "com_1")],
                                         events: [event], actor: F.actor)
             #expect(try f.count("SELECT count(*) FROM compliance_alert WHERE communication_id = 'com_1'") == 1)
             #expect(try f.count("SELECT count(*) FROM audit_log") == auditBefore + 1)
-            #expect(try f.count("SELECT count(*) FROM case_event WHERE case_id = 'case_1' AND ref = 'com_1'") == 1)
+            #expect(try f.count("SELECT count(*) FROM case_event WHERE case_id = 'case_1' AND ref = 'alr_1'") == 1)
             // The same id again: nothing of the second write stays.
             #expect(throws: SQLiteError.self) {
                 try f.communications.insert(Self.contact("com_1", at: 5), alerts: [], audit: [

@@ -237,7 +237,8 @@ import Testing
     }
 
     @Test(arguments: ["", "[", "[{}]", #"[{"address":"a@b.c","opted_out":true}"#, #"[{"address":"a@b.c","opted_out":true}] "#,
-                      #"[{"address":"a@b.c","opted_out":true},]"#, #"[{"address":"a@b.c","opted_out":1}]"#])
+                      #"[{"address":"a@b.c","opted_out":true},]"#, #"[{"address":"a@b.c","opted_out":1}]"#,
+                      "[{\"address\":\"a\u{9}b@c.d\",\"opted_out\":true}]"])
     func brokenTextIsNeverScanned(_ text: String) {
         #expect(StoredContactScanner.emails(text) == nil)
     }

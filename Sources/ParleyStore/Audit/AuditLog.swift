@@ -37,12 +37,11 @@ enum AuditLog {
     /// Writes the entries staged in this transaction, in order, after the chain's head: the
     /// before-commit step calls it (other staged values are not its own, and are left alone).
     static func writeStaged(_ db: Connection) throws {
-        var chain: AuditChain?
+        let staged = db.takeStaged(Staged.self)
+        guard !staged.isEmpty else { return }
+        var chain = try head(db)
         var entries: [Linked] = []
-        for case let staged as Staged in db.staged {
-            if chain == nil { chain = try head(db) }
-            entries += link(staged.records, actor: staged.actor, at: staged.at, after: &chain!)
-        }
+        for group in staged { entries += link(group.records, actor: group.actor, at: group.at, after: &chain) }
         try insert(entries, in: db)
     }
 

@@ -62,6 +62,8 @@ public struct SQLiteCommunicationStore: CommunicationStore {
 
     public func insert(_ c: Communication, alerts: [ComplianceAlert], audit: [AuditRecord], events: [TimelineEvent],
                        actor: Principal, caseAsRead: DebtCase?) throws {
+        // The timeline reads the communication from its row: an event of its own would show it twice.
+        precondition(!events.contains { $0.kind == .communication }, "a communication is on the timeline through its own row")
         try database.write { db in
             try db.run(Self.insertOne, [
                 c.id, c.caseID, c.debtorID, c.channel.rawValue, c.direction.rawValue, c.outcome.rawValue,

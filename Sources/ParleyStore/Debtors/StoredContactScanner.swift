@@ -58,13 +58,14 @@ struct StoredContactScanner {
         return true
     }
 
-    /// A string without escapes (the writer escapes only quotes, backslashes and control characters).
+    /// A string without escapes (the writer escapes only quotes, backslashes and control characters;
+    /// a raw control character is left to the general parser, which refuses it).
     private mutating func string() -> String? {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
         let start = index + 1
         var end = start
         while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
-            if bytes[end] == UInt8(ascii: "\\") { return nil }
+            if bytes[end] == UInt8(ascii: "\\") || bytes[end] < 0x20 { return nil }
             end += 1
         }
         guard end < bytes.count else { return nil }

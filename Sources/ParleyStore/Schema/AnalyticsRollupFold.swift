@@ -2,7 +2,7 @@ import ParleyCore
 import ParleySQLite
 
 /// Adds the staged day rows into `analytics_day` and `analytics_month`, once per transaction,
-/// just before it commits (the database pool runs `run` as its before-commit step): those the
+/// just before it commits (`Schema.beforeCommit` runs it, after the staged audit entries): those the
 /// analytics triggers stage in `analytics_day_delta`, and those new communications stage in the
 /// connection's memory (`AnalyticsCommunicationRollup`).
 ///
@@ -51,10 +51,7 @@ enum AnalyticsRollupFold {
             add(values, to: Slot(dim: dim, period: month, currency: currency, key: key, cday: cday), in: &months)
         }
         var values = [Int64](repeating: 0, count: columns.count)
-        for staged in db.staged where !(staged is AuditLog.Staged) {
-            guard let delta = staged as? AnalyticsDayDelta else {
-                throw SQLiteError(code: 1, message: "a value of type \(type(of: staged)) was staged, which no commit step takes")
-            }
+        for delta in db.takeStaged(AnalyticsDayDelta.self) {
             for index in values.indices { values[index] = 0 }
             for (column, amount) in delta.amounts { values[column.index] += amount }
             let cday = delta.groups.cday(for: delta.day), month = monthStart(ofDay: delta.day)
