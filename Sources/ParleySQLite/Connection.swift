@@ -6,6 +6,8 @@ public final class Connection {
     let handle: OpaquePointer
     private var statements: [String: OpaquePointer] = [:]
     private var literalStatements: [UnsafeRawPointer: OpaquePointer] = [:]
+    /// The boxes of the kept statements cached by their address, held so no address is reused.
+    private var keptTexts: [AnyObject] = []
     /// Run inside every transaction on this connection just before it commits; set on the writer
     /// only (see `DatabasePool.beforeEveryCommit`). It consumes the values staged in memory.
     var beforeCommit: ((Connection) throws -> Void)?
@@ -249,9 +251,14 @@ public final class Connection {
     public static let composedCacheLimit = 256
 
     private func prepared(_ sql: SQL) throws -> (OpaquePointer, cached: Bool) {
-        if let address = sql.literalAddress {
+        if let (address, owner) = sql.stableAddress {
             if let cached = literalStatements[address] { return (cached, true) }
             let statement = try prepare(sql.text)
+            if let owner {
+                // Kept statements belong in `static let`s; should many be made on the fly, the cache stops growing.
+                guard keptTexts.count < Self.composedCacheLimit else { return (statement, false) }
+                keptTexts.append(owner)
+            }
             literalStatements[address] = statement
             return (statement, true)
         }

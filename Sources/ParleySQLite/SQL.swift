@@ -9,6 +9,13 @@ public struct SQL: ExpressibleByStringLiteral, Sendable {
         // @unchecked: a StaticString points at immutable program text.
         case literal(StaticString)
         case composed(String)
+        case kept(KeptText)
+    }
+
+    /// Composed text that lives as long as the program (see `kept`).
+    final class KeptText: Sendable {
+        let text: String
+        init(_ text: String) { self.text = text }
     }
 
     let storage: Storage
@@ -21,10 +28,35 @@ public struct SQL: ExpressibleByStringLiteral, Sendable {
         switch storage {
         case .literal(let literal): literal.description
         case .composed(let text): text
+        case .kept(let kept): kept.text
         }
     }
 
-    /// The address of a literal's text: a cheap, stable statement-cache key (no copying or hashing of the SQL).
+    /// This composed statement, for a `static let` used on hot paths: the statement cache then knows
+    /// it by identity, as it knows literals, instead of hashing its text (a kilobyte for the rollup
+    /// upserts) on every use.
+    public var kept: SQL {
+        if case .literal = storage { return self }
+        return SQL(storage: .kept(KeptText(text)))
+    }
+
+    private init(storage: Storage) { self.storage = storage }
+
+    /// A cheap, stable statement-cache key for a literal (the address of its text) or a kept
+    /// statement (the address of its text's box, which the cache keeps alive with the statement, so
+    /// the address cannot be reused for other text); nil for other composed text, cached by the text.
+    var stableAddress: (address: UnsafeRawPointer, owner: AnyObject?)? {
+        switch storage {
+        case .literal(let literal):
+            literal.hasPointerRepresentation ? (UnsafeRawPointer(literal.utf8Start), nil) : nil
+        case .kept(let kept):
+            (UnsafeRawPointer(Unmanaged.passUnretained(kept).toOpaque()), kept)
+        case .composed:
+            nil
+        }
+    }
+
+    /// The address of a literal's text (see `stableAddress`).
     var literalAddress: UnsafeRawPointer? {
         if case .literal(let literal) = storage, literal.hasPointerRepresentation { return UnsafeRawPointer(literal.utf8Start) }
         return nil

@@ -213,6 +213,20 @@ func temporaryDatabasePath() -> String {
         let expected = (1...(Connection.composedCacheLimit + 20)).reduce(0, +)
         #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == Int64(expected))
     }
+
+    /// A kept statement is cached by identity: each runs its own text, however many are made and
+    /// dropped (a dropped one's address can never stand for another's text), past the cache's size too.
+    @Test func keptStatementsRunTheirOwnTextEvenWhenMadeOnTheFly() throws {
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: temporaryDatabasePath()))
+        let kept: SQL = ("SELECT" + "41 + ?").kept
+        for round in 0..<(Connection.composedCacheLimit + 50) {
+            let onTheFly: SQL = ("SELECT" + "1000 * ?").kept
+            let (a, b) = try pool.read { db in
+                (try db.queryFirst(kept, [Int64(round)]) { $0.int(0) }, try db.queryFirst(onTheFly, [Int64(round)]) { $0.int(0) })
+            }
+            #expect(a == 41 + Int64(round) && b == 1000 * Int64(round), "round \(round)")
+        }
+    }
 }
 
 @Suite struct CheckpointTests {

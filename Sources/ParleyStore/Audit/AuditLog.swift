@@ -79,8 +79,8 @@ enum AuditLog {
             + SQL.repeated("(?, ?, ?, ?, ?, ?, ?, ?)", count: count)
     }
     // The two statements used most (one entry; a full chunk of an import), composed once.
-    static let insertOne = insert(1)
-    static let insertFull = insert(rowsPerInsert)
+    static let insertOne = insert(1).kept
+    static let insertFull = insert(rowsPerInsert).kept
 
     /// Inserts linked entries, which must follow the chain's current head.
     static func insert(_ entries: [Linked], in db: Connection) throws {

@@ -25,14 +25,14 @@ public struct SQLiteCaseStore: CaseStore {
     }
 
     // Statements composed from the column lists once, not on every call (hot reads).
-    static let caseByID: SQL = "SELECT" + CaseRows.columns + "FROM debt_case c WHERE c.id = ?"
-    static let caseWithDebtorSummary: SQL = "SELECT" + CaseRows.columns + """
+    static let caseByID: SQL = ("SELECT" + CaseRows.columns + "FROM debt_case c WHERE c.id = ?").kept
+    static let caseWithDebtorSummary: SQL = ("SELECT" + CaseRows.columns + """
         , d.id, d.name, d.timezone, d.cease_communication, d.attorney_represented, d.attorney, d.bankruptcy,
         d.deceased, d.vulnerable, d.breathing_space_until
         FROM debt_case c JOIN debtor d ON d.id = c.debtor_id WHERE c.id = ?
-        """
-    static let caseAndDebtor: SQL = "SELECT" + CaseRows.columns + "," + DebtorRows.columns
-        + "FROM debt_case c JOIN debtor d ON d.id = c.debtor_id WHERE c.id = ?"
+        """).kept
+    static let caseAndDebtor: SQL = ("SELECT" + CaseRows.columns + "," + DebtorRows.columns
+        + "FROM debt_case c JOIN debtor d ON d.id = c.debtor_id WHERE c.id = ?").kept
 
     public func debtCaseWithDebtor(id: CaseID) throws -> (DebtCase, DebtorSummary)? {
         try database.readOneStatement { db in

@@ -13,8 +13,8 @@ public struct SQLiteCommunicationStore: CommunicationStore {
         compliance_ok, violations, next_allowed_at, recorded_by, recorded_at
         """
     // Composed once, not on every call.
-    static let insertOne: SQL = "INSERT INTO communication (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    static let byID: SQL = "SELECT" + columns + "FROM communication WHERE id = ? AND case_id = ?"
+    static let insertOne: SQL = ("INSERT INTO communication (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").kept
+    static let byID: SQL = ("SELECT" + columns + "FROM communication WHERE id = ? AND case_id = ?").kept
 
     public func history(_ request: HistoryRequest, caseID: CaseID, debtorID: DebtorID, to: String?) throws -> ComplianceHistory {
         try database.read { db in

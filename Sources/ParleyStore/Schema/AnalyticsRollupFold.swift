@@ -30,9 +30,9 @@ enum AnalyticsRollupFold {
             + AnalyticsRollupSource.list(columns.map { $0 + "=" + $0 + "+ excluded." + $0 })
     }
 
-    static let selectStaged: SQL = "SELECT dim, day, currency, key, cday," + AnalyticsRollupSource.list(columns) + "FROM analytics_day_delta"
-    static let upsertDay = upsert(into: "analytics_day", period: "day")
-    static let upsertMonth = upsert(into: "analytics_month", period: "month")
+    static let selectStaged: SQL = ("SELECT dim, day, currency, key, cday," + AnalyticsRollupSource.list(columns) + "FROM analytics_day_delta").kept
+    static let upsertDay = upsert(into: "analytics_day", period: "day").kept
+    static let upsertMonth = upsert(into: "analytics_month", period: "month").kept
 
     /// Folds the staged rows, if any, into the rollups; runs inside the transaction that staged them.
     /// The rows are added up here, without a sort (the contacts of a group commit share a handful
