@@ -69,13 +69,9 @@ enum AnalyticsRollupFold {
     /// The day number of the first day of `day`'s calendar month (UTC).
     static func monthStart(ofDay day: Int64) -> Int64 { day - Int64(CalendarDate(daysSinceEpoch: day).day - 1) }
 
+    /// Adds `values` to the slot's sums in place: one dictionary access, no copy of the sums.
     private static func add(_ values: [Int64], to slot: Slot, in rows: inout [Slot: [Int64]]) {
-        guard var sum = rows[slot] else {
-            rows[slot] = values
-            return
-        }
-        for index in sum.indices { sum[index] += values[index] }
-        rows[slot] = sum
+        rows[slot, default: []].addColumnwise(values)
     }
 
     private static func write(_ rows: [Slot: [Int64]], _ upsert: SQL, _ db: Connection) throws {
@@ -85,5 +81,13 @@ enum AnalyticsRollupFold {
                 for value in values { binder.bind(value) }
             }
         }
+    }
+}
+
+private extension [Int64] {
+    /// Adds `values` column by column; an empty array takes them as they are.
+    mutating func addColumnwise(_ values: [Int64]) {
+        if isEmpty { self = values; return }
+        for index in indices { self[index] += values[index] }
     }
 }
