@@ -13,7 +13,17 @@ public struct StatementBinder {
     private var pending: [(index: Int32, offset: Int, count: Int, isText: Bool)] = []
     private var failure: Int32 = SQLITE_OK
 
-    init(statement: OpaquePointer) { self.statement = statement }
+    init(statement: OpaquePointer) {
+        self.statement = statement
+        // Room for every parameter up front when there are many: a multi-row insert binds
+        // hundreds, and growing by doubling reallocated both arrays a dozen times for each
+        // statement. (A small statement, often of integers only, may need no buffer at all.)
+        let parameters = Int(sqlite3_bind_parameter_count(statement))
+        if parameters > 32 {
+            pending.reserveCapacity(parameters)
+            bytes.reserveCapacity(parameters * 16)
+        }
+    }
 
     public mutating func bind(_ value: String) {
         var value = value
