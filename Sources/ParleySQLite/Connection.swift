@@ -129,7 +129,8 @@ public final class Connection {
     func commit() throws {
         guard isInTransaction else {
             staged.removeAll(keepingCapacity: true)
-            throw SQLiteError(code: SQLITE_ERROR, message: "the transaction was rolled back before its commit")
+            // The code of the error that ended it (a full disk, say), so it is answered as that error.
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: "the transaction was rolled back before its commit")
         }
         try beforeCommit?(self)
         if let left = staged.first {
@@ -154,11 +155,11 @@ public final class Connection {
     /// Removes and returns the staged values of type `T`, in the order staged: for the before-commit step.
     public func takeStaged<T>(_ type: T.Type) -> [T] {
         var taken: [T] = []
-        staged.removeAll { value in
-            guard let value = value as? T else { return false }
-            taken.append(value)
-            return true
+        var left: [Any] = []
+        for value in staged {
+            if let value = value as? T { taken.append(value) } else { left.append(value) }
         }
+        staged = left
         return taken
     }
 

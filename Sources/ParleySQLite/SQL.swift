@@ -36,8 +36,8 @@ public struct SQL: ExpressibleByStringLiteral, Sendable {
     /// it by identity, as it knows literals, instead of hashing its text (a kilobyte for the rollup
     /// upserts) on every use.
     public var kept: SQL {
-        if case .literal = storage { return self }
-        return SQL(storage: .kept(KeptText(text)))
+        if case .composed(let text) = storage { return SQL(storage: .kept(KeptText(text))) }
+        return self
     }
 
     private init(storage: Storage) { self.storage = storage }

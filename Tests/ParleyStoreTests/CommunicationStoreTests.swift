@@ -187,6 +187,23 @@ import Testing
     }
 }
 
+/// The timeline reads a communication from its own row; an event of its own is refused, with nothing written.
+@Suite struct CommunicationTimelineEventTests {
+    @Test func aCommunicationEventIsRefusedAndNothingIsWritten() throws {
+        try StoreFixture.with { f in
+            try f.insertDebtorWithCase()
+            let contact = Communication(id: "com_1", caseID: "case_1", debtorID: "dbt_1", channel: .sms, direction: .inbound,
+                                        outcome: .received, occurredAt: StoreFixture.at(0), durationSeconds: nil, summary: nil,
+                                        content: nil, to: nil, compliance: nil, recordedBy: "usr_a", recordedAt: StoreFixture.at(0))
+            let copy = TimelineEvent(at: StoreFixture.at(0), kind: .communication, actor: "usr_a", summary: "Inbound sms: received", ref: "com_1" as String?)
+            #expect(throws: SQLiteError.self) {
+                try f.communications.insert(contact, alerts: [], audit: [], events: [copy], actor: StoreFixture.actor)
+            }
+            #expect(try f.count("SELECT count(*) FROM communication") == 0)
+        }
+    }
+}
+
 /// A contact's analytics rows are keyed by its case's groupings: taken from the case the caller
 /// read in the same transaction, they are those the case's row gives.
 @Suite struct AnalyticsCaseGroupsTests {

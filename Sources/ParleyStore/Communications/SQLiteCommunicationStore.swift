@@ -1,4 +1,5 @@
 import ParleyCore
+import CSQLite
 import ParleySQLite
 
 /// The communication record. Invariant: rows are only ever inserted (triggers refuse UPDATE and
@@ -63,7 +64,9 @@ public struct SQLiteCommunicationStore: CommunicationStore {
     public func insert(_ c: Communication, alerts: [ComplianceAlert], audit: [AuditRecord], events: [TimelineEvent],
                        actor: Principal, caseAsRead: DebtCase?) throws {
         // The timeline reads the communication from its row: an event of its own would show it twice.
-        precondition(!events.contains { $0.kind == .communication }, "a communication is on the timeline through its own row")
+        guard !events.contains(where: { $0.kind == .communication }) else {
+            throw SQLiteError(code: SQLITE_MISUSE, message: "a communication is on the timeline through its own row, not an event")
+        }
         try database.write { db in
             try db.run(Self.insertOne, [
                 c.id, c.caseID, c.debtorID, c.channel.rawValue, c.direction.rawValue, c.outcome.rawValue,

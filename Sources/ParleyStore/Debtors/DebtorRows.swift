@@ -70,11 +70,11 @@ enum DebtorRows {
     static let hasContact: SQL = "d.id IN (SELECT debtor_id FROM debtor_contact WHERE generation IN" + contactGenerations
         + "AND value = ?)"
 
-    static let insertContact: SQL = "INSERT OR IGNORE INTO debtor_contact (generation, value, debtor_id) VALUES ("
-        + contactGeneration + ", ?, ?)"
+    static let insertContact: SQL = ("INSERT OR IGNORE INTO debtor_contact (generation, value, debtor_id) VALUES ("
+        + contactGeneration + ", ?, ?)").kept
 
-    static let deleteContact: SQL = "DELETE FROM debtor_contact WHERE generation IN" + contactGenerations
-        + "AND value = ? AND debtor_id = ?"
+    static let deleteContact: SQL = ("DELETE FROM debtor_contact WHERE generation IN" + contactGenerations
+        + "AND value = ? AND debtor_id = ?").kept
 
     static func insertContacts(_ debtor: Debtor, _ db: Connection) throws {
         for value in contactValues(debtor) {
