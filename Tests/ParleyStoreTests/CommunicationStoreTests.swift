@@ -213,7 +213,7 @@ import Testing
             var c = try f.insertCase(StoreFixture.makeCase("case_1", debtor: "dbt_1", assignedTo: "usr_a", team: "north",
                                                            createdAt: Instant(millisecondsSinceEpoch: 1_800_000_123_456)))
             c.segmentOverride = .high_risk
-            try f.pool.write { db in try db.run("UPDATE debt_case SET segment_override = 'high_risk' WHERE id = 'case_1'") }
+            _ = try f.pool.write { db in try db.run("UPDATE debt_case SET segment_override = 'high_risk' WHERE id = 'case_1'") }
             try f.insertCase(StoreFixture.makeCase("case_2", debtor: "dbt_1"))
             for debtCase in [c, StoreFixture.makeCase("case_2", debtor: "dbt_1")] {
                 let fromRow = try #require(try f.pool.read { db in

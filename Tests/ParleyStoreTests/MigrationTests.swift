@@ -42,7 +42,7 @@ import Testing
                 occurredAt: StoreFixture.at(10), durationSeconds: nil, summary: nil, content: nil, to: nil, compliance: nil,
                 recordedBy: "usr_a", recordedAt: StoreFixture.at(10)), alerts: [], audit: [], events: [], actor: StoreFixture.actor)
             // What earlier releases stored besides the contact: its copy, and an event of another kind.
-            try f.pool.write { db in
+            _ = try f.pool.write { db in
                 try db.run("""
                     INSERT INTO case_event (case_id, at, kind, actor, summary, ref) VALUES
                         ('case_1', ?1, 'communication', 'usr_a', 'Inbound sms: delivered', 'com_1'),
