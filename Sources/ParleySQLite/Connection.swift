@@ -13,7 +13,7 @@ public final class Connection {
     var beforeCommit: ((Connection) throws -> Void)?
     /// Values the open transaction stages in memory for its before-commit step, in order (see
     /// `stage`). Every transaction starts with none; a savepoint rolled back drops those staged in it.
-    public private(set) var staged: [Any] = []
+    private var staged: [Any] = []
 
     /// Process-wide settings, applied once before the library initialises (on the first open).
     /// Without memory statistics, connections on different threads do not queue on one mutex for

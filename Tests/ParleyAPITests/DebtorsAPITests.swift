@@ -119,7 +119,8 @@ let wangFang = #"""
                 guard case .array(let items)? = found["data"] else { Issue.record("no data for \(query)"); continue }
                 #expect(items.count == 1, "q=\(query)")
             }
-            for path in ["/v1/debtors?q=%zz", "/v1/debtors?q=Unit%zz", "/v1/cases?cursor=%zz", "/v1/debtors?%zz=1"] {
+            for path in ["/v1/debtors?q=%zz", "/v1/debtors?q=Unit%zz", "/v1/cases?cursor=%zz", "/v1/debtors?%zz=1",
+                         "/v1/audit/verify?x=%zz", "/v1/compliance/policy?x=%zz"] {
                 let refused = try app.admin.get(path)
                 #expect(refused.status == 422, "\(path)")
                 #expect(refused.text.contains(#""field":""#), "\(path)")
