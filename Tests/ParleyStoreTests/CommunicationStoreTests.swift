@@ -38,6 +38,26 @@ import Testing
         }
     }
 
+    /// One index holds a case's contacts, with every column the per-case series and the number's
+    /// series filter on: each of those reads indexes alone, never a contact's row.
+    @Test func theCaseIndexCoversTheHistorySeries() throws {
+        try F.with { f in
+            let (columns, indexes) = try f.pool.read { db in
+                (try db.query("SELECT name FROM pragma_index_info('communication_case_time') ORDER BY seqno") { $0.string(0) },
+                 try db.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'communication'") { $0.string(0) })
+            }
+            #expect(columns == ["case_id", "occurred_at", "id", "channel", "direction", "outcome", "to_address"])
+            #expect(!indexes.contains("communication_case_channel") && !indexes.contains("communication_number_unanswered"))
+            let window: [any SQLBindable] = [Int64(0), Int64(1), Int64(7)]
+            for (sql, keys) in [(HistorySQL.casePhoneAttempts, ["case_1"]), (HistorySQL.caseSMS, ["case_1"]),
+                                (HistorySQL.numberUnansweredToday, ["+447700900001", "dbt_1"])] {
+                let plan = try f.pool.read { db in try db.query("EXPLAIN QUERY PLAN " + sql, keys + window) { $0.string(3) } }
+                let reads = plan.filter { $0.hasPrefix("SEARCH") || $0.hasPrefix("SCAN") }
+                #expect(!reads.isEmpty && reads.allSatisfy { $0.contains("USING COVERING INDEX") }, "\(sql.text): \(plan)")
+            }
+        }
+    }
+
     @Test func storedCommunicationsCannotBeChangedOrDeleted() throws {
         try F.with { f in
             try f.insertDebtorWithCase()

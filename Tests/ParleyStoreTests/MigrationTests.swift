@@ -49,10 +49,31 @@ import Testing
                         ('case_1', ?1, 'transition', 'usr_a', 'Status open → contacted', 'com_1')
                     """, [StoreFixture.at(10).millisecondsSinceEpoch])
             }
-            #expect(try Schema.migrate(f.pool) == ["0014-timeline-reads-communications"])
+            #expect(try Schema.migrate(f.pool).first == "0014-timeline-reads-communications")
             let timeline = try f.cases.timeline(caseID: "case_1", page: PageRequest(limit: 10)).items
             #expect(timeline.map(\.kind) == [.created, .communication, .transition])
             #expect(timeline[1].summary == "Inbound sms: delivered" && timeline[1].ref == "com_1")
+        }
+    }
+
+    @Test func contactsStayInTheirHistoryWhenTheCaseIndexIsRebuilt() throws {
+        try StoreFixture.with(stoppingBefore: "0015-one-index-of-a-cases-contacts") { f in
+            try f.insertDebtorWithCase()
+            for (n, outcome) in [ContactOutcome.noAnswer, .voicemail, .connectedRPC].enumerated() {
+                try f.communications.insert(Communication(
+                    id: CommunicationID("com_\(n)"), caseID: "case_1", debtorID: "dbt_1", channel: .phone, direction: .outbound,
+                    outcome: outcome, occurredAt: StoreFixture.at(Int64(n) * 10), durationSeconds: nil, summary: nil, content: nil,
+                    to: "+447700900001", compliance: ComplianceVerdict(violations: [], nextAllowedAt: nil),
+                    recordedBy: "usr_a", recordedAt: StoreFixture.at(Int64(n) * 10)), alerts: [], audit: [], events: [], actor: StoreFixture.actor)
+            }
+            #expect(try Schema.migrate(f.pool) == ["0015-one-index-of-a-cases-contacts"])
+            let window = HistoryRequest.Series(since: StoreFixture.at(0), until: StoreFixture.at(100), limit: 10)
+            let history = try f.communications.history(HistoryRequest(casePhoneAttempts: window, numberUnansweredToday: window),
+                                                       caseID: "case_1", debtorID: "dbt_1", to: "+447700900001")
+            #expect(history.casePhoneAttempts == [StoreFixture.at(20), StoreFixture.at(10), StoreFixture.at(0)])
+            #expect(history.numberUnansweredToday == [StoreFixture.at(10), StoreFixture.at(0)])
+            let listed = try f.communications.communications(caseID: "case_1", page: PageRequest(limit: 10)).items.map(\.id.rawValue)
+            #expect(listed == ["com_2", "com_1", "com_0"])
         }
     }
 }

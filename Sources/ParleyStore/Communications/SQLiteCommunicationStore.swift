@@ -27,37 +27,12 @@ public struct SQLiteCommunicationStore: CommunicationStore {
                 return try db.query(sql, arguments) { $0.instant(0) }
             }
             return try ComplianceHistory(
-                casePhoneAttempts: instants(request.casePhoneAttempts, """
-                    SELECT occurred_at FROM communication INDEXED BY communication_case_channel
-                    WHERE case_id = ? AND channel = 'phone' AND direction = 'outbound' AND occurred_at BETWEEN ? AND ?
-                    ORDER BY occurred_at DESC LIMIT ?
-                    """, caseID),
-                lastCaseRPCPhone: instants(request.lastCaseRPCPhone, """
-                    SELECT occurred_at FROM communication INDEXED BY communication_case_rpc_phone
-                    WHERE case_id = ? AND outcome = 'connected_rpc' AND channel = 'phone' AND occurred_at BETWEEN ? AND ?
-                    ORDER BY occurred_at DESC LIMIT ?
-                    """, caseID).first,
-                caseSMS: instants(request.caseSMS, """
-                    SELECT occurred_at FROM communication INDEXED BY communication_case_channel
-                    WHERE case_id = ? AND channel = 'sms' AND direction = 'outbound' AND occurred_at BETWEEN ? AND ?
-                    ORDER BY occurred_at DESC LIMIT ?
-                    """, caseID),
-                debtorRPCPhoneToday: instants(request.debtorRPCPhoneToday, """
-                    SELECT occurred_at FROM communication INDEXED BY communication_debtor_reached
-                    WHERE debtor_id = ? AND outcome = 'connected_rpc' AND channel = 'phone' AND occurred_at BETWEEN ? AND ?
-                    ORDER BY occurred_at DESC LIMIT ?
-                    """, debtorID),
-                numberUnansweredToday: instants(request.numberUnansweredToday, """
-                    SELECT occurred_at FROM communication INDEXED BY communication_number_unanswered
-                    WHERE to_address = ? AND debtor_id = ? AND channel = 'phone' AND direction = 'outbound'
-                      AND outcome IN ('no_answer','voicemail','busy') AND occurred_at BETWEEN ? AND ?
-                    ORDER BY occurred_at DESC LIMIT ?
-                    """, to, debtor: debtorID),
-                lastDebtorReached: instants(request.lastDebtorReached, """
-                    SELECT occurred_at FROM communication INDEXED BY communication_debtor_reached
-                    WHERE debtor_id = ? AND outcome = 'connected_rpc' AND occurred_at BETWEEN ? AND ?
-                    ORDER BY occurred_at DESC LIMIT ?
-                    """, debtorID).first)
+                casePhoneAttempts: instants(request.casePhoneAttempts, HistorySQL.casePhoneAttempts, caseID),
+                lastCaseRPCPhone: instants(request.lastCaseRPCPhone, HistorySQL.lastCaseRPCPhone, caseID).first,
+                caseSMS: instants(request.caseSMS, HistorySQL.caseSMS, caseID),
+                debtorRPCPhoneToday: instants(request.debtorRPCPhoneToday, HistorySQL.debtorRPCPhoneToday, debtorID),
+                numberUnansweredToday: instants(request.numberUnansweredToday, HistorySQL.numberUnansweredToday, to, debtor: debtorID),
+                lastDebtorReached: instants(request.lastDebtorReached, HistorySQL.lastDebtorReached, debtorID).first)
         }
     }
 
@@ -134,4 +109,47 @@ enum ViolationRows {
                              nextAllowedAt: item["next_allowed_at"]?.int64.map(Instant.init(millisecondsSinceEpoch:)))
         }
     }
+}
+
+/// One statement per compliance history series (`HistoryRequest`): the key (the case, the debtor,
+/// or the number and then the debtor), the window's bounds in milliseconds, the limit. Each is one
+/// indexed range; those on `communication_case_time` read nothing but indexes (it covers them:
+/// `CommunicationStoreTests` checks the plans).
+enum HistorySQL {
+    static let casePhoneAttempts: SQL = """
+        SELECT occurred_at FROM communication INDEXED BY communication_case_time
+        WHERE case_id = ? AND occurred_at BETWEEN ? AND ? AND channel = 'phone' AND direction = 'outbound'
+        ORDER BY occurred_at DESC LIMIT ?
+        """
+    static let lastCaseRPCPhone: SQL = """
+        SELECT occurred_at FROM communication INDEXED BY communication_case_rpc_phone
+        WHERE case_id = ? AND outcome = 'connected_rpc' AND channel = 'phone' AND occurred_at BETWEEN ? AND ?
+        ORDER BY occurred_at DESC LIMIT ?
+        """
+    static let caseSMS: SQL = """
+        SELECT occurred_at FROM communication INDEXED BY communication_case_time
+        WHERE case_id = ? AND occurred_at BETWEEN ? AND ? AND channel = 'sms' AND direction = 'outbound'
+        ORDER BY occurred_at DESC LIMIT ?
+        """
+    static let debtorRPCPhoneToday: SQL = """
+        SELECT occurred_at FROM communication INDEXED BY communication_debtor_reached
+        WHERE debtor_id = ? AND outcome = 'connected_rpc' AND channel = 'phone' AND occurred_at BETWEEN ? AND ?
+        ORDER BY occurred_at DESC LIMIT ?
+        """
+    /// Through the debtor's cases (a contact's debtor is its case's): one range of each case's
+    /// contacts on the day, a handful of cases, so no index of its own on the number.
+    static let numberUnansweredToday: SQL = """
+        SELECT m.occurred_at
+        FROM debt_case AS k INDEXED BY debt_case_debtor
+            CROSS JOIN communication AS m INDEXED BY communication_case_time
+        WHERE k.debtor_id = ?2 AND m.case_id = k.id AND m.occurred_at BETWEEN ?3 AND ?4
+          AND m.to_address = ?1 AND m.channel = 'phone' AND m.direction = 'outbound'
+          AND m.outcome IN ('no_answer','voicemail','busy')
+        ORDER BY m.occurred_at DESC LIMIT ?5
+        """
+    static let lastDebtorReached: SQL = """
+        SELECT occurred_at FROM communication INDEXED BY communication_debtor_reached
+        WHERE debtor_id = ? AND outcome = 'connected_rpc' AND occurred_at BETWEEN ? AND ?
+        ORDER BY occurred_at DESC LIMIT ?
+        """
 }
