@@ -50,10 +50,11 @@ import Testing
             #expect(!indexes.contains("communication_case_channel") && !indexes.contains("communication_number_unanswered"))
             let window: [any SQLBindable] = [Int64(0), Int64(1), Int64(7)]
             for (sql, keys) in [(HistorySQL.casePhoneAttempts, ["case_1"]), (HistorySQL.caseSMS, ["case_1"]),
-                                (HistorySQL.numberUnansweredToday, ["+447700900001", "dbt_1"])] {
+                                (HistorySQL.numberUnansweredOnCase, ["+447700900001", "case_1"])] {
                 let plan = try f.pool.read { db in try db.query("EXPLAIN QUERY PLAN " + sql, keys + window) { $0.string(3) } }
                 let reads = plan.filter { $0.hasPrefix("SEARCH") || $0.hasPrefix("SCAN") }
                 #expect(!reads.isEmpty && reads.allSatisfy { $0.contains("USING COVERING INDEX") }, "\(sql.text): \(plan)")
+                #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(sql.text): \(plan)")
             }
         }
     }

@@ -19,19 +19,25 @@ public struct SQLiteCommunicationStore: CommunicationStore {
 
     public func history(_ request: HistoryRequest, caseID: CaseID, debtorID: DebtorID, to: String?) throws -> ComplianceHistory {
         try database.read { db in
-            func instants(_ series: HistoryRequest.Series?, _ sql: SQL, _ key: (any SQLBindable)?, debtor: DebtorID? = nil) throws -> [Instant] {
-                guard let series, let key else { return [] }
-                var arguments: [any SQLBindable] = [key]
-                if let debtor { arguments.append(debtor) }
-                arguments += [series.since.millisecondsSinceEpoch, series.until.millisecondsSinceEpoch, Int64(series.limit)]
-                return try db.query(sql, arguments) { $0.instant(0) }
+            func instants(_ series: HistoryRequest.Series?, _ sql: SQL, _ keys: (any SQLBindable)?...) throws -> [Instant] {
+                guard let series, !keys.contains(where: { $0 == nil }) else { return [] }
+                let window: [any SQLBindable] = [series.since.millisecondsSinceEpoch, series.until.millisecondsSinceEpoch, Int64(series.limit)]
+                return try db.query(sql, keys.compactMap { $0 } + window) { $0.instant(0) }
+            }
+            // The number's unanswered calls on each of the debtor's cases, merged here: one
+            // statement over all of them would sort in a temporary b-tree on every judgement.
+            func unanswered(_ series: HistoryRequest.Series?) throws -> [Instant] {
+                guard let series, let to else { return [] }
+                let cases = try db.query(HistorySQL.debtorCases, [debtorID]) { $0.string(0) }
+                let found = try cases.flatMap { try instants(series, HistorySQL.numberUnansweredOnCase, to, $0) }
+                return cases.count == 1 ? found : Array(found.sorted(by: >).prefix(series.limit))
             }
             return try ComplianceHistory(
                 casePhoneAttempts: instants(request.casePhoneAttempts, HistorySQL.casePhoneAttempts, caseID),
                 lastCaseRPCPhone: instants(request.lastCaseRPCPhone, HistorySQL.lastCaseRPCPhone, caseID).first,
                 caseSMS: instants(request.caseSMS, HistorySQL.caseSMS, caseID),
                 debtorRPCPhoneToday: instants(request.debtorRPCPhoneToday, HistorySQL.debtorRPCPhoneToday, debtorID),
-                numberUnansweredToday: instants(request.numberUnansweredToday, HistorySQL.numberUnansweredToday, to, debtor: debtorID),
+                numberUnansweredToday: unanswered(request.numberUnansweredToday),
                 lastDebtorReached: instants(request.lastDebtorReached, HistorySQL.lastDebtorReached, debtorID).first)
         }
     }
@@ -136,16 +142,15 @@ enum HistorySQL {
         WHERE debtor_id = ? AND outcome = 'connected_rpc' AND channel = 'phone' AND occurred_at BETWEEN ? AND ?
         ORDER BY occurred_at DESC LIMIT ?
         """
-    /// Through the debtor's cases (a contact's debtor is its case's): one range of each case's
-    /// contacts on the day, a handful of cases, so no index of its own on the number.
-    static let numberUnansweredToday: SQL = """
-        SELECT m.occurred_at
-        FROM debt_case AS k INDEXED BY debt_case_debtor
-            CROSS JOIN communication AS m INDEXED BY communication_case_time
-        WHERE k.debtor_id = ?2 AND m.case_id = k.id AND m.occurred_at BETWEEN ?3 AND ?4
-          AND m.to_address = ?1 AND m.channel = 'phone' AND m.direction = 'outbound'
-          AND m.outcome IN ('no_answer','voicemail','busy')
-        ORDER BY m.occurred_at DESC LIMIT ?5
+    /// The debtor's cases, for the number's series: a contact's debtor is its case's, so the
+    /// debtor's unanswered calls to a number are on these cases' days (a handful of short ranges;
+    /// no index of its own on the number).
+    static let debtorCases: SQL = "SELECT id FROM debt_case INDEXED BY debt_case_debtor WHERE debtor_id = ?"
+    static let numberUnansweredOnCase: SQL = """
+        SELECT occurred_at FROM communication INDEXED BY communication_case_time
+        WHERE case_id = ?2 AND occurred_at BETWEEN ?3 AND ?4 AND to_address = ?1 AND channel = 'phone'
+          AND direction = 'outbound' AND outcome IN ('no_answer','voicemail','busy')
+        ORDER BY occurred_at DESC LIMIT ?5
         """
     static let lastDebtorReached: SQL = """
         SELECT occurred_at FROM communication INDEXED BY communication_debtor_reached
