@@ -62,11 +62,11 @@ public struct SQL: ExpressibleByStringLiteral, Sendable {
         return nil
     }
 
-    /// Joins two fragments with a space.
     /// `PRAGMA name=value` for an integer setting (PRAGMA takes no bound parameters; an integer
     /// cannot carry SQL).
     public static func pragma(_ name: StaticString, _ value: Int64) -> SQL { SQL(text: "PRAGMA \(name)=\(value)") }
 
+    /// Joins two fragments with a space.
     public static func + (lhs: SQL, rhs: SQL) -> SQL { SQL(text: lhs.text + " " + rhs.text) }
 
     /// `fragment` repeated `count` times, joined by `separator`: multi-row VALUES lists and IN lists.

@@ -1,6 +1,6 @@
 import ParleyCore
 import ParleySQLite
-import ParleyStore
+@testable import ParleyStore
 import ParleyTestSupport
 import Testing
 
@@ -66,7 +66,7 @@ import Testing
                     to: "+447700900001", compliance: ComplianceVerdict(violations: [], nextAllowedAt: nil),
                     recordedBy: "usr_a", recordedAt: StoreFixture.at(Int64(n) * 10)), alerts: [], audit: [], events: [], actor: StoreFixture.actor)
             }
-            #expect(try Schema.migrate(f.pool) == ["0015-one-index-of-a-cases-contacts"])
+            #expect(try Schema.migrate(f.pool).first == "0015-one-index-of-a-cases-contacts")
             let window = HistoryRequest.Series(since: StoreFixture.at(0), until: StoreFixture.at(100), limit: 10)
             let history = try f.communications.history(HistoryRequest(casePhoneAttempts: window, numberUnansweredToday: window),
                                                        caseID: "case_1", debtorID: "dbt_1", to: "+447700900001")
@@ -74,6 +74,41 @@ import Testing
             #expect(history.numberUnansweredToday == [StoreFixture.at(10), StoreFixture.at(0)])
             let listed = try f.communications.communications(caseID: "case_1", page: PageRequest(limit: 10)).items.map(\.id.rawValue)
             #expect(listed == ["com_2", "com_1", "com_0"])
+        }
+    }
+
+    @Test func listChecksBecomeChainsOfComparisons() {
+        #expect(Migration0016.chainingListChecks("a TEXT CONSTRAINT a_kind CHECK (a IN ('x','y_z', 'w')),")
+                == "a TEXT CONSTRAINT a_kind CHECK (a = 'x' OR a = 'y_z' OR a = 'w'),")
+        let pair = "d TEXT CHECK (d IN ('outbound','inbound'))"
+        #expect(Migration0016.chainingListChecks(pair) == pair)
+    }
+
+    /// No write builds a temporary b-tree for a CHECK, and each constraint still refuses what it refused.
+    @Test func checksOverListsStillHoldWithoutATemporaryTable() throws {
+        try StoreFixture.with { f in
+            try f.insertDebtorWithCase()
+            let (lists, plan) = try f.pool.read { db in
+                // Tables with a CHECK over a list of three or more values left.
+                let lists = try db.query("SELECT name, sql FROM sqlite_schema WHERE type = 'table'") { ($0.string(0), $0.string(1)) }
+                    .filter { Migration0016.chainingListChecks($0.1) != $0.1 }.map(\.0)
+                let insert = "INSERT INTO communication (" + SQLiteCommunicationStore.columns
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                let plan = try db.query("EXPLAIN" + insert, Array(repeating: Int64(0), count: 16)) { $0.string(1) }
+                return (lists, plan)
+            }
+            #expect(lists.isEmpty, "\(lists)")
+            #expect(!plan.contains("OpenEphemeral"), "\(plan)")
+            func insert(channel: String) throws {
+                _ = try f.pool.write { db in
+                    try db.run("""
+                        INSERT INTO communication (id, case_id, debtor_id, channel, direction, outcome, occurred_at, violations, recorded_by, recorded_at)
+                        VALUES ('com_' || ?1, 'case_1', 'dbt_1', ?1, 'outbound', 'no_answer', 0, '[]', 'usr_a', 0)
+                        """, [channel])
+                }
+            }
+            try insert(channel: "portal")
+            #expect { try insert(channel: "fax") } throws: { "\($0)".contains("communication_channel") }
         }
     }
 }

@@ -21,6 +21,7 @@ public enum Schema {
         migrator.register("0013-contact-index-by-generation", Migration0013.apply)
         migrator.register("0014-timeline-reads-communications", Migration0014.apply)
         migrator.register("0015-one-index-of-a-cases-contacts", Migration0015.apply)
+        migrator.register("0016-check-lists-compared-one-by-one", Migration0016.apply)
         return migrator
     }
 
