@@ -54,6 +54,18 @@ public struct JSONParser {
         index += count
     }
 
+    /// Members compared one by one up to this many; past it, by a set of their names.
+    private static let linearMemberLimit = 16
+
+    /// Whether `key` names no member before it (`seen` holds the names once there are many).
+    private static func isNew(_ key: String, among members: [(String, JSONValue)], seen: inout Set<[UInt8]>?) -> Bool {
+        if seen == nil, members.count < linearMemberLimit {
+            return !members.contains { $0.0.utf8.elementsEqual(key.utf8) }
+        }
+        if seen == nil { seen = Set(members.map { Array($0.0.utf8) }) }
+        return seen!.insert(Array(key.utf8)).inserted
+    }
+
     private mutating func parseObject() throws(Error) -> JSONValue {
         depth += 1
         guard depth <= Self.maxDepth else { throw error("nesting too deep") }
@@ -61,8 +73,9 @@ public struct JSONParser {
         index += 1
         var members: [(String, JSONValue)] = []
         // Names are compared by code points (their UTF-8), as RFC 8259 does: String equality would
-        // make canonically equivalent names such as U+2001 and U+2003 duplicates.
-        var seen = Set<[UInt8]>()
+        // make canonically equivalent names such as U+2001 and U+2003 duplicates. A request body's
+        // few members are compared in turn; a set (hashing every name) only for larger objects.
+        var seen: Set<[UInt8]>?
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -72,7 +85,7 @@ public struct JSONParser {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
             let key = try parseString()
-            guard seen.insert(Array(key.utf8)).inserted else { throw error("duplicate member \"\(key)\"") }
+            guard Self.isNew(key, among: members, seen: &seen) else { throw error("duplicate member \"\(key)\"") }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1

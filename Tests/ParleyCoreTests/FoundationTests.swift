@@ -94,6 +94,20 @@ import Testing
         #expect(throws: JSONParser.Error.self) { try JSONParser.parse(Array(text.utf8)) }
     }
 
+    /// A duplicate name is found wherever it falls: among a body's few members (compared in turn)
+    /// and in a large object (compared by set), before and after the switch between the two.
+    @Test(arguments: [2, 15, 16, 17, 40])
+    func duplicateNamesAreRefusedInObjectsOfAnySize(_ count: Int) throws {
+        let names = (0..<count).map { "\"k\($0)\":\($0)" }
+        #expect(try JSONParser.parse(Array(("{" + names.joined(separator: ",") + "}").utf8))["k\(count - 1)"]?.int64 == Int64(count - 1))
+        for repeated in [0, count / 2, count - 1] {
+            let text = "{" + (names + ["\"k\(repeated)\":0"]).joined(separator: ",") + "}"
+            #expect(throws: JSONParser.Error.self) { try JSONParser.parse(Array(text.utf8)) }
+        }
+        // Names are equal by code points only: U+2001 and U+2003 differ.
+        #expect(throws: Never.self) { try JSONParser.parse(Array(#"{"\u2001":1,"\u2003":2}"#.utf8)) }
+    }
+
     @Test func canonicalFormSortsKeysAndDropsWhitespace() throws {
         let value = try JSONParser.parse(Array(#"{ "b": 1, "a": {"z": "x\n", "y": [ 2, 1 ]} }"#.utf8))
         #expect(value.canonical == #"{"a":{"y":[2,1],"z":"x\n"},"b":1}"#)

@@ -22,16 +22,17 @@ public struct HTTPRequestHead: Sendable {
         self.headers = headers
     }
 
-    /// The target's path, without the query.
+    /// The target's path, without the query. (This and `query` split at the first `?` by bytes:
+    /// it is ASCII, and a scan of Characters would break the target into graphemes every time.)
     public var path: Substring {
-        if let mark = target.firstIndex(of: "?") { return target[..<mark] }
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[..<mark] }
         return target[...]
     }
 
     /// The raw query string after `?`, or nil when there is none.
     public var query: Substring? {
-        guard let mark = target.firstIndex(of: "?") else { return nil }
-        return target[target.index(after: mark)...]
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        return target[target.utf8.index(after: mark)...]
     }
 }
 
