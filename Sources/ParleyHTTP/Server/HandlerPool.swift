@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// The threads that run request handlers: a fixed set of pthreads taking work from one queue,
 /// with as many running at once as there are cores, plus one for each handler that waits.
@@ -21,7 +22,11 @@ final class HandlerPool: @unchecked Sendable {
     private var stopping = false
     /// Threads running a handler, and how many of those are waiting (see `waiting`).
     private var running = 0
-    private var waitingCount = 0
+    /// Atomic so that a wait can end without the mutex: when a group commit finishes, its forty
+    /// handlers wake at once, and each taking the mutex only to say so made them queue for it.
+    /// Ending a wait only takes room away, so no wake-up decision is owed then; one made meanwhile
+    /// from the older count at most wakes a thread early.
+    private let waitingCount = Atomic<Int>(0)
     /// Threads asleep for want of work, and how many of them have been signalled and not yet woken.
     private var sleeping = 0
     private var waking = 0
@@ -88,7 +93,7 @@ final class HandlerPool: @unchecked Sendable {
     /// Wakes a thread for queued work while fewer than `parallelism` threads are running without
     /// waiting (under `mutex`).
     private func wakeIfRoom() {
-        guard count > waking, sleeping > waking, running - waitingCount + waking < parallelism else { return }
+        guard count > waking, sleeping > waking, running - waitingCount.load(ordering: .relaxed) + waking < parallelism else { return }
         waking += 1
         pthread_cond_signal(available)
     }
@@ -128,15 +133,13 @@ final class HandlerPool: @unchecked Sendable {
 
     fileprivate func beginWaiting() {
         pthread_mutex_lock(mutex)
-        waitingCount += 1
+        waitingCount.add(1, ordering: .relaxed)
         wakeIfRoom()
         pthread_mutex_unlock(mutex)
     }
 
     fileprivate func endWaiting() {
-        pthread_mutex_lock(mutex)
-        waitingCount -= 1
-        pthread_mutex_unlock(mutex)
+        waitingCount.subtract(1, ordering: .relaxed)
     }
 
     /// The pool whose thread this is (nil on other threads).
