@@ -38,20 +38,27 @@ import Testing
         }
     }
 
-    /// One index holds a case's contacts, with every column the per-case series and the number's
-    /// series filter on: each of those reads indexes alone, never a contact's row.
-    @Test func theCaseIndexCoversTheHistorySeries() throws {
+    /// Two indexes hold a case's contacts, each with every column its readers filter on: the
+    /// history series read the channel index alone, the contact-day seeks the time index alone.
+    @Test func theCaseIndexesCoverTheirReads() throws {
         try F.with { f in
-            let (columns, indexes) = try f.pool.read { db in
-                (try db.query("SELECT name FROM pragma_index_info('communication_case_time') ORDER BY seqno") { $0.string(0) },
+            let (channel, time, indexes) = try f.pool.read { db in
+                (try db.query("SELECT name FROM pragma_index_info('communication_case_channel') ORDER BY seqno") { $0.string(0) },
+                 try db.query("SELECT name FROM pragma_index_info('communication_case_time') ORDER BY seqno") { $0.string(0) },
                  try db.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'communication'") { $0.string(0) })
             }
-            #expect(columns == ["case_id", "occurred_at", "id", "channel", "direction", "outcome", "to_address"])
-            #expect(!indexes.contains("communication_case_channel") && !indexes.contains("communication_number_unanswered"))
+            #expect(channel == ["case_id", "channel", "direction", "occurred_at", "outcome", "to_address"])
+            #expect(time == ["case_id", "occurred_at", "id", "direction", "outcome"])
+            #expect(!indexes.contains("communication_number_unanswered"))
             let window: [any SQLBindable] = [Int64(0), Int64(1), Int64(7)]
-            for (sql, keys) in [(HistorySQL.casePhoneAttempts, ["case_1"]), (HistorySQL.caseSMS, ["case_1"]),
-                                (HistorySQL.numberUnansweredOnCase, ["+447700900001", "case_1"])] {
-                let plan = try f.pool.read { db in try db.query("EXPLAIN QUERY PLAN " + sql, keys + window) { $0.string(3) } }
+            let days = AnalyticsCommunicationRollup.contactDays, conversations = AnalyticsCommunicationRollup.conversationDays
+            let daySeek: [any SQLBindable] = ["case_1", Int64(0), Int64(1), "com_1"]
+            for (sql, arguments) in [(HistorySQL.casePhoneAttempts, ["case_1"] + window), (HistorySQL.caseSMS, ["case_1"] + window),
+                                     (HistorySQL.numberUnansweredOnCase, ["+447700900001", "case_1"] + window),
+                                     (days.other, daySeek), (days.next, Array(daySeek.prefix(2))), (days.previous, Array(daySeek.prefix(2))),
+                                     (conversations.other, daySeek), (conversations.next, Array(daySeek.prefix(2))),
+                                     (conversations.previous, Array(daySeek.prefix(2)))] {
+                let plan = try f.pool.read { db in try db.query("EXPLAIN QUERY PLAN " + sql, arguments) { $0.string(3) } }
                 let reads = plan.filter { $0.hasPrefix("SEARCH") || $0.hasPrefix("SCAN") }
                 #expect(!reads.isEmpty && reads.allSatisfy { $0.contains("USING COVERING INDEX") }, "\(sql.text): \(plan)")
                 #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(sql.text): \(plan)")

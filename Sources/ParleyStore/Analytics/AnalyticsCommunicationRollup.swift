@@ -75,11 +75,11 @@ enum AnalyticsCommunicationRollup {
 
     /// The three seeks of a contact day, on the case's contacts by time: another such contact on
     /// the day (?2 to ?3, not ?4), the first from ?2 on, the last before ?2.
-    private struct DayStatements {
+    struct DayStatements {
         let other: SQL, next: SQL, previous: SQL
     }
 
-    private static let contactDays = DayStatements(
+    static let contactDays = DayStatements(
         other: """
             SELECT 1 FROM communication INDEXED BY communication_case_time
             WHERE case_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND direction = 'outbound' AND id <> ?4 LIMIT 1
@@ -93,7 +93,7 @@ enum AnalyticsCommunicationRollup {
             WHERE case_id = ?1 AND occurred_at < ?2 AND direction = 'outbound' ORDER BY occurred_at DESC LIMIT 1
             """)
 
-    private static let conversationDays = DayStatements(
+    static let conversationDays = DayStatements(
         other: """
             SELECT 1 FROM communication INDEXED BY communication_case_time
             WHERE case_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND direction = 'outbound'

@@ -118,13 +118,13 @@ enum ViolationRows {
 }
 
 /// One statement per compliance history series (`HistoryRequest`): the key (the case, the debtor,
-/// or the number and then the debtor), the window's bounds in milliseconds, the limit. Each is one
-/// indexed range; those on `communication_case_time` read nothing but indexes (it covers them:
-/// `CommunicationStoreTests` checks the plans).
+/// or the number and then the case), the window's bounds in milliseconds, the limit. Each is one
+/// indexed range; those on `communication_case_channel` read nothing but the index (it covers
+/// them: `CommunicationStoreTests` checks the plans).
 enum HistorySQL {
     static let casePhoneAttempts: SQL = """
-        SELECT occurred_at FROM communication INDEXED BY communication_case_time
-        WHERE case_id = ? AND occurred_at BETWEEN ? AND ? AND channel = 'phone' AND direction = 'outbound'
+        SELECT occurred_at FROM communication INDEXED BY communication_case_channel
+        WHERE case_id = ? AND channel = 'phone' AND direction = 'outbound' AND occurred_at BETWEEN ? AND ?
         ORDER BY occurred_at DESC LIMIT ?
         """
     static let lastCaseRPCPhone: SQL = """
@@ -133,8 +133,8 @@ enum HistorySQL {
         ORDER BY occurred_at DESC LIMIT ?
         """
     static let caseSMS: SQL = """
-        SELECT occurred_at FROM communication INDEXED BY communication_case_time
-        WHERE case_id = ? AND occurred_at BETWEEN ? AND ? AND channel = 'sms' AND direction = 'outbound'
+        SELECT occurred_at FROM communication INDEXED BY communication_case_channel
+        WHERE case_id = ? AND channel = 'sms' AND direction = 'outbound' AND occurred_at BETWEEN ? AND ?
         ORDER BY occurred_at DESC LIMIT ?
         """
     static let debtorRPCPhoneToday: SQL = """
@@ -143,13 +143,13 @@ enum HistorySQL {
         ORDER BY occurred_at DESC LIMIT ?
         """
     /// The debtor's cases, for the number's series: a contact's debtor is its case's, so the
-    /// debtor's unanswered calls to a number are on these cases' days (a handful of short ranges;
-    /// no index of its own on the number).
+    /// debtor's unanswered calls to a number are among these cases' outbound calls of the day (a
+    /// handful of short ranges; no index of its own on the number).
     static let debtorCases: SQL = "SELECT id FROM debt_case INDEXED BY debt_case_debtor WHERE debtor_id = ?"
     static let numberUnansweredOnCase: SQL = """
-        SELECT occurred_at FROM communication INDEXED BY communication_case_time
-        WHERE case_id = ?2 AND occurred_at BETWEEN ?3 AND ?4 AND to_address = ?1 AND channel = 'phone'
-          AND direction = 'outbound' AND outcome IN ('no_answer','voicemail','busy')
+        SELECT occurred_at FROM communication INDEXED BY communication_case_channel
+        WHERE case_id = ?2 AND channel = 'phone' AND direction = 'outbound' AND occurred_at BETWEEN ?3 AND ?4
+          AND outcome IN ('no_answer','voicemail','busy') AND to_address = ?1
         ORDER BY occurred_at DESC LIMIT ?5
         """
     static let lastDebtorReached: SQL = """
