@@ -53,12 +53,15 @@ import Testing
             let window: [any SQLBindable] = [Int64(0), Int64(1), Int64(7)]
             let days = AnalyticsCommunicationRollup.contactDays, conversations = AnalyticsCommunicationRollup.conversationDays
             let daySeek: [any SQLBindable] = ["case_1", Int64(0), Int64(1), "com_1"]
-            for (sql, arguments) in [(HistorySQL.casePhoneAttempts, ["case_1"] + window), (HistorySQL.caseSMS, ["case_1"] + window),
+            for (sql, arguments) in [(HistorySQL.caseOutbound, ["case_1", "phone"] + window),
                                      (HistorySQL.numberUnansweredOnCase, ["+447700900001", "case_1"] + window),
                                      (days.other, daySeek), (days.next, Array(daySeek.prefix(2))), (days.previous, Array(daySeek.prefix(2))),
                                      (conversations.other, daySeek), (conversations.next, Array(daySeek.prefix(2))),
                                      (conversations.previous, Array(daySeek.prefix(2)))] {
-                let plan = try f.pool.read { db in try db.query("EXPLAIN QUERY PLAN " + sql, arguments) { $0.string(3) } }
+                let (plan, program) = try f.pool.read { db in
+                    (try db.query("EXPLAIN QUERY PLAN " + sql, arguments) { $0.string(3) }, try db.query("EXPLAIN " + sql, arguments) { $0.string(1) })
+                }
+                #expect(!program.contains("OpenEphemeral"), "\(sql.text)")
                 let reads = plan.filter { $0.hasPrefix("SEARCH") || $0.hasPrefix("SCAN") }
                 #expect(!reads.isEmpty && reads.allSatisfy { $0.contains("USING COVERING INDEX") }, "\(sql.text): \(plan)")
                 #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(sql.text): \(plan)")

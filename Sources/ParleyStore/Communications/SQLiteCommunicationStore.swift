@@ -33,9 +33,9 @@ public struct SQLiteCommunicationStore: CommunicationStore {
                 return cases.count == 1 ? found : Array(found.sorted(by: >).prefix(series.limit))
             }
             return try ComplianceHistory(
-                casePhoneAttempts: instants(request.casePhoneAttempts, HistorySQL.casePhoneAttempts, caseID),
+                casePhoneAttempts: instants(request.casePhoneAttempts, HistorySQL.caseOutbound, caseID, ContactChannel.phone.rawValue),
                 lastCaseRPCPhone: instants(request.lastCaseRPCPhone, HistorySQL.lastCaseRPCPhone, caseID).first,
-                caseSMS: instants(request.caseSMS, HistorySQL.caseSMS, caseID),
+                caseSMS: instants(request.caseSMS, HistorySQL.caseOutbound, caseID, ContactChannel.sms.rawValue),
                 debtorRPCPhoneToday: instants(request.debtorRPCPhoneToday, HistorySQL.debtorRPCPhoneToday, debtorID),
                 numberUnansweredToday: unanswered(request.numberUnansweredToday),
                 lastDebtorReached: instants(request.lastDebtorReached, HistorySQL.lastDebtorReached, debtorID).first)
@@ -120,21 +120,18 @@ enum ViolationRows {
 /// One statement per compliance history series (`HistoryRequest`): the key (the case, the debtor,
 /// or the number and then the case), the window's bounds in milliseconds, the limit. Each is one
 /// indexed range; those on `communication_case_channel` read nothing but the index (it covers
-/// them: `CommunicationStoreTests` checks the plans).
+/// them: `CommunicationStoreTests` checks the plans). Lists of values are written as `OR` chains,
+/// which SQLite compares in turn, not as `IN`, for which it builds a temporary b-tree each time.
 enum HistorySQL {
-    static let casePhoneAttempts: SQL = """
+    /// The case's outbound contacts on a channel (the calls, or the sms).
+    static let caseOutbound: SQL = """
         SELECT occurred_at FROM communication INDEXED BY communication_case_channel
-        WHERE case_id = ? AND channel = 'phone' AND direction = 'outbound' AND occurred_at BETWEEN ? AND ?
+        WHERE case_id = ? AND channel = ? AND direction = 'outbound' AND occurred_at BETWEEN ? AND ?
         ORDER BY occurred_at DESC LIMIT ?
         """
     static let lastCaseRPCPhone: SQL = """
         SELECT occurred_at FROM communication INDEXED BY communication_case_rpc_phone
         WHERE case_id = ? AND outcome = 'connected_rpc' AND channel = 'phone' AND occurred_at BETWEEN ? AND ?
-        ORDER BY occurred_at DESC LIMIT ?
-        """
-    static let caseSMS: SQL = """
-        SELECT occurred_at FROM communication INDEXED BY communication_case_channel
-        WHERE case_id = ? AND channel = 'sms' AND direction = 'outbound' AND occurred_at BETWEEN ? AND ?
         ORDER BY occurred_at DESC LIMIT ?
         """
     static let debtorRPCPhoneToday: SQL = """
@@ -149,7 +146,7 @@ enum HistorySQL {
     static let numberUnansweredOnCase: SQL = """
         SELECT occurred_at FROM communication INDEXED BY communication_case_channel
         WHERE case_id = ?2 AND channel = 'phone' AND direction = 'outbound' AND occurred_at BETWEEN ?3 AND ?4
-          AND outcome IN ('no_answer','voicemail','busy') AND to_address = ?1
+          AND (outcome = 'no_answer' OR outcome = 'voicemail' OR outcome = 'busy') AND to_address = ?1
         ORDER BY occurred_at DESC LIMIT ?5
         """
     static let lastDebtorReached: SQL = """
