@@ -206,6 +206,11 @@ import Testing
             #expect(offsets(history.numberUnansweredToday) == [650, 200, 100])
             #expect(history.lastDebtorReached == F.at(800))
 
+            // Across the debtor's cases the newest come first, and the limit holds over all of them.
+            let two = HistoryRequest.Series(since: F.at(0), until: F.at(10_000), limit: 2)
+            let newest = try f.communications.history(HistoryRequest(numberUnansweredToday: two), caseID: "case_1", debtorID: "dbt_1", to: a)
+            #expect(offsets(newest.numberUnansweredToday) == [650, 200])
+
             // Unrequested series, or no target number, stay empty.
             let none = try f.communications.history(HistoryRequest(numberUnansweredToday: window), caseID: "case_1", debtorID: "dbt_1", to: nil)
             #expect(none == ComplianceHistory())

@@ -1,3 +1,4 @@
+import CSQLite
 import ParleySQLite
 
 /// CHECK constraints over a list of three or more values become chains of `=` … `OR`: SQLite
@@ -20,12 +21,22 @@ enum Migration0016 {
         guard !rewritten.isEmpty else { return }
         let version = try db.queryFirst("PRAGMA schema_version") { $0.int(0) } ?? 0
         try db.execute("PRAGMA writable_schema=ON")
+        // The setting belongs to the connection, not the transaction: off again whatever happens.
+        defer { try? db.execute("PRAGMA writable_schema=OFF") }
         for (name, sql) in rewritten {
             try db.run("UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?", [sql, name])
         }
         // A new schema version makes every connection read the definitions again.
         try db.execute(SQL.pragma("schema_version", version + 1))
         try db.execute("PRAGMA writable_schema=OFF")
+        // Read the new definitions back before the migration commits: one SQLite cannot parse
+        // fails here, and the transaction takes the rewrite back with it.
+        for (name, _) in rewritten {
+            let columns = try db.query("SELECT name FROM pragma_table_info(?)", [name]) { $0.string(0) }
+            guard !columns.isEmpty else {
+                throw SQLiteError(code: SQLITE_CORRUPT, message: "table \(name) does not read back after its CHECK constraints were rewritten")
+            }
+        }
     }
 
     /// `CHECK (x IN ('a','b','c'))` → `CHECK (x = 'a' OR x = 'b' OR x = 'c')`; lists of one or two
