@@ -52,12 +52,11 @@ import Testing
             #expect(!indexes.contains("communication_number_unanswered"))
             let window: [any SQLBindable] = [Int64(0), Int64(1), Int64(7)]
             let days = AnalyticsCommunicationRollup.contactDays, conversations = AnalyticsCommunicationRollup.conversationDays
-            let daySeek: [any SQLBindable] = ["case_1", Int64(0), Int64(1), "com_1"]
+            let following: [any SQLBindable] = ["case_1", Int64(0), "com_1"], previous: [any SQLBindable] = ["case_1", Int64(0)]
             for (sql, arguments) in [(HistorySQL.caseOutbound, ["case_1", "phone"] + window),
                                      (HistorySQL.numberUnansweredOnCase, ["+447700900001", "case_1"] + window),
-                                     (days.other, daySeek), (days.next, Array(daySeek.prefix(2))), (days.previous, Array(daySeek.prefix(2))),
-                                     (conversations.other, daySeek), (conversations.next, Array(daySeek.prefix(2))),
-                                     (conversations.previous, Array(daySeek.prefix(2)))] {
+                                     (days.following, following), (days.previous, previous),
+                                     (conversations.following, following), (conversations.previous, previous)] {
                 let (plan, program) = try f.pool.read { db in
                     (try db.query("EXPLAIN QUERY PLAN " + sql, arguments) { $0.string(3) }, try db.query("EXPLAIN " + sql, arguments) { $0.string(1) })
                 }

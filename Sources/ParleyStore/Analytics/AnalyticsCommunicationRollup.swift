@@ -8,10 +8,11 @@ import ParleySQLite
 /// The other events keep their rollups by triggers. Communications are the most frequent write:
 /// a trigger costs SQLite about 20 µs a firing before it does anything, and rows written to the
 /// staging table are read back and deleted by the fold. So the rows are worked out here, with a
-/// few index seeks (up to three per kind of day: contact, conversation), and staged in memory on the connection (`Connection.stage`), where a rolled
-/// back savepoint drops them with its changes. `SQLiteCommunicationStore` is the only code that
-/// inserts communications into a database whose rollups exist (the world generator inserts its
-/// rows before migration 0009 and rebuilds them there), so it calls this.
+/// few index seeks (up to two per kind of day: contact, conversation), and staged in memory on
+/// the connection (`Connection.stage`), where a rolled back savepoint drops them with its changes.
+/// `SQLiteCommunicationStore` is the only code that inserts communications into a database whose
+/// rollups exist (the world generator inserts its rows before migration 0009 and rebuilds them
+/// there), so it calls this.
 enum AnalyticsCommunicationRollup {
     private static let millisecondsPerDay: Int64 = 86_400_000
 
@@ -53,9 +54,10 @@ enum AnalyticsCommunicationRollup {
                                       _ db: Connection) throws {
         let statements = conversationsOnly ? conversationDays : contactDays
         let dayStart = day * millisecondsPerDay, nextDayStart = (day + 1) * millisecondsPerDay
-        let sameDay = try db.queryFirst(statements.other, [c.caseID, dayStart, nextDayStart, c.id]) { _ in true } ?? false
-        guard !sameDay else { return }
-        let later = try db.queryFirst(statements.next, [c.caseID, nextDayStart]) { _ in true } ?? false
+        // One seek tells both: another such contact on the day (then the day is not new), or a later day.
+        let following = try db.queryFirst(statements.following, [c.caseID, dayStart, c.id]) { $0.int(0) }
+        if let following, following < nextDayStart { return }
+        let later = following != nil
         var delta = AnalyticsDayDelta(groups: groups, day: day)
         delta.add(conversationsOnly ? .conversationDays : .contactDays, 1)
         if later { delta.add(conversationsOnly ? .conversationDaysFollowed : .contactDaysFollowed, 1) }
@@ -73,20 +75,16 @@ enum AnalyticsCommunicationRollup {
         FROM debt_case WHERE id = ?
         """
 
-    /// The three seeks of a contact day, on the case's contacts by time: another such contact on
-    /// the day (?2 to ?3, not ?4), the first from ?2 on, the last before ?2.
+    /// The two seeks of a contact day, on the case's contacts by time: the first such contact
+    /// from ?2 on other than ?3 (on the day, or the first of a later day), the last before ?2.
     struct DayStatements {
-        let other: SQL, next: SQL, previous: SQL
+        let following: SQL, previous: SQL
     }
 
     static let contactDays = DayStatements(
-        other: """
-            SELECT 1 FROM communication INDEXED BY communication_case_time
-            WHERE case_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND direction = 'outbound' AND id <> ?4 LIMIT 1
-            """,
-        next: """
-            SELECT 1 FROM communication INDEXED BY communication_case_time
-            WHERE case_id = ?1 AND occurred_at >= ?2 AND direction = 'outbound' LIMIT 1
+        following: """
+            SELECT occurred_at FROM communication INDEXED BY communication_case_time
+            WHERE case_id = ?1 AND occurred_at >= ?2 AND direction = 'outbound' AND id <> ?3 ORDER BY occurred_at LIMIT 1
             """,
         previous: """
             SELECT occurred_at FROM communication INDEXED BY communication_case_time
@@ -94,15 +92,10 @@ enum AnalyticsCommunicationRollup {
             """)
 
     static let conversationDays = DayStatements(
-        other: """
-            SELECT 1 FROM communication INDEXED BY communication_case_time
-            WHERE case_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND direction = 'outbound'
-                AND outcome IN ('connected_rpc', 'connected_third_party') AND id <> ?4 LIMIT 1
-            """,
-        next: """
-            SELECT 1 FROM communication INDEXED BY communication_case_time
+        following: """
+            SELECT occurred_at FROM communication INDEXED BY communication_case_time
             WHERE case_id = ?1 AND occurred_at >= ?2 AND direction = 'outbound'
-                AND outcome IN ('connected_rpc', 'connected_third_party') LIMIT 1
+                AND outcome IN ('connected_rpc', 'connected_third_party') AND id <> ?3 ORDER BY occurred_at LIMIT 1
             """,
         previous: """
             SELECT occurred_at FROM communication INDEXED BY communication_case_time
