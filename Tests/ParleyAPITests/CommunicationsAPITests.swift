@@ -78,6 +78,49 @@ func logCall(_ client: APIClient, _ caseID: String, at: String, outcome: String 
         }
     }
 
+    /// CN: at most 6 unanswered attempts per number per debtor-local day, counted over every case
+    /// of the debtor; contacts on other channels, other days, and a call that was answered do not
+    /// count; a seventh attempt is a violation, and the block ends at the next Shanghai midnight.
+    @Test func theSeventhUnansweredCallToANumberInADayIsAViolationAcrossTheDebtorsCases() throws {
+        try withTestApp { app in
+            let admin = app.admin
+            let debtor = try admin.post("/v1/debtors", """
+                {"name":"Li Lei","timezone":"Asia/Shanghai",
+                 "phones":[{"number":"+8613800138000","type":"mobile","consent":{"calls":true,"sms":true}}]}
+                """)
+            let debtorID = try #require(debtor["id"]?.string, "\(debtor.text)")
+            var cases: [String] = []
+            for ref in ["CN-1", "CN-2"] {
+                let created = try admin.post("/v1/cases", """
+                    {"debtor_id":"\(debtorID)","creditor":"Acme","external_ref":"\(ref)","currency":"CNY",
+                     "principal_minor":100000,"delinquent_since":"2026-06-01","jurisdiction":"CN"}
+                    """)
+                cases.append(try #require(created["id"]?.string, "\(created.text)"))
+            }
+            // The day before, and sms on the day: none of them counts.
+            for minute in 10...15 {
+                #expect(try logCall(admin, cases[0], at: "2026-11-19T03:\(minute):00Z").status == 201)
+                #expect(try logCall(admin, cases[1], at: "2026-11-20T02:\(minute):00Z", outcome: "sent", channel: "sms").status == 201)
+            }
+            // An answered call, then six unanswered ones on 2026-11-20 (10:00–10:50 in Shanghai), alternating cases.
+            #expect(try logCall(admin, cases[0], at: "2026-11-20T01:55:00Z", outcome: "connected_rpc")["compliance"]?["ok"] == .bool(true))
+            for (n, minute) in [0, 10, 20, 30, 40, 50].enumerated() {
+                let logged = try logCall(admin, cases[n % 2], at: "2026-11-20T02:\(minute == 0 ? "00" : String(minute)):00Z",
+                                         outcome: n == 3 ? "voicemail" : "no_answer")
+                #expect(logged["compliance"]?["ok"] == .bool(true), "call \(n + 1): \(logged.text)")
+            }
+            let seventh = try logCall(admin, cases[1], at: "2026-11-20T03:00:00Z")
+            #expect(seventh.status == 201)
+            guard case .array(let violations)? = seventh["compliance"]?["violations"] else { Issue.record("\(seventh.text)"); return }
+            #expect(violations.map { $0["rule"]?.string } == ["call_frequency"])
+            #expect(violations.first?["next_allowed_at"]?.string == "2026-11-20T16:00:00Z")
+            let check = try admin.post("/v1/compliance/check", #"{"case_id":"\#(cases[0])","channel":"phone","at":"2026-11-20T04:00:00Z"}"#)
+            #expect(check["allowed"] == .bool(false), "\(check.text)")
+            let nextDay = try admin.post("/v1/compliance/check", #"{"case_id":"\#(cases[0])","channel":"phone","at":"2026-11-21T02:00:00Z"}"#)
+            #expect(nextDay["allowed"] == .bool(true), "\(nextDay.text)")
+        }
+    }
+
     @Test func aConnectedContactMovesAnOpenCaseToContacted() throws {
         try withTestApp { app in
             let caseID = try makeUSCase(app.admin)

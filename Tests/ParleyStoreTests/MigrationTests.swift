@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func contactsStayInTheirHistoryWhenTheCaseIndexIsRebuilt() throws {
-        try StoreFixture.with(stoppingBefore: "0015-one-index-of-a-cases-contacts") { f in
+        try StoreFixture.with(stoppingBefore: "0015-covering-indexes-of-a-cases-contacts") { f in
             try f.insertDebtorWithCase()
             for (n, outcome) in [ContactOutcome.noAnswer, .voicemail, .connectedRPC].enumerated() {
                 try f.communications.insert(Communication(
@@ -66,7 +66,7 @@ import Testing
                     to: "+447700900001", compliance: ComplianceVerdict(violations: [], nextAllowedAt: nil),
                     recordedBy: "usr_a", recordedAt: StoreFixture.at(Int64(n) * 10)), alerts: [], audit: [], events: [], actor: StoreFixture.actor)
             }
-            #expect(try Schema.migrate(f.pool).first == "0015-one-index-of-a-cases-contacts")
+            #expect(try Schema.migrate(f.pool).first == "0015-covering-indexes-of-a-cases-contacts")
             let window = HistoryRequest.Series(since: StoreFixture.at(0), until: StoreFixture.at(100), limit: 10)
             let history = try f.communications.history(HistoryRequest(casePhoneAttempts: window, numberUnansweredToday: window),
                                                        caseID: "case_1", debtorID: "dbt_1", to: "+447700900001")

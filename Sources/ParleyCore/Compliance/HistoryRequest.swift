@@ -1,7 +1,8 @@
 /// What the store must fetch to build a `ComplianceHistory` for one evaluation, so that each
 /// series is one indexed query: `… AND occurred_at BETWEEN since AND until ORDER BY occurred_at
-/// DESC LIMIT limit` (the number's unanswered calls: one such query per case of the debtor). A nil series is not needed (its rule is off for the jurisdiction, or does
-/// not apply to the channel or outcome) and may be left empty.
+/// DESC LIMIT limit` (the number's unanswered calls: one such query per case of the debtor). A
+/// nil series is not needed (its rule is off for the jurisdiction, or does not apply to the
+/// channel or outcome) and may be left empty.
 ///
 /// Every series counts stored communications only, never the one being evaluated, and never
 /// contacts after `at` (a back-dated log is judged by the history before it). Bounds are inclusive

@@ -20,7 +20,7 @@ public enum Schema {
         migrator.register("0012-outbound-time-index-in-id-order", Migration0012.apply)
         migrator.register("0013-contact-index-by-generation", Migration0013.apply)
         migrator.register("0014-timeline-reads-communications", Migration0014.apply)
-        migrator.register("0015-one-index-of-a-cases-contacts", Migration0015.apply)
+        migrator.register("0015-covering-indexes-of-a-cases-contacts", Migration0015.apply)
         migrator.register("0016-check-lists-compared-one-by-one", Migration0016.apply)
         return migrator
     }
