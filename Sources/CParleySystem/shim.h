@@ -52,3 +52,15 @@ static inline int parley_adjust_thread_priority(int levels) {
     if (target > 19) target = 19;
     return setpriority(PRIO_PROCESS, 0, target) == 0;
 }
+
+#include <sched.h>
+#ifndef SCHED_BATCH
+#define SCHED_BATCH 3 /* Linux's number; <sched.h> names it only under _GNU_SOURCE */
+#endif
+/* Puts the calling thread under SCHED_BATCH (keeping its nice value): once woken, it waits for a
+   free CPU or the next tick instead of preempting the thread running. Any thread may choose it.
+   Returns 1 when the change was made, else 0. */
+static inline int parley_thread_batch_policy(void) {
+    struct sched_param param = { .sched_priority = 0 };
+    return pthread_setschedparam(pthread_self(), SCHED_BATCH, &param) == 0;
+}

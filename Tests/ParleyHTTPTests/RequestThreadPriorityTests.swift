@@ -19,14 +19,30 @@ import Testing
         try pool.start(name: "nice-test")
         defer { pool.stop() }
         let seen = Mutex<[Int32]>([])
+        let policies = Mutex<[Int32]>([])
         let done = DispatchSemaphore(value: 0)
         for _ in 0..<4 {
             pool.submit {
                 seen.withLock { $0.append(Self.nice()) }
+                policies.withLock { $0.append(sched_getscheduler(0)) }
                 done.signal()
             }
         }
         for _ in 0..<4 { #expect(done.wait(timeout: .now() + 10) == .success) }
         #expect(seen.withLock { $0 } == Array(repeating: min(19, starter + niceness), count: 4))
+        // Woken, they never preempt the writer thread: SCHED_BATCH (3 on Linux).
+        #expect(policies.withLock { $0 } == Array(repeating: Self.batchPolicy, count: 4))
+    }
+
+    private static let batchPolicy: Int32 = 3
+
+    /// The thread that starts the pool keeps its own policy (the writer thread is started alike).
+    @Test func theStartingThreadKeepsItsPolicy() throws {
+        let before = sched_getscheduler(0)
+        let pool = HandlerPool(threads: 1, niceness: 0, parallelism: 1)
+        try pool.start(name: "policy-test")
+        pool.stop()
+        #expect(sched_getscheduler(0) == before)
+        #expect(before != Self.batchPolicy)
     }
 }
