@@ -10,74 +10,52 @@ public final class MetricsRegistry: Sendable {
         let labels: String
     }
 
-    struct Histogram {
-        var buckets: [UInt64]
-        var sum: Double = 0
-        var count: UInt64 = 0
-    }
-
     /// Latency buckets in seconds, from 0.5 ms to 10 s.
     public static let latencyBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-    private struct Storage {
-        var counters: [Key: UInt64] = [:]
-        var histograms: [Key: Histogram] = [:]
-        var help: [String: (type: String, text: String)] = [:]
-    }
-
-    private let storage = Mutex(Storage())
+    /// Every series made, by name and labels; taken only to make a series and to render.
+    private let cells = Mutex<[Key: SeriesCell]>([:])
+    /// The help text of each metric name, from the first series made with it.
+    private let helps = Mutex<[String: String]>([:])
     private let gauges = Mutex<[String: (help: String, read: @Sendable () -> Double)]>([:])
     private let observedCounters = Mutex<[String: (help: String, read: @Sendable () -> [(Labels, UInt64)])]>([:])
 
     public init() {}
 
-    /// A series named once: its label string is rendered when the handle is made, not on every
-    /// update (rendering and escaping labels per request cost more than the request's routing).
-    public struct Series: Hashable, Sendable {
-        let key: Key
-        let help: String
+    /// A series named once: its label string is rendered when the handle is made, and an update
+    /// through it is an atomic add on its own counters, with no lock and no hashing (a registry-wide
+    /// lock and two hashed lookups per request cost a tenth of a health check's CPU, and the
+    /// database's writer thread, which counts verdicts, waited on it behind request threads).
+    public struct Series: Sendable {
+        let cell: SeriesCell
     }
 
     public func series(_ name: String, _ labels: Labels = [], help: String = "") -> Series {
-        Series(key: Key(name: name, labels: Self.render(labels)), help: help)
+        let key = Key(name: name, labels: Self.render(labels))
+        helps.withLock { helps in if helps[name] == nil { helps[name] = help } }
+        return Series(cell: cells.withLock { cells in
+            if let cell = cells[key] { return cell }
+            let cell = SeriesCell(key: key)
+            cells[key] = cell
+            return cell
+        })
     }
 
     public func increment(_ series: Series, by amount: UInt64 = 1) {
-        storage.withLock { storage in
-            storage.counters[series.key, default: 0] += amount
-            if storage.help[series.key.name] == nil { storage.help[series.key.name] = ("counter", series.help) }
-        }
+        series.cell.add(amount)
     }
 
     public func observe(_ series: Series, seconds: Double) {
-        storage.withLock { storage in
-            var histogram = storage.histograms[series.key] ?? Histogram(buckets: Array(repeating: 0, count: Self.latencyBuckets.count))
-            for (index, bound) in Self.latencyBuckets.enumerated() where seconds <= bound { histogram.buckets[index] += 1 }
-            histogram.sum += seconds
-            histogram.count += 1
-            storage.histograms[series.key] = histogram
-            if storage.help[series.key.name] == nil { storage.help[series.key.name] = ("histogram", series.help) }
-        }
+        series.cell.observe(seconds)
     }
 
+    /// For series used rarely (job runs, message outcomes): resolves the series on every call.
     public func increment(_ name: String, _ labels: Labels = [], by amount: UInt64 = 1, help: String = "") {
-        let key = Key(name: name, labels: Self.render(labels))
-        storage.withLock { storage in
-            storage.counters[key, default: 0] += amount
-            if storage.help[name] == nil { storage.help[name] = ("counter", help) }
-        }
+        increment(series(name, labels, help: help), by: amount)
     }
 
     public func observe(_ name: String, _ labels: Labels = [], seconds: Double, help: String = "") {
-        let key = Key(name: name, labels: Self.render(labels))
-        storage.withLock { storage in
-            var histogram = storage.histograms[key] ?? Histogram(buckets: Array(repeating: 0, count: Self.latencyBuckets.count))
-            for (index, bound) in Self.latencyBuckets.enumerated() where seconds <= bound { histogram.buckets[index] += 1 }
-            histogram.sum += seconds
-            histogram.count += 1
-            storage.histograms[key] = histogram
-            if storage.help[name] == nil { storage.help[name] = ("histogram", help) }
-        }
+        observe(series(name, labels, help: help), seconds: seconds)
     }
 
     /// A gauge read when metrics are rendered (open connections, pool sizes).
@@ -94,23 +72,33 @@ public final class MetricsRegistry: Sendable {
     /// The Prometheus exposition text.
     public func render() -> String {
         var out = ""
-        let snapshot = storage.withLock { $0 }
-        for name in Set(snapshot.counters.keys.map(\.name)).sorted() {
-            out += header(name, snapshot.help[name], type: "counter")
-            for (key, value) in snapshot.counters where key.name == name {
-                out += "\(name)\(key.labels) \(value)\n"
+        let all = cells.withLock { Array($0.values) }
+        let help = helps.withLock { $0 }
+        let counters = all.filter { $0.counted.load(ordering: .relaxed) }
+        for name in Set(counters.map(\.key.name)).sorted() {
+            out += header(name, help[name], type: "counter")
+            for cell in counters where cell.key.name == name {
+                out += "\(name)\(cell.key.labels) \(cell.total.load(ordering: .relaxed))\n"
             }
         }
-        for name in Set(snapshot.histograms.keys.map(\.name)).sorted() {
-            out += header(name, snapshot.help[name], type: "histogram")
-            for (key, histogram) in snapshot.histograms where key.name == name {
+        let histograms = all.filter { $0.observed.load(ordering: .relaxed) }
+        for name in Set(histograms.map(\.key.name)).sorted() {
+            out += header(name, help[name], type: "histogram")
+            for cell in histograms where cell.key.name == name {
+                let key = cell.key
                 let inner = key.labels.isEmpty ? "" : String(key.labels.dropFirst().dropLast()) + ","
+                // Buckets are read before the sum, and the count is their total: every cumulative
+                // bucket stays at or below the next and `+Inf` equals `_count`, even mid-update.
+                let counts = cell.buckets.map { $0.value.load(ordering: .relaxed) }
+                var cumulative: UInt64 = 0
                 for (index, bound) in Self.latencyBuckets.enumerated() {
-                    out += "\(name)_bucket{\(inner)le=\"\(bound)\"} \(histogram.buckets[index])\n"
+                    cumulative += counts[index]
+                    out += "\(name)_bucket{\(inner)le=\"\(bound)\"} \(cumulative)\n"
                 }
-                out += "\(name)_bucket{\(inner)le=\"+Inf\"} \(histogram.count)\n"
-                out += "\(name)_sum\(key.labels) \(histogram.sum)\n"
-                out += "\(name)_count\(key.labels) \(histogram.count)\n"
+                let count = cumulative + counts[Self.latencyBuckets.count]
+                out += "\(name)_bucket{\(inner)le=\"+Inf\"} \(count)\n"
+                out += "\(name)_sum\(key.labels) \(Double(cell.nanoseconds.load(ordering: .relaxed)) / 1e9)\n"
+                out += "\(name)_count\(key.labels) \(count)\n"
             }
         }
         for (name, counter) in observedCounters.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
@@ -123,8 +111,8 @@ public final class MetricsRegistry: Sendable {
         return out
     }
 
-    private func header(_ name: String, _ help: (type: String, text: String)?, type: String) -> String {
-        "# HELP \(name) \(help?.text ?? name)\n# TYPE \(name) \(type)\n"
+    private func header(_ name: String, _ help: String?, type: String) -> String {
+        "# HELP \(name) \(help.map { $0.isEmpty ? name : $0 } ?? name)\n# TYPE \(name) \(type)\n"
     }
 
     static func render(_ labels: Labels) -> String {
@@ -136,4 +124,43 @@ public final class MetricsRegistry: Sendable {
     static func escape(_ value: String) -> String {
         value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n")
     }
+}
+
+/// One series' values: a counter, or a latency histogram, by how it is first used. Updated with
+/// relaxed atomic adds (each value is independent; `render` reads them in an order that keeps the
+/// exposition consistent).
+final class SeriesCell: Sendable {
+    let key: MetricsRegistry.Key
+    let counted = Atomic<Bool>(false)
+    let observed = Atomic<Bool>(false)
+    let total = Atomic<UInt64>(0)
+    /// Observations per bucket, not cumulative: one add per observation. The last one holds
+    /// those above the largest bound.
+    let buckets: [AtomicCount]
+    let nanoseconds = Atomic<UInt64>(0)
+
+    init(key: MetricsRegistry.Key) {
+        self.key = key
+        buckets = (0...MetricsRegistry.latencyBuckets.count).map { _ in AtomicCount() }
+    }
+
+    func add(_ amount: UInt64) {
+        if !counted.load(ordering: .relaxed) { counted.store(true, ordering: .relaxed) }
+        total.wrappingAdd(amount, ordering: .relaxed)
+    }
+
+    func observe(_ seconds: Double) {
+        if !observed.load(ordering: .relaxed) { observed.store(true, ordering: .relaxed) }
+        let bounds = MetricsRegistry.latencyBuckets
+        let index = bounds.firstIndex { seconds <= $0 } ?? bounds.count
+        buckets[index].value.wrappingAdd(1, ordering: .relaxed)
+        // Whole nanoseconds: 584 years of summed latency before the sum wraps.
+        let nanoseconds = seconds.isFinite && seconds > 0 ? UInt64(min(seconds * 1e9, 1e18)) : 0
+        self.nanoseconds.wrappingAdd(nanoseconds, ordering: .relaxed)
+    }
+}
+
+/// An atomic counter that can sit in an array.
+final class AtomicCount: Sendable {
+    let value = Atomic<UInt64>(0)
 }
