@@ -170,6 +170,47 @@ import Testing
         var writer = JSONWriter()
         writer.int(value)
         #expect(writer.string == String(value))
+        var inObject = JSONWriter()
+        inObject.beginObject()
+        inObject.field("n", value)
+        inObject.field("amount_minor", value)
+        inObject.endObject()
+        #expect(inObject.string == #"{"n":\#(value),"amount_minor":\#(value)}"#)
+    }
+
+    /// Members written in one piece (short plain strings, numbers, instants) and those written in
+    /// several (escapes, long strings) mix with commas in the right places.
+    @Test func membersOfEveryLengthAndKindSeparateCorrectly() throws {
+        let long = String(repeating: "é", count: 200)  // 400 bytes: past the one-piece limit
+        let edge = String(repeating: "a", count: 240)
+        var writer = JSONWriter(capacity: 8)
+        writer.beginObject()
+        writer.field("plain", "hello")
+        writer.field("empty", "")
+        writer.field("escaped", "tab\there")
+        writer.field("long", long)
+        writer.field("edge", edge)
+        writer.field("chinese", "张三")
+        writer.field("none", nil as String?)
+        writer.field("count", nil as Int64?)
+        writer.field("at", Instant(millisecondsSinceEpoch: 1_764_396_000_250))
+        writer.field("never", nil as Instant?)
+        writer.key("tags")
+        writer.beginArray()
+        for tag in ["a", "b\"c", long] { writer.string(tag) }
+        writer.endArray()
+        writer.key("nested")
+        writer.beginArray()
+        writer.beginObject()
+        writer.field("x", 1)
+        writer.endObject()
+        writer.beginObject()
+        writer.endObject()
+        writer.endArray()
+        writer.endObject()
+        #expect(writer.string == #"{"plain":"hello","empty":"","escaped":"tab\there","long":"\#(long)","edge":"\#(edge)","#
+            + #""chinese":"张三","none":null,"count":null,"at":"2025-11-29T06:00:00.250Z","never":null,"#
+            + #""tags":["a","b\"c","\#(long)"],"nested":[{"x":1},{}]}"#)
     }
 }
 

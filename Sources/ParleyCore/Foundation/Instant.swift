@@ -25,44 +25,62 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends the RFC 3339 text as ASCII bytes: integer civil-date arithmetic, no intermediate
-    /// strings (instants are written for every row of every list).
+    /// Appends the RFC 3339 text as ASCII bytes.
     public func appendRFC3339(to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.rfc3339MaxCount) { scratch in
+            let count = writeRFC3339(to: scratch.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: count))
+        }
+    }
+
+    /// The most bytes `writeRFC3339` writes (a year beyond 9999 has more than four digits).
+    public static let rfc3339MaxCount = 40
+
+    /// Writes the RFC 3339 text as ASCII bytes at `out` (room for `rfc3339MaxCount`) and returns
+    /// how many: integer civil-date arithmetic, no intermediate strings (instants are written for
+    /// every row of every list).
+    public func writeRFC3339(to out: UnsafeMutablePointer<UInt8>) -> Int {
         let millis = ((millisecondsSinceEpoch % 1_000) + 1_000) % 1_000
         let seconds = (millisecondsSinceEpoch - millis) / 1_000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let date = CalendarDate(daysSinceEpoch: days)
+        var at = 0
         func digits(_ value: Int, _ count: Int) {
-            var divisor = 1
-            for _ in 1..<count { divisor *= 10 }
             var rest = value
-            while divisor > 0 {
-                bytes.append(UInt8(0x30 + rest / divisor % 10))
-                rest %= divisor
-                divisor /= 10
+            var index = at + count - 1
+            while index >= at {
+                out[index] = UInt8(0x30 + rest % 10)
+                rest /= 10
+                index -= 1
             }
+            at += count
+        }
+        func byte(_ ascii: Unicode.Scalar) {
+            out[at] = UInt8(ascii: ascii)
+            at += 1
         }
         if date.year > 9999 || date.year < 0 {
-            bytes.append(contentsOf: String(date.year).utf8)  // beyond RFC 3339; never produced by the API
+            for digit in String(date.year).utf8 { out[at] = digit; at += 1 }  // beyond RFC 3339; never produced by the API
         } else {
             digits(date.year, 4)
         }
-        bytes.append(UInt8(ascii: "-"))
+        byte("-")
         digits(date.month, 2)
-        bytes.append(UInt8(ascii: "-"))
+        byte("-")
         digits(date.day, 2)
-        bytes.append(UInt8(ascii: "T"))
+        byte("T")
         digits(secondOfDay / 3_600, 2)
-        bytes.append(UInt8(ascii: ":"))
+        byte(":")
         digits(secondOfDay % 3_600 / 60, 2)
-        bytes.append(UInt8(ascii: ":"))
+        byte(":")
         digits(secondOfDay % 60, 2)
         if millis != 0 {
-            bytes.append(UInt8(ascii: "."))
+            byte(".")
             digits(Int(millis), 3)
         }
-        bytes.append(UInt8(ascii: "Z"))
+        byte("Z")
+        return at
     }
 
     static func pad2(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }

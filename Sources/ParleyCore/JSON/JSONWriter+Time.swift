@@ -3,8 +3,7 @@
 extension JSONWriter {
     /// Instants are written as RFC 3339 UTC strings, everywhere.
     public mutating func field(_ name: StaticString, _ value: Instant) {
-        key(name)
-        quotedASCII { value.appendRFC3339(to: &$0) }
+        field(name, quotedASCII: Instant.rfc3339MaxCount) { value.writeRFC3339(to: $0) }
     }
 
     public mutating func field(_ name: StaticString, _ value: Instant?) {
