@@ -69,11 +69,12 @@ public struct JSONAccessLog: AccessLogWriter {
 
     public func write(_ entry: AccessLogEntry) {
         var writer = JSONLogHandler.beginLine(level: entry.level, label: label, message: "request")
-        writer.field("http.duration_ms", entry.durationMilliseconds)
+        // Numbers as the strings they have always been, written straight into the line.
+        writer.field("http.duration_ms", quotedASCII: AccessLogEntry.durationMaxCount) { entry.writeDurationMilliseconds(to: $0) }
         writer.field("http.method", entry.method)
-        writer.field("http.response_bytes", String(entry.responseBytes))
+        writer.field("http.response_bytes", quotedASCII: 20) { JSONWriter.writeDecimal(Int64(entry.responseBytes), to: $0) }
         writer.field("http.route", entry.route)
-        writer.field("http.status", String(entry.status))
+        writer.field("http.status", quotedASCII: 20) { JSONWriter.writeDecimal(Int64(entry.status), to: $0) }
         writer.field("request.id", entry.requestID)
         if let userID = entry.userID { writer.field("user.id", userID) }
         JSONLogHandler.endLine(&writer, level: entry.level)

@@ -88,7 +88,7 @@ public struct JSONWriter: Sendable {
 
     /// The decimal digits of `value` at `out` (at most 20 bytes); returns how many.
     @inline(__always)
-    static func writeDecimal(_ value: Int64, to out: UnsafeMutablePointer<UInt8>) -> Int {
+    public static func writeDecimal(_ value: Int64, to out: UnsafeMutablePointer<UInt8>) -> Int {
         var at = 0
         if value < 0 { out[0] = UInt8(ascii: "-"); at = 1 }
         var magnitude = value.magnitude

@@ -129,8 +129,16 @@ import Testing
             #expect(changed["grace_days"]?.int64 == 7)
             #expect(changed["max_agent_discount_percent"]?.int64 == 15)
             #expect(changed["reminder_days_before_due"]?.compact == "[3,0]")
-            let half = try app.admin.request("PUT", "/v1/compliance/policy", json: #"{"grace_days":7.5}"#)
-            #expect(half.status == 422)
+            // A fraction where an integer is required is a value of the wrong JSON type: 400, naming
+            // every failing field (the out-of-range one too).
+            let half = try app.admin.request("PUT", "/v1/compliance/policy", json: #"{"grace_days":7.5,"promise_grace_days":-1}"#)
+            #expect(half.status == 400)
+            #expect(half.headers["Content-Type"] == "application/problem+json")
+            guard case .array(let errors)? = half["errors"] else { Issue.record("no errors"); return }
+            #expect(Set(errors.compactMap { $0["field"]?.string }) == ["grace_days", "promise_grace_days"])
+            let mistyped = try app.admin.request("PUT", "/v1/compliance/policy", json: #"{"debt_terms":[5]}"#)
+            #expect(mistyped.status == 400)
+            #expect(try app.admin.get("/v1/compliance/policy")["grace_days"]?.int64 == 7)
         }
     }
 

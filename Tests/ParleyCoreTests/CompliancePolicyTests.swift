@@ -12,6 +12,8 @@ import Testing
             return []
         } catch let failure as ValidationFailure {
             return Set(failure.errors.map(\.field))
+        } catch let wrongType as WrongJSONType {
+            return Set(wrongType.errors.map(\.field))
         }
     }
 
@@ -82,6 +84,31 @@ import Testing
             "prohibited_terms[1]", "prohibited_terms[2]", "debt_terms", "grace_days", "max_agent_discount_percent",
             "reminder_days_before_due[1]", "followup_due_days", "extra",
         ])
+    }
+
+    /// A value of the wrong JSON type makes the document malformed (the API's 400); null where a
+    /// value is required, a value out of range or a bad time of day is a refusal (422).
+    @Test(arguments: [
+        (#"{"grace_days":"7"}"#, true), (#"{"grace_days":7.5}"#, true), (#"{"grace_days":true}"#, true),
+        (#"{"debt_terms":[5]}"#, true), (#"{"debt_terms":"debt"}"#, true), (#"{"reminder_days_before_due":[3.5]}"#, true),
+        (#"{"jurisdictions":{"US":{"conversation_cooldown_days":"7"}}}"#, true),
+        (#"{"jurisdictions":{"US":{"contact_hours":{"start":8}}}}"#, true), (#"{"jurisdictions":[]}"#, true),
+        (#"{"playbooks":{"resistant":{"tone":1}}}"#, true), (#"{"playbooks":{"resistant":{"escalation_teams":[1]}}}"#, true),
+        (#"{"grace_days":-1}"#, false), (#"{"grace_days":null}"#, false), (#"{"prohibited_terms":["!!!"]}"#, false),
+        (#"{"jurisdictions":{"US":{"contact_hours":{"start":"25:00"}}}}"#, false),
+        (#"{"jurisdictions":{"US":{"call_frequency":{"max_attempts":null,"window_days":7}}}}"#, false),
+        (#"{"playbooks":{"resistant":{"tone":"rude"}}}"#, false),
+    ])
+    func aMistypedValueIsMalformedAndAnyOtherFailureARefusal(_ text: String, mistyped: Bool) throws {
+        let document = try parse(text)
+        do {
+            _ = try CompliancePolicy.decode(document)
+            Issue.record("expected a failure")
+        } catch is WrongJSONType {
+            #expect(mistyped)
+        } catch is ValidationFailure {
+            #expect(!mistyped)
+        }
     }
 
     @Test func aNewJurisdictionNeedsACompleteFrequency() throws {

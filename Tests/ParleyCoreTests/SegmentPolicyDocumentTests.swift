@@ -11,6 +11,8 @@ import Testing
             return []
         } catch let failure as ValidationFailure {
             return Set(failure.errors.map(\.field))
+        } catch let wrongType as WrongJSONType {
+            return Set(wrongType.errors.map(\.field))
         }
     }
 

@@ -12,6 +12,12 @@ enum ProblemRenderer {
                 writer.key("errors")
                 writeFieldErrors(failure.errors, to: &writer)
             }
+        case let wrongType as WrongJSONType:
+            return problem(.badRequest, detail: wrongType.errors.map { "\($0.field) \($0.message)" }.joined(separator: "; "),
+                           context: context) { writer in
+                writer.key("errors")
+                writeFieldErrors(wrongType.errors, to: &writer)
+            }
         case let block as ComplianceBlock:
             return problem(.unprocessableContent, detail: "the compliance rules do not allow this contact: "
                            + block.violations.map(\.rule.rawValue).joined(separator: ", "), context: context) { writer in

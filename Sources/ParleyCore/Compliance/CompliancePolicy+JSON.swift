@@ -24,12 +24,13 @@ extension CompliancePolicy {
     /// path (`jurisdictions.US.contact_hours.start`).
     ///
     /// A jurisdiction not yet in `base` starts from the `default` profile.
-    /// - Throws: `ValidationFailure` naming every failing field.
+    /// - Throws: `WrongJSONType` naming every value of the wrong JSON type, else
+    ///   `ValidationFailure` naming every failing field.
     public static func decode(_ value: JSONValue, over base: CompliancePolicy = .defaults) throws -> CompliancePolicy {
         var reader = PolicyDocumentReader()
         var policy = base
         guard reader.object(value, at: "", keys: PolicyDocumentReader.policyKeys) != nil else {
-            try reader.failure.throwIfAny()
+            try reader.throwIfAny()
             return policy
         }
         let root = value
@@ -75,7 +76,7 @@ extension CompliancePolicy {
         if let document = root["playbooks"], let playbooks = reader.playbooks(document, at: "playbooks", over: policy) {
             policy.playbooks = playbooks
         }
-        try reader.failure.throwIfAny()
+        try reader.throwIfAny()
         return policy
     }
 }

@@ -73,7 +73,8 @@ extension PolicyDocumentReader {
             if let name = tone.string, let known = PlaybookTone(rawValue: name) {
                 playbook.tone = known
             } else {
-                failure.add(path + ".tone", "must be one of " + PlaybookTone.allCases.map(\.rawValue).joined(separator: ", "))
+                let message = "must be one of " + PlaybookTone.allCases.map(\.rawValue).joined(separator: ", ")
+                if tone.string == nil { mistyped(tone, at: path + ".tone", message) } else { failure.add(path + ".tone", message) }
             }
         }
         if let teams = members["escalation_teams"], let read = self.teams(teams, at: path + ".escalation_teams") {
@@ -88,14 +89,15 @@ extension PolicyDocumentReader {
     private mutating func teams(_ value: JSONValue, at path: String) -> [PlaybookTeam]? {
         let names = PlaybookTeam.allCases.map(\.rawValue).joined(separator: ", ")
         guard case .array(let items) = value else {
-            failure.add(path, "must be an array of team names: \(names)")
+            mistyped(value, at: path, "must be an array of team names: \(names)")
             return nil
         }
         let errorsBefore = failure.errors.count
         var teams: [PlaybookTeam] = []
         for (index, item) in items.enumerated() {
             guard let team = item.string.flatMap(PlaybookTeam.init(rawValue:)) else {
-                failure.add("\(path)[\(index)]", "must be one of \(names)")
+                let itemPath = "\(path)[\(index)]"
+                if item.string == nil { mistyped(item, at: itemPath, "must be one of \(names)") } else { failure.add(itemPath, "must be one of \(names)") }
                 continue
             }
             if teams.contains(team) { failure.add("\(path)[\(index)]", "repeats \(team.rawValue)") }
@@ -107,7 +109,8 @@ extension PolicyDocumentReader {
     /// One to `maxActions` sentences, each with a character that is not white space; stored trimmed.
     private mutating func actions(_ value: JSONValue, at path: String) -> [String]? {
         guard case .array(let items) = value, (1...Self.maxActions).contains(items.count) else {
-            failure.add(path, "must be an array of 1 to \(Self.maxActions) strings")
+            let message = "must be an array of 1 to \(Self.maxActions) strings"
+            if case .array = value { failure.add(path, message) } else { mistyped(value, at: path, message) }
             return nil
         }
         let errorsBefore = failure.errors.count
@@ -115,7 +118,9 @@ extension PolicyDocumentReader {
         for (index, item) in items.enumerated() {
             let text = item.string?.trimmingSpaces ?? ""
             if text.isEmpty || text.unicodeScalars.count > Self.maxActionLength {
-                failure.add("\(path)[\(index)]", "must be a string that is not blank, at most \(Self.maxActionLength) characters")
+                let itemPath = "\(path)[\(index)]"
+                let message = "must be a string that is not blank, at most \(Self.maxActionLength) characters"
+                if item.string == nil { mistyped(item, at: itemPath, message) } else { failure.add(itemPath, message) }
                 continue
             }
             actions.append(text)

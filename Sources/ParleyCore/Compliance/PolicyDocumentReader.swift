@@ -2,6 +2,9 @@
 /// stopping at the first, and refusing keys the policy does not know.
 struct PolicyDocumentReader {
     var failure = ValidationFailure()
+    /// The fields among `failure`'s whose value had the wrong JSON type: any of them makes the
+    /// whole document a malformed request (400) rather than one the rules refuse (422).
+    var wrongTypes = ValidationFailure()
 
     static let policyKeys = ["jurisdictions", "prohibited_terms", "debt_terms", "max_agent_discount_percent", "grace_days",
                              "promise_grace_days", "reminder_days_before_due", "followup_due_days", "segmentation",
@@ -16,10 +19,25 @@ struct PolicyDocumentReader {
 
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
+    /// Reports `value` at `path` as not what it must be: a wrong JSON type, unless it is null (a
+    /// required value that is null is refused like an absent one).
+    mutating func mistyped(_ value: JSONValue, at path: String, _ message: String) {
+        failure.add(path, message)
+        if case .null = value { return }
+        wrongTypes.add(path, message)
+    }
+
+    /// Throws what was found, naming every failing field: as a malformed document when a value
+    /// had the wrong JSON type, else as one the rules refuse.
+    func throwIfAny() throws {
+        if !wrongTypes.isEmpty { throw WrongJSONType(failure.errors) }
+        try failure.throwIfAny()
+    }
+
     /// The members of an object, after reporting any key outside `keys` (nil: any key is fine).
     mutating func object(_ value: JSONValue, at path: String, keys: [String]?) -> [(String, JSONValue)]? {
         guard case .object(let members) = value else {
-            failure.add(path.isEmpty ? "policy" : path, "must be an object")
+            mistyped(value, at: path.isEmpty ? "policy" : path, "must be an object")
             return nil
         }
         if let keys {
@@ -68,7 +86,8 @@ struct PolicyDocumentReader {
             if let minute = start.string.flatMap(ContactHours.minute(from:)), minute < 1_440 {
                 hours.startMinute = minute
             } else {
-                failure.add(path + ".start", "must be a time of day HH:MM from 00:00 to 23:59")
+                let message = "must be a time of day HH:MM from 00:00 to 23:59"
+                if start.string == nil { mistyped(start, at: path + ".start", message) } else { failure.add(path + ".start", message) }
                 bothValid = false
             }
         }
@@ -76,7 +95,8 @@ struct PolicyDocumentReader {
             if let minute = end.string.flatMap(ContactHours.minute(from:)) {
                 hours.endMinute = minute
             } else {
-                failure.add(path + ".end", "must be a time of day HH:MM from 00:01 to 24:00")
+                let message = "must be a time of day HH:MM from 00:01 to 24:00"
+                if end.string == nil { mistyped(end, at: path + ".end", message) } else { failure.add(path + ".end", message) }
                 bothValid = false
             }
         }
@@ -124,12 +144,18 @@ struct PolicyDocumentReader {
     }
 
     mutating func integer(_ value: JSONValue, at path: String, in range: ClosedRange<Int>) -> Int? {
+        let message = "must be a whole number from \(range.lowerBound) to \(range.upperBound)"
         guard case .number = value else {
-            failure.add(path, "must be an integer")
+            mistyped(value, at: path, "must be an integer")
             return nil
         }
-        guard let number = value.exactInt64, let exact = Int(exactly: number), range.contains(exact) else {
-            failure.add(path, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        guard let number = value.exactInt64 else {
+            // A fraction (or a number beyond 64 bits) where an integer is required.
+            mistyped(value, at: path, message)
+            return nil
+        }
+        guard let exact = Int(exactly: number), range.contains(exact) else {
+            failure.add(path, message)
             return nil
         }
         return exact
@@ -138,7 +164,7 @@ struct PolicyDocumentReader {
     /// A list of terms; each must still say something once normalised the way it will be matched.
     mutating func terms(_ value: JSONValue, at path: String, normalize: (String) -> String) -> [String]? {
         guard case .array(let items) = value else {
-            failure.add(path, "must be an array of strings")
+            mistyped(value, at: path, "must be an array of strings")
             return nil
         }
         guard items.count <= Self.maxTerms else {
@@ -150,7 +176,7 @@ struct PolicyDocumentReader {
         for (index, item) in items.enumerated() {
             let itemPath = "\(path)[\(index)]"
             guard let term = item.string else {
-                failure.add(itemPath, "must be a string")
+                mistyped(item, at: itemPath, "must be a string")
                 valid = false
                 continue
             }
@@ -165,7 +191,7 @@ struct PolicyDocumentReader {
 
     mutating func reminderDays(_ value: JSONValue, at path: String) -> [Int]? {
         guard case .array(let items) = value else {
-            failure.add(path, "must be an array of whole numbers of days")
+            mistyped(value, at: path, "must be an array of whole numbers of days")
             return nil
         }
         guard items.count <= 10 else {

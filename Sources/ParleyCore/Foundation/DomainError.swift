@@ -31,6 +31,15 @@ public struct ValidationFailure: Error, Sendable {
     }
 }
 
+/// A document the domain reads itself (the compliance policy) held a value of the wrong JSON type
+/// (a string or a fraction where an integer is required, a number where a list is): the request is
+/// malformed rather than refused by a rule, so it is answered like any body with a mistyped value
+/// (400). `errors` names every failing field of the document, mistyped or not.
+public struct WrongJSONType: Error, Sendable {
+    public let errors: [FieldError]
+    public init(_ errors: [FieldError]) { self.errors = errors }
+}
+
 /// The domain's errors. Services never know HTTP; the API maps these to statuses once.
 public enum DomainError: Error, Sendable, Equatable {
     /// The resource does not exist (or the caller may not know it exists).

@@ -1,4 +1,5 @@
 import Logging
+import ParleyJSON
 
 /// One access-log line's facts: method, route pattern (never the raw path, which may carry ids or
 /// search terms), status, duration, response bytes, the request id and the user.
@@ -14,8 +15,27 @@ public struct AccessLogEntry: Sendable {
 
     /// The duration in milliseconds with three decimals (`12.345`).
     public var durationMilliseconds: String {
-        let fraction = String(durationMicroseconds % 1_000)
-        return "\(durationMicroseconds / 1_000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.durationMaxCount) { scratch in
+            let count = writeDurationMilliseconds(to: scratch.baseAddress!)
+            return String(decoding: UnsafeBufferPointer(start: scratch.baseAddress!, count: count), as: UTF8.self)
+        }
+    }
+
+    /// The most bytes `writeDurationMilliseconds` writes.
+    public static let durationMaxCount = 24
+
+    /// The duration in milliseconds with three decimals (`2.906`) at `out`; returns how many bytes.
+    public func writeDurationMilliseconds(to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let micros = max(0, durationMicroseconds)
+        var at = JSONWriter.writeDecimal(micros / 1_000, to: out)
+        out[at] = UInt8(ascii: ".")
+        var fraction = micros % 1_000
+        for index in stride(from: at + 3, to: at, by: -1) {
+            out[index] = UInt8(ascii: "0") + UInt8(fraction % 10)
+            fraction /= 10
+        }
+        at += 4
+        return at
     }
 }
 
