@@ -25,7 +25,9 @@ import Testing
             #expect(metrics.status == 200)
             #expect(metrics.text.contains(#"parley_http_requests_total{method="GET",route="/health",status="200"} 1"#))
             #expect(metrics.text.contains(#"route="/v1/users",status="401""#))
-            #expect(metrics.text.contains("parley_http_request_duration_seconds_bucket"))
+            // Latency by route and status too: a 401 is not mixed with the route's 200s.
+            #expect(metrics.text.contains(#"parley_http_request_duration_seconds_count{route="/health",status="200"} 1"#))
+            #expect(metrics.text.contains(#"parley_http_request_duration_seconds_bucket{route="/v1/users",status="401",le="+Inf"} 1"#))
             #expect(metrics.text.contains("parley_http_open_connections"))
         }
     }

@@ -255,3 +255,20 @@ import Testing
         }
     }
 }
+
+@Suite struct TimeZoneNameTests {
+    /// IANA names with and without a `/` (links included) are zones.
+    @Test(arguments: ["Asia/Shanghai", "America/New_York", "Etc/GMT+5", "US/Eastern", "UTC", "GMT", "EST", "EST5EDT",
+                      "Japan", "Zulu", "Universal", "PRC", "GB"])
+    func ianaNamesAreZones(_ name: String) {
+        #expect(Validators.isTimeZone(name))
+    }
+
+    /// Names Foundation would make a zone of but the tz database does not hold, files of the
+    /// database that are not zones, and paths.
+    @Test(arguments: ["GMT+5", "UTC+02:00", "GMT+0530", "posixrules", "localtime", "zone.tab", "Mars/Olympus", "",
+                      "../zoneinfo/UTC", "asia/shanghai"])
+    func otherNamesAreNot(_ name: String) {
+        #expect(!Validators.isTimeZone(name))
+    }
+}

@@ -39,8 +39,8 @@ public struct MetricsMiddleware: HTTPMiddleware {
                 [("method", key.method), ("route", key.route), ("status", String(key.status))],
                 help: "HTTP requests answered, by method, route pattern and status."),
             duration: registry.series(
-                "parley_http_request_duration_seconds", [("route", key.route)],
-                help: "Time from routing to response, by route pattern."))
+                "parley_http_request_duration_seconds", [("route", key.route), ("status", String(key.status))],
+                help: "Time from routing to response, by route pattern and status."))
         // Methods are tokens a client chooses: bound the cache so odd ones cannot grow it forever.
         cache.series.withLock { if $0.count < 4_096 { $0[key] = resolved } }
         return resolved
