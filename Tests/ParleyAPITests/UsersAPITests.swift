@@ -134,7 +134,13 @@ import Testing
             // The rights table: other users' keys are admin-only, so 403 (not 404).
             #expect(try agent.post("/v1/users/\(otherID)/keys", "{}").status == 403)
             #expect(try agent.delete("/v1/users/\(otherID)/keys/key_x").status == 403)
-            #expect(try agent.get("/v1/users/\(otherID)").status == 404)
+            // No body is needed to issue a key, but one that is sent must be JSON.
+            let (ownID, own) = try app.admin.createUser(role: "agent")
+            #expect(try own.request("POST", "/v1/users/\(ownID)/keys", body: Array("hello".utf8), contentType: "text/plain").status == 415)
+            #expect(try own.request("POST", "/v1/users/\(ownID)/keys", body: Array("hello".utf8), contentType: "application/json").status == 400)
+            #expect(try own.request("POST", "/v1/users/\(ownID)/keys").status == 201)
+            #expect(try agent.get("/v1/users/\(otherID)").status == 403)
+            #expect(try agent.get("/v1/users/usr_01M8Q0ZW2R8CBDMEAQ8J52AEK9").status == 403)
         }
     }
 }

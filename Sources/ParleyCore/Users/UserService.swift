@@ -75,11 +75,10 @@ public struct UserService: Sendable {
         return try store.users(page: page)
     }
 
-    /// Admins read anyone; everyone reads themselves.
+    /// Admins read anyone; everyone reads themselves. Another user's record needs the right to
+    /// manage users, as every other user route does (403), whether or not that user exists.
     public func get(_ id: String, by actor: Principal) throws -> User {
-        guard actor.userID == id || Permission.manageUsers.allows(actor.role) else {
-            throw DomainError.notFound("user \(id)")
-        }
+        if actor.userID != id { try actor.require(.manageUsers) }
         guard let user = try store.user(id: id) else { throw DomainError.notFound("user \(id)") }
         return user
     }
