@@ -85,4 +85,30 @@ import Testing
             #expect(fields(reversal) == ["reason"])
         }
     }
+
+    /// An absent required field does not hide the other fields' failures, those checked against
+    /// the case (its balance of 1000 and currency, the debtor-local date) included.
+    @Test func anAbsentRequiredFieldIsReportedWithEveryOtherFailure() throws {
+        try withTestApp { app in
+            let caseID = try placeCase(app, ref: "D-1")
+            let plan = try app.admin.post("/v1/cases/\(caseID)/plans",
+                                          #"{"frequency":"daily","first_due_date":"2020-01-01","down_payment_minor":-5}"#)
+            #expect(plan.status == 422)
+            #expect(fields(plan) == ["installment_count", "frequency", "first_due_date", "down_payment_minor"])
+            let payment = try app.admin.post("/v1/cases/\(caseID)/payments", #"{"currency":"EUR","paid_at":"2030-01-01T00:00:00Z"}"#,
+                                             headers: [("Idempotency-Key", "pay-absent-1")])
+            #expect(payment.status == 422)
+            #expect(fields(payment) == ["amount_minor", "currency", "paid_at"])
+            let overBalance = try app.admin.post("/v1/cases/\(caseID)/payments", #"{"amount_minor":1001}"#,
+                                                 headers: [("Idempotency-Key", "pay-absent-2")])
+            #expect(fields(overBalance) == ["amount_minor", "currency"])
+            let promise = try app.admin.post("/v1/cases/\(caseID)/promises", #"{"amount_minor":1001}"#)
+            #expect(fields(promise) == ["amount_minor", "due_date"])
+            let adjustment = try app.admin.post("/v1/cases/\(caseID)/adjustments", #"{"kind":"fee_waiver","amount_minor":1001}"#)
+            #expect(fields(adjustment) == ["amount_minor", "reason"])
+            // Each absent field says so, and a present one that passes is not named.
+            let onlyAbsent = try app.admin.post("/v1/cases/\(caseID)/promises", #"{"amount_minor":10}"#)
+            #expect(onlyAbsent["errors"]?.compact == #"[{"field":"due_date","message":"is required"}]"#)
+        }
+    }
 }

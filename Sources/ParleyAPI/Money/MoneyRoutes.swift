@@ -42,6 +42,11 @@ struct MoneyRoutes {
         let firstDue = try body.requiredString("first_due_date")
         let downPayment = try body.optionalInt("down_payment_minor") ?? 0
         let total = try body.optionalInt("total_minor")
+        try body.finish(alsoChecking: money.fieldChecks(caseID: caseID, by: actor) { debtCase, today, _ in
+            _ = try PlanRequest(installmentCount: count ?? 1, frequency: frequency ?? PlanFrequency.monthly.rawValue,
+                                firstDueDate: firstDue ?? today.description, downPaymentMinor: downPayment, totalMinor: total)
+                .validate(balanceMinor: debtCase.balance.balanceMinor, today: today)
+        })
         let (countValue, frequencyValue, firstDueValue) = try body.finish(count, frequency, firstDue)
         let plan = try money.proposePlan(caseID: caseID, request: PlanRequest(
             installmentCount: countValue, frequency: frequencyValue, firstDueDate: firstDueValue, downPaymentMinor: downPayment,
@@ -74,8 +79,13 @@ struct MoneyRoutes {
         let paidAt = try body.optionalInstant("paid_at")
         let method = try body.optionalString("method")
         let reference = try body.optionalString("reference")
-        try body.finish(alsoChecking: MoneyService.NewPayment.checkFields(
-            amountMinor: amount, paidAt: paidAt, method: method, reference: reference, now: nil))
+        try body.finish(alsoChecking: money.fieldChecks(caseID: caseID, by: actor) { debtCase, _, now in
+            var failure = MoneyService.NewPayment.checkFields(amountMinor: amount, paidAt: paidAt, method: method,
+                                                               reference: reference, now: now)
+            PaymentValidation.check(amountMinor: amount ?? 1, currency: currency ?? debtCase.currency, caseCurrency: debtCase.currency,
+                                    balanceMinor: debtCase.balance.balanceMinor, into: &failure)
+            try failure.throwIfAny()
+        })
         let (amountValue, currencyValue) = try body.finish(amount, currency)
         let payment = try money.recordPayment(caseID: caseID, MoneyService.NewPayment(
             amountMinor: amountValue, currency: currencyValue, paidAt: paidAt, method: method, reference: reference), by: actor)
@@ -107,6 +117,10 @@ struct MoneyRoutes {
         var body = try JSONBody(request)
         let amount = try body.requiredInt("amount_minor")
         let due = try body.requiredString("due_date")
+        try body.finish(alsoChecking: money.fieldChecks(caseID: caseID, by: actor) { debtCase, today, _ in
+            _ = try PaymentPromise.validate(amountMinor: amount ?? 1, dueDate: due ?? today.description,
+                                            balanceMinor: debtCase.balance.balanceMinor, today: today)
+        })
         let (amountValue, dueValue) = try body.finish(amount, due)
         let promise = try money.makePromise(caseID: caseID, amountMinor: amountValue, dueDate: dueValue, by: actor)
         return Reply.json(.created) { MoneyJSON.write(promise, to: &$0) }
@@ -124,9 +138,11 @@ struct MoneyRoutes {
         let amount = try body.requiredInt("amount_minor")
         let reason = try body.requiredString("reason")
         let draft = AdjustmentRequest(kind: kind ?? "", amountMinor: amount ?? 1, reason: reason ?? "")
-        // A clean body is checked whole in the service, against the balance; a failing one is
-        // answered with every field's shape checked here (the balance unknown yet).
-        try body.finish(alsoChecking: draft.check(balanceMinor: .max))
+        // A clean body is checked whole in the service; a failing one is answered with every
+        // field checked here against the case's balance too.
+        try body.finish(alsoChecking: money.fieldChecks(caseID: caseID, by: actor) { debtCase, _, _ in
+            try draft.check(balanceMinor: debtCase.balance.balanceMinor).throwIfAny()
+        })
         let adjustment = try money.requestAdjustment(caseID: caseID, draft, by: actor)
         return Reply.json(.created) { MoneyJSON.write(adjustment, to: &$0) }
     }

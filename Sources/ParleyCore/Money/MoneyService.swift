@@ -46,6 +46,27 @@ public struct MoneyService: Sendable {
         return (debtCase, LocalTime.localDate(of: instant, in: LocalTime.zone(named: debtor.timezone)), debtor.timezone)
     }
 
+    /// What `check` finds wrong with a request's fields against the case as it is now (its balance
+    /// and currency, the debtor-local date, the clock), for a request the API already refuses for
+    /// an absent field: so that one answer names every failing field. `check` fills in the absent
+    /// fields with any value; their own errors are dropped, as the absence is already reported.
+    /// Empty when the case cannot be read: the request fails on that anyway.
+    public func fieldChecks(caseID: CaseID, by actor: Principal,
+                            _ check: (_ debtCase: DebtCase, _ today: CalendarDate, _ now: Instant) throws -> Void) -> ValidationFailure {
+        do {
+            try actor.require(.logCaseActivity)
+            _ = try cases.visibleCase(caseID, by: actor)
+            let now = clock.now()
+            let (debtCase, today, _) = try caseAndToday(caseID, at: now)
+            try check(debtCase, today, now)
+            return ValidationFailure()
+        } catch let failure as ValidationFailure {
+            return failure
+        } catch {
+            return ValidationFailure()
+        }
+    }
+
     /// The plan a payment credits or a reversal may reopen: the most recent one that is live or completed.
     func currentPlan(_ caseID: CaseID) throws -> CasePlan? {
         try store.plans(caseID: caseID).last { $0.plan.status.isLive || $0.plan.status == .completed }
