@@ -175,10 +175,30 @@ func makeCase(_ client: APIClient, ref: String = "L-778", assignedTo: String? = 
 
             let timeline = try app.admin.get("/v1/cases/\(first)/timeline")
             guard case .array(let events)? = timeline["data"] else { Issue.record("no events"); return }
-            #expect(events.compactMap { $0["kind"]?.string } == ["created", "dispute_opened", "dispute_resolved"])
+            // Every status move is on the timeline, whatever made it, next to the dispute's own items.
+            #expect(events.compactMap { $0["kind"]?.string } == ["created", "dispute_opened", "transition", "dispute_resolved", "transition"])
+            #expect(events.compactMap { $0["summary"]?.string }.filter { $0.hasPrefix("Status") }
+                == ["Status open → disputed: I already paid this", "Status disputed → open: dispute rejected"])
             let disputes = try app.admin.get("/v1/cases/\(first)/disputes")
             guard case .array(let list)? = disputes["data"] else { Issue.record("no disputes"); return }
             #expect(list.count == 1)
+            // The dispute's audit trail holds its opening and its resolution; the case's, both moves.
+            #expect(items(try app.admin.get("/v1/audit?entity_id=\(disputeID)")).compactMap { $0["action"]?.string }
+                == ["dispute.opened", "dispute.resolved"])
+            #expect(items(try app.admin.get("/v1/audit?entity_id=\(first)")).compactMap { $0["action"]?.string }
+                .filter { $0 == "case.transitioned" }.count == 2)
+
+            // Leaving `disputed` by a transition settles the dispute: its resolution is recorded too.
+            let third = try makeCase(app.admin, ref: "D3")
+            #expect(try app.admin.post("/v1/cases/\(third)/transitions", #"{"to":"disputed","reason":"x"}"#).status == 200)
+            #expect(try supervisor.post("/v1/cases/\(third)/transitions", #"{"to":"closed","reason":"other"}"#).status == 200)
+            let thirdEvents = items(try app.admin.get("/v1/cases/\(third)/timeline")).compactMap { $0["kind"]?.string }
+            #expect(thirdEvents == ["created", "dispute_opened", "transition", "dispute_resolved", "transition"])
+            let settled = items(try app.admin.get("/v1/cases/\(third)/disputes"))
+            let settledID = try #require(settled.first?["id"]?.string)
+            #expect(settled.first?["status"]?.string == "upheld")
+            #expect(items(try app.admin.get("/v1/audit?entity_id=\(settledID)")).compactMap { $0["action"]?.string }
+                == ["dispute.opened", "dispute.resolved"])
         }
     }
 

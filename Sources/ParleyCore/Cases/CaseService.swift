@@ -207,15 +207,43 @@ public struct CaseService: Sendable {
         if target == .closed { debtCase.statusBefore = from }
         debtCase.version += 1
         debtCase.updatedAt = now
-        var detail: [(String, JSONValue)] = [("from", .string(from.rawValue)), ("to", .string(target.rawValue))]
-        if let reason { detail.append(("reason", .string(reason))) }
+        var audit = [Self.transitionAudit(id, from: from, to: target, reason: reason)]
+        var events = [Self.transitionEvent(at: now, by: actor, from: from, to: target, reason: reason)]
+        if let settledDispute {
+            audit.insert(Self.resolutionAudit(settledDispute), at: 0)
+            events.insert(Self.resolutionEvent(settledDispute, caseStatus: target), at: 0)
+        }
         try apply(CaseMutation(
-            debtCase: debtCase, expectedVersion: expected, updateDispute: settledDispute,
-            audit: [AuditRecord(action: .caseTransitioned, entity: "case", entityID: id, detail: .object(detail))],
-            events: [TimelineEvent(at: now, kind: .transition, actor: actor.userID,
-                                   summary: "Status \(from.rawValue) → \(target.rawValue)" + (reason.map { ": \($0)" } ?? ""), ref: nil)]),
+            debtCase: debtCase, expectedVersion: expected, updateDispute: settledDispute, audit: audit, events: events),
             by: actor)
         return debtCase
+    }
+
+    /// A status move's audit entry and timeline item, whatever made it (a transition, a dispute
+    /// opened or resolved): the timeline and the case's audit trail show every move.
+    static func transitionAudit(_ id: CaseID, from: CaseStatus, to target: CaseStatus, reason: String?) -> AuditRecord {
+        var detail: [(String, JSONValue)] = [("from", .string(from.rawValue)), ("to", .string(target.rawValue))]
+        if let reason { detail.append(("reason", .string(reason))) }
+        return AuditRecord(action: .caseTransitioned, entity: "case", entityID: id, detail: .object(detail))
+    }
+
+    static func transitionEvent(at now: Instant, by actor: Principal, from: CaseStatus, to target: CaseStatus,
+                                reason: String?) -> TimelineEvent {
+        TimelineEvent(at: now, kind: .transition, actor: actor.userID,
+                      summary: "Status \(from.rawValue) → \(target.rawValue)" + (reason.map { ": \($0)" } ?? ""), ref: nil)
+    }
+
+    /// A dispute's resolution, on its own audit trail (`entity_id` the dispute) and the timeline.
+    static func resolutionAudit(_ dispute: Dispute) -> AuditRecord {
+        AuditRecord(action: .disputeResolved, entity: "dispute", entityID: dispute.id, detail: .object([
+            ("case_id", .string(dispute.caseID.rawValue)), ("outcome", .string(dispute.status.rawValue)),
+            ("note", dispute.note.map(JSONValue.string) ?? .null),
+        ]))
+    }
+
+    static func resolutionEvent(_ dispute: Dispute, caseStatus: CaseStatus) -> TimelineEvent {
+        TimelineEvent(at: dispute.resolvedAt ?? dispute.openedAt, kind: .disputeResolved, actor: dispute.resolvedBy ?? dispute.openedBy,
+                      summary: "Dispute \(dispute.status.rawValue); case \(caseStatus.rawValue)", ref: dispute.id)
     }
 
     public func openDispute(_ id: CaseID, reason: String, by actor: Principal) throws -> DebtCase {
@@ -252,8 +280,10 @@ public struct CaseService: Sendable {
         try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, insertDispute: dispute,
             audit: [AuditRecord(action: .disputeOpened, entity: "dispute", entityID: dispute.id,
-                                detail: .object([("case_id", .string(id.rawValue)), ("from", .string(from.rawValue))]))],
-            events: [TimelineEvent(at: now, kind: .disputeOpened, actor: actor.userID, summary: "Dispute opened: \(trimmed)", ref: dispute.id)]),
+                                detail: .object([("case_id", .string(id.rawValue)), ("from", .string(from.rawValue))])),
+                    Self.transitionAudit(id, from: from, to: .disputed, reason: trimmed)],
+            events: [TimelineEvent(at: now, kind: .disputeOpened, actor: actor.userID, summary: "Dispute opened: \(trimmed)", ref: dispute.id),
+                     Self.transitionEvent(at: now, by: actor, from: from, to: .disputed, reason: trimmed)]),
             by: actor)
         return (debtCase, dispute)
     }
@@ -273,6 +303,7 @@ public struct CaseService: Sendable {
         dispute.resolvedBy = actor.userID
         dispute.resolvedAt = now
         let expected = debtCase.version
+        let from = debtCase.status
         if outcome == .upheld {
             debtCase.statusBefore = debtCase.status
             debtCase.status = .closed
@@ -283,14 +314,12 @@ public struct CaseService: Sendable {
         }
         debtCase.version += 1
         debtCase.updatedAt = now
+        let why = "dispute \(outcome.rawValue)"
         try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, updateDispute: dispute,
-            audit: [AuditRecord(action: .disputeResolved, entity: "dispute", entityID: disputeID, detail: .object([
-                ("case_id", .string(caseID.rawValue)), ("outcome", .string(outcome.rawValue)),
-                ("note", dispute.note.map(JSONValue.string) ?? .null),
-            ]))],
-            events: [TimelineEvent(at: now, kind: .disputeResolved, actor: actor.userID,
-                                   summary: "Dispute \(outcome.rawValue); case \(debtCase.status.rawValue)", ref: disputeID)]),
+            audit: [Self.resolutionAudit(dispute), Self.transitionAudit(caseID, from: from, to: debtCase.status, reason: why)],
+            events: [Self.resolutionEvent(dispute, caseStatus: debtCase.status),
+                     Self.transitionEvent(at: now, by: actor, from: from, to: debtCase.status, reason: why)]),
             by: actor)
         return dispute
     }
