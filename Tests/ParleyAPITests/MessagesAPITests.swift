@@ -218,6 +218,29 @@ func readText(_ path: String) -> String {
         }
     }
 
+    /// A retry that is delivered leaves no attempt ahead on the message.
+    @Test func aMessageSentOnARetryHasNoNextAttempt() throws {
+        let receiver = WebhookReceiver(status: 503)
+        let time = TestClock(Self.inHours)
+        try withHTTPServer(responder: receiver) { hook in
+            try withTestApp(configure: { $0.messageWebhookURL = "http://127.0.0.1:\(hook.port)/hook" }, clock: time.clock) { app in
+                let caseID = try makeUSCase(app.admin)
+                let queued = try app.admin.post("/v1/cases/\(caseID)/messages", #"{"channel":"sms","body":"Please call us"}"#)
+                let messageID = try #require(queued["id"]?.string)
+                _ = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-20T15:00:00Z"}"#)
+                let waiting = try app.admin.get("/v1/messages/\(messageID)")
+                #expect(waiting["status"]?.string == "queued")
+                #expect(waiting["next_attempt_at"]?.string != nil)
+                receiver.status.store(200, ordering: .relaxed)
+                _ = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-20T15:00:05Z"}"#)
+                let sent = try app.admin.get("/v1/messages/\(messageID)")
+                #expect(sent["status"]?.string == "sent")
+                #expect(sent["attempts"]?.int64 == 2)
+                #expect(sent["next_attempt_at"] == .null)
+            }
+        }
+    }
+
     @Test func jobsAreForAdminsAndUnknownJobsAre404() throws {
         try withTestApp { app in
             let (_, supervisor) = try app.admin.createUser(role: "supervisor")

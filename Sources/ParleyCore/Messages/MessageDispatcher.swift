@@ -102,6 +102,8 @@ public struct MessageDispatcher: Sendable {
     private func dispatch(_ original: Message, asOf: Instant) throws -> Message.Status {
         var message = original
         guard let debtCase = try cases.caseForJob(message.caseID) else { throw CorruptDataError("message \(message.id) names a missing case") }
+        // A message leaving the queue has no attempt ahead, whatever ends it.
+        message.nextAttemptAt = nil
         if let key = message.reminderKey, let reason = try reminders?.mootReason(key: key, caseID: message.caseID) {
             message.status = .suppressed
             message.lastError = "no longer due: " + reason
@@ -145,7 +147,6 @@ public struct MessageDispatcher: Sendable {
             message.lastError = reason
             if message.attempts >= Self.maxAttempts {
                 message.status = .failed
-                message.nextAttemptAt = nil  // no attempt ahead
                 try store.finish(message, audit: audit(.messageFailed, message),
                                  event: event(message, asOf, "failed after \(message.attempts) attempts"), actor: .system)
             } else {
