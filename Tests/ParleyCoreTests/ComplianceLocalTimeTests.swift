@@ -18,12 +18,33 @@ import Testing
 
     @Test func wallTimesInTheGapAndTheOverlapResolveSensibly() throws {
         let spring = try #require(CalendarDate(iso: "2026-03-08"))
-        // 02:30 does not exist; the clocks jump past it to 03:30 EDT.
-        #expect(LocalTime.instant(localDate: spring, hour: 2, minute: 30, in: newYork) == (try F.at("2026-03-08T07:30:00Z")))
+        // 02:30 does not exist; the first instant past it is the jump itself, 02:00 EST = 03:00 EDT,
+        // from which on the wall clock shows a later time.
+        #expect(LocalTime.instant(localDate: spring, hour: 2, minute: 30, in: newYork) == (try F.at("2026-03-08T07:00:00Z")))
+        #expect(LocalTime.instant(localDate: spring, hour: 2, minute: 0, in: newYork) == (try F.at("2026-03-08T07:00:00Z")))
+        #expect(LocalTime.instant(localDate: spring, hour: 3, minute: 0, in: newYork) == (try F.at("2026-03-08T07:00:00Z")))
+        // A day that starts an hour late (Havana's clocks go from 00:00 to 01:00): the day starts then.
+        let havana = LocalTime.zone(named: "America/Havana")
+        let havanaSpring = try #require(CalendarDate(iso: "2026-03-08"))
+        #expect(LocalTime.instant(localDate: havanaSpring, hour: 0, minute: 0, in: havana) == (try F.at("2026-03-08T05:00:00Z")))
         let autumn = try #require(CalendarDate(iso: "2026-11-01"))
         // 01:30 happens twice; the earlier (EDT) wins.
         #expect(LocalTime.instant(localDate: autumn, hour: 1, minute: 30, in: newYork) == (try F.at("2026-11-01T05:30:00Z")))
         #expect(LocalTime.instant(localDate: autumn, hour: 8, minute: 0, in: newYork) == (try F.at("2026-11-01T13:00:00Z")))
+    }
+
+    /// A window opening inside the spring gap opens when the clocks jump past its start: the
+    /// earliest instant the contact-hours rule allows, so a check then is allowed.
+    @Test func aWindowStartInTheSpringGapOpensAtTheJump() throws {
+        var policy = CompliancePolicy.defaults
+        policy.jurisdictions["US"]?.contactHours = ContactHours(start: (2, 30), end: (21, 0))
+        let engine = ComplianceEngine(policy: policy)
+        let blocked = engine.evaluate(F.context(at: try F.at("2026-03-08T06:00:00Z")))
+        #expect(F.rules(blocked) == ["contact_hours"])
+        let opens = try #require(blocked.nextAllowedAt)
+        #expect(opens == (try F.at("2026-03-08T07:00:00Z")))
+        #expect(engine.evaluate(F.context(at: opens)).ok)
+        #expect(!engine.evaluate(F.context(at: opens.adding(seconds: -1))).ok)
     }
 
     /// A window opening at 01:30 on the night the clocks go back: at 01:00 EST (after the first

@@ -39,7 +39,8 @@ public enum LocalTime {
     ///
     /// The offset is guessed from the wall time itself and then checked at the answer, because it
     /// may change in between. In an autumn overlap the earlier instant wins; in a spring gap the
-    /// wall time does not exist and the instant the clocks jump past it is returned.
+    /// wall time does not exist and the instant the clocks jump past it is returned: the first
+    /// instant whose wall time is later (02:30 on the spring change in New York: 03:00 EDT).
     public static func instant(localDate: CalendarDate, hour: Int, minute: Int, in zone: TimeZone) -> Instant {
         instants(localDate: localDate, hour: hour, minute: minute, in: zone)[0]
     }
@@ -52,8 +53,23 @@ public enum LocalTime {
         let offsets = Set([wall - 86_400, wall, wall + 86_400].map { offsetSeconds(atEpochSeconds: $0, in: zone) })
         let candidates = offsets.map { wall - $0 }
         let consistent = candidates.filter { offsetSeconds(atEpochSeconds: $0, in: zone) == wall - $0 }.sorted()
-        let seconds = consistent.isEmpty ? [candidates.max() ?? wall] : consistent
-        return seconds.map { Instant(millisecondsSinceEpoch: $0 * 1_000) }
+        guard consistent.isEmpty, let earliest = candidates.min(), let latest = candidates.max() else {
+            return (consistent.isEmpty ? [wall] : consistent).map { Instant(millisecondsSinceEpoch: $0 * 1_000) }
+        }
+        return [Instant(millisecondsSinceEpoch: jump(after: earliest, atOrBefore: latest, in: zone) * 1_000)]
+    }
+
+    /// The second the offset changes in `(after, atOrBefore]`, where it is the offset at `after`
+    /// before and the offset at `atOrBefore` from then on (a spring gap's two readings of a wall
+    /// time bracket the jump): a binary search over at most a day of seconds.
+    private static func jump(after: Int64, atOrBefore: Int64, in zone: TimeZone) -> Int64 {
+        let later = offsetSeconds(atEpochSeconds: atOrBefore, in: zone)
+        var low = after, high = atOrBefore
+        while high - low > 1 {
+            let middle = low + (high - low) / 2
+            if offsetSeconds(atEpochSeconds: middle, in: zone) == later { high = middle } else { low = middle }
+        }
+        return high
     }
 
     /// Local midnight starting the debtor-local day that contains `instant`.
