@@ -73,6 +73,36 @@ let placementHeader = "creditor,external_ref,debtor_external_ref,debtor_name,pho
         }
     }
 
+    /// `Idempotency-Key` on an import: the repeat replays the first answer byte for byte (the
+    /// same import id, not a second run's "unchanged"); another file under the key is 422; a dry
+    /// run and the real import of one file are two requests.
+    @Test func anImportWithAnIdempotencyKeyIsAnsweredOnce() throws {
+        try withTestApp { app in
+            let csv = placementHeader + "Acme,L-1,D-1,Name 1,,,UTC,US,USD,100,0,0,2026-01-01\r\n"
+            func send(_ body: String, dryRun: Bool = false) throws -> APIClient.Response {
+                try app.admin.request("POST", "/v1/imports?dry_run=\(dryRun)", body: Array(body.utf8), contentType: "text/csv",
+                                      headers: [("Idempotency-Key", "placement-2026-12-01")])
+            }
+            let dry = try send(csv, dryRun: true)
+            #expect(dry["dry_run"] == .bool(true))
+            let first = try send(csv)
+            #expect(first.status == 200)
+            #expect(first["dry_run"] == .bool(false))
+            #expect(first["created_cases"]?.int64 == 1)
+            #expect(first.headers["Idempotent-Replayed"] == nil)
+            let repeated = try send(csv)
+            #expect(repeated.status == 200)
+            #expect(repeated.body == first.body)
+            #expect(repeated.headers["Idempotent-Replayed"] == "true")
+            let other = try send(csv + "Acme,L-2,D-2,Name 2,,,UTC,US,USD,100,0,0,2026-01-01\r\n")
+            #expect(other.status == 422)
+            #expect(try app.admin.get("/v1/cases?limit=10").text.components(separatedBy: "\"external_ref\"").count - 1 == 1)
+            // Without a key, a repeat runs again and changes nothing.
+            let unkeyed = try post(app, csv)
+            #expect(unkeyed["unchanged"]?.int64 == 1)
+        }
+    }
+
     @Test func wrongTypeMissingColumnsAndRoles() throws {
         try withTestApp { app in
             #expect(try app.admin.request("POST", "/v1/imports", body: Array(placementHeader.utf8), contentType: "application/json").status == 415)

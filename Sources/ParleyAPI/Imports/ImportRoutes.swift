@@ -6,7 +6,7 @@ struct ImportRoutes {
     let services: APIServices
 
     func register(in router: Router) {
-        router.post("/v1/imports", bodyLimit: services.maxImportBytes, handler: services.secured(.writeDebtorsAndCases, runImport))
+        router.post("/v1/imports", bodyLimit: services.maxImportBytes, handler: services.idempotentAfterwards(.writeDebtorsAndCases, runImport))
         router.get("/v1/cases/export", handler: services.secured(.exportCases, export))
     }
 

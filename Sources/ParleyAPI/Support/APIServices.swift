@@ -109,18 +109,38 @@ extension APIServices {
 
     func idempotent(required: Bool, _ permission: Permission?, _ handler: @escaping SecuredHandler) -> HTTPHandler {
         secured(permission) { request, context, actor in
-            guard let key = request.headers["idempotency-key"] else {
-                if required { throw APIError.badRequest("the Idempotency-Key header is required here") }
-                return try handler(request, context, actor)
-            }
-            // Visible ASCII with inner spaces (the parser has trimmed the ends), as the API document says.
-            guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) else {
-                throw APIError.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters")
-            }
+            guard let key = try Self.idempotencyKey(request, required: required) else { return try handler(request, context, actor) }
             let scoped = IdempotentRequests.key(key, request: request, userID: actor.userID)
             return try idempotentRequests.run(scoped, request: request, context: context) {
                 try handler(request, context, actor)
             }
         }
+    }
+
+    /// The same for a handler whose work runs in transactions of its own (the import): its answer
+    /// is recorded after it (`IdempotentRequests.runThenRecord`). The query is part of the scope,
+    /// so a dry run and the real import of one file under one key are two requests.
+    func idempotentAfterwards(_ permission: Permission?, _ handler: @escaping SecuredHandler) -> HTTPHandler {
+        secured(permission) { request, context, actor in
+            guard let key = try Self.idempotencyKey(request, required: false) else { return try handler(request, context, actor) }
+            let path = IdempotentRequests.key(key, request: request, userID: actor.userID)
+            let scoped = IdempotencyKey(scope: path.scope + "?" + (request.head.query.map(String.init) ?? ""), key: key)
+            return try idempotentRequests.runThenRecord(scoped, request: request, context: context) {
+                try handler(request, context, actor)
+            }
+        }
+    }
+
+    /// The request's `Idempotency-Key`, checked: visible ASCII with inner spaces (the parser has
+    /// trimmed the ends), as the API document says; 400 when it is required and absent.
+    private static func idempotencyKey(_ request: HTTPRequest, required: Bool) throws -> String? {
+        guard let key = request.headers["idempotency-key"] else {
+            if required { throw APIError.badRequest("the Idempotency-Key header is required here") }
+            return nil
+        }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) else {
+            throw APIError.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters")
+        }
+        return key
     }
 }

@@ -46,12 +46,45 @@ final class IdempotentRequests: Sendable {
         case .performed(let response): return response
         case .mismatch: throw DomainError.unprocessable("this Idempotency-Key was used with a different request body")
         case .replay(let recorded):
-            guard var response = Self.decode(recorded) else {
-                throw CorruptDataError("an idempotency record could not be read")
-            }
-            response.headers.add("Idempotent-Replayed", "true")
-            return response
+            return try Self.replay(recorded)
         }
+    }
+
+    /// The same for work that cannot join the record's transaction (an import writes its pieces
+    /// in transactions of their own): a recorded answer is looked up first, the work runs, and its
+    /// answer is recorded after it. A crash in between leaves the work done and no record; the
+    /// retry does it again, which for an import changes nothing (its rows are then `unchanged`).
+    func runThenRecord(_ key: IdempotencyKey, request: HTTPRequest, context: RequestContext,
+                       _ handler: () throws -> HTTPResponse) throws -> HTTPResponse {
+        let claimed = running.withLock { $0.insert(key).inserted }
+        guard claimed else { throw DomainError.conflict("a request with this Idempotency-Key is still being processed") }
+        defer { _ = running.withLock { $0.remove(key) } }
+        let requestHash = Hashing.hex(Hashing.sha256(request.body))
+        if let existing = try store.recorded(key, at: clock.now()) {
+            guard existing.requestHash == requestHash else {
+                throw DomainError.unprocessable("this Idempotency-Key was used with a different request body")
+            }
+            return try Self.replay(existing.response)
+        }
+        let response: HTTPResponse
+        do {
+            response = try handler()
+        } catch {
+            let refusal = ProblemRenderer.render(error, context: context)
+            guard refusal.status.code < 500 else { throw error }
+            try store.record(key, requestHash: requestHash, response: Self.encode(refusal), at: clock.now())
+            return refusal
+        }
+        if response.status.code < 500 {
+            try store.record(key, requestHash: requestHash, response: Self.encode(response), at: clock.now())
+        }
+        return response
+    }
+
+    private static func replay(_ recorded: [UInt8]) throws -> HTTPResponse {
+        guard var response = decode(recorded) else { throw CorruptDataError("an idempotency record could not be read") }
+        response.headers.add("Idempotent-Replayed", "true")
+        return response
     }
 
     /// `status\n`, then `Name: value\n` per recorded header, a blank line, then the body.

@@ -37,4 +37,12 @@ public enum IdempotencyOutcome<Value> {
 public protocol IdempotencyStore: Sendable {
     func perform<Value>(_ key: IdempotencyKey, requestHash: String, at: Instant,
                         _ operation: () throws -> IdempotentResult<Value>) throws -> IdempotencyOutcome<Value>
+
+    /// The live record of `key` at `at`, if any: for an operation that cannot run inside the
+    /// record's transaction (see `record`).
+    func recorded(_ key: IdempotencyKey, at: Instant) throws -> (requestHash: String, response: [UInt8])?
+
+    /// Records the answer of an operation that ran in transactions of its own (a bulk import),
+    /// after it ran: a crash in between leaves the work done and no record.
+    func record(_ key: IdempotencyKey, requestHash: String, response: [UInt8], at: Instant) throws
 }

@@ -11,22 +11,36 @@ public struct SQLiteIdempotencyStore: IdempotencyStore {
 
     public func perform<Value>(_ key: IdempotencyKey, requestHash: String, at: Instant,
                                _ operation: () throws -> IdempotentResult<Value>) throws -> IdempotencyOutcome<Value> {
-        let cutoff = at.millisecondsSinceEpoch - Self.lifetimeMilliseconds
         return try database.write { db in
-            let existing = try db.queryFirst("""
-                SELECT request_hash, response FROM idempotency_record WHERE scope = ? AND key = ? AND created_at > ?
-                """, [key.scope, key.key, cutoff]) { row in (hash: row.string(0), response: row.blob(1)) }
-            if let existing {
-                return existing.hash == requestHash ? .replay(existing.response) : .mismatch
+            if let existing = try Self.live(key, at: at, db) {
+                return existing.requestHash == requestHash ? .replay(existing.response) : .mismatch
             }
             let result = try db.savepointKeeping(operation)
-            try db.run("""
-                INSERT OR REPLACE INTO idempotency_record (scope, key, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)
-                """, [key.scope, key.key, requestHash, result.recorded, at.millisecondsSinceEpoch])
-            // Expired records are swept as new ones arrive; the index on created_at keeps this cheap.
-            try db.run("DELETE FROM idempotency_record WHERE created_at <= ?", [cutoff])
+            try Self.insert(key, requestHash: requestHash, response: result.recorded, at: at, db)
             return .performed(result.value)
         }
+    }
+
+    public func recorded(_ key: IdempotencyKey, at: Instant) throws -> (requestHash: String, response: [UInt8])? {
+        try database.read { db in try Self.live(key, at: at, db) }
+    }
+
+    public func record(_ key: IdempotencyKey, requestHash: String, response: [UInt8], at: Instant) throws {
+        try database.write { db in try Self.insert(key, requestHash: requestHash, response: response, at: at, db) }
+    }
+
+    private static func live(_ key: IdempotencyKey, at: Instant, _ db: Connection) throws -> (requestHash: String, response: [UInt8])? {
+        try db.queryFirst("""
+            SELECT request_hash, response FROM idempotency_record WHERE scope = ? AND key = ? AND created_at > ?
+            """, [key.scope, key.key, at.millisecondsSinceEpoch - lifetimeMilliseconds]) { row in (row.string(0), row.blob(1)) }
+    }
+
+    private static func insert(_ key: IdempotencyKey, requestHash: String, response: [UInt8], at: Instant, _ db: Connection) throws {
+        try db.run("""
+            INSERT OR REPLACE INTO idempotency_record (scope, key, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)
+            """, [key.scope, key.key, requestHash, response, at.millisecondsSinceEpoch])
+        // Expired records are swept as new ones arrive; the index on created_at keeps this cheap.
+        try db.run("DELETE FROM idempotency_record WHERE created_at <= ?", [at.millisecondsSinceEpoch - lifetimeMilliseconds])
     }
 }
 
