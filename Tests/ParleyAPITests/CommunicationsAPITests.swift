@@ -33,6 +33,35 @@ func logCall(_ client: APIClient, _ caseID: String, at: String, outcome: String 
 
 
 @Suite struct CommunicationsAPITests {
+    /// A contact logged after the fact is judged by the disputes as they stood at its instant: one
+    /// made before the dispute was opened is no violation, one made while it was open is, one made
+    /// after it was resolved is not, and the check agrees for each instant.
+    @Test func aLateLoggedContactIsJudgedByTheDisputeAsItStoodThen() throws {
+        let time = TestClock("2026-11-20T15:00:00Z")  // 10:00 in New York
+        try withTestApp(clock: time.clock) { app in
+            let caseID = try makeUSCase(app.admin, ref: "ASOF-1")
+            time.set("2026-11-20T16:00:00Z")
+            let dispute = try #require(try app.admin.post("/v1/cases/\(caseID)/disputes", #"{"reason":"not mine"}"#)["id"]?.string)
+            time.set("2026-11-20T17:00:00Z")
+            #expect(try app.admin.post("/v1/cases/\(caseID)/disputes/\(dispute)/resolve", #"{"outcome":"rejected"}"#).status == 200)
+            time.set("2026-11-20T18:00:00Z")
+            for (at, disputed) in [("2026-11-20T15:30:00Z", false), ("2026-11-20T16:00:00Z", true), ("2026-11-20T16:30:00Z", true),
+                                   ("2026-11-20T17:00:00Z", false), ("2026-11-20T17:30:00Z", false)] {
+                let contact = try app.admin.post("/v1/cases/\(caseID)/communications", """
+                    {"channel":"phone","direction":"outbound","outcome":"no_answer","occurred_at":"\(at)"}
+                    """)
+                #expect(contact.status == 201)
+                let rules = contact["compliance"]?["violations"].flatMap { value -> [String]? in
+                    guard case .array(let items) = value else { return nil }
+                    return items.compactMap { $0["rule"]?.string }
+                } ?? []
+                #expect(rules.contains("dispute_pending") == disputed, "\(at)")
+                let check = try app.admin.post("/v1/compliance/check", #"{"case_id":"\#(caseID)","channel":"letter","at":"\#(at)"}"#)
+                #expect(check["allowed"] == .bool(!disputed), "\(at)")
+            }
+        }
+    }
+
     @Test func theEighthCallInSevenDaysIsRecordedAsAViolationWithItsAlert() throws {
         try withTestApp { app in
             let caseID = try makeUSCase(app.admin)

@@ -110,8 +110,7 @@ public final class ComplianceService: Sendable {
                                             outcome: contact.outcome)
         let history = try communications.history(request, caseID: contact.debtCase.id, debtorID: debtor.id,
                                                   to: target.phoneNumber)
-        // A case is `disputed` exactly while it has an open dispute (CaseService keeps them in step).
-        let openDispute = contact.debtCase.status == .disputed
+        let openDispute = try Self.disputeWasOpen(contact.debtCase, at: contact.at) { try cases.disputes(caseID: contact.debtCase.id) }
         let verdict = engine.evaluate(ComplianceContext(
             at: contact.at, channel: contact.channel, direction: contact.direction, outcome: contact.outcome,
             actorRole: actorRole, restrictions: debtor.restrictions, debtorTimeZone: debtor.timezone,
@@ -119,6 +118,19 @@ public final class ComplianceService: Sendable {
             content: contact.content, summary: contact.summary, messageBody: contact.messageBody, history: history))
         onVerdict(verdict)
         return (verdict, target)
+    }
+
+    /// Whether the case had an open dispute at `instant`. A case is `disputed` exactly while it has
+    /// an open dispute (CaseService keeps them in step), and every opening or resolution moves the
+    /// case's `updated_at`: for an instant at or after that, the status answers. An earlier one (a
+    /// contact logged after the fact) is judged by the disputes' own opening and resolution
+    /// instants, so a call made before a dispute is not a violation, nor one made while it was
+    /// open a legal one.
+    static func disputeWasOpen(_ debtCase: DebtCase, at instant: Instant, disputes: () throws -> [Dispute]) throws -> Bool {
+        guard instant < debtCase.updatedAt else { return debtCase.status == .disputed }
+        return try disputes().contains { dispute in
+            dispute.openedAt <= instant && (dispute.resolvedAt.map { instant < $0 } ?? true)
+        }
     }
 
     /// The phone or address a contact uses: the one named by `to` (with its consent as recorded on
