@@ -64,6 +64,8 @@ public struct JSONWriter: Sendable {
     private mutating func staged(upTo count: Int, _ write: (UnsafeMutablePointer<UInt8>) -> Int) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { scratch in
             let written = write(scratch.baseAddress!)
+            // A producer that wrote past the room it asked for has overwritten the stack: stop.
+            precondition(written <= count, "a JSON member wrote more bytes than it reserved")
             bytes.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: written))
         }
     }

@@ -21,6 +21,8 @@ import Testing
         try withTestApp { app in
             _ = try app.client(key: nil).get("/health")
             _ = try app.client(key: nil).get("/v1/users")
+            // A method a client makes up is counted, under `other`, never as a series of its own.
+            _ = try app.client(key: nil).request("BREW", "/health")
             let metrics = try app.client(key: nil).get("/metrics")
             #expect(metrics.status == 200)
             #expect(metrics.text.contains(#"parley_http_requests_total{method="GET",route="/health",status="200"} 1"#))
@@ -29,6 +31,8 @@ import Testing
             #expect(metrics.text.contains(#"parley_http_request_duration_seconds_count{route="/health",status="200"} 1"#))
             #expect(metrics.text.contains(#"parley_http_request_duration_seconds_bucket{route="/v1/users",status="401",le="+Inf"} 1"#))
             #expect(metrics.text.contains("parley_http_open_connections"))
+            #expect(metrics.text.contains(#"parley_http_requests_total{method="other",route="unmatched",status="405"} 1"#))
+            #expect(!metrics.text.contains("BREW"))
         }
     }
 
@@ -139,6 +143,9 @@ import Testing
             #expect(try own.request("POST", "/v1/users/\(ownID)/keys", body: Array("hello".utf8), contentType: "text/plain").status == 415)
             #expect(try own.request("POST", "/v1/users/\(ownID)/keys", body: Array("hello".utf8), contentType: "application/json").status == 400)
             #expect(try own.request("POST", "/v1/users/\(ownID)/keys").status == 201)
+            #expect(try own.request("POST", "/v1/users/\(ownID)/keys", body: [], contentType: "application/json").status == 201)
+            // The right is checked first: another user's keys are 403, whatever the body.
+            #expect(try own.request("POST", "/v1/users/\(otherID)/keys", body: Array("hello".utf8), contentType: "text/plain").status == 403)
             #expect(try agent.get("/v1/users/\(otherID)").status == 403)
             #expect(try agent.get("/v1/users/usr_01M8Q0ZW2R8CBDMEAQ8J52AEK9").status == 403)
         }

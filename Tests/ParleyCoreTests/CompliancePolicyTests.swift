@@ -94,7 +94,7 @@ import Testing
         (#"{"jurisdictions":{"US":{"conversation_cooldown_days":"7"}}}"#, true),
         (#"{"jurisdictions":{"US":{"contact_hours":{"start":8}}}}"#, true), (#"{"jurisdictions":[]}"#, true),
         (#"{"playbooks":{"resistant":{"tone":1}}}"#, true), (#"{"playbooks":{"resistant":{"escalation_teams":[1]}}}"#, true),
-        (#"{"grace_days":-1}"#, false), (#"{"grace_days":null}"#, false), (#"{"prohibited_terms":["!!!"]}"#, false),
+        (#"{"grace_days":-1}"#, false), (#"{"grace_days":null}"#, false), (#"{"grace_days":1e30}"#, false), (#"{"prohibited_terms":["!!!"]}"#, false),
         (#"{"jurisdictions":{"US":{"contact_hours":{"start":"25:00"}}}}"#, false),
         (#"{"jurisdictions":{"US":{"call_frequency":{"max_attempts":null,"window_days":7}}}}"#, false),
         (#"{"playbooks":{"resistant":{"tone":"rude"}}}"#, false),

@@ -266,8 +266,8 @@ import Testing
 
     /// Names Foundation would make a zone of but the tz database does not hold, files of the
     /// database that are not zones, and paths.
-    @Test(arguments: ["GMT+5", "UTC+02:00", "GMT+0530", "posixrules", "localtime", "zone.tab", "Mars/Olympus", "",
-                      "../zoneinfo/UTC", "asia/shanghai"])
+    @Test(arguments: ["GMT+5", "UTC+02:00", "GMT+0530", "GMT-05:30", "posixrules", "localtime", "zone.tab", "Factory", "",
+                      "Mars/Olympus", "asia/shanghai"])
     func otherNamesAreNot(_ name: String) {
         #expect(!Validators.isTimeZone(name))
     }

@@ -54,4 +54,11 @@ import Testing
         #expect(text.contains("hit_seconds_bucket{le=\"0.001\"} 80000\n"))
         #expect(text.contains("hit_seconds_count 80000\n"))
     }
+
+    @Test(arguments: [(Int64(0), "0.000"), (45, "0.045"), (2_906, "2.906"), (12_000, "12.000"), (1_234_567, "1234.567"), (-3, "0.000")])
+    func accessLogDurationsHaveThreeDecimals(_ micros: Int64, _ text: String) {
+        let entry = AccessLogEntry(level: .info, method: "GET", route: "/health", status: 200, durationMicroseconds: micros,
+                                   responseBytes: 10, requestID: "r", userID: nil)
+        #expect(entry.durationMilliseconds == text)
+    }
 }

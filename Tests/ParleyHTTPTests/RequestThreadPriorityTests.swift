@@ -35,14 +35,4 @@ import Testing
     }
 
     private static let batchPolicy: Int32 = 3
-
-    /// The thread that starts the pool keeps its own policy (the writer thread is started alike).
-    @Test func theStartingThreadKeepsItsPolicy() throws {
-        let before = sched_getscheduler(0)
-        let pool = HandlerPool(threads: 1, niceness: 0, parallelism: 1)
-        try pool.start(name: "policy-test")
-        pool.stop()
-        #expect(sched_getscheduler(0) == before)
-        #expect(before != Self.batchPolicy)
-    }
 }

@@ -207,7 +207,7 @@ public struct CaseService: Sendable {
         if target == .closed { debtCase.statusBefore = from }
         debtCase.version += 1
         debtCase.updatedAt = now
-        var audit = [Self.transitionAudit(id, from: from, to: target, reason: reason)]
+        var audit = [Self.transitionAudit(id, from: from, to: target, reason: reason, closeReason: closeReason)]
         var events = [Self.transitionEvent(at: now, by: actor, from: from, to: target, reason: reason)]
         if let settledDispute {
             audit.insert(Self.resolutionAudit(settledDispute), at: 0)
@@ -221,9 +221,11 @@ public struct CaseService: Sendable {
 
     /// A status move's audit entry and timeline item, whatever made it (a transition, a dispute
     /// opened or resolved): the timeline and the case's audit trail show every move.
-    static func transitionAudit(_ id: CaseID, from: CaseStatus, to target: CaseStatus, reason: String?) -> AuditRecord {
+    static func transitionAudit(_ id: CaseID, from: CaseStatus, to target: CaseStatus, reason: String?,
+                                closeReason: CloseReason? = nil) -> AuditRecord {
         var detail: [(String, JSONValue)] = [("from", .string(from.rawValue)), ("to", .string(target.rawValue))]
         if let reason { detail.append(("reason", .string(reason))) }
+        if let closeReason { detail.append(("close_reason", .string(closeReason.rawValue))) }
         return AuditRecord(action: .caseTransitioned, entity: "case", entityID: id, detail: .object(detail))
     }
 
@@ -317,7 +319,8 @@ public struct CaseService: Sendable {
         let why = "dispute \(outcome.rawValue)"
         try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, updateDispute: dispute,
-            audit: [Self.resolutionAudit(dispute), Self.transitionAudit(caseID, from: from, to: debtCase.status, reason: why)],
+            audit: [Self.resolutionAudit(dispute),
+                    Self.transitionAudit(caseID, from: from, to: debtCase.status, reason: why, closeReason: debtCase.closeReason)],
             events: [Self.resolutionEvent(dispute, caseStatus: debtCase.status),
                      Self.transitionEvent(at: now, by: actor, from: from, to: debtCase.status, reason: why)]),
             by: actor)

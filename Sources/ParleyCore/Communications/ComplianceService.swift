@@ -110,7 +110,7 @@ public final class ComplianceService: Sendable {
                                             outcome: contact.outcome)
         let history = try communications.history(request, caseID: contact.debtCase.id, debtorID: debtor.id,
                                                   to: target.phoneNumber)
-        let openDispute = try Self.disputeWasOpen(contact.debtCase, at: contact.at) { try cases.disputes(caseID: contact.debtCase.id) }
+        let openDispute = Self.disputeWasOpen(at: contact.at, among: try cases.disputes(caseID: contact.debtCase.id))
         let verdict = engine.evaluate(ComplianceContext(
             at: contact.at, channel: contact.channel, direction: contact.direction, outcome: contact.outcome,
             actorRole: actorRole, restrictions: debtor.restrictions, debtorTimeZone: debtor.timezone,
@@ -120,15 +120,14 @@ public final class ComplianceService: Sendable {
         return (verdict, target)
     }
 
-    /// Whether the case had an open dispute at `instant`. A case is `disputed` exactly while it has
-    /// an open dispute (CaseService keeps them in step), and every opening or resolution moves the
-    /// case's `updated_at`: for an instant at or after that, the status answers. An earlier one (a
-    /// contact logged after the fact) is judged by the disputes' own opening and resolution
-    /// instants, so a call made before a dispute is not a violation, nor one made while it was
-    /// open a legal one.
-    static func disputeWasOpen(_ debtCase: DebtCase, at instant: Instant, disputes: () throws -> [Dispute]) throws -> Bool {
-        guard instant < debtCase.updatedAt else { return debtCase.status == .disputed }
-        return try disputes().contains { dispute in
+    /// Whether the case had an open dispute at `instant`, by the disputes' own opening and
+    /// resolution instants (one indexed read of the case's disputes): a contact logged after the
+    /// fact is judged as things stood when it was made, so a call before a dispute was opened is
+    /// no violation, nor one made while it was open a legal one. Neither the case's status (a
+    /// payment can make a disputed case `paid` while its dispute stays open) nor its `updated_at`
+    /// (a monitor run for a past `as_of` sets it back) can stand in for them.
+    static func disputeWasOpen(at instant: Instant, among disputes: [Dispute]) -> Bool {
+        disputes.contains { dispute in
             dispute.openedAt <= instant && (dispute.resolvedAt.map { instant < $0 } ?? true)
         }
     }

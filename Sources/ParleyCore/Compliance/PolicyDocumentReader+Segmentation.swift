@@ -73,8 +73,7 @@ extension PolicyDocumentReader {
             if let name = tone.string, let known = PlaybookTone(rawValue: name) {
                 playbook.tone = known
             } else {
-                let message = "must be one of " + PlaybookTone.allCases.map(\.rawValue).joined(separator: ", ")
-                if tone.string == nil { mistyped(tone, at: path + ".tone", message) } else { failure.add(path + ".tone", message) }
+                refuseText(tone, at: path + ".tone", "must be one of " + PlaybookTone.allCases.map(\.rawValue).joined(separator: ", "))
             }
         }
         if let teams = members["escalation_teams"], let read = self.teams(teams, at: path + ".escalation_teams") {
@@ -96,8 +95,7 @@ extension PolicyDocumentReader {
         var teams: [PlaybookTeam] = []
         for (index, item) in items.enumerated() {
             guard let team = item.string.flatMap(PlaybookTeam.init(rawValue:)) else {
-                let itemPath = "\(path)[\(index)]"
-                if item.string == nil { mistyped(item, at: itemPath, "must be one of \(names)") } else { failure.add(itemPath, "must be one of \(names)") }
+                refuseText(item, at: "\(path)[\(index)]", "must be one of \(names)")
                 continue
             }
             if teams.contains(team) { failure.add("\(path)[\(index)]", "repeats \(team.rawValue)") }
@@ -118,9 +116,7 @@ extension PolicyDocumentReader {
         for (index, item) in items.enumerated() {
             let text = item.string?.trimmingSpaces ?? ""
             if text.isEmpty || text.unicodeScalars.count > Self.maxActionLength {
-                let itemPath = "\(path)[\(index)]"
-                let message = "must be a string that is not blank, at most \(Self.maxActionLength) characters"
-                if item.string == nil { mistyped(item, at: itemPath, message) } else { failure.add(itemPath, message) }
+                refuseText(item, at: "\(path)[\(index)]", "must be a string that is not blank, at most \(Self.maxActionLength) characters")
                 continue
             }
             actions.append(text)

@@ -27,6 +27,12 @@ struct PolicyDocumentReader {
         wrongTypes.add(path, message)
     }
 
+    /// Reports `value` at `path` as failing: a wrong JSON type when it is not a string (a time of
+    /// day, a tone, a team name, an action must be one), else a string the rules refuse.
+    mutating func refuseText(_ value: JSONValue, at path: String, _ message: String) {
+        if value.string == nil { mistyped(value, at: path, message) } else { failure.add(path, message) }
+    }
+
     /// Throws what was found, naming every failing field: as a malformed document when a value
     /// had the wrong JSON type, else as one the rules refuse.
     func throwIfAny() throws {
@@ -86,8 +92,7 @@ struct PolicyDocumentReader {
             if let minute = start.string.flatMap(ContactHours.minute(from:)), minute < 1_440 {
                 hours.startMinute = minute
             } else {
-                let message = "must be a time of day HH:MM from 00:00 to 23:59"
-                if start.string == nil { mistyped(start, at: path + ".start", message) } else { failure.add(path + ".start", message) }
+                refuseText(start, at: path + ".start", "must be a time of day HH:MM from 00:00 to 23:59")
                 bothValid = false
             }
         }
@@ -95,8 +100,7 @@ struct PolicyDocumentReader {
             if let minute = end.string.flatMap(ContactHours.minute(from:)) {
                 hours.endMinute = minute
             } else {
-                let message = "must be a time of day HH:MM from 00:01 to 24:00"
-                if end.string == nil { mistyped(end, at: path + ".end", message) } else { failure.add(path + ".end", message) }
+                refuseText(end, at: path + ".end", "must be a time of day HH:MM from 00:01 to 24:00")
                 bothValid = false
             }
         }
@@ -150,8 +154,9 @@ struct PolicyDocumentReader {
             return nil
         }
         guard let number = value.exactInt64 else {
-            // A fraction (or a number beyond 64 bits) where an integer is required.
-            mistyped(value, at: path, message)
+            // A fraction where an integer is required is a wrong type; a whole number too large
+            // for 64 bits is merely out of range (as in any other body).
+            if value.isIntegral { failure.add(path, message) } else { mistyped(value, at: path, message) }
             return nil
         }
         guard let exact = Int(exactly: number), range.contains(exact) else {

@@ -108,9 +108,11 @@ public struct UserService: Sendable {
         return user
     }
 
-    /// A new key for `userID`; the owner or an admin may ask. Old keys keep working.
-    public func issueKey(for userID: String, by actor: Principal) throws -> IssuedKey {
+    /// A new key for `userID`; the owner or an admin may ask. Old keys keep working. `checkRequest`
+    /// runs once the right is known (403 comes before anything about the request's body).
+    public func issueKey(for userID: String, by actor: Principal, checkRequest: () throws -> Void = {}) throws -> IssuedKey {
         try requireKeyRights(userID, actor)
+        try checkRequest()
         guard let user = try store.user(id: userID) else { throw DomainError.notFound("user \(userID)") }
         let secret = Self.makeKeySecret()
         let key = storedKey(secret: secret, userID: user.id, at: clock.now())

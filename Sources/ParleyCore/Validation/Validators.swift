@@ -53,34 +53,27 @@ public enum Validators {
     private static let knownZones = Mutex<[String: Bool]>([:])
 
     /// Whether `identifier` is an IANA zone the system's tz database knows (answers are cached).
-    /// Foundation also makes zones of names that are not in the database (`GMT+5`, `UTC+02:00`,
-    /// some abbreviations), so a name without a `/` must also be a file of the database:
-    /// `GMT`, `EST5EDT`, `Japan` and `Zulu` are IANA names; `GMT+5` is not (`Etc/GMT+5` is).
+    /// Foundation also makes zones of names that are not IANA's (`GMT+5`, `UTC+02:00`), so a name
+    /// without a `/` must also be one of IANA's few such names (`UTC`, `GMT`, `EST5EDT`, `Japan`);
+    /// `GMT+5` is spelled `Etc/GMT+5` there.
     public static func isTimeZone(_ identifier: String) -> Bool {
         if let known = knownZones.withLock({ $0[identifier] }) { return known }
         let valid = !identifier.isEmpty && identifier.utf8.count <= 64 && TimeZone(identifier: identifier) != nil
-            && (identifier.utf8.contains(UInt8(ascii: "/")) || identifier == "UTC" || isZoneFile(identifier))
+            && (identifier.utf8.contains(UInt8(ascii: "/")) || ianaNamesWithoutRegion.contains(identifier))
         knownZones.withLock { cache in
             if cache.count < 10_000 { cache[identifier] = valid }
         }
         return valid
     }
 
-    /// Files at the top of the tz database that are not zones.
-    private static let notZones: Set<String> = ["posixrules", "localtime", "leapseconds", "leap-seconds.list", "tzdata.zi",
-                                                "zone.tab", "zone1970.tab", "iso3166.tab", "SECURITY"]
-
-    /// Whether a name without a `/` is a zone file at the top of the tz database (`TZDIR`, else
-    /// `/usr/share/zoneinfo`, where Foundation reads zones too).
-    private static func isZoneFile(_ name: String) -> Bool {
-        guard !notZones.contains(name),
-              name.utf8.allSatisfy({ byte in
-                  (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
-                      || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
-              }) else { return false }
-        let directory = getenv("TZDIR").map { String(cString: $0) } ?? "/usr/share/zoneinfo"
-        var status = stat()
-        guard stat(directory + "/" + name, &status) == 0 else { return false }
-        return (status.st_mode & S_IFMT) == S_IFREG
-    }
+    /// The tz database's zone names without a region: its `etcetera`, `backward` and old
+    /// North American and European rules (`Factory`, which marks an unset zone, left out). A
+    /// fixed list, because Debian and Ubuntu now install most of them only with `tzdata-legacy`
+    /// while Foundation knows them either way.
+    static let ianaNamesWithoutRegion: Set<String> = [
+        "CET", "CST6CDT", "Cuba", "EET", "EST", "EST5EDT", "Egypt", "Eire", "GB", "GB-Eire", "GMT", "GMT+0", "GMT-0", "GMT0",
+        "Greenwich", "HST", "Hongkong", "Iceland", "Iran", "Israel", "Jamaica", "Japan", "Kwajalein", "Libya", "MET", "MST",
+        "MST7MDT", "NZ", "NZ-CHAT", "Navajo", "PRC", "PST8PDT", "Poland", "Portugal", "ROC", "ROK", "Singapore", "Turkey",
+        "UCT", "UTC", "Universal", "W-SU", "WET", "Zulu",
+    ]
 }

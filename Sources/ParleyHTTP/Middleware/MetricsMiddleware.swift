@@ -25,11 +25,20 @@ public struct MetricsMiddleware: HTTPMiddleware {
         let response = try next(request, &context)
         let elapsed = ContinuousClock.now - context.startedAt
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let key = RouteStatus(method: request.method, route: context.route, status: response.status.code)
+        let key = RouteStatus(method: Self.methodLabel(request.method), route: context.route, status: response.status.code)
         let series = cache.series.withLock { $0[key] } ?? resolve(key)
         registry.increment(series.requests)
         registry.observe(series.duration, seconds: seconds)
         return response
+    }
+
+    /// The method as a label: a client may send any token as a method, and each would otherwise
+    /// become series of its own, kept for the life of the process.
+    static func methodLabel(_ method: String) -> String {
+        switch method {
+        case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT": method
+        default: "other"
+        }
     }
 
     private func resolve(_ key: RouteStatus) -> (requests: MetricsRegistry.Series, duration: MetricsRegistry.Series) {
@@ -41,7 +50,7 @@ public struct MetricsMiddleware: HTTPMiddleware {
             duration: registry.series(
                 "parley_http_request_duration_seconds", [("route", key.route), ("status", String(key.status))],
                 help: "Time from routing to response, by route pattern and status."))
-        // Methods are tokens a client chooses: bound the cache so odd ones cannot grow it forever.
+        // Routes, the known methods and statuses are few; the bound is a guard, not a working limit.
         cache.series.withLock { if $0.count < 4_096 { $0[key] = resolved } }
         return resolved
     }

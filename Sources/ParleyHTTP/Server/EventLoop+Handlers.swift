@@ -54,8 +54,9 @@ extension EventLoop {
             return
         }
         let state = self.state
+        // The thread inherits the policy and nice value of the request thread starting it (lowering
+        // it again here would put it twice the niceness below the process).
         let thread = LoopThread { [self] in
-            RequestThreadPriority.lower(by: state.configuration.requestThreadNiceness)
             // HTTP/1.0 has no chunked coding: the body ends when the connection does.
             let streamFinalizer = head.version == .http1_1
                 ? finalizer : ResponseFinalizer(requestHead: head, keepAlive: false, date: finalizer.date)
