@@ -182,62 +182,62 @@ func readText(_ path: String) -> String {
         }
     }
 
-    @Test func aFailingWebhookGetsFiveAttemptsWithBackoffThenTheMessageFails() throws {
-        let receiver = WebhookReceiver(status: 500)
+    /// A server whose messages go to `receiver`, with a US case and an sms queued on it (in hours).
+    private func withQueuedSMS(_ receiver: WebhookReceiver, _ body: (TestApp, _ messageID: String) throws -> Void) throws {
         let time = TestClock(Self.inHours)
         try withHTTPServer(responder: receiver) { hook in
             try withTestApp(configure: { $0.messageWebhookURL = "http://127.0.0.1:\(hook.port)/hook" }, clock: time.clock) { app in
                 let caseID = try makeUSCase(app.admin)
                 let queued = try app.admin.post("/v1/cases/\(caseID)/messages", #"{"channel":"sms","body":"Please call us"}"#)
-                let messageID = try #require(queued["id"]?.string)
-                // Retries are due 1, 2, 4 and 8 s (± 10 %) after each failure; as_of decides which are due.
-                var at = Instant(rfc3339: "2026-11-20T15:00:00Z")!
-                for attempt in 1...5 {
-                    _ = try app.admin.post("/v1/jobs/dispatch/run", "{\"as_of\":\"\(at.rfc3339)\"}")
-                    let message = try app.admin.get("/v1/messages/\(messageID)")
-                    #expect(message["attempts"]?.int64 == Int64(attempt))
-                    // Not due again just before the earliest retry time.
-                    let early = at.adding(seconds: Int64(1 << (attempt - 1))).millisecondsSinceEpoch - Int64(100 << (attempt - 1)) - 1
-                    if attempt < 5 {
-                        _ = try app.admin.post("/v1/jobs/dispatch/run", "{\"as_of\":\"\(Instant(millisecondsSinceEpoch: early).rfc3339)\"}")
-                        #expect(try app.admin.get("/v1/messages/\(messageID)")["attempts"]?.int64 == Int64(attempt))
-                    }
-                    at = at.adding(seconds: Int64(2 << (attempt - 1)))
-                }
-                let failed = try app.admin.get("/v1/messages/\(messageID)")
-                #expect(failed["status"]?.string == "failed")
-                #expect(failed["next_attempt_at"] == .null)  // no attempt ahead
-                #expect(receiver.deliveries.count == 5)
-                #expect(Set(receiver.deliveries.map(\.key)) == [messageID])
-                _ = try app.admin.post("/v1/jobs/dispatch/run", "{\"as_of\":\"\(at.adding(seconds: 60).rfc3339)\"}")
-                #expect(receiver.deliveries.count == 5)
-                let metrics = try app.admin.get("/metrics").text
-                #expect(metrics.contains("parley_message_delivery_attempts_total{result=\"failed\"} 5"))
-                #expect(metrics.contains("parley_job_runs_total{job=\"dispatch\",result=\"ok\"}"))
+                try body(app, try #require(queued["id"]?.string))
             }
+        }
+    }
+
+    @Test func aFailingWebhookGetsFiveAttemptsWithBackoffThenTheMessageFails() throws {
+        let receiver = WebhookReceiver(status: 500)
+        try withQueuedSMS(receiver) { app, messageID in
+            // Retries are due 1, 2, 4 and 8 s (± 10 %) after each failure; as_of decides which are due.
+            var at = Instant(rfc3339: "2026-11-20T15:00:00Z")!
+            for attempt in 1...5 {
+                _ = try app.admin.post("/v1/jobs/dispatch/run", "{\"as_of\":\"\(at.rfc3339)\"}")
+                let message = try app.admin.get("/v1/messages/\(messageID)")
+                #expect(message["attempts"]?.int64 == Int64(attempt))
+                // Not due again just before the earliest retry time.
+                let early = at.adding(seconds: Int64(1 << (attempt - 1))).millisecondsSinceEpoch - Int64(100 << (attempt - 1)) - 1
+                if attempt < 5 {
+                    _ = try app.admin.post("/v1/jobs/dispatch/run", "{\"as_of\":\"\(Instant(millisecondsSinceEpoch: early).rfc3339)\"}")
+                    #expect(try app.admin.get("/v1/messages/\(messageID)")["attempts"]?.int64 == Int64(attempt))
+                }
+                at = at.adding(seconds: Int64(2 << (attempt - 1)))
+            }
+            let failed = try app.admin.get("/v1/messages/\(messageID)")
+            #expect(failed["status"]?.string == "failed")
+            #expect(failed["next_attempt_at"] == .null)  // no attempt ahead
+            #expect(receiver.deliveries.count == 5)
+            #expect(Set(receiver.deliveries.map(\.key)) == [messageID])
+            _ = try app.admin.post("/v1/jobs/dispatch/run", "{\"as_of\":\"\(at.adding(seconds: 60).rfc3339)\"}")
+            #expect(receiver.deliveries.count == 5)
+            let metrics = try app.admin.get("/metrics").text
+            #expect(metrics.contains("parley_message_delivery_attempts_total{result=\"failed\"} 5"))
+            #expect(metrics.contains("parley_job_runs_total{job=\"dispatch\",result=\"ok\"}"))
         }
     }
 
     /// A retry that is delivered leaves no attempt ahead on the message.
     @Test func aMessageSentOnARetryHasNoNextAttempt() throws {
         let receiver = WebhookReceiver(status: 503)
-        let time = TestClock(Self.inHours)
-        try withHTTPServer(responder: receiver) { hook in
-            try withTestApp(configure: { $0.messageWebhookURL = "http://127.0.0.1:\(hook.port)/hook" }, clock: time.clock) { app in
-                let caseID = try makeUSCase(app.admin)
-                let queued = try app.admin.post("/v1/cases/\(caseID)/messages", #"{"channel":"sms","body":"Please call us"}"#)
-                let messageID = try #require(queued["id"]?.string)
-                _ = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-20T15:00:00Z"}"#)
-                let waiting = try app.admin.get("/v1/messages/\(messageID)")
-                #expect(waiting["status"]?.string == "queued")
-                #expect(waiting["next_attempt_at"]?.string != nil)
-                receiver.status.store(200, ordering: .relaxed)
-                _ = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-20T15:00:05Z"}"#)
-                let sent = try app.admin.get("/v1/messages/\(messageID)")
-                #expect(sent["status"]?.string == "sent")
-                #expect(sent["attempts"]?.int64 == 2)
-                #expect(sent["next_attempt_at"] == .null)
-            }
+        try withQueuedSMS(receiver) { app, messageID in
+            _ = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-20T15:00:00Z"}"#)
+            let waiting = try app.admin.get("/v1/messages/\(messageID)")
+            #expect(waiting["status"]?.string == "queued")
+            #expect(waiting["next_attempt_at"]?.string != nil)
+            receiver.status.store(200, ordering: .relaxed)
+            _ = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-20T15:00:05Z"}"#)
+            let sent = try app.admin.get("/v1/messages/\(messageID)")
+            #expect(sent["status"]?.string == "sent")
+            #expect(sent["attempts"]?.int64 == 2)
+            #expect(sent["next_attempt_at"] == .null)
         }
     }
 

@@ -27,26 +27,16 @@ final class IdempotentRequests: Sendable {
 
     func run(_ key: IdempotencyKey, request: HTTPRequest, context: RequestContext,
              _ handler: () throws -> HTTPResponse) throws -> HTTPResponse {
-        let claimed = running.withLock { $0.insert(key).inserted }
-        guard claimed else { throw DomainError.conflict("a request with this Idempotency-Key is still being processed") }
-        defer { _ = running.withLock { $0.remove(key) } }
-        let outcome = try store.perform(key, requestHash: Hashing.hex(Hashing.sha256(request.body)), at: clock.now()) {
-            let response: HTTPResponse
-            do {
-                response = try handler()
-            } catch {
-                let refusal = ProblemRenderer.render(error, context: context)
-                // A server-side failure records nothing, so the client may retry.
-                guard refusal.status.code < 500 else { throw error }
-                return IdempotentResult(value: refusal, recorded: Self.encode(refusal), keepsChanges: false)
+        try claiming(key) {
+            let outcome = try store.perform(key, requestHash: Self.hash(request), at: clock.now()) {
+                let answer = try Self.answer(context, handler)
+                return IdempotentResult(value: answer.response, recorded: Self.encode(answer.response), keepsChanges: answer.keepsChanges)
             }
-            return IdempotentResult(value: response, recorded: Self.encode(response), keepsChanges: response.status.code < 500)
-        }
-        switch outcome {
-        case .performed(let response): return response
-        case .mismatch: throw DomainError.unprocessable("this Idempotency-Key was used with a different request body")
-        case .replay(let recorded):
-            return try Self.replay(recorded)
+            switch outcome {
+            case .performed(let response): return response
+            case .mismatch: throw Self.mismatch
+            case .replay(let recorded): return try Self.replay(recorded)
+            }
         }
     }
 
@@ -56,30 +46,47 @@ final class IdempotentRequests: Sendable {
     /// retry does it again, which for an import changes nothing (its rows are then `unchanged`).
     func runThenRecord(_ key: IdempotencyKey, request: HTTPRequest, context: RequestContext,
                        _ handler: () throws -> HTTPResponse) throws -> HTTPResponse {
+        try claiming(key) {
+            let requestHash = Self.hash(request)
+            if let existing = try store.recorded(key, at: clock.now()) {
+                guard existing.requestHash == requestHash else { throw Self.mismatch }
+                return try Self.replay(existing.response)
+            }
+            let answer = try Self.answer(context, handler)
+            if answer.response.status.code < 500 {
+                try store.record(key, requestHash: requestHash, response: Self.encode(answer.response), at: clock.now())
+            }
+            return answer.response
+        }
+    }
+
+    /// Runs `body` while this process holds `key`: a duplicate arriving meanwhile is 409.
+    private func claiming(_ key: IdempotencyKey, _ body: () throws -> HTTPResponse) throws -> HTTPResponse {
         let claimed = running.withLock { $0.insert(key).inserted }
         guard claimed else { throw DomainError.conflict("a request with this Idempotency-Key is still being processed") }
         defer { _ = running.withLock { $0.remove(key) } }
-        let requestHash = Hashing.hex(Hashing.sha256(request.body))
-        if let existing = try store.recorded(key, at: clock.now()) {
-            guard existing.requestHash == requestHash else {
-                throw DomainError.unprocessable("this Idempotency-Key was used with a different request body")
-            }
-            return try Self.replay(existing.response)
-        }
+        return try body()
+    }
+
+    /// The handler's answer to record, a refusal rendered as the client sees it, and whether its
+    /// changes are kept (a refusal keeps none). A server-side failure thrown (5xx) is thrown on:
+    /// nothing is recorded, so the client may retry.
+    private static func answer(_ context: RequestContext, _ handler: () throws -> HTTPResponse) throws
+        -> (response: HTTPResponse, keepsChanges: Bool) {
         let response: HTTPResponse
         do {
             response = try handler()
         } catch {
             let refusal = ProblemRenderer.render(error, context: context)
             guard refusal.status.code < 500 else { throw error }
-            try store.record(key, requestHash: requestHash, response: Self.encode(refusal), at: clock.now())
-            return refusal
+            return (refusal, false)
         }
-        if response.status.code < 500 {
-            try store.record(key, requestHash: requestHash, response: Self.encode(response), at: clock.now())
-        }
-        return response
+        return (response, response.status.code < 500)
     }
+
+    private static func hash(_ request: HTTPRequest) -> String { Hashing.hex(Hashing.sha256(request.body)) }
+
+    private static let mismatch = DomainError.unprocessable("this Idempotency-Key was used with a different request body")
 
     private static func replay(_ recorded: [UInt8]) throws -> HTTPResponse {
         guard var response = decode(recorded) else { throw CorruptDataError("an idempotency record could not be read") }
