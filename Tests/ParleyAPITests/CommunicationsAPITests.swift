@@ -311,6 +311,7 @@ func logCall(_ client: APIClient, _ caseID: String, at: String, outcome: String 
             #expect(policy.status == 200)
             #expect(policy["jurisdictions"]?["US"]?["contact_hours"]?["start"]?.string == "08:00")
             #expect(policy["max_agent_discount_percent"]?.int64 == 10)
+            #expect(policy["version"]?.int64 == 0)
             #expect(try agent.request("PUT", "/v1/compliance/policy", json: "{}").status == 403)
             let bad = try compliance.request("PUT", "/v1/compliance/policy",
                                              json: #"{"jurisdictions":{"US":{"contact_hours":{"start":"25:00"}}},"grace_days":-1}"#)
@@ -321,6 +322,12 @@ func logCall(_ client: APIClient, _ caseID: String, at: String, outcome: String 
                                                  json: #"{"jurisdictions":{"US":{"contact_hours":{"start":"09:00","end":"20:00"}}}}"#)
             #expect(changed.status == 200)
             #expect(changed.headers["ETag"] == "\"1\"")
+            #expect(changed["version"]?.int64 == 1)
+            // The document read, sent back as it is (its version included), is a valid change.
+            let resent = try compliance.request("PUT", "/v1/compliance/policy", json: changed.text, headers: [("If-Match", "\"1\"")])
+            #expect(resent.status == 200)
+            #expect(resent["version"]?.int64 == 2)
+            #expect(try compliance.request("PUT", "/v1/compliance/policy", json: #"{"version":"2"}"#).status == 400)
             let caseID = try makeUSCase(app.admin)
             // 08:30 New York is now outside the window.
             let check = try app.admin.post("/v1/compliance/check", #"{"case_id":"\#(caseID)","channel":"phone","at":"2026-11-20T13:30:00Z"}"#)

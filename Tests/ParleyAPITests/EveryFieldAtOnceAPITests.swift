@@ -86,6 +86,28 @@ import Testing
         }
     }
 
+    /// A list's query parameters are checked together: a bad filter does not hide a bad `limit`
+    /// or `cursor`, nor does a parameter that is not valid percent-encoding.
+    @Test func everyFailingQueryParameterOfAListIsNamed() throws {
+        try withTestApp { app in
+            for (path, expected) in [
+                ("/v1/cases?limit=0&status=bogus&cursor=zz", ["status", "limit", "cursor"]),
+                ("/v1/debtors?q=%zz&limit=0&segment=bogus", ["segment", "limit", "q"]),
+                ("/v1/messages?status=bogus&limit=500", ["status", "limit"]),
+                ("/v1/audit?from=bad&limit=0", ["from", "limit"]),
+                ("/v1/complaints?status=bogus&overdue=maybe&cursor=zz", ["status", "overdue", "cursor"]),
+                ("/v1/feedback?limit=0&from=x", ["from", "limit"]),
+                ("/v1/compliance/alerts?status=bogus&limit=0", ["status", "limit"]),
+                ("/v1/followups?status=bogus&limit=0", ["status", "limit"]),
+                ("/v1/users?limit=0&x=%zz", ["limit", "x"]),
+            ] {
+                let response = try app.admin.get(path)
+                #expect(response.status == 422, "\(path)")
+                #expect(fields(response) == Set(expected), "\(path)")
+            }
+        }
+    }
+
     /// An absent required field does not hide the other fields' failures, those checked against
     /// the case (its balance of 1000 and currency, the debtor-local date) included.
     @Test func anAbsentRequiredFieldIsReportedWithEveryOtherFailure() throws {
@@ -102,6 +124,11 @@ import Testing
             let overBalance = try app.admin.post("/v1/cases/\(caseID)/payments", #"{"amount_minor":1001}"#,
                                                  headers: [("Idempotency-Key", "pay-absent-2")])
             #expect(fields(overBalance) == ["amount_minor", "currency"])
+            // Each field once, however many checks it fails.
+            let negative = try app.admin.post("/v1/cases/\(caseID)/payments", #"{"amount_minor":-1}"#,
+                                              headers: [("Idempotency-Key", "pay-absent-3")])
+            #expect(negative["errors"]?.compact
+                == #"[{"field":"currency","message":"is required"},{"field":"amount_minor","message":"must be greater than 0"}]"#)
             let promise = try app.admin.post("/v1/cases/\(caseID)/promises", #"{"amount_minor":1001}"#)
             #expect(fields(promise) == ["amount_minor", "due_date"])
             let adjustment = try app.admin.post("/v1/cases/\(caseID)/adjustments", #"{"kind":"fee_waiver","amount_minor":1001}"#)

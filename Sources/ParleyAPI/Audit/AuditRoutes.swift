@@ -16,8 +16,9 @@ struct AuditRoutes {
         let filter = AuditFilter(
             entityID: query["entity_id"], actor: query["actor"],
             from: request.instantParameter("from", failure: &failure), to: request.instantParameter("to", failure: &failure))
+        let pageRequest = request.pageRequest(.auditSequence, failure: &failure)
         try failure.throwIfAny()
-        let page = try services.audit.entries(filter, page: request.pageRequest(.auditSequence), by: actor)
+        let page = try services.audit.entries(filter, page: pageRequest, by: actor)
         return Reply.page(page) { writer, entry in
             writer.beginObject()
             writer.field("seq", entry.seq)

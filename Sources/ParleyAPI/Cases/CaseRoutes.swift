@@ -55,8 +55,8 @@ struct CaseRoutes {
     }
 
     func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let filter = try Self.filter(request)
-        let page = try cases.list(filter, page: request.pageRequest(.id("case")), by: actor)
+        let (filter, pageRequest) = try request.listQuery(.id("case")) { try Self.filter(request) }
+        let page = try cases.list(filter, page: pageRequest, by: actor)
         return Reply.page(page) { writer, debtCase in CaseJSON.write(debtCase, to: &writer) }
     }
 

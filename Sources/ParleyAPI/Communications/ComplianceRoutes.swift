@@ -35,7 +35,7 @@ struct ComplianceRoutes {
 
     func policy(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let (policy, version) = try compliance.policy(by: actor)
-        return Reply.json(etag: version) { writer in writer.value(policy.json, sortKeys: false) }
+        return Self.policyReply(policy, version: version)
     }
 
     func replacePolicy(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
@@ -47,7 +47,15 @@ struct ComplianceRoutes {
             throw APIError.badRequest("the body is not valid JSON: \(error.message) at byte \(error.offset)")
         }
         let (policy, version) = try compliance.replacePolicy(document, ifMatch: request.ifMatchVersions(), by: actor)
-        return Reply.json(etag: version) { writer in writer.value(policy.json, sortKeys: false) }
+        return Self.policyReply(policy, version: version)
+    }
+
+    /// The policy document with its `version`, as every mutable resource carries, and the same as `ETag`.
+    static func policyReply(_ policy: CompliancePolicy, version: Int64) -> HTTPResponse {
+        Reply.json(etag: version) { writer in
+            guard case .object(let members) = policy.json else { return writer.value(policy.json, sortKeys: false) }
+            writer.value(.object(members + [("version", .number(String(version)))]), sortKeys: false)
+        }
     }
 
     func alerts(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
@@ -58,8 +66,9 @@ struct ComplianceRoutes {
             filter.status = ComplianceAlert.Status(rawValue: text)
             if filter.status == nil { failure.add("status", "must be open or resolved") }
         }
+        let pageRequest = request.pageRequest(.id("alr"), failure: &failure)
         try failure.throwIfAny()
-        let page = try compliance.alerts(filter, page: request.pageRequest(.id("alr")), by: actor)
+        let page = try compliance.alerts(filter, page: pageRequest, by: actor)
         return Reply.page(page) { writer, alert in ComplianceJSON.write(alert, to: &writer) }
     }
 

@@ -28,8 +28,9 @@ struct DebtorRoutes {
             if Segment(rawValue: text) == nil { failure.add("segment", "must be one of " + Segment.allCases.map(\.rawValue).joined(separator: ", ")) }
             return text
         }
+        let pageRequest = request.pageRequest(.id("dbt"), failure: &failure)
         try failure.throwIfAny()
-        let page = try debtors.list(DebtorFilter(query: query["q"], segment: segment), page: request.pageRequest(.id("dbt")), by: actor)
+        let page = try debtors.list(DebtorFilter(query: query["q"], segment: segment), page: pageRequest, by: actor)
         return Reply.page(page) { writer, debtor in DebtorJSON.write(debtor, to: &writer) }
     }
 

@@ -38,8 +38,9 @@ struct ComplaintRoutes {
         if let text = query["overdue"] {
             if text == "true" { filter.overdueAt = complaints.now } else if text != "false" { failure.add("overdue", "must be true or false") }
         }
+        let pageRequest = request.pageRequest(.id("cmp"), failure: &failure)
         try failure.throwIfAny()
-        let page = try complaints.list(filter, page: request.pageRequest(.id("cmp")), by: actor)
+        let page = try complaints.list(filter, page: pageRequest, by: actor)
         let now = complaints.now
         return Reply.page(page) { writer, complaint in ComplaintJSON.write(complaint, now: now, to: &writer) }
     }

@@ -76,18 +76,22 @@ struct FeedbackRoutes {
         let filter = FeedbackFilter(caseID: query["case_id"].map { CaseID($0) }, agentID: query["agent_id"],
                                     from: request.instantParameter("from", failure: &failure),
                                     to: request.instantParameter("to", failure: &failure))
+        let pageRequest = request.pageRequest(.id("fbk"), failure: &failure)
         try failure.throwIfAny()
-        let page = try feedback.feedback(filter, page: request.pageRequest(.id("fbk")), by: actor)
+        let page = try feedback.feedback(filter, page: pageRequest, by: actor)
         return Reply.page(page) { writer, item in FeedbackJSON.write(item, to: &writer) }
     }
 
     func followUps(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
+        var failure = ValidationFailure()
         var status: FollowUp.Status?
         if let text = request.queryParameters["status"] {
             status = FollowUp.Status(rawValue: text)
-            if status == nil { throw ValidationFailure("status", "must be open or closed") }
+            if status == nil { failure.add("status", "must be open or closed") }
         }
-        let page = try feedback.followUps(status: status, page: request.pageRequest(.id("fup")), by: actor)
+        let pageRequest = request.pageRequest(.id("fup"), failure: &failure)
+        try failure.throwIfAny()
+        let page = try feedback.followUps(status: status, page: pageRequest, by: actor)
         return Reply.page(page) { writer, item in FeedbackJSON.write(item, to: &writer) }
     }
 

@@ -59,14 +59,15 @@ struct MessageRoutes {
     }
 
     func listForCase(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        var filter = try Self.filter(request)
+        var (filter, pageRequest) = try request.listQuery(.id("msg")) { try Self.filter(request) }
         filter.caseID = CaseID(context.parameter("id"))
-        let page = try messages.list(filter, page: request.pageRequest(.id("msg")), by: actor)
+        let page = try messages.list(filter, page: pageRequest, by: actor)
         return Reply.page(page) { writer, message in MessageJSON.write(message, to: &writer) }
     }
 
     func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let page = try messages.list(Self.filter(request), page: request.pageRequest(.id("msg")), by: actor)
+        let (filter, pageRequest) = try request.listQuery(.id("msg")) { try Self.filter(request) }
+        let page = try messages.list(filter, page: pageRequest, by: actor)
         return Reply.page(page) { writer, message in MessageJSON.write(message, to: &writer) }
     }
 

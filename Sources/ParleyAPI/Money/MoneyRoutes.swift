@@ -80,7 +80,8 @@ struct MoneyRoutes {
         let method = try body.optionalString("method")
         let reference = try body.optionalString("reference")
         try body.finish(alsoChecking: money.fieldChecks(caseID: caseID, by: actor) { debtCase, _, now in
-            var failure = MoneyService.NewPayment.checkFields(amountMinor: amount, paidAt: paidAt, method: method,
+            // The amount is checked below, against the balance too.
+            var failure = MoneyService.NewPayment.checkFields(amountMinor: nil, paidAt: paidAt, method: method,
                                                                reference: reference, now: now)
             PaymentValidation.check(amountMinor: amount ?? 1, currency: currency ?? debtCase.currency, caseCurrency: debtCase.currency,
                                     balanceMinor: debtCase.balance.balanceMinor, into: &failure)

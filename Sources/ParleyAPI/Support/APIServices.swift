@@ -73,19 +73,33 @@ extension APIServices {
             let actor = try authenticate(request)
             context.userID = actor.userID
             if let permission { try actor.require(permission) }
-            try Self.refuseMalformedQuery(request)
-            return try handler(request, context, actor)
+            guard !request.queryParameters.malformed.isEmpty else { return try handler(request, context, actor) }
+            guard request.method == "GET" || request.method == "HEAD" else {
+                try Self.refuseMalformedQuery(request)
+                return try handler(request, context, actor)
+            }
+            // A read runs, so that its 422 names the malformed parameters with every other failing
+            // one (a bad `limit` too); whatever it answers, the request is then refused.
+            do {
+                _ = try handler(request, context, actor)
+            } catch var failure as ValidationFailure {
+                failure.mergeNewFields(Self.malformedQuery(request))
+                throw failure
+            } catch {}
+            throw Self.malformedQuery(request)
         }
     }
 
     /// A query parameter that cannot be decoded is 422 naming it: answering as if it had not been
     /// sent would turn a search for `q=%zz` into a list of everyone.
     static func refuseMalformedQuery(_ request: HTTPRequest) throws {
-        let malformed = request.queryParameters.malformed
-        guard !malformed.isEmpty else { return }
+        try malformedQuery(request).throwIfAny()
+    }
+
+    private static func malformedQuery(_ request: HTTPRequest) -> ValidationFailure {
         var failure = ValidationFailure()
-        for name in malformed { failure.add(name, "is not valid percent-encoded UTF-8 (RFC 3986)") }
-        try failure.throwIfAny()
+        for name in request.queryParameters.malformed { failure.add(name, "is not valid percent-encoded UTF-8 (RFC 3986)") }
+        return failure
     }
 
     func authenticate(_ request: HTTPRequest) throws -> Principal {

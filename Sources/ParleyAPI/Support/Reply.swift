@@ -73,8 +73,32 @@ enum CursorKey {
 extension HTTPRequest {
     /// `limit` (1–200, default 50) and `cursor` from the query; bad values are 422 naming the parameter.
     func pageRequest(_ key: CursorKey) throws -> PageRequest {
-        let query = queryParameters
         var failure = ValidationFailure()
+        let page = pageRequest(key, failure: &failure)
+        try failure.throwIfAny()
+        return page
+    }
+
+    /// A list's filters, read by `filters`, and its page: one 422 names every failing parameter
+    /// of both (a bad `status` does not hide a bad `limit`).
+    func listQuery<Filter>(_ key: CursorKey, _ filters: () throws -> Filter) throws -> (Filter, PageRequest) {
+        var pageFailure = ValidationFailure()
+        let page = pageRequest(key, failure: &pageFailure)
+        let filter: Filter
+        do {
+            filter = try filters()
+        } catch var failure as ValidationFailure {
+            failure.mergeNewFields(pageFailure)
+            throw failure
+        }
+        try pageFailure.throwIfAny()
+        return (filter, page)
+    }
+
+    /// The page asked for; what fails is added to `failure`, for the list to report with its
+    /// other parameters.
+    func pageRequest(_ key: CursorKey, failure: inout ValidationFailure) -> PageRequest {
+        let query = queryParameters
         var limit = PageRequest.defaultLimit
         if let text = query["limit"] {
             if let value = Int(text), (1...PageRequest.maximumLimit).contains(value) {
@@ -88,7 +112,6 @@ extension HTTPRequest {
             after = Cursor.decode(cursor)
             if !(after.map(key.accepts) ?? false) { failure.add("cursor", "is not a cursor of this list") }
         }
-        try failure.throwIfAny()
         return PageRequest(limit: limit, after: after)
     }
 

@@ -76,6 +76,10 @@ extension CompliancePolicy {
         if let document = root["playbooks"], let playbooks = reader.playbooks(document, at: "playbooks", over: policy) {
             policy.playbooks = playbooks
         }
+        // The version a read answered, sent back with the document: the store numbers versions,
+        // and `If-Match` is what makes a change conditional, so it is only checked for its type.
+        var version = 0
+        reader.int(root["version"], at: "version", in: 0...Int.max, into: &version)
         try reader.throwIfAny()
         return policy
     }

@@ -8,7 +8,7 @@ struct PolicyDocumentReader {
 
     static let policyKeys = ["jurisdictions", "prohibited_terms", "debt_terms", "max_agent_discount_percent", "grace_days",
                              "promise_grace_days", "reminder_days_before_due", "followup_due_days", "segmentation",
-                             "playbooks"]
+                             "playbooks", "version"]
     static let profileKeys = ["contact_hours", "call_frequency", "conversation_cooldown_days", "daily_rpc_limit",
                               "daily_unanswered_per_number", "third_party_reached_days", "sms_frequency"]
     /// Counts and day spans are bounded so one history query stays small.

@@ -18,10 +18,11 @@ public struct ValidationFailure: Error, Sendable {
 
     public mutating func add(_ field: String, _ message: String) { errors.append(FieldError(field, message)) }
     public mutating func merge(_ other: ValidationFailure) { errors += other.errors }
-    /// Adds `other`'s errors on fields that have none here yet (one problem per field is enough).
+    /// Adds `other`'s errors on fields that have none here yet, the first of each (one problem per
+    /// field is enough).
     public mutating func mergeNewFields(_ other: ValidationFailure) {
-        let failed = Set(errors.map(\.field))
-        errors += other.errors.filter { !failed.contains($0.field) }
+        var failed = Set(errors.map(\.field))
+        for error in other.errors where failed.insert(error.field).inserted { errors.append(error) }
     }
 
     public var isEmpty: Bool { errors.isEmpty }
