@@ -102,6 +102,22 @@ import Testing
         #expect(h.sentText.hasSuffix("\r\n\r\n"))
     }
 
+    /// Refused while its header section is still being read, a HEAD request (its request line
+    /// read) still gets no content: a bad field, too many fields, a timeout.
+    @Test func aHeadRequestRefusedMidHeadGetsNoContent() {
+        var h = MachineHarness()
+        _ = h.receive("HEAD /health HTTP/1.1\r\nHost: x\r\nX(y): 1\r\n\r\n")
+        _ = h.encodeError()
+        _ = h.writeAll()
+        #expect(h.sentText.hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
+        #expect(h.sentText.hasSuffix("\r\n\r\n"))
+        var get = MachineHarness()
+        _ = get.receive("GET /health HTTP/1.1\r\nHost: x\r\nX(y): 1\r\n\r\n")
+        _ = get.encodeError()
+        _ = get.writeAll()
+        #expect(get.sentText.hasSuffix("}"))
+    }
+
     @Test func aBodyOverTheRoutesLimitIs413BeforeItIsRead() {
         var limits = HTTPLimits()
         limits.maxBodyBytes = 1024

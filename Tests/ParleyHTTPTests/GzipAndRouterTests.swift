@@ -63,6 +63,10 @@ import Testing
         let options = responder.respond(to: request("OPTIONS", "/v1/cases/c/payments"))
         #expect(options.status.code == 204)
         #expect(options.headers["Allow"] == "OPTIONS, POST")
+        let server = responder.respond(to: request("OPTIONS", "*"))
+        #expect(server.status.code == 204)
+        #expect(server.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT")
+        #expect(responder.respond(to: request("CONNECT", "example.com:443")).status.code == 501)
     }
 
     /// A literal segment whose branch ends nowhere gives way to the parameter at the same level.

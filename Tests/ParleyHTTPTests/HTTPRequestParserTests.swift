@@ -71,6 +71,11 @@ let validRequests: [ValidRequest] = [
                  method: "GET", target: "/p?q=1", body: ""),
     ValidRequest(name: "OWS around a value", raw: "GET / HTTP/1.1\r\nHost:   a \t\r\nX:\r\n\r\n", method: "GET", target: "/", body: ""),
     ValidRequest(name: "asterisk OPTIONS", raw: "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", method: "OPTIONS", target: "*", body: ""),
+    ValidRequest(name: "percent-encoding in the path", raw: "GET /a%2Fb%c3%a9 HTTP/1.1\r\nHost: a\r\n\r\n", method: "GET",
+                 target: "/a%2Fb%c3%a9", body: ""),
+    // The query is the routes' to judge (a malformed parameter is 422 naming it); browsers send these unencoded there.
+    ValidRequest(name: "a query a browser sends as typed", raw: "GET /a?q=%zz&x=a|b^{c} HTTP/1.1\r\nHost: a\r\n\r\n", method: "GET",
+                 target: "/a?q=%zz&x=a|b^{c}", body: ""),
 ]
 
 @Suite struct HTTPRequestParserTests {
@@ -189,6 +194,11 @@ let rejectedRequests: [RejectedRequest] = [
     RejectedRequest(name: "invalid method token", raw: "G(T / HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
     RejectedRequest(name: "relative target", raw: "GET health HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
     RejectedRequest(name: "fragment in target", raw: "GET /a#b HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
+    RejectedRequest(name: "invalid percent-encoding in the path", raw: "GET /health%zz HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
+    RejectedRequest(name: "truncated percent-encoding in the path", raw: "GET /a%4 HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
+    RejectedRequest(name: "backslash in the path", raw: "GET /a\\b HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
+    RejectedRequest(name: "quote in the path", raw: "GET /a\"b HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
+    RejectedRequest(name: "brace in the path", raw: "GET /a{b} HTTP/1.1\r\nHost: a\r\n\r\n", status: 400),
     RejectedRequest(name: "header line without colon", raw: "GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n", status: 400),
 ]
 
@@ -198,6 +208,25 @@ let rejectedRequests: [RejectedRequest] = [
         switch parse([bytes(request.raw)]) {
         case .success: Issue.record("accepted \(request.name)")
         case .failure(let error): #expect(error.status.code == request.status, "\(error.reason)")
+        }
+    }
+
+    /// The limit counts the request line's bytes without its CRLF: exactly the limit passes.
+    @Test func aRequestLineOfExactlyTheLimitPasses() {
+        var limits = HTTPLimits()
+        limits.maxRequestLineBytes = 64
+        let line = "GET /" + String(repeating: "a", count: 64 - 14) + " HTTP/1.1"
+        #expect(line.utf8.count == 64)
+        if case .failure(let error) = parse([bytes(line + "\r\nHost: a\r\n\r\n")], limits: limits) { Issue.record("refused: \(error.status.code)") }
+        let longer = "GET /" + String(repeating: "a", count: 65 - 14) + " HTTP/1.1"
+        if case .failure(let error) = parse([bytes(longer + "\r\nHost: a\r\n\r\n")], limits: limits) {
+            #expect(error.status.code == 414)
+        } else {
+            Issue.record("accepted \(longer.utf8.count) bytes")
+        }
+        // Byte by byte, the line's CR arriving alone at the limit is not yet over it.
+        if case .failure(let error) = parse((line + "\r\nHost: a\r\n\r\n").utf8.map { [$0] }, limits: limits) {
+            Issue.record("refused byte by byte: \(error.status.code)")
         }
     }
 

@@ -45,6 +45,18 @@ enum ByteClass {
         return table
     }()
 
+    /// Visible ASCII that RFC 3986 allows nowhere in a URI, unencoded: refused in a request's path
+    /// (RFC 9112 §3.2). A query may carry them, as browsers send them there unencoded.
+    static let notInPath: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in "\"<>\\^`{|}".utf8 { table[Int(byte)] = true }
+        return table
+    }()
+
+    static func isHexDigit(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
+    }
+
     static func isToken(_ bytes: some Collection<UInt8>) -> Bool {
         !bytes.isEmpty && bytes.allSatisfy { token[Int($0)] }
     }

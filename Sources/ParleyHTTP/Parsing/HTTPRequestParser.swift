@@ -41,6 +41,13 @@ public struct HTTPRequestParser: Sendable {
     private var body: [UInt8] = []
     private(set) public var head: HTTPRequestHead?
 
+    /// The method and version of the request being read, once its request line is: a refusal
+    /// found later in the head still knows that a HEAD request gets no content (RFC 9110 §9.3.2).
+    var requestLineRead: (method: String, version: HTTPVersion)? {
+        if case .requestLine = state { return nil }
+        return (method, version)
+    }
+
     public init(limits: HTTPLimits = HTTPLimits()) {
         self.limits = limits
         self.bodyLimit = limits.maxBodyBytes
@@ -143,12 +150,14 @@ public struct HTTPRequestParser: Sendable {
             : nil
         guard let newline = found else {
             lineScanOffset = buffer.count - start
-            try checkLineLength(lineScanOffset, limit: limit)
+            // The last byte buffered may be the line's CR, which does not count.
+            try checkLineLength(lineScanOffset - 1, limit: limit)
             return nil
         }
         lineScanOffset = 0
         let length = newline - start + 1
-        try checkLineLength(length - 1, limit: limit)
+        // The limits count a line's content, not its CRLF.
+        try checkLineLength(newline > start && buffer[newline - 1] == 0x0D ? length - 2 : length - 1, limit: limit)
         guard newline > start, buffer[newline - 1] == 0x0D else { throw .bad("line not terminated by CRLF") }
         index = newline + 1
         if case .chunkSize = state {} else {
@@ -160,7 +169,7 @@ public struct HTTPRequestParser: Sendable {
     private func checkLineLength(_ length: Int, limit: Int?) throws(HTTPParseError) {
         switch state {
         case .requestLine where length > limits.maxRequestLineBytes:
-            throw HTTPParseError(.uriTooLong, "request line exceeds \(limits.maxRequestLineBytes) bytes")
+            throw HTTPParseError(.uriTooLong, "request line longer than \(limits.maxRequestLineBytes) bytes")
         case .headerLines where length > limits.maxHeaderBytes, .trailerLines where length > limits.maxHeaderBytes:
             throw HTTPParseError(.headerFieldsTooLarge, "header field exceeds \(limits.maxHeaderBytes) bytes")
         case .chunkSize where length > (limit ?? limits.maxChunkLineBytes):
@@ -220,6 +229,7 @@ public struct HTTPRequestParser: Sendable {
         guard !targetBytes.isEmpty, targetBytes.allSatisfy({ ByteClass.target[Int($0)] }) else {
             throw .bad("invalid request target")
         }
+        guard Self.percentEncodingIsWellFormed(inPathOf: targetBytes) else { throw .bad("invalid characters or percent-encoding in the request path") }
         version = try Self.parseVersion(versionBytes)
         method = String(decoding: methodBytes, as: UTF8.self)
         target = String(decoding: targetBytes, as: UTF8.self)
@@ -236,6 +246,26 @@ public struct HTTPRequestParser: Sendable {
                 target = Self.originForm(ofAbsolute: target)
             }
         }
+    }
+
+    /// Whether the path (the target before `?`) holds only what a URI may (RFC 3986: no `"`, `<`,
+    /// `>`, `\`, `^`, `` ` ``, `{`, `|` or `}`) and every `%` in it is followed by two hex digits
+    /// (§2.1). The query is left to the routes, which name a malformed parameter.
+    static func percentEncodingIsWellFormed(inPathOf target: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        var index = target.startIndex
+        while index < target.endIndex {
+            let byte = target[index]
+            if byte == UInt8(ascii: "?") { return true }
+            if ByteClass.notInPath[Int(byte)] { return false }
+            if byte == UInt8(ascii: "%") {
+                guard index + 2 < target.endIndex, ByteClass.isHexDigit(target[index + 1]), ByteClass.isHexDigit(target[index + 2])
+                else { return false }
+                index += 3
+                continue
+            }
+            index += 1
+        }
+        return true
     }
 
     /// The authority of `http://authority/path`: what lies between `//` and the next `/`, `?` or the end.

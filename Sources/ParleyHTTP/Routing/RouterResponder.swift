@@ -14,11 +14,19 @@ public struct RouterResponder: HTTPResponder {
         case methodNotAllowed(allowed: [String])
         case options(allowed: [String])
         case notFound
+        /// A method the server implements nowhere (RFC 9110 §9.1: 501), CONNECT included.
+        case notImplemented
     }
 
+    /// The methods some route may answer; `OPTIONS *` lists them.
+    static let implementedMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+    /// Methods RFC 9110 defines: on a route without them they are 405 with `Allow`.
+    static let definedMethods: Set<String> = Set(implementedMethods + ["TRACE"])
+
     func match(method: String, path: Substring) -> Match {
+        guard Self.definedMethods.contains(method) else { return .notImplemented }
         guard path.first == "/" else {
-            return method == "OPTIONS" && path == "*" ? .options(allowed: []) : .notFound
+            return method == "OPTIONS" && path == "*" ? .options(allowed: Self.implementedMethods) : .notFound
         }
         var found: [(name: String, value: String)] = []
         guard let node = root.find(path.utf8, from: path.utf8.index(after: path.startIndex), parameters: &found),
@@ -72,6 +80,9 @@ public struct RouterResponder: HTTPResponder {
         case .notFound:
             context = RequestContext(route: "unmatched", parameters: [:], logger: logger)
             endpoint = { request, _ in throw HTTPError(.notFound, "no resource at \(request.path)") }
+        case .notImplemented:
+            context = RequestContext(route: "unmatched", parameters: [:], logger: logger)
+            endpoint = { request, _ in throw HTTPError(.notImplemented, "\(request.method) is not a method this server implements") }
         }
         let render = renderError
         // Errors become responses inside the chain, so logging and metrics middleware see the real status.

@@ -295,9 +295,9 @@ struct ConnectionStateMachine {
     /// whatever follows can no longer be trusted (RFC 9112 §11.2).
     private mutating func refuse(_ status: HTTPStatus, _ detail: String) -> ConnectionAction {
         state = .encodingError
-        let head = parser.head
+        let requestLine = parser.requestLineRead
         return .respondWithError(ErrorResponse(
-            status: status, detail: detail, version: head?.version ?? .http1_1, isHeadRequest: head?.method == "HEAD"))
+            status: status, detail: detail, version: requestLine?.version ?? .http1_1, isHeadRequest: requestLine?.method == "HEAD"))
     }
 
     /// After an answer: the next request may already be buffered (pipelining) or still to come.
