@@ -53,7 +53,7 @@ public final class ParleyApplication: Sendable {
         var http = configuration.http
         // The database writer runs every write: above the request threads, raised or they lowered.
         if !database.writerRunsAboveProcess { http.requestThreadNiceness = Self.requestThreadNiceness }
-        server = try HTTPServer(configuration: http, responder: responder, logger: logger)
+        server = try HTTPServer(configuration: http, responder: responder, logger: logger, accessLog: accessLog, metrics: metrics)
         let server = server
         let database = database
         metrics.gauge("parley_http_open_connections", help: "Open client connections.") { Double(server.openConnections) }

@@ -23,6 +23,10 @@ import Testing
             _ = try app.client(key: nil).get("/v1/users")
             // A method a client makes up is counted, under `other`, never as a series of its own.
             _ = try app.client(key: nil).request("BREW", "/health")
+            // A request refused before routing is counted too, under the route `refused`.
+            let raw = try RawClient(port: app.port)
+            try raw.send("HEAD /health HTTP/1.1\r\nHost: x\r\nX(y): 1\r\n\r\n")
+            #expect(try raw.readStatusLine().hasPrefix("HTTP/1.1 400"))
             let metrics = try app.client(key: nil).get("/metrics")
             #expect(metrics.status == 200)
             #expect(metrics.text.contains(#"parley_http_requests_total{method="GET",route="/health",status="200"} 1"#))
@@ -33,6 +37,7 @@ import Testing
             #expect(metrics.text.contains("parley_http_open_connections"))
             #expect(metrics.text.contains(#"parley_http_requests_total{method="other",route="unmatched",status="501"} 1"#))
             #expect(!metrics.text.contains("BREW"))
+            #expect(metrics.text.contains(#"parley_http_requests_total{method="HEAD",route="refused",status="400"} 1"#))
         }
     }
 

@@ -297,7 +297,7 @@ struct ConnectionStateMachine {
         state = .encodingError
         let requestLine = parser.requestLineRead
         return .respondWithError(ErrorResponse(
-            status: status, detail: detail, version: requestLine?.version ?? .http1_1, isHeadRequest: requestLine?.method == "HEAD"))
+            status: status, detail: detail, version: requestLine?.version ?? .http1_1, method: requestLine?.method))
     }
 
     /// After an answer: the next request may already be buffered (pipelining) or still to come.

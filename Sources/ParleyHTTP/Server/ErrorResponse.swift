@@ -5,11 +5,14 @@ struct ErrorResponse: Sendable, Equatable {
     let detail: String
     /// The refused request's version, or HTTP/1.1 when its request line was never read.
     let version: HTTPVersion
-    /// A HEAD request gets the head of the answer only.
-    let isHeadRequest: Bool
+    /// The refused request's method, when its request line was read.
+    let method: String?
 
-    func encode(date: [UInt8]) -> [UInt8] {
-        let response = ProblemBody.response(status: status, detail: detail, requestID: RequestID.make())
+    /// A HEAD request gets the head of the answer only.
+    var isHeadRequest: Bool { method == "HEAD" }
+
+    func encode(date: [UInt8], requestID: String = RequestID.make()) -> [UInt8] {
+        let response = ProblemBody.response(status: status, detail: detail, requestID: requestID)
         let body = response.bodyBytes
         var out: [UInt8] = []
         ResponseEncoder.encodeHead(

@@ -53,7 +53,10 @@ extension EventLoop {
                 action = answerOnLoop(request, keepAlive: keepAlive, to: connection)
             case .respondWithError(let error):
                 state.logger.debug("rejected request", metadata: ["reason": "\(error.detail)", "status": "\(error.status.code)"])
-                action = connection.machine.errorResponseEncoded(error.encode(date: state.currentDate()), now: now)
+                let requestID = RequestID.make()
+                let encoded = error.encode(date: state.currentDate(), requestID: requestID)
+                state.refusals.record(error, requestID: requestID, responseBytes: encoded.count)
+                action = connection.machine.errorResponseEncoded(encoded, now: now)
             case .write:
                 action = writeOnce(connection)
             case .linger:

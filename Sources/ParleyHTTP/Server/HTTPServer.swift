@@ -19,10 +19,13 @@ public final class HTTPServer: Sendable {
     /// The port actually bound.
     public let port: Int
 
-    public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger) throws {
+    /// `accessLog` and `metrics` also record the requests refused before routing (see `RefusalRecorder`).
+    public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger,
+                accessLog: (any AccessLogWriter)? = nil, metrics: MetricsRegistry? = nil) throws {
         signal(SIGPIPE, SIG_IGN)
         Self.raiseFileLimit(toAtLeast: configuration.maxConnections + 256)
-        state = ServerState(configuration: configuration, responder: responder, logger: logger)
+        state = ServerState(configuration: configuration, responder: responder, logger: logger,
+                            refusals: RefusalRecorder(accessLog: accessLog, metrics: metrics))
         (listener, port) = try Socket.listen(
             host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         let count = configuration.eventLoopCount > 0

@@ -7,6 +7,8 @@ final class ServerState: Sendable {
     let configuration: HTTPServerConfiguration
     let responder: any HTTPResponder
     let logger: Logger
+    /// Where requests refused before routing are logged and counted.
+    let refusals: RefusalRecorder
     /// The threads that run handlers.
     let handlers: HandlerPool
     let openConnections = Atomic<Int>(0)
@@ -17,10 +19,12 @@ final class ServerState: Sendable {
     private let perAddress = Mutex<[String: Int]>([:])
     private let date = Mutex<(second: time_t, value: [UInt8])>((0, []))
 
-    init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger) {
+    init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger,
+         refusals: RefusalRecorder = RefusalRecorder(accessLog: nil, metrics: nil)) {
         self.configuration = configuration
         self.responder = responder
         self.logger = logger
+        self.refusals = refusals
         handlers = HandlerPool(threads: configuration.handlerThreads, niceness: configuration.requestThreadNiceness)
     }
 
