@@ -259,6 +259,26 @@ let rejectedRequests: [RejectedRequest] = [
         #expect(error.status.code == 431)
     }
 
+    @Test func tooManyTrailerFieldsIs431() {
+        let raw = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"
+            + (0..<101).map { "T-\($0): v\r\n" }.joined() + "\r\n"
+        guard case .failure(let error) = parse([bytes(raw)]) else { Issue.record("accepted"); return }
+        #expect(error.status.code == 431)
+    }
+
+    /// A first byte no method starts with (a TLS ClientHello begins 0x16) is refused before any
+    /// line ending arrives, where waiting would only end at the header timeout.
+    @Test func aFirstByteNoMethodStartsWithIsRefusedAtOnce() {
+        var parser = HTTPRequestParser()
+        var index = 0
+        let hello: [UInt8] = [0x16, 0x03, 0x01, 0x02, 0x00]
+        let outcome = hello.withUnsafeBufferPointer { buffer in Result { () throws(HTTPParseError) in try parser.parse(buffer, index: &index) } }
+        guard case .failure(let error) = outcome else { Issue.record("waited"); return }
+        #expect(error.status.code == 400)
+        // A method arriving byte by byte still waits for its line.
+        if case .failure(let error) = parse("GET /a HTTP/1.1\r\nHost: a\r\n\r\n".utf8.map { [$0] }) { Issue.record("refused \(error.status.code)") }
+    }
+
     @Test func chunkedBodyOverLimitIs413() {
         var parser = HTTPRequestParser()
         parser.bodyLimit = 8

@@ -38,6 +38,8 @@ public struct HTTPRequestParser: Sendable {
     private var target = ""
     private var version = HTTPVersion.http1_1
     private var fields: [(name: String, value: String)] = []
+    /// Trailer fields read so far: bounded like the header fields, though they are discarded.
+    private var trailerCount = 0
     private var body: [UInt8] = []
     private(set) public var head: HTTPRequestHead?
 
@@ -76,6 +78,7 @@ public struct HTTPRequestParser: Sendable {
         state = .requestLine
         lineScanOffset = 0
         headerBytes = 0
+        trailerCount = 0
         fields.removeAll(keepingCapacity: true)
         body = []
         head = nil
@@ -149,6 +152,11 @@ public struct HTTPRequestParser: Sendable {
             }
             : nil
         guard let newline = found else {
+            // A request line must start with a method: a first byte that cannot (a TLS handshake,
+            // binary noise) is refused at once, not after the header timeout.
+            if case .requestLine = state, start < buffer.count, buffer[start] != 0x0D, !ByteClass.token[Int(buffer[start])] {
+                throw .bad("invalid method")
+            }
             lineScanOffset = buffer.count - start
             // The last byte buffered may be the line's CR, which does not count.
             try checkLineLength(lineScanOffset - 1, limit: limit)
@@ -209,6 +217,10 @@ public struct HTTPRequestParser: Sendable {
                 return .message
             }
             _ = try Self.parseField(bytes)  // validated, then discarded: trailers never override the head
+            trailerCount += 1
+            if trailerCount > limits.maxHeaderCount {
+                throw HTTPParseError(.headerFieldsTooLarge, "more than \(limits.maxHeaderCount) trailer fields")
+            }
             if headerBytes > limits.maxHeaderBytes {
                 throw HTTPParseError(.headerFieldsTooLarge, "trailer section too large")
             }
