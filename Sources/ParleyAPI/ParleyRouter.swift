@@ -9,6 +9,7 @@ public enum ParleyRouter {
         router.use(RequestIDMiddleware())
         router.use(AccessLogMiddleware(writer: accessLog))
         router.use(MetricsMiddleware(registry: services.metrics))
+        router.use(ConditionalGetMiddleware())
         OpsRoutes(services: services).register(in: router)
         UserRoutes(services: services).register(in: router)
         AuditRoutes(services: services).register(in: router)

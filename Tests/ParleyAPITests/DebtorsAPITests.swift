@@ -12,6 +12,31 @@ let wangFang = #"""
 
 @Suite struct DebtorsAPITests {
     /// A national id of four characters or fewer is masked whole: its last four would be all of it.
+    /// RFC 9110 §13.1.2: a read naming the current `ETag` in `If-None-Match` is 304 with no content.
+    @Test func aReadOfAnUnchangedDebtorIs304() throws {
+        try withTestApp { app in
+            let created = try app.admin.post("/v1/debtors", #"{"name":"Ann","timezone":"Europe/London"}"#)
+            let id = try #require(created["id"]?.string)
+            let tag = try #require(created.headers["ETag"])
+            for condition in [tag, "W/" + tag, "\"99\", " + tag, "*"] {
+                let same = try app.admin.request("GET", "/v1/debtors/\(id)", headers: [("If-None-Match", condition)])
+                #expect(same.status == 304, "\(condition)")
+                #expect(same.body.isEmpty)
+                #expect(same.headers["ETag"] == tag)
+                #expect(same.headers["Content-Length"] == nil)
+            }
+            #expect(try app.admin.request("HEAD", "/v1/debtors/\(id)", headers: [("If-None-Match", tag)]).status == 304)
+            let other = try app.admin.request("GET", "/v1/debtors/\(id)", headers: [("If-None-Match", "\"99\"")])
+            #expect(other.status == 200)
+            #expect(other["id"]?.string == id)
+            // Only a 200 is turned into a 304; a missing debtor stays 404.
+            #expect(try app.admin.request("GET", "/v1/debtors/dbt_nope", headers: [("If-None-Match", "*")]).status == 404)
+            // After a change the old tag no longer matches.
+            #expect(try app.admin.patch("/v1/debtors/\(id)", #"{"name":"Ann B"}"#).status == 200)
+            #expect(try app.admin.request("GET", "/v1/debtors/\(id)", headers: [("If-None-Match", tag)]).status == 200)
+        }
+    }
+
     @Test func aShortNationalIDIsNeverShown() throws {
         try withTestApp { app in
             for value in ["123", "1234"] {

@@ -24,7 +24,8 @@ enum ResponseEncoder {
             out.append(contentsOf: field.value.utf8)
         }
         if let bodyLength {
-            if response.status.code != 204 && response.status.code >= 200 {
+            // 304 announces no length: it would have to be the 200's (RFC 9110 §8.6), which it has not.
+            if response.status.code != 204 && response.status.code != 304 && response.status.code >= 200 {
                 out.append(contentsOf: "\r\nContent-Length: ".utf8)
                 appendDecimal(bodyLength, to: &out)
             }
