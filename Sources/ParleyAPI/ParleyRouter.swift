@@ -9,7 +9,8 @@ public enum ParleyRouter {
         router.use(RequestIDMiddleware())
         router.use(AccessLogMiddleware(writer: accessLog))
         router.use(MetricsMiddleware(registry: services.metrics))
-        router.use(ConditionalGetMiddleware())
+        // Where an ETag changes with everything the representation shows (see the middleware).
+        router.use(ConditionalGetMiddleware(routes: ["/v1/debtors/{id}", "/v1/templates/{name}"]))
         OpsRoutes(services: services).register(in: router)
         UserRoutes(services: services).register(in: router)
         AuditRoutes(services: services).register(in: router)

@@ -34,6 +34,12 @@ let wangFang = #"""
             // After a change the old tag no longer matches.
             #expect(try app.admin.patch("/v1/debtors/\(id)", #"{"name":"Ann B"}"#).status == 200)
             #expect(try app.admin.request("GET", "/v1/debtors/\(id)", headers: [("If-None-Match", tag)]).status == 200)
+            // A user's tag does not cover their keys, so a user is never answered 304.
+            let me = try app.admin.get("/v1/users")
+            let userID = try #require(items(me).first?["id"]?.string)
+            let user = try app.admin.get("/v1/users/\(userID)")
+            let userTag = try #require(user.headers["ETag"])
+            #expect(try app.admin.request("GET", "/v1/users/\(userID)", headers: [("If-None-Match", userTag)]).status == 200)
         }
     }
 

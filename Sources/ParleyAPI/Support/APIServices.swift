@@ -85,7 +85,10 @@ extension APIServices {
             } catch var failure as ValidationFailure {
                 failure.mergeNewFields(Self.malformedQuery(request))
                 throw failure
-            } catch {}
+            } catch is DomainError {
+            } catch is APIError {
+            } catch is HTTPError {
+            }  // anything else (the storage failing) is the server's, and is answered as such
             throw Self.malformedQuery(request)
         }
     }

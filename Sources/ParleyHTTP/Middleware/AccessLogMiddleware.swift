@@ -21,6 +21,13 @@ public struct AccessLogEntry: Sendable {
         }
     }
 
+    /// The level of a request's line: error when the server failed it. 501 (a method no route
+    /// implements) and 505 (an HTTP version it does not speak) are the client's doing, so a
+    /// scanner's probes do not raise errors.
+    public static func level(of status: Int) -> Logger.Level {
+        status >= 500 && status != 501 && status != 505 ? .error : .info
+    }
+
     /// The most bytes `writeDurationMilliseconds` writes.
     public static let durationMaxCount = 24
 
@@ -58,7 +65,7 @@ public struct AccessLogMiddleware: HTTPMiddleware {
         next: (HTTPRequest, inout RequestContext) throws -> HTTPResponse
     ) throws -> HTTPResponse {
         let response = try next(request, &context)
-        let level: Logger.Level = response.status.code >= 500 ? .error : .info
+        let level = AccessLogEntry.level(of: response.status.code)
         guard writer?.isEnabled(level) ?? (context.logger.logLevel <= level) else { return response }
         let elapsed = (ContinuousClock.now - context.startedAt).components
         let entry = AccessLogEntry(

@@ -1,8 +1,9 @@
 import Logging
 
-/// Requests refused before they reach the router (bad framing, a limit, a timeout) leave the
-/// traces a routed request leaves: an access-log line and a count in `/metrics`, under the route
-/// `refused`. Without them a probe or a smuggling attempt would pass unseen.
+/// Requests refused while they are read, before they reach the router (bad framing, a size
+/// limit, a timeout), leave an access-log line and a count in `/metrics`, under the route
+/// `refused`: without them a probe or a smuggling attempt would pass unseen. The line's bytes are
+/// those of the whole answer and its duration 0 (the refusal ends no timed handling).
 struct RefusalRecorder: Sendable {
     let accessLog: (any AccessLogWriter)?
     let metrics: MetricsRegistry?
@@ -12,7 +13,7 @@ struct RefusalRecorder: Sendable {
         let status = refusal.status.code
         metrics?.increment("parley_http_requests_total", [("method", method), ("route", "refused"), ("status", String(status))],
                            help: "HTTP requests answered, by method, route pattern and status.")
-        let level: Logger.Level = status >= 500 ? .error : .info
+        let level = AccessLogEntry.level(of: status)
         guard let accessLog, accessLog.isEnabled(level) else { return }
         accessLog.write(AccessLogEntry(level: level, method: method, route: "refused", status: status, durationMicroseconds: 0,
                                        responseBytes: responseBytes, requestID: requestID, userID: nil))
