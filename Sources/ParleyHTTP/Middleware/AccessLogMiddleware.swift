@@ -21,9 +21,9 @@ public struct AccessLogEntry: Sendable {
         }
     }
 
-    /// The level of a request's line: error when the server failed it. 501 (a method no route
-    /// implements) and 505 (an HTTP version it does not speak) are the client's doing, so a
-    /// scanner's probes do not raise errors.
+    /// The level of a request's line: error when the server failed it. 501 (a transfer coding it
+    /// does not implement) and 505 (an HTTP version it does not speak) are the client's doing, so
+    /// a scanner's probes do not raise errors.
     public static func level(of status: Int) -> Logger.Level {
         status >= 500 && status != 501 && status != 505 ? .error : .info
     }
