@@ -111,6 +111,13 @@ import Testing
         _ = h.writeAll()
         #expect(h.sentText.hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
         #expect(h.sentText.hasSuffix("\r\n\r\n"))
+        // Refused inside the request line, once its method is read.
+        var badPath = MachineHarness()
+        _ = badPath.receive("HEAD /a%zz HTTP/1.1\r\nHost: x\r\n\r\n")
+        _ = badPath.encodeError()
+        _ = badPath.writeAll()
+        #expect(badPath.sentText.hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
+        #expect(badPath.sentText.hasSuffix("\r\n\r\n"))
         var get = MachineHarness()
         _ = get.receive("GET /health HTTP/1.1\r\nHost: x\r\nX(y): 1\r\n\r\n")
         _ = get.encodeError()

@@ -43,11 +43,12 @@ public struct HTTPRequestParser: Sendable {
     private var body: [UInt8] = []
     private(set) public var head: HTTPRequestHead?
 
-    /// The method and version of the request being read, once its request line is: a refusal
-    /// found later in the head still knows that a HEAD request gets no content (RFC 9110 §9.3.2).
+    /// The method of the request being read, once its request line shows a valid one, and the
+    /// version once it is read (HTTP/1.1 until then): a refusal found later, in the rest of the
+    /// request line or the header section, still knows that a HEAD request gets no content
+    /// (RFC 9110 §9.3.2).
     var requestLineRead: (method: String, version: HTTPVersion)? {
-        if case .requestLine = state { return nil }
-        return (method, version)
+        method.isEmpty ? nil : (method, version)
     }
 
     public init(limits: HTTPLimits = HTTPLimits()) {
@@ -79,6 +80,8 @@ public struct HTTPRequestParser: Sendable {
         lineScanOffset = 0
         headerBytes = 0
         trailerCount = 0
+        method = ""
+        version = .http1_1
         fields.removeAll(keepingCapacity: true)
         body = []
         head = nil
@@ -234,6 +237,7 @@ public struct HTTPRequestParser: Sendable {
         guard let firstSpace = line.firstIndex(of: 0x20) else { throw .bad("malformed request line") }
         let methodBytes = UnsafeBufferPointer(rebasing: line[..<firstSpace])
         guard ByteClass.isToken(methodBytes) else { throw .bad("invalid method") }
+        method = String(decoding: methodBytes, as: UTF8.self)
         let rest = line[(firstSpace + 1)...]
         guard let secondSpace = rest.firstIndex(of: 0x20) else { throw .bad("malformed request line") }
         let targetBytes = line[(firstSpace + 1)..<secondSpace]
@@ -243,7 +247,6 @@ public struct HTTPRequestParser: Sendable {
         }
         guard Self.percentEncodingIsWellFormed(inPathOf: targetBytes) else { throw .bad("invalid characters or percent-encoding in the request path") }
         version = try Self.parseVersion(versionBytes)
-        method = String(decoding: methodBytes, as: UTF8.self)
         target = String(decoding: targetBytes, as: UTF8.self)
         let first = targetBytes.first!  // non-empty, checked above
         if first != UInt8(ascii: "/") {
