@@ -65,10 +65,10 @@ import Testing
         #expect(options.headers["Allow"] == "OPTIONS, POST")
         let server = responder.respond(to: request("OPTIONS", "*"))
         #expect(server.status.code == 204)
-        #expect(server.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT")
+        #expect(server.headers["Allow"] == "GET, HEAD, OPTIONS, POST")  // what the routes answer
         let tunnel = responder.respond(to: request("CONNECT", "example.com:443"))
         #expect(tunnel.status.code == 405)
-        #expect(tunnel.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT")
+        #expect(tunnel.headers["Allow"] == "GET, HEAD, OPTIONS, POST")
     }
 
     /// A literal segment whose branch ends nowhere gives way to the parameter at the same level.

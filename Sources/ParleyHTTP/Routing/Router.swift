@@ -92,6 +92,14 @@ final class RouteNode: @unchecked Sendable {
         }
     }
 
+    /// Every method some route under this node answers (with HEAD where GET is, and OPTIONS).
+    var allMethods: Set<String> {
+        var all = Set(methods.keys)
+        for (_, node) in literals { all.formUnion(node.allMethods) }
+        if let parameterChild { all.formUnion(parameterChild.allMethods) }
+        return all
+    }
+
     func frozenCopy() -> RouteNode {
         let copy = RouteNode()
         copy.literals = literals.map { ($0.segment, $0.node.frozenCopy()) }

@@ -16,16 +16,21 @@ public struct RouterResponder: HTTPResponder {
         case notFound
     }
 
-    /// The methods some route may answer; `OPTIONS *` lists them.
-    static let implementedMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+    /// The methods some route answers, from the route tree; `OPTIONS *` lists them.
+    var implementedMethods: [String] {
+        var all = root.allMethods
+        if all.contains("GET") { all.insert("HEAD") }
+        all.insert("OPTIONS")
+        return all.sorted()
+    }
 
     /// Any method a path does not serve is 405 with `Allow`, an unknown one too: RFC 9110 §9.1
     /// suggests 501 for those, but nginx and API clients (schemathesis among them) expect 405.
     /// CONNECT, whose target is no path, is 405 as in nginx: no tunnel is ever opened.
     func match(method: String, path: Substring) -> Match {
         guard path.first == "/" else {
-            if method == "OPTIONS" && path == "*" { return .options(allowed: Self.implementedMethods) }
-            return method == "CONNECT" ? .methodNotAllowed(allowed: Self.implementedMethods) : .notFound
+            if method == "OPTIONS" && path == "*" { return .options(allowed: implementedMethods) }
+            return method == "CONNECT" ? .methodNotAllowed(allowed: implementedMethods) : .notFound
         }
         var found: [(name: String, value: String)] = []
         guard let node = root.find(path.utf8, from: path.utf8.index(after: path.startIndex), parameters: &found),
