@@ -12,6 +12,21 @@ let wangFang = #"""
 
 @Suite struct DebtorsAPITests {
     /// A national id of four characters or fewer is masked whole: its last four would be all of it.
+    /// Contract §4: `timezone` is any valid IANA name, those without a region too; an offset name
+    /// the tz database does not hold is 422 naming the field.
+    @Test func everyIANAZoneNameIsATimezone() throws {
+        try withTestApp { app in
+            for zone in ["GMT", "EST5EDT", "Japan", "Etc/GMT+5", "US/Eastern"] {
+                #expect(try app.admin.post("/v1/debtors", #"{"name":"Zed","timezone":"\#(zone)"}"#).status == 201, "\(zone)")
+            }
+            for zone in ["GMT+5", "UTC+02:00", "Mars/Olympus"] {
+                let refused = try app.admin.post("/v1/debtors", #"{"name":"Zed","timezone":"\#(zone)"}"#)
+                #expect(refused.status == 422, "\(zone)")
+                #expect(refused["errors"]?.compact.contains("\"timezone\"") == true)
+            }
+        }
+    }
+
     /// RFC 9110 §13.1.2: a read naming the current `ETag` in `If-None-Match` is 304 with no content.
     @Test func aReadOfAnUnchangedDebtorIs304() throws {
         try withTestApp { app in

@@ -74,10 +74,7 @@ extension APIServices {
             context.userID = actor.userID
             if let permission { try actor.require(permission) }
             guard !request.queryParameters.malformed.isEmpty else { return try handler(request, context, actor) }
-            guard request.method == "GET" || request.method == "HEAD" else {
-                try Self.refuseMalformedQuery(request)
-                return try handler(request, context, actor)
-            }
+            guard request.method == "GET" || request.method == "HEAD" else { throw Self.malformedQuery(request) }
             // A read runs, so that its 422 names the malformed parameters with every other failing
             // one (a bad `limit` too); whatever it answers, the request is then refused.
             do {
@@ -95,10 +92,6 @@ extension APIServices {
 
     /// A query parameter that cannot be decoded is 422 naming it: answering as if it had not been
     /// sent would turn a search for `q=%zz` into a list of everyone.
-    static func refuseMalformedQuery(_ request: HTTPRequest) throws {
-        try malformedQuery(request).throwIfAny()
-    }
-
     private static func malformedQuery(_ request: HTTPRequest) -> ValidationFailure {
         var failure = ValidationFailure()
         for name in request.queryParameters.malformed { failure.add(name, "is not valid percent-encoded UTF-8 (RFC 3986)") }

@@ -19,17 +19,9 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var description: String { rfc3339 }
 
     public var rfc3339: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
-        appendRFC3339(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Appends the RFC 3339 text as ASCII bytes.
-    public func appendRFC3339(to bytes: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.rfc3339MaxCount) { scratch in
             let count = writeRFC3339(to: scratch.baseAddress!)
-            bytes.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: count))
+            return String(decoding: UnsafeBufferPointer(start: scratch.baseAddress!, count: count), as: UTF8.self)
         }
     }
 
