@@ -18,10 +18,11 @@ public final class Connection {
     /// Process-wide settings, applied once before the library initialises (on the first open).
     /// Without memory statistics, connections on different threads do not queue on one mutex for
     /// every allocation. `SQLITE_MISUSE` means the library was already initialised by someone else
-    /// in this process: it keeps its defaults, which are correct, only slower.
+    /// in this process: it keeps its defaults, which are correct, only slower. The page caches
+    /// truncate without walking their tables for nothing (`PageCacheTruncation`).
     private static let libraryConfigured: Bool = {
         let status = parley_sqlite3_disable_memory_statistics()
-        return status == SQLITE_OK
+        return status == SQLITE_OK && PageCacheTruncation.install()
     }()
 
     /// Whether the process-wide settings took effect (see `libraryConfigured`).
