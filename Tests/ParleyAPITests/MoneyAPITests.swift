@@ -149,6 +149,32 @@ import Testing
         }
     }
 
+    /// Payments go on while a plan waits: a plan the balance fell under, or on a case paid
+    /// meanwhile, is not approved (and stays pending for the supervisor to reject).
+    @Test func aWaitingPlanIsNotApprovedOnceTheBalanceNoLongerHoldsIt() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(clock: time.clock) { app in
+            let (agentID, agent) = try app.admin.createUser(role: "agent")
+            let (_, supervisor) = try app.admin.createUser(role: "supervisor")
+            let caseID = try makeCase(app.admin, assignedTo: agentID)
+            let plan = try agent.post("/v1/cases/\(caseID)/plans",
+                                      #"{"installment_count":2,"frequency":"weekly","first_due_date":"2026-12-15","total_minor":1000000}"#)
+            let planID = try #require(plan["id"]?.string)
+            #expect(plan["status"]?.string == "pending_approval")
+            #expect(try pay(app.admin, caseID, 285_001, key: "below-total").status == 201)
+            let tooBig = try supervisor.post("/v1/cases/\(caseID)/plans/\(planID)/approve", "{}")
+            #expect(tooBig.status == 422)
+            guard case .array(let errors)? = tooBig["errors"] else { Issue.record("no errors"); return }
+            #expect(errors.compactMap { $0["field"]?.string } == ["total_minor"])
+            #expect(try app.admin.get("/v1/cases/\(caseID)/plans/\(planID)")["status"]?.string == "pending_approval")
+            #expect(try pay(app.admin, caseID, 999_999, key: "the-rest").status == 201)
+            #expect(try app.admin.get("/v1/cases/\(caseID)")["status"]?.string == "paid")
+            #expect(try supervisor.post("/v1/cases/\(caseID)/plans/\(planID)/approve", "{}").status == 409)
+            let rejected = try supervisor.post("/v1/cases/\(caseID)/plans/\(planID)/reject", "{}")
+            #expect(rejected["status"]?.string == "rejected")
+        }
+    }
+
     @Test func adjustmentsWithinPolicyApplyAndBeyondItWait() throws {
         let time = TestClock(Self.now)
         try withTestApp(clock: time.clock) { app in

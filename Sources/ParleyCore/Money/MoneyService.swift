@@ -135,7 +135,10 @@ public struct MoneyService: Sendable {
             let (debtCase, _, _) = try caseAndToday(caseID, at: now)
             let action: AuditAction
             switch decision {
-            case .approve: plan.plan = try plan.plan.approved(); action = .planApproved
+            case .approve:
+                plan.plan = try plan.plan.approved()
+                try Self.ensureApprovable(plan.plan, on: debtCase)
+                action = .planApproved
             case .reject: plan.plan = try plan.plan.rejected(); action = .planRejected
             case .cancel: plan.plan = try plan.plan.cancelled(); action = .planCancelled
             }
@@ -153,6 +156,17 @@ public struct MoneyService: Sendable {
             }
             try commit(change, actor: actor, at: now)
             return plan
+        }
+    }
+
+    /// A plan waits for approval while payments go on: a case paid or closed meanwhile takes it no
+    /// more (409, as a new plan), nor does a balance that fell below its total (422, left pending:
+    /// the supervisor rejects it, and the agent proposes one that fits).
+    static func ensureApprovable(_ plan: PaymentPlan, on debtCase: DebtCase) throws {
+        guard !debtCase.status.isTerminal else { throw DomainError.conflict("the case is \(debtCase.status.rawValue)") }
+        let balance = debtCase.balance.balanceMinor
+        guard plan.totalMinor <= balance else {
+            throw ValidationFailure("total_minor", "\(plan.totalMinor) no longer fits the balance of \(balance)")
         }
     }
 
