@@ -258,6 +258,29 @@ import Testing
         }
     }
 
+    /// A payment that leaves part of an instalment unpaid: the next run states the new amount, and
+    /// the reminders made before it are suppressed rather than sent with the old one.
+    @Test func aReminderStatesWhatIsUnpaidWhenItGoesOut() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(clock: time.clock) { app in
+            let caseID = try makeSMSConsentingCNCase(app.admin, ref: "R-2")
+            _ = try app.admin.post("/v1/cases/\(caseID)/plans", #"{"installment_count":3,"frequency":"weekly","first_due_date":"2026-11-22"}"#)
+            #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T02:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 6)
+            #expect(try pay(app.admin, caseID, 4_000, key: "part-of-first").status == 201)
+            // Only instalment 1's day-of reminder is made again: its three-days-before time is past.
+            #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T03:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 1)
+            let run = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-22T02:00:00Z"}"#)
+            #expect(run["result"]?["sent"]?.int64 == 1)
+            #expect(run["result"]?["suppressed"]?.int64 == 2)
+            let sent = items(try app.admin.get("/v1/messages?case_id=\(caseID)&status=sent"))
+            #expect(sent.count == 1)
+            let body = sent.first?["body"]?.string ?? ""
+            #expect(body.contains("instalment 1 of ¥60.00"))
+            let moot = items(try app.admin.get("/v1/messages?case_id=\(caseID)&status=suppressed"))
+            #expect(moot.map { $0["last_error"]?.string } == Array(repeating: "no longer due: instalment 1 now has 6000 unpaid", count: 2))
+        }
+    }
+
     @Test func remindersAreScheduledOncePerInstalmentAndOffsetAtTenLocal() throws {
         let time = TestClock(Self.now)
         try withTestApp(clock: time.clock) { app in

@@ -33,7 +33,10 @@ public struct ReminderJob: Sendable {
         for plan in try money.activePlans() {
             guard let debtCase = try cases.debtCase(id: plan.caseID) else { continue }
             for installment in plan.plan.installments where !installment.isPaid {
-                try remind("installment:\(plan.plan.id):\(installment.seq)", caseID: plan.caseID, due: installment.dueDate,
+                // The amount is part of the key: once a payment changes what is unpaid, the next
+                // run makes a reminder that says so, and the old one is suppressed when due.
+                try remind("installment:\(plan.plan.id):\(installment.seq):\(installment.unpaidMinor)", caseID: plan.caseID,
+                           due: installment.dueDate,
                            kind: .installment, values: [
                                "installment.seq": String(installment.seq), "installment.due_date": installment.dueDate.description,
                                "installment.amount_minor": String(installment.unpaidMinor),
