@@ -149,6 +149,12 @@ let wangFang = #"""
             #expect(fields == ["name", "timezone", "phones[0].number", "emails[0].address", "address.country"])
             #expect(try app.admin.post("/v1/debtors", #"{"timezone":"UTC"}"#).status == 422)
             #expect(try app.admin.post("/v1/debtors", #"{"name":"A","timezone":"UTC","phones":"x"}"#).status == 400)
+            let controls = try app.admin.post("/v1/debtors", #"""
+                {"name":"Wang\u001b[2J","timezone":"UTC","national_id":"12345\u0000","emails":[{"address":".a@b.com"}]}
+                """#)
+            #expect(controls.status == 422)
+            guard case .array(let controlErrors)? = controls["errors"] else { Issue.record("no errors"); return }
+            #expect(Set(controlErrors.compactMap { $0["field"]?.string }) == ["name", "national_id", "emails[0].address"])
         }
     }
 

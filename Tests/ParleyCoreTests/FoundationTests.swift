@@ -271,4 +271,22 @@ import Testing
     func otherNamesAreNot(_ name: String) {
         #expect(!Validators.isTimeZone(name))
     }
+
+    @Test(arguments: ["a@b.co", "wang.fang+debt@mail.example.cn", "o'brien@example.ie", "张伟@例子.中国", "x@sub-domain.example.org"])
+    func addressesAreEmails(_ address: String) {
+        #expect(Validators.isEmail(address))
+    }
+
+    @Test(arguments: [".a@b.com", "a.@b.com", "a..b@c.com", "a@-b.com", "a@b-.com", "a@b", "a@.b.com", "a@b..com", "a@b.com.",
+                      "a b@c.com", "a@b_c.com", "@b.com", "a@@b.com", "a@b.com\u{0}"])
+    func otherTextsAreNotEmails(_ text: String) {
+        #expect(!Validators.isEmail(text))
+    }
+
+    @Test func controlCharactersAreFoundButLineBreaksAndTabsAreNot() {
+        #expect(Validators.hasControlCharacters("123\u{0}"))
+        #expect(Validators.hasControlCharacters("a\u{1B}[31m"))
+        #expect(Validators.hasControlCharacters("a\u{7F}"))
+        #expect(!Validators.hasControlCharacters("Wang\tFang\r\n王芳"))
+    }
 }

@@ -82,6 +82,11 @@ public struct DebtorService: Sendable {
         if case .some(.some(let id)) = draft.nationalID, id.trimmingSpaces.isEmpty || id.unicodeScalars.count > 64 {
             failure.add("national_id", "must be 1 to 64 characters")
         }
+        let texts: [(String, String?)] = [("name", draft.name), ("external_ref", draft.externalRef ?? nil),
+                                          ("language", draft.language ?? nil), ("national_id", draft.nationalID ?? nil)]
+        for case let (field, text?) in texts where Validators.hasControlCharacters(text) {
+            failure.add(field, "must not contain control characters")
+        }
         return failure
     }
 

@@ -10,22 +10,37 @@ public enum Validators {
         return bytes.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
-    /// A pragmatic address check: one `@`, a non-empty local part, a dotted domain, no spaces or controls.
+    /// A pragmatic address check: one `@`; a local part of at most 64 bytes that neither starts
+    /// nor ends with a dot; a domain of two or more dot-separated labels of letters, digits and
+    /// hyphens (or non-ASCII, for internationalised names), none starting or ending with a hyphen;
+    /// no spaces, controls or two dots in a row anywhere.
     public static func isEmail(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0, at <= 64,
-              bytes.lastIndex(of: UInt8(ascii: "@")) == at
-        else { return false }
-        let domain = bytes[(at + 1)...]
-        guard domain.count >= 3, let dot = domain.lastIndex(of: UInt8(ascii: ".")), dot > domain.startIndex,
-              dot < domain.endIndex - 1, domain.first != UInt8(ascii: "."), domain.last != UInt8(ascii: "-")
+              bytes.lastIndex(of: UInt8(ascii: "@")) == at,
+              bytes[0] != UInt8(ascii: "."), bytes[at - 1] != UInt8(ascii: ".")
         else { return false }
         for index in 1..<bytes.count where bytes[index] == UInt8(ascii: ".") && bytes[index - 1] == UInt8(ascii: ".") {
             return false
         }
         let forbidden: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: ">"),
                                      UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-        return bytes.allSatisfy { $0 > 0x20 && $0 != 0x7F && !forbidden.contains($0) }
+        guard bytes[..<at].allSatisfy({ $0 > 0x20 && $0 != 0x7F && !forbidden.contains($0) }) else { return false }
+        let labels = bytes[(at + 1)...].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { label in
+            guard let first = label.first, let last = label.last,
+                  first != UInt8(ascii: "-"), last != UInt8(ascii: "-"), label.count <= 63 else { return false }
+            return label.allSatisfy { byte in
+                byte >= 0x80 || byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39)
+                    || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+            }
+        }
+    }
+
+    /// Whether `text` holds a control character other than tab, line feed and carriage return
+    /// (NUL, escape, DEL, …), which no name, reference or identifier has.
+    public static func hasControlCharacters(_ text: String) -> Bool {
+        text.utf8.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }
     }
 
     /// ISO 3166-1 alpha-2 shape (two upper-case letters).
