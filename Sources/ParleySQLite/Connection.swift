@@ -331,6 +331,12 @@ public struct Row {
 
     public func stringOrNil(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
 
+    /// The text's bytes, valid only inside `body`: for values read without making a `String`.
+    public func withText<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        guard let text = sqlite3_column_text(statement, base + column) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, base + column))))
+    }
+
     public func blob(_ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(statement, base + column))
         guard count > 0, let bytes = sqlite3_column_blob(statement, base + column) else { return [] }

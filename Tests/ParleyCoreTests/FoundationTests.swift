@@ -53,6 +53,23 @@ import Testing
         #expect(CalendarDate(iso: "2026-13-01") == nil)
         #expect(CalendarDate(iso: "2025-02-29") == nil)
     }
+
+    @Test(arguments: ["0001-01-05", "0999-10-09", "2026-12-01", "9999-12-31"])
+    func writesAndReadsExactlyTenCharacters(_ text: String) throws {
+        let date = try #require(CalendarDate(iso: text))
+        #expect(date.description == text)
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("due", date)
+        writer.field("none", CalendarDate?.none)
+        writer.endObject()
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"due":""# + text + #"","none":null}"#)
+    }
+
+    @Test(arguments: ["2026-1-01", "2026-01-1", "2026/01/01", "20260101", "2026-01-011", " 2026-01-01", "２０２６-01-01", "0000-01-01"])
+    func otherTextsAreNotDates(_ text: String) {
+        #expect(CalendarDate(iso: text) == nil)
+    }
 }
 
 @Suite struct IDGeneratorTests {

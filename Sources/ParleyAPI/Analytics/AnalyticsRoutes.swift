@@ -42,8 +42,8 @@ struct AnalyticsRoutes {
         let groups = try analytics.overview(AnalyticsQuery(from: from, to: to, currency: currency, groupBy: grouping), by: actor)
         return Reply.json { writer in
             writer.beginObject()
-            writer.field("from", from.description)
-            writer.field("to", to.description)
+            writer.field("from", from)
+            writer.field("to", to)
             writer.field("currency", currency)
             writer.field("group_by", grouping.rawValue)
             writer.key("groups")
@@ -73,14 +73,14 @@ struct AnalyticsRoutes {
             writer.beginObject()
             writer.field("metric", metric.rawValue)
             writer.field("interval", interval.rawValue)
-            writer.field("from", from.description)
-            writer.field("to", to.description)
+            writer.field("from", from)
+            writer.field("to", to)
             writer.field("currency", currency)
             writer.key("points")
             writer.beginArray()
             for (start, value) in points {
                 writer.beginObject()
-                writer.field("period_start", start.description)
+                writer.field("period_start", start)
                 writer.key("value")
                 switch value {
                 case .count(let count): writer.int(count)

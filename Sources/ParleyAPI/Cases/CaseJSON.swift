@@ -12,7 +12,7 @@ enum CaseJSON {
         writer.field("principal_minor", c.balance.principalMinor)
         writer.field("interest_minor", c.balance.interestMinor)
         writer.field("fees_minor", c.balance.feesMinor)
-        writer.field("delinquent_since", c.delinquentSince.description)
+        writer.field("delinquent_since", c.delinquentSince)
         writer.field("jurisdiction", c.jurisdiction)
         writer.field("assigned_to", c.assignedTo)
         writer.field("team", c.team)
@@ -103,14 +103,14 @@ enum CaseJSON {
         writer.endArray()
         writer.key("plan")
         if let plan = statement.plan { MoneyJSON.write(plan, to: &writer) } else { writer.null() }
-        writer.field("next_due_date", statement.nextDueDate?.description)
+        writer.field("next_due_date", statement.nextDueDate)
         writer.field("next_due_minor", statement.nextDueMinor)
         writer.key("promises")
         writer.beginArray()
         for promise in statement.promises {
             writer.beginObject()
             writer.field("amount_minor", promise.promise.amountMinor)
-            writer.field("due_date", promise.promise.dueDate.description)
+            writer.field("due_date", promise.promise.dueDate)
             writer.field("status", promise.promise.status.rawValue)
             writer.endObject()
         }

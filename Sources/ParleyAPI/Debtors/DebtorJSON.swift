@@ -43,7 +43,7 @@ enum DebtorJSON {
         writer.field("bankruptcy", r.bankruptcy)
         writer.field("deceased", r.deceased)
         writer.field("vulnerable", r.vulnerable)
-        writer.field("breathing_space_until", r.breathingSpaceUntil?.description)
+        writer.field("breathing_space_until", r.breathingSpaceUntil)
         writer.endObject()
     }
 

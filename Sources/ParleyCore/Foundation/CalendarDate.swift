@@ -15,11 +15,25 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(iso text: String) {
-        let b = Array(text.utf8)
+        var text = text
+        guard let date = text.withUTF8({ CalendarDate(isoBytes: $0) }) else { return nil }
+        self = date
+    }
+
+    /// Parses exactly `YYYY-MM-DD` from UTF-8 bytes (a stored date, read without a `String`).
+    public init?(isoBytes b: UnsafeBufferPointer<UInt8>) {
+        func digits(_ start: Int, _ count: Int) -> Int? {
+            var value = 0
+            for byte in b[start..<start + count] {
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-              let y = Instant.digits(b, 0, 4), let m = Instant.digits(b, 5, 2), let d = Instant.digits(b, 8, 2)
+              let y = digits(0, 4), let m = digits(5, 2), let d = digits(8, 2)
         else { return nil }
-        self.init(year: Int(y), month: Int(m), day: Int(d))
+        self.init(year: y, month: m, day: d)
     }
 
     /// From days since 1970-01-01 (Howard Hinnant's civil_from_days).
@@ -51,9 +65,31 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
 
     public var description: String {
-        let y = String(year)
-        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (month < 10 ? "0" : "") + String(month) + "-"
-            + (day < 10 ? "0" : "") + String(day)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.isoCount) { scratch in
+            let count = writeISO(to: scratch.baseAddress!)
+            return String(decoding: UnsafeBufferPointer(start: scratch.baseAddress!, count: count), as: UTF8.self)
+        }
+    }
+
+    /// The bytes `writeISO` writes.
+    public static let isoCount = 10
+
+    /// Writes `YYYY-MM-DD` as ASCII at `out` (room for `isoCount`) and returns how many bytes:
+    /// no intermediate strings (a date is written for every row of a case list).
+    public func writeISO(to out: UnsafeMutablePointer<UInt8>) -> Int {
+        func digits(_ value: Int, _ count: Int, at start: Int) {
+            var rest = value
+            for index in stride(from: start + count - 1, through: start, by: -1) {
+                out[index] = UInt8(0x30 + rest % 10)
+                rest /= 10
+            }
+        }
+        digits(year, 4, at: 0)  // 1...9999: every CalendarDate is in range
+        out[4] = UInt8(ascii: "-")
+        digits(month, 2, at: 5)
+        out[7] = UInt8(ascii: "-")
+        digits(day, 2, at: 8)
+        return Self.isoCount
     }
 
     public func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + Int64(days)) }

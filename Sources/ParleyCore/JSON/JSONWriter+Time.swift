@@ -10,4 +10,14 @@ extension JSONWriter {
         guard let value else { key(name); null(); return }
         field(name, value)
     }
+
+    /// Calendar dates are written as `YYYY-MM-DD` strings.
+    public mutating func field(_ name: StaticString, _ value: CalendarDate) {
+        field(name, quotedASCII: CalendarDate.isoCount) { value.writeISO(to: $0) }
+    }
+
+    public mutating func field(_ name: StaticString, _ value: CalendarDate?) {
+        guard let value else { key(name); null(); return }
+        field(name, value)
+    }
 }

@@ -34,7 +34,7 @@ enum CaseRows {
     }
 
     static func decodeTags(_ row: Row, _ column: Int32) throws -> [String] {
-        if row.string(column) == "[]" { return [] }
+        if row.textEquals(column, "[]") { return [] }
         guard case .array(let values) = try row.json(column) else { throw CorruptDataError("tags are not a JSON array") }
         return try values.map { value in
             guard let tag = value.string else { throw CorruptDataError("a tag is not a string") }

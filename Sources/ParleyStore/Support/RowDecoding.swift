@@ -15,9 +15,18 @@ extension Row {
     }
 
     func date(_ column: Int32) throws -> CalendarDate {
-        let text = string(column)
-        guard let date = CalendarDate(iso: text) else { throw CorruptDataError("malformed date '\(text)' in column \(column)") }
+        guard let date = withText(column, CalendarDate.init(isoBytes:)) else {
+            throw CorruptDataError("malformed date '\(string(column))' in column \(column)")
+        }
         return date
+    }
+
+    /// Whether the column's text is exactly `literal` (no `String` made for the comparison).
+    func textEquals(_ column: Int32, _ literal: StaticString) -> Bool {
+        withText(column) { bytes in
+            literal.hasPointerRepresentation
+                && bytes.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        }
     }
 
     func dateOrNil(_ column: Int32) throws -> CalendarDate? { isNull(column) ? nil : try date(column) }
