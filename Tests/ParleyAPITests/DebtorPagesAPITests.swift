@@ -263,8 +263,11 @@ func jsonString(_ text: String) -> String {
             let used = try publicClient.get(path)
             #expect(used.status == 410)
             expectPageHeaders(used)
-            #expect(used.text.contains("This survey is closed"))
-            #expect(try postForm(publicClient, path, "scores.communication=5&scores.attitude=5&scores.resolution=5").status == 410)
+            #expect(used.text.contains("Thank you, we have your answer"))
+            // A reload of the thank-you page posts the answer again: the same page, not "closed".
+            let again = try postForm(publicClient, path, "scores.communication=5&scores.attitude=5&scores.resolution=5")
+            #expect(again.status == 410)
+            #expect(again.text.contains("Thank you, we have your answer"))
             #expect(try publicClient.post("/v1/public/feedback",
                                           #"{"token":"\#(token)","scores":{"communication":5,"attitude":5,"resolution":5}}"#).status == 410)
             #expect(try publicClient.get("/p/f/unknown").status == 404)
@@ -275,7 +278,9 @@ func jsonString(_ text: String) -> String {
             #expect(try postForm(publicClient, "/p/f/" + good, "scores.communication=5&scores.attitude=5&scores.resolution=4&nps=9").status == 200)
             #expect(items(try app.admin.get("/v1/followups?status=open")).count == 1)
             time.set("2026-12-05T00:00:00Z")
-            #expect(try publicClient.get("/p/f/" + late).status == 410)
+            let expired = try publicClient.get("/p/f/" + late)
+            #expect(expired.status == 410)
+            #expect(expired.text.contains("This survey is closed"))
         }
     }
 

@@ -11,6 +11,13 @@ import Testing
         #expect(HTMLEscaper.escape("") == "")
     }
 
+    /// A right-to-left override in a name would reverse the page's text after it.
+    @Test func theEscaperDropsBidirectionalControlsAndKeepsRightToLeftLetters() {
+        #expect(HTMLEscaper.escape("Acme \u{202E}evil") == "Acme evil")
+        #expect(HTMLEscaper.escape("\u{2067}x\u{2069} \u{202A}y\u{202C}") == "x y")
+        #expect(HTMLEscaper.escape("شركة — “Acme” – 2026") == "شركة — “Acme” – 2026")
+    }
+
     @Test func interpolatedTextIsEscapedAndMarkupFromLiteralsIsKept() {
         let name = "\"><script>alert(1)</script>"
         let html: HTML = "<p title=\"\(name)\">\(name) & \(3)</p>"

@@ -105,9 +105,9 @@ def test_the_feedback_form_records_an_answer_and_follows_up_a_poor_one(driver, a
     follow_ups = api.ok("GET", "/v1/followups?status=open&limit=200")["data"]
     assert any(u["feedback_id"] == mine[0]["id"] for u in follow_ups)
 
-    # The used link: the friendly page, status 410.
+    # The used link: the friendly page, status 410, saying the answer is in.
     driver.get(BASE_URL + survey["url"])
-    assert driver.find_element(By.TAG_NAME, "h1").text == ("此问卷已关闭" if language == "zh" else "This survey is closed")
+    assert driver.find_element(By.TAG_NAME, "h1").text == ("谢谢，我们已收到您的反馈" if language == "zh" else "Thank you, we have your answer")
     assert api.status_of(survey["url"]) == 410
     assert_fits_360(driver)
 

@@ -66,13 +66,17 @@ struct DebtorPageRoutes {
         guard let survey = try feedback.survey(token: token) else { throw DomainError.notFound("survey") }
         let strings = PageStrings.forLanguage(try portal.audience(caseID: survey.caseID).language)
         do { _ = try feedback.openSurvey(token: token) } catch DomainError.gone {
-            return (survey, strings, gone(strings))
+            return (survey, strings, gone(strings, answered: survey.usedAt != nil))
         }
         return (survey, strings, nil)
     }
 
-    func gone(_ strings: PageStrings) -> HTTPResponse {
-        PageReply.html(.gone, NoticePage.render(strings, title: strings.feedbackGoneTitle, text: strings.feedbackGoneText, agency: agency))
+    /// The 410 page: a survey answered says so (a reload of the thank-you page lands here), one
+    /// expired says it is closed.
+    func gone(_ strings: PageStrings, answered: Bool) -> HTTPResponse {
+        let (title, text) = answered ? (strings.feedbackAnsweredTitle, strings.feedbackAnsweredText)
+            : (strings.feedbackGoneTitle, strings.feedbackGoneText)
+        return PageReply.html(.gone, NoticePage.render(strings, title: title, text: text, agency: agency))
     }
 
     func feedbackForm(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
@@ -108,7 +112,7 @@ struct DebtorPageRoutes {
             let saved = try feedback.submit(token: token, scores: answer.scores, nps: answer.nps, comment: answer.comment)
             return PageReply.html(.ok, FeedbackPage.thankYou(saved, agency: agency, strings))
         } catch DomainError.gone {
-            return self.gone(strings)  // answered by another request in the meantime
+            return self.gone(strings, answered: true)  // answered by another request in the meantime
         } catch let failure as ValidationFailure {
             return PageReply.html(.unprocessableContent, FeedbackPage.form(
                 FeedbackPage.State(sent: answer.sent, invalid: Set(failure.errors.map(\.field))), agency: agency, strings))

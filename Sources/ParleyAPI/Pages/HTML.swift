@@ -47,10 +47,15 @@ struct HTML: ExpressibleByStringInterpolation, Sendable, Equatable {
 }
 
 /// The one HTML escaper: `&`, `<`, `>`, `"` and `'` become character references, which makes text
-/// safe both between tags and inside quoted attribute values.
+/// safe both between tags and inside quoted attribute values. The bidirectional embedding,
+/// override and isolate controls (U+202A–U+202E, U+2066–U+2069) are dropped: left in a creditor's
+/// or a debtor's name they would reverse the page's own text after it (the statement's sentences,
+/// the account reference), whatever escaping does.
 enum HTMLEscaper {
     static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
+        // 0xE2 starts the UTF-8 of U+2000–U+2FFF, where the bidirectional controls are.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0xE2 })
+        else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 16)
         for character in text.unicodeScalars {
@@ -60,6 +65,7 @@ enum HTMLEscaper {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            case "\u{202A}"..."\u{202E}", "\u{2066}"..."\u{2069}": continue
             default: out.unicodeScalars.append(character)
             }
         }

@@ -86,6 +86,9 @@ struct PageStrings: Sendable {
     let statementGoneText: String
     let feedbackGoneTitle: String
     let feedbackGoneText: String
+    /// The 410 page of a survey already answered (a reload of the thank-you page posts again).
+    let feedbackAnsweredTitle: String
+    let feedbackAnsweredText: String
     let badRequestTitle: String
     let badRequestText: String
     let tooManyTitle: String
