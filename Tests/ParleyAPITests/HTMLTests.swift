@@ -42,6 +42,10 @@ import Testing
         #expect(PageStrings.forAcceptLanguage("zh-CN,zh;q=0.9,en;q=0.8").htmlLang == "zh-CN")
         #expect(PageStrings.forAcceptLanguage("fr-FR, en;q=0.5").htmlLang == "en")
         #expect(PageStrings.forAcceptLanguage(nil).htmlLang == "en")
+        #expect(PageStrings.forAcceptLanguage("en;q=0.1, zh-TW;q=0.9").htmlLang == "zh-CN")
+        #expect(PageStrings.forAcceptLanguage("zh;q=0, en;q=0.2").htmlLang == "en")
+        #expect(PageStrings.forAcceptLanguage("zh;q=0").htmlLang == "en")
+        #expect(PageStrings.forAcceptLanguage("en, zh").htmlLang == "en")
     }
 
     @Test func moneyAndDatesPerLanguage() {

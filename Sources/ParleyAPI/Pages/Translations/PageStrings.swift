@@ -107,12 +107,18 @@ struct PageStrings: Sendable {
 
     /// For pages without a debtor (an unknown token): the first language of `Accept-Language`
     /// that a table matches, else English.
+    /// The language of `Accept-Language` (RFC 9110 §12.5.4) with the highest weight that the pages
+    /// speak; the earlier range wins a tie, `q=0` excludes, and English is the default.
     static func forAcceptLanguage(_ header: String?) -> PageStrings {
+        var best: (strings: PageStrings, weight: Double)?
         for part in (header ?? "").split(separator: ",") {
-            let tag = part.split(separator: ";").first.map { String($0).trimmingSpaces.lowercased() } ?? ""
-            if let strings = all.first(where: { $0.matches(tag) }) { return strings }
+            let pieces = part.split(separator: ";").map { String($0).trimmingSpaces.lowercased() }
+            guard let tag = pieces.first, let strings = all.first(where: { $0.matches(tag) }) else { continue }
+            let weight = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            guard weight > 0, weight <= 1 else { continue }
+            if weight > (best?.weight ?? 0) { best = (strings, weight) }
         }
-        return .english
+        return best?.strings ?? .english
     }
 
     func money(_ minor: Int64, currency: String) -> String {
