@@ -290,6 +290,9 @@ public final class DatabasePool: Sendable {
     /// The checkpointer's counters, for `/metrics`.
     public var checkpointStatistics: CheckpointStatistics { checkpointer.snapshot }
 
+    /// Waits for a scheduled background checkpoint to finish (tests).
+    func drainCheckpoints() { checkpointer.drain() }
+
     /// The WAL file's current size in bytes.
     public var walBytes: Int64 { checkpointer.walBytes }
 }

@@ -1,0 +1,34 @@
+import CSQLite
+@testable import ParleySQLite
+import Testing
+
+@Suite struct CheckpointCadenceTests {
+    /// With a reader holding an old snapshot the WAL cannot restart, so its length only grows, as
+    /// it does under a steady stream of commits: background checkpoints follow the frames added
+    /// since the last one, not the WAL's length (which would start one after every commit).
+    @Test func backgroundCheckpointsFollowTheFramesAddedNotTheWALsLength() throws {
+        let path = temporaryDatabasePath()
+        var configuration = DatabaseConfiguration(path: path)
+        configuration.idleCheckpointSeconds = 0
+        configuration.checkpointThresholdFrames = 40
+        let pool = try DatabasePool(configuration: configuration)
+        try pool.write { try $0.execute("CREATE TABLE t (v BLOB NOT NULL) STRICT") }
+        let pin = try Connection(path: path)
+        try pin.execute("BEGIN")
+        #expect(try pin.queryFirst("SELECT count(*) FROM t") { $0.int(0) } == 0)
+        let row = [UInt8](repeating: 1, count: 3_000)
+        let commits = 60
+        for _ in 0..<commits {
+            // Three or four pages a commit: about a dozen commits for each background checkpoint.
+            try pool.write { db in for _ in 0..<3 { try db.run("INSERT INTO t (v) VALUES (?)", [row]) } }
+            pool.drainCheckpoints()
+        }
+        let stats = pool.checkpointStatistics
+        let checkpoints = stats.completed + stats.partial
+        // The writer's own checkpoint past four times the threshold comes at most every 250 ms.
+        #expect(checkpoints >= 3 && checkpoints <= 10, "\(checkpoints) checkpoints for \(commits) commits")
+        #expect(stats.failed == 0)
+        try pin.execute("COMMIT")
+        #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == Int64(commits * 3))
+    }
+}
