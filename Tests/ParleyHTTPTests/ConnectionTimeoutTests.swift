@@ -53,6 +53,31 @@ import Testing
         #expect(h.sentText == "answer")
     }
 
+    /// RFC 9112 §2.2: a client may send CRLF after a request (some do after a POST body); it
+    /// starts no request, so the connection stays idle and closes quietly, never with a 408.
+    @Test func emptyLinesAfterAnAnswerLeaveTheConnectionIdle() {
+        var h = MachineHarness()
+        #expect(h.receive("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi") == .lookUpBodyLimit(target: "/a"))
+        #expect(h.bodyLimit(nil) == .dispatch(target: "/a", body: "hi", keepAlive: true))
+        #expect(h.respond("answer") == .write)
+        #expect(h.writeAll() == .wait)
+        h.clock.advance(by: .seconds(1))
+        #expect(h.receive("\r\n") == .wait)
+        #expect(h.machine.isIdle)
+        #expect(h.timer == RunningTimer(.idle, .seconds(59)))
+        #expect(h.fireTimer(atDeadlineIn: .seconds(59)) == .close)
+        #expect(h.sentText == "answer")
+        // A fresh connection's empty line is not a first byte of a request either.
+        var fresh = MachineHarness()
+        #expect(fresh.receive("\r\n") == .wait)
+        #expect(fresh.fireTimer(atDeadlineIn: .seconds(10)) == .close)
+        #expect(fresh.sent.isEmpty)
+        // The empty line is skipped when the request follows.
+        var late = MachineHarness()
+        #expect(late.receive("\r\n") == .wait)
+        #expect(late.receive("GET /b HTTP/1.1\r\nHost: x\r\n\r\n") == .dispatch(target: "/b", body: "", keepAlive: true))
+    }
+
     @Test func theNextRequestsHeaderTimerStartsAtItsFirstByte() {
         var h = MachineHarness()
         _ = h.receive("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")

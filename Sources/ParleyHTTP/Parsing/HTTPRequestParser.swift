@@ -56,9 +56,11 @@ public struct HTTPRequestParser: Sendable {
         self.bodyLimit = limits.maxBodyBytes
     }
 
-    /// Whether no byte of a next request has been consumed yet.
+    /// Whether no byte of a next request has been read yet. The empty lines a client may send
+    /// before a request line (RFC 9112 §2.2: some send CRLF after a POST body) start no request:
+    /// the connection stays idle, under the idle timeout, not the header timeout.
     public var isIdle: Bool {
-        if case .requestLine = state { return headerBytes == 0 && lineScanOffset == 0 }
+        if case .requestLine = state { return lineScanOffset == 0 }
         return false
     }
 
