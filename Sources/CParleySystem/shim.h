@@ -64,3 +64,8 @@ static inline int parley_thread_batch_policy(void) {
     struct sched_param param = { .sched_priority = 0 };
     return pthread_setschedparam(pthread_self(), SCHED_BATCH, &param) == 0;
 }
+
+/* sync_file_range(2), a GNU extension: SYNC_FILE_RANGE_WRITE (2) over the whole file starts writing
+   its dirty pages back without waiting for them. */
+extern int sync_file_range(int fd, long long offset, long long nbytes, unsigned int flags);
+static inline int parley_start_writeback(int fd) { return sync_file_range(fd, 0, 0, 2); }

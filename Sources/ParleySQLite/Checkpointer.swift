@@ -33,10 +33,16 @@ public struct CheckpointResult: Sendable, Equatable {
 ///   checkpoint has caught up before the writer's next transaction, so its length stays above the
 ///   threshold, and a checkpoint after every commit copied a page as often as a commit wrote it
 ///   (a contact's index pages, written again a few commits later, were copied each time: the
-///   checkpointer's CPU per logged contact fell to a third with the count).
-/// - Past four times the threshold in the WAL, the committing writer waits for a checkpoint: it
-///   then catches up while nothing is written, and the next transaction restarts the WAL. This
-///   back-pressure keeps the WAL bounded whatever the scheduler does.
+///   checkpointer's CPU per logged contact fell by half with the count).
+/// - Past `restartFactor` times the threshold in the WAL, the committing writer waits for a
+///   checkpoint: it catches up while nothing is written, and the next transaction restarts the WAL
+///   (a WAL that is not restarted grows without end under steady commits, and writing frames into
+///   new parts of the file costs more than into the old). This back-pressure keeps the WAL bounded
+///   whatever the scheduler does.
+/// - The writer waits for that catch-up, so it must be short: the checkpoint syncs the WAL and the
+///   database file, and the pages written since their last sync would be flushed there and then.
+///   Writeback of the WAL's new frames (every `writebackFrames`) and of the database file (after
+///   each background checkpoint) is started ahead, without waiting (`Writeback`).
 /// - When no commit has happened for `idleInterval`, a TRUNCATE checkpoint resets the WAL file to
 ///   zero bytes (it waits briefly for readers through the busy timeout).
 /// - `journal_size_limit` on the writer truncates the WAL whenever SQLite restarts it.
@@ -55,12 +61,24 @@ final class Checkpointer: @unchecked Sendable {
     private var idleTimer: (any DispatchSourceTimer)?
     let thresholdFrames: Int32
     let walPath: String
+    /// The writer's catch-up comes when the WAL holds this many times `thresholdFrames`.
+    static let restartFactor: Int32 = 8
+    /// WAL frames between two starts of the WAL's writeback.
+    static let writebackFrames: Int32 = 512
+    private let walWriteback: Writeback
+    private let databaseWriteback: Writeback
+    private let writebackQueue = DispatchQueue(label: "parley.sqlite.writeback", qos: .utility)
+    private let writebackPending = Atomic<Bool>(false)
+    /// The WAL's length in frames when its writeback was last started.
+    private let framesAtLastWriteback = Atomic<Int32>(0)
 
-    init(path: String, thresholdFrames: Int32 = 4_096, idleInterval: Double = 5,
+    init(path: String, thresholdFrames: Int32 = 2_048, idleInterval: Double = 5,
          report: @escaping @Sendable (CheckpointResult) -> Void) throws {
         connection = try Connection(path: path)
         self.thresholdFrames = thresholdFrames
         self.walPath = path + "-wal"
+        walWriteback = Writeback(path: path + "-wal")
+        databaseWriteback = Writeback(path: path)
         self.report = report
         guard idleInterval > 0 else { return }
         let timer = DispatchSource.makeTimerSource(queue: queue)
@@ -99,9 +117,20 @@ final class Checkpointer: @unchecked Sendable {
         return lastForced.compareExchange(expected: last, desired: nanoseconds, ordering: .relaxed).exchanged
     }
 
+    /// How many frames the WAL has gained since it held `earlier` (a WAL shorter than that has restarted: all its frames are new).
+    private static func added(_ frames: Int32, since earlier: Int32) -> Int32 { frames >= earlier ? frames - earlier : frames }
+
     private func committed(frames: Int32) {
         commitsSinceIdleCheckpoint.wrappingAdd(1, ordering: .relaxed)
-        if frames >= 4 * thresholdFrames, forcedCheckpointDue() {
+        if Self.added(frames, since: framesAtLastWriteback.load(ordering: .relaxed)) >= Self.writebackFrames,
+           !writebackPending.exchange(true, ordering: .acquiringAndReleasing) {
+            framesAtLastWriteback.store(frames, ordering: .relaxed)
+            writebackQueue.async { [self] in
+                walWriteback.start()
+                writebackPending.store(false, ordering: .releasing)
+            }
+        }
+        if frames >= Self.restartFactor * thresholdFrames, forcedCheckpointDue() {
             // Under steady commits no background checkpoint catches up before the next transaction,
             // so the WAL cannot restart (and a starved checkpoint thread falls further behind).
             // The writer lets the running one finish and copies the rest itself, while nothing is
@@ -111,13 +140,12 @@ final class Checkpointer: @unchecked Sendable {
             _ = queue.sync { run(SQLITE_CHECKPOINT_PASSIVE, mode: "passive") }
             return
         }
-        // A WAL shorter than at the last checkpoint has restarted: all its frames are new.
-        let last = framesAtLastCheckpoint.load(ordering: .relaxed)
-        let added = frames >= last ? frames - last : frames
-        guard added >= thresholdFrames, !pending.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        guard Self.added(frames, since: framesAtLastCheckpoint.load(ordering: .relaxed)) >= thresholdFrames,
+              !pending.exchange(true, ordering: .acquiringAndReleasing) else { return }
         framesAtLastCheckpoint.store(frames, ordering: .relaxed)
         queue.async { [self] in
             _ = run(SQLITE_CHECKPOINT_PASSIVE, mode: "passive")
+            databaseWriteback.start()
             pending.store(false, ordering: .releasing)
         }
     }

@@ -11,8 +11,9 @@ public struct DatabaseConfiguration: Sendable {
     /// `NORMAL` (default) can lose the last transactions on power loss but never corrupts in WAL mode;
     /// `FULL` syncs every commit. See Docs/storage.md.
     public var synchronousFull = false
-    /// A PASSIVE checkpoint runs once a commit leaves this many frames in the WAL.
-    public var checkpointThresholdFrames: Int32 = 4_096
+    /// A PASSIVE checkpoint runs once commits have added this many frames to the WAL since the
+    /// last one; the writer catches up itself at eight times as many in the WAL (Checkpointer).
+    public var checkpointThresholdFrames: Int32 = 2_048
     /// Seconds without a commit after which the WAL is truncated to zero bytes; 0 turns it off.
     public var idleCheckpointSeconds: Double = 5
     /// The most the database file may grow to, in bytes (SQLite's `max_page_count`); past it a

@@ -25,10 +25,20 @@ import Testing
         }
         let stats = pool.checkpointStatistics
         let checkpoints = stats.completed + stats.partial
-        // The writer's own checkpoint past four times the threshold comes at most every 250 ms.
+        // The writer's own checkpoint past eight times the threshold comes at most every 250 ms.
         #expect(checkpoints >= 3 && checkpoints <= 10, "\(checkpoints) checkpoints for \(commits) commits")
         #expect(stats.failed == 0)
         try pin.execute("COMMIT")
         #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == Int64(commits * 3))
+    }
+
+    @Test func writebackStartsOnceTheFileExists() throws {
+        let path = temporaryDatabasePath()
+        let writeback = Writeback(path: path)
+        #expect(!writeback.start())
+        let pool = try DatabasePool(configuration: DatabaseConfiguration(path: path))
+        try pool.write { try $0.execute("CREATE TABLE t (v INTEGER) STRICT") }
+        #expect(writeback.start())
+        #expect(writeback.start())
     }
 }
