@@ -106,17 +106,25 @@ import Testing
         }
     }
 
+    /// An agent's settlement plan of 1,000,000 on the 1,285,000 case: beyond the 10 % policy, it
+    /// waits for the supervisor returned with it.
+    func waitingSettlement(_ app: TestApp, installments: Int, frequency: String) throws
+        -> (caseID: String, planID: String, agent: APIClient, supervisor: APIClient) {
+        let (agentID, agent) = try app.admin.createUser(role: "agent")
+        let (_, supervisor) = try app.admin.createUser(role: "supervisor")
+        let caseID = try makeCase(app.admin, assignedTo: agentID)
+        let plan = try agent.post("/v1/cases/\(caseID)/plans", #"""
+            {"installment_count":\#(installments),"frequency":"\#(frequency)","first_due_date":"2026-12-15","total_minor":1000000}
+            """#)
+        #expect(plan.status == 201)
+        #expect(plan["status"]?.string == "pending_approval")
+        return (caseID, try #require(plan["id"]?.string), agent, supervisor)
+    }
+
     @Test func aSettlementBeyondPolicyWaitsForASupervisor() throws {
         let time = TestClock(Self.now)
         try withTestApp(clock: time.clock) { app in
-            let (agentID, agent) = try app.admin.createUser(role: "agent")
-            let (_, supervisor) = try app.admin.createUser(role: "supervisor")
-            let caseID = try makeCase(app.admin, assignedTo: agentID)
-            let plan = try agent.post("/v1/cases/\(caseID)/plans",
-                                      #"{"installment_count":3,"frequency":"monthly","first_due_date":"2026-12-15","total_minor":1000000}"#)
-            #expect(plan.status == 201)
-            #expect(plan["status"]?.string == "pending_approval")
-            let planID = try #require(plan["id"]?.string)
+            let (caseID, planID, agent, supervisor) = try waitingSettlement(app, installments: 3, frequency: "monthly")
             #expect(try agent.post("/v1/cases/\(caseID)/plans/\(planID)/approve", "{}").status == 403)
             let approved = try supervisor.post("/v1/cases/\(caseID)/plans/\(planID)/approve", "{}")
             #expect(approved["status"]?.string == "active")
@@ -154,13 +162,7 @@ import Testing
     @Test func aWaitingPlanIsNotApprovedOnceTheBalanceNoLongerHoldsIt() throws {
         let time = TestClock(Self.now)
         try withTestApp(clock: time.clock) { app in
-            let (agentID, agent) = try app.admin.createUser(role: "agent")
-            let (_, supervisor) = try app.admin.createUser(role: "supervisor")
-            let caseID = try makeCase(app.admin, assignedTo: agentID)
-            let plan = try agent.post("/v1/cases/\(caseID)/plans",
-                                      #"{"installment_count":2,"frequency":"weekly","first_due_date":"2026-12-15","total_minor":1000000}"#)
-            let planID = try #require(plan["id"]?.string)
-            #expect(plan["status"]?.string == "pending_approval")
+            let (caseID, planID, _, supervisor) = try waitingSettlement(app, installments: 2, frequency: "weekly")
             #expect(try pay(app.admin, caseID, 285_001, key: "below-total").status == 201)
             let tooBig = try supervisor.post("/v1/cases/\(caseID)/plans/\(planID)/approve", "{}")
             #expect(tooBig.status == 422)

@@ -2,16 +2,21 @@ import CSQLite
 @testable import ParleySQLite
 import Testing
 
+/// A pool whose background checkpoints come every `frames` frames added, with no idle checkpoint.
+func checkpointingPool(path: String, everyFrames frames: Int32) throws -> DatabasePool {
+    var configuration = DatabaseConfiguration(path: path)
+    configuration.idleCheckpointSeconds = 0
+    configuration.checkpointThresholdFrames = frames
+    return try DatabasePool(configuration: configuration)
+}
+
 @Suite struct CheckpointCadenceTests {
     /// With a reader holding an old snapshot the WAL cannot restart, so its length only grows, as
     /// it does under a steady stream of commits: background checkpoints follow the frames added
     /// since the last one, not the WAL's length (which would start one after every commit).
     @Test func backgroundCheckpointsFollowTheFramesAddedNotTheWALsLength() throws {
         let path = temporaryDatabasePath()
-        var configuration = DatabaseConfiguration(path: path)
-        configuration.idleCheckpointSeconds = 0
-        configuration.checkpointThresholdFrames = 40
-        let pool = try DatabasePool(configuration: configuration)
+        let pool = try checkpointingPool(path: path, everyFrames: 40)
         try pool.write { try $0.execute("CREATE TABLE t (v BLOB NOT NULL) STRICT") }
         let pin = try Connection(path: path)
         try pin.execute("BEGIN")

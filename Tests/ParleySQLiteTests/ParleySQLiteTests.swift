@@ -237,11 +237,8 @@ func temporaryDatabasePath() -> String {
 
     @Test func theWALStaysBoundedUnderSustainedWritesWhileTheMainFileGrows() throws {
         let path = temporaryDatabasePath()
-        var configuration = DatabaseConfiguration(path: path)
-        configuration.idleCheckpointSeconds = 0
         // 2 MiB: a checkpoint every 5 transactions, and the writer waits for one past 16 MiB.
-        configuration.checkpointThresholdFrames = 512
-        let pool = try DatabasePool(configuration: configuration)
+        let pool = try checkpointingPool(path: path, everyFrames: 512)
         try pool.write { try $0.execute("CREATE TABLE blob_row (data BLOB NOT NULL) STRICT") }
         let chunk = [UInt8](repeating: 7, count: 4_000)
         var largestWAL: Int64 = 0
