@@ -39,10 +39,11 @@ public struct CheckpointResult: Sendable, Equatable {
 ///   (a WAL that is not restarted grows without end under steady commits, and writing frames into
 ///   new parts of the file costs more than into the old). This back-pressure keeps the WAL bounded
 ///   whatever the scheduler does.
-/// - The writer waits for that catch-up, so it must be short: the checkpoint syncs the WAL and the
-///   database file, and the pages written since their last sync would be flushed there and then.
-///   Writeback of the WAL's new frames (every `writebackFrames`) and of the database file (after
-///   each background checkpoint) is started ahead, without waiting (`Writeback`).
+/// - The writer waits for that catch-up, so it must be short: the checkpoint syncs the WAL, and
+///   the frames written since its last sync would be flushed there and then. Writeback of the WAL's
+///   new frames is started ahead every `writebackFrames`, without waiting (`Writeback`). Not the
+///   database file's: that would need a descriptor of its own on it, and closing any descriptor of
+///   a file releases every POSIX lock the process holds on it, SQLite's included.
 /// - When no commit has happened for `idleInterval`, a TRUNCATE checkpoint resets the WAL file to
 ///   zero bytes (it waits briefly for readers through the busy timeout).
 /// - `journal_size_limit` on the writer truncates the WAL whenever SQLite restarts it.
@@ -66,7 +67,6 @@ final class Checkpointer: @unchecked Sendable {
     /// WAL frames between two starts of the WAL's writeback.
     static let writebackFrames: Int32 = 512
     private let walWriteback: Writeback
-    private let databaseWriteback: Writeback
     private let writebackQueue = DispatchQueue(label: "parley.sqlite.writeback", qos: .utility)
     private let writebackPending = Atomic<Bool>(false)
     /// The WAL's length in frames when its writeback was last started.
@@ -78,7 +78,6 @@ final class Checkpointer: @unchecked Sendable {
         self.thresholdFrames = thresholdFrames
         self.walPath = path + "-wal"
         walWriteback = Writeback(path: path + "-wal")
-        databaseWriteback = Writeback(path: path)
         self.report = report
         guard idleInterval > 0 else { return }
         let timer = DispatchSource.makeTimerSource(queue: queue)
@@ -117,7 +116,10 @@ final class Checkpointer: @unchecked Sendable {
         return lastForced.compareExchange(expected: last, desired: nanoseconds, ordering: .relaxed).exchanged
     }
 
-    /// How many frames the WAL has gained since it held `earlier` (a WAL shorter than that has restarted: all its frames are new).
+    /// How many frames the WAL has gained since it held `earlier`. A WAL shorter than that has
+    /// restarted, and all its frames are new; one that restarted and already grew past `earlier`
+    /// is taken for the old one, which puts the next checkpoint off by at most `earlier` frames (the
+    /// writer's catch-up bounds the WAL all the same).
     private static func added(_ frames: Int32, since earlier: Int32) -> Int32 { frames >= earlier ? frames - earlier : frames }
 
     private func committed(frames: Int32) {
@@ -133,10 +135,10 @@ final class Checkpointer: @unchecked Sendable {
         if frames >= Self.restartFactor * thresholdFrames, forcedCheckpointDue() {
             // Under steady commits no background checkpoint catches up before the next transaction,
             // so the WAL cannot restart (and a starved checkpoint thread falls further behind).
-            // The writer lets the running one finish and copies the rest itself, while nothing is
-            // written: the checkpoint completes and the next transaction restarts the WAL. At most
-            // every `forcedInterval`: a long reader that pins the WAL would make every wait useless.
-            if pending.load(ordering: .acquiring) { queue.sync {} }
+            // The writer lets the running one finish (the queue is serial) and copies the rest
+            // itself, while nothing is written: the checkpoint completes and the next transaction
+            // restarts the WAL. At most every `forcedInterval`: a long reader that pins the WAL
+            // would make every wait useless.
             _ = queue.sync { run(SQLITE_CHECKPOINT_PASSIVE, mode: "passive") }
             return
         }
@@ -145,7 +147,6 @@ final class Checkpointer: @unchecked Sendable {
         framesAtLastCheckpoint.store(frames, ordering: .relaxed)
         queue.async { [self] in
             _ = run(SQLITE_CHECKPOINT_PASSIVE, mode: "passive")
-            databaseWriteback.start()
             pending.store(false, ordering: .releasing)
         }
     }

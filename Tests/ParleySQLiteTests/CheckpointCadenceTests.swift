@@ -1,4 +1,6 @@
 import CSQLite
+import Glibc
+import ParleyTestSupport
 @testable import ParleySQLite
 import Testing
 
@@ -37,13 +39,26 @@ func checkpointingPool(path: String, everyFrames frames: Int32) throws -> Databa
         #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t") { $0.int(0) } } == Int64(commits * 3))
     }
 
-    @Test func writebackStartsOnceTheFileExists() throws {
+    @Test func walWritebackStartsOnceTheWALExistsAndFollowsANewOne() throws {
         let path = temporaryDatabasePath()
-        let writeback = Writeback(path: path)
+        let writeback = Writeback(path: path + "-wal")
         #expect(!writeback.start())
         let pool = try DatabasePool(configuration: DatabaseConfiguration(path: path))
         try pool.write { try $0.execute("CREATE TABLE t (v INTEGER) STRICT") }
         #expect(writeback.start())
+        #expect(writeback.start())
+    }
+
+    /// A file removed (as SQLite removes the WAL when its last connection closes) is let go of,
+    /// and the one made anew under the same name is followed.
+    @Test func writebackFollowsAFileMadeAnew() throws {
+        let path = temporaryDatabasePath() + "-file"
+        let writeback = Writeback(path: path)
+        #expect(writeFile(path, "first"))
+        #expect(writeback.start())
+        #expect(unlink(path) == 0)
+        #expect(!writeback.start())
+        #expect(writeFile(path, "second"))
         #expect(writeback.start())
     }
 }
