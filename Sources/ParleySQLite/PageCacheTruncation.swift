@@ -6,8 +6,8 @@ import CSQLite
 /// database's end (`xTruncate`). The built-in cache walks its whole hash table (one bucket per
 /// cached page: 8,192 for the writer's 32 MiB) whenever the highest page number it was ever
 /// given lies past that end by more than the table's size — and a b-tree rebalance moves a page
-/// through a temporary number just past the 1 GiB lock page, far past the end of any smaller
-/// database. A group of contacts splits some index page in nearly every commit, so nearly every
+/// through a temporary number, that of the page holding the 1 GiB lock byte (which no b-tree
+/// uses), far past the end of any smaller database. A group of contacts splits some index page in nearly every commit, so nearly every
 /// commit walked the table: a twentieth of the writer's time.
 ///
 /// Each cache here wraps a built-in one and keeps a bound on the page numbers it may hold: the
@@ -19,9 +19,12 @@ enum PageCacheTruncation {
     nonisolated(unsafe) private static var builtIn = sqlite3_pcache_methods2()
 
     /// Replaces the page cache methods with the wrapping ones; `false` if the library refused
-    /// (already initialised by someone else in this process: it keeps the built-in cache).
+    /// (already initialised by someone else in this process: it keeps the built-in cache). Call
+    /// once (`Connection`'s library settings do): a second call would take the wrapper for the
+    /// built-in cache, and refuses.
     static func install() -> Bool {
-        guard parley_sqlite3_get_page_cache(&builtIn) == SQLITE_OK, builtIn.xCreate != nil else { return false }
+        guard builtIn.xCreate == nil, parley_sqlite3_get_page_cache(&builtIn) == SQLITE_OK, builtIn.xCreate != nil
+        else { return false }
         var methods = builtIn
         methods.xCreate = { pageSize, extraSize, purgeable in
             guard let inner = PageCacheTruncation.builtIn.xCreate!(pageSize, extraSize, purgeable) else { return nil }

@@ -25,6 +25,25 @@ let placementHeader = "creditor,external_ref,debtor_external_ref,debtor_name,pho
         }
     }
 
+    /// Names and references with control characters are refused as they are by hand; a name or a
+    /// creditor may still span lines (a quoted CSV cell).
+    @Test func controlCharactersInNamesAndReferencesAreRefused() throws {
+        try withTestApp { app in
+            let response = try post(app, placementHeader
+                + "Acme,L-1,D-1,\"Wang\u{1B}[2J\",,,UTC,US,USD,100,0,0,2026-01-01\r\n"
+                + "Acme,L-2\u{0},D-2\u{9B},Li,,,UTC,US,USD,100,0,0,2026-01-01\r\n"
+                + "\"Acme\r\nBank\",L-3,D-3,\"Zhang\nWei\",,,UTC,US,USD,100,0,0,2026-01-01\r\n")
+            #expect(response["created_cases"]?.int64 == 1)
+            guard case .array(let rejected)? = response["rejected"] else { Issue.record("no rejected"); return }
+            let fields = rejected.map { row -> Set<String> in
+                guard case .array(let errors)? = row["errors"] else { return [] }
+                return Set(errors.compactMap { $0["field"]?.string })
+            }
+            #expect(rejected.compactMap { $0["line"]?.int64 } == [2, 3])
+            #expect(fields == [["debtor_name"], ["external_ref", "debtor_external_ref"]])
+        }
+    }
+
     @Test func validRowsCommitInvalidRowsAreReportedByLine() throws {
         try withTestApp { app in
             let csv = placementHeader

@@ -1,5 +1,6 @@
 import Dispatch
 import ParleyCore
+import ParleySQLite
 import ParleyTestSupport
 import Synchronization
 import Testing
@@ -280,6 +281,32 @@ import Testing
             #expect(body.contains("instalment 1 of ¥60.00"))
             let moot = items(try app.admin.get("/v1/messages?case_id=\(caseID)&status=suppressed"))
             #expect(moot.map { $0["last_error"]?.string } == Array(repeating: "no longer due: instalment 1 now has 6000 unpaid", count: 2))
+        }
+    }
+
+    /// Reminders made before the amount was part of their key stand for the same reminders: a
+    /// run after the upgrade makes none beside them, so nothing goes out twice.
+    @Test func remindersMadeUnderTheFormerKeysAreNotMadeAgain() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(clock: time.clock) { app in
+            let caseID = try makeSMSConsentingCNCase(app.admin, ref: "R-3")
+            _ = try app.admin.post("/v1/cases/\(caseID)/plans", #"{"installment_count":3,"frequency":"weekly","first_due_date":"2026-11-22"}"#)
+            #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T02:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 6)
+            // installment:<plan>:<seq>:<unpaid>:<offset> → installment:<plan>:<seq>:<offset>, as they were written before.
+            let pool = try DatabasePool(configuration: DatabaseConfiguration(path: app.directory + "/parley.db"))
+            try pool.write { db in
+                let keys = try db.query("SELECT id, reminder_key FROM message WHERE reminder_key IS NOT NULL") { ($0.string(0), $0.string(1)) }
+                #expect(keys.count == 6)
+                for (id, key) in keys {
+                    var parts = key.split(separator: ":").map(String.init)
+                    parts.remove(at: 3)
+                    try db.run("UPDATE message SET reminder_key = ? WHERE id = ?", [parts.joined(separator: ":"), id])
+                }
+            }
+            #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T03:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 0)
+            let run = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-22T02:00:00Z"}"#)
+            #expect(run["result"]?["sent"]?.int64 == 2)
+            #expect(run["result"]?["suppressed"]?.int64 == 0)
         }
     }
 

@@ -25,7 +25,7 @@ import Testing
         #expect(!tracked.mayHold(atOrAbove: 0))
     }
 
-    /// A rebalance swaps two pages through a temporary number past the 1 GiB lock page.
+    /// A rebalance swaps two pages through a temporary number: the 1 GiB lock byte's page.
     @Test func aRebalancesTemporaryNumberCountsOnlyWhileAPageHasIt() {
         var tracked = cache()
         tracked.created(40)

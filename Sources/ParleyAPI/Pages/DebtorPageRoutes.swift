@@ -112,7 +112,8 @@ struct DebtorPageRoutes {
             let saved = try feedback.submit(token: token, scores: answer.scores, nps: answer.nps, comment: answer.comment)
             return PageReply.html(.ok, FeedbackPage.thankYou(saved, agency: agency, strings))
         } catch DomainError.gone {
-            return self.gone(strings, answered: true)  // answered by another request in the meantime
+            // Answered by another request in the meantime, or expired since it was opened.
+            return self.gone(strings, answered: try feedback.survey(token: token)?.usedAt != nil)
         } catch let failure as ValidationFailure {
             return PageReply.html(.unprocessableContent, FeedbackPage.form(
                 FeedbackPage.State(sent: answer.sent, invalid: Set(failure.errors.map(\.field))), agency: agency, strings))

@@ -84,7 +84,9 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
                 rest /= 10
             }
         }
-        digits(year, 4, at: 0)  // 1...9999: every CalendarDate is in range
+        // Dates made by day arithmetic are not range-checked; the API's inputs keep them far inside.
+        precondition((0...9999).contains(year), "a date beyond year 9999 has no YYYY-MM-DD form")
+        digits(year, 4, at: 0)
         out[4] = UInt8(ascii: "-")
         digits(month, 2, at: 5)
         out[7] = UInt8(ascii: "-")

@@ -66,6 +66,8 @@ public protocol MessageStore: Sendable {
     @discardableResult
     func insert(_ message: Message, audit: AuditRecord, event: TimelineEvent, actor: Principal) throws -> Bool
     func message(id: MessageID) throws -> Message?
+    /// Whether a message with this reminder key exists.
+    func hasReminder(key: String) throws -> Bool
     func messages(_ filter: MessageFilter, scope: CaseScope, page: PageRequest) throws -> Page<Message>
     /// Claims up to `limit` messages due at `asOf` (scheduled or queued, `scheduled_for` and any
     /// retry time reached) for delivery, in one transaction: a claimed message is not handed out

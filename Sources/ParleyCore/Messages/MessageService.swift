@@ -159,8 +159,11 @@ public struct MessageService: Sendable {
     ]
 
     /// Schedules a reminder (the reminders job): on sms when the debtor consented to sms, else by
-    /// e-mail, else not at all. False when this reminder exists already or cannot be sent.
-    public func scheduleReminder(key: String, caseID: CaseID, kind: ReminderKind, values: [String: String], at: Instant) throws -> Bool {
+    /// e-mail, else not at all. False when this reminder exists already, under `key` or under
+    /// `formerKey` (the key the job gave the same reminder before), or cannot be sent.
+    public func scheduleReminder(key: String, formerKey: String? = nil, caseID: CaseID, kind: ReminderKind,
+                                 values: [String: String], at: Instant) throws -> Bool {
+        if let formerKey, try store.hasReminder(key: formerKey) { return false }
         guard let debtCase = try cases.caseForJob(caseID), let debtor = try debtors.debtor(id: debtCase.debtorID) else { return false }
         let channel: MessageChannel
         let to: String

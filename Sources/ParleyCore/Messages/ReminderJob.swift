@@ -19,13 +19,15 @@ public struct ReminderJob: Sendable {
         let offsets = compliance.engine.policy.reminderDaysBeforeDue
         let earliest = asOf.adding(seconds: -86_400)
         var created: Int64 = 0, skipped: Int64 = 0
-        func remind(_ key: String, caseID: CaseID, due: CalendarDate, kind: MessageService.ReminderKind, values: [String: String]) throws {
+        func remind(_ key: String, formerly formerKey: String? = nil, caseID: CaseID, due: CalendarDate,
+                    kind: MessageService.ReminderKind, values: [String: String]) throws {
             guard let (_, debtor) = try cases.debtCaseWithDebtor(id: caseID) else { return }
             let zone = LocalTime.zone(named: debtor.timezone)
             for offset in offsets {
                 let at = LocalTime.instant(localDate: due.adding(days: -offset), hour: 10, minute: 0, in: zone)
                 guard at >= earliest else { skipped += 1; continue }
-                if try messages.scheduleReminder(key: key + ":" + String(offset), caseID: caseID, kind: kind, values: values, at: at) {
+                if try messages.scheduleReminder(key: key + ":" + String(offset), formerKey: formerKey.map { $0 + ":" + String(offset) },
+                                                 caseID: caseID, kind: kind, values: values, at: at) {
                     created += 1
                 }
             }
@@ -34,9 +36,11 @@ public struct ReminderJob: Sendable {
             guard let debtCase = try cases.debtCase(id: plan.caseID) else { continue }
             for installment in plan.plan.installments where !installment.isPaid {
                 // The amount is part of the key: once a payment changes what is unpaid, the next
-                // run makes a reminder that says so, and the old one is suppressed when due.
-                try remind("installment:\(plan.plan.id):\(installment.seq):\(installment.unpaidMinor)", caseID: plan.caseID,
-                           due: installment.dueDate,
+                // run makes a reminder that says so, and the old one is suppressed when due. A
+                // reminder made under the key without the amount (before it was part of it) stands
+                // for the same one: none is made again beside it.
+                let slot = "installment:\(plan.plan.id):\(installment.seq)"
+                try remind(slot + ":" + String(installment.unpaidMinor), formerly: slot, caseID: plan.caseID, due: installment.dueDate,
                            kind: .installment, values: [
                                "installment.seq": String(installment.seq), "installment.due_date": installment.dueDate.description,
                                "installment.amount_minor": String(installment.unpaidMinor),

@@ -37,10 +37,17 @@ public enum Validators {
         }
     }
 
-    /// Whether `text` holds a control character other than tab, line feed and carriage return
-    /// (NUL, escape, DEL, …), which no name, reference or identifier has.
-    public static func hasControlCharacters(_ text: String) -> Bool {
-        text.utf8.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }
+    /// Whether `text` holds a control character (C0, DEL or C1: NUL, escape, U+009B …), which no
+    /// name or reference has. Tab, line feed and carriage return pass in `freeText` (a name or a
+    /// creditor read from a CSV cell may span lines), never in an identifier.
+    public static func hasControlCharacters(_ text: String, freeText: Bool = false) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D: !freeText
+            case 0..<0x20, 0x7F...0x9F: true
+            default: false
+            }
+        }
     }
 
     /// ISO 3166-1 alpha-2 shape (two upper-case letters).

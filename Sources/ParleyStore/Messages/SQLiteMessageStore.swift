@@ -82,6 +82,10 @@ public struct SQLiteMessageStore: MessageStore {
         }
     }
 
+    public func hasReminder(key: String) throws -> Bool {
+        try database.read { db in try db.queryFirst("SELECT 1 FROM message WHERE reminder_key = ?", [key]) { _ in true } } ?? false
+    }
+
     public func releaseAllClaims() throws -> Int {
         try database.write { db in try db.run("UPDATE message SET claimed_at = NULL WHERE claimed_at IS NOT NULL") }
     }

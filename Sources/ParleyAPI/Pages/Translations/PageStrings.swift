@@ -105,10 +105,9 @@ struct PageStrings: Sendable {
         return all.first { $0.matches(lowered) } ?? .english
     }
 
-    /// For pages without a debtor (an unknown token): the first language of `Accept-Language`
-    /// that a table matches, else English.
-    /// The language of `Accept-Language` (RFC 9110 §12.5.4) with the highest weight that the pages
-    /// speak; the earlier range wins a tie, `q=0` excludes, and English is the default.
+    /// For pages without a debtor (an unknown token): the language of `Accept-Language` (RFC 9110
+    /// §12.5.4) with the highest weight that the pages speak; the earlier range wins a tie, `q=0`
+    /// excludes, and English is the default.
     static func forAcceptLanguage(_ header: String?) -> PageStrings {
         var best: (strings: PageStrings, weight: Double)?
         for part in (header ?? "").split(separator: ",") {
