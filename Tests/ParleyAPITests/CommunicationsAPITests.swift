@@ -328,6 +328,9 @@ func logCall(_ client: APIClient, _ caseID: String, at: String, outcome: String 
             #expect(resent.status == 200)
             #expect(resent["version"]?.int64 == 2)
             #expect(try compliance.request("PUT", "/v1/compliance/policy", json: #"{"version":"2"}"#).status == 400)
+            // A document that is not an object is malformed, `null` as much as `[]`.
+            #expect(try compliance.request("PUT", "/v1/compliance/policy", json: "null").status == 400)
+            #expect(try compliance.request("PUT", "/v1/compliance/policy", json: "[]").status == 400)
             let caseID = try makeUSCase(app.admin)
             // 08:30 New York is now outside the window.
             let check = try app.admin.post("/v1/compliance/check", #"{"case_id":"\#(caseID)","channel":"phone","at":"2026-11-20T13:30:00Z"}"#)

@@ -108,6 +108,23 @@ import Testing
         }
     }
 
+    /// Every list filtered by `case_id` answers a case the caller cannot see, or that does not
+    /// exist, with 404, as the case's own routes do.
+    @Test func everyListFilteredByAnUnseenCaseIs404() throws {
+        try withTestApp { app in
+            let (_, agent) = try app.admin.createUser(role: "agent", team: "north")
+            let (_, supervisor) = try app.admin.createUser(role: "supervisor", team: "north")
+            let foreign = try makeCase(app.admin, ref: "FOREIGN", team: "south")
+            for list in ["/v1/messages", "/v1/feedback", "/v1/complaints", "/v1/compliance/alerts"] {
+                #expect(try supervisor.get(list + "?case_id=case_nothing").status == 404, "\(list)")
+                #expect(try supervisor.get(list + "?case_id=\(foreign)").status == 200, "\(list)")
+            }
+            for list in ["/v1/messages", "/v1/feedback", "/v1/complaints"] {
+                #expect(try agent.get(list + "?case_id=\(foreign)").status == 404, "\(list)")
+            }
+        }
+    }
+
     @Test func protocolErrorsCarryARequestID() throws {
         try withTestApp { app in
             let client = try RawClient(port: app.port)

@@ -158,6 +158,24 @@ import Testing
         }
     }
 
+    /// A decision carries no fields: no body or `{}`, and one that is sent must be JSON.
+    @Test func aDecisionsBodyIsNothingOrAJSONObject() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(clock: time.clock) { app in
+            let (caseID, planID, _, supervisor) = try waitingSettlement(app, installments: 2, frequency: "weekly")
+            let path = "/v1/cases/\(caseID)/plans/\(planID)/reject"
+            #expect(try supervisor.request("POST", path, body: Array("hello".utf8), contentType: "text/plain").status == 415)
+            #expect(try supervisor.request("POST", path, body: Array("<not json>".utf8), contentType: "application/json").status == 400)
+            #expect(try supervisor.request("POST", path, json: "[]", contentType: "application/json").status == 400)
+            #expect(try app.admin.get("/v1/cases/\(caseID)/plans/\(planID)")["status"]?.string == "pending_approval")
+            // An empty body is no body, whatever its type says.
+            let rejected = try supervisor.request("POST", path, body: [], contentType: "application/json")
+            #expect(rejected.status == 200)
+            #expect(rejected["status"]?.string == "rejected")
+            #expect(try app.admin.request("POST", "/v1/jobs/plan_monitor/run", body: [], contentType: "application/json").status == 200)
+        }
+    }
+
     /// Payments go on while a plan waits: a plan the balance fell under, or on a case paid
     /// meanwhile, is not approved (and stays pending for the supervisor to reject).
     @Test func aWaitingPlanIsNotApprovedOnceTheBalanceNoLongerHoldsIt() throws {

@@ -64,8 +64,10 @@ struct MoneyRoutes {
         return Reply.json { MoneyJSON.write(plan, to: &$0) }
     }
 
+    /// The decisions carry no fields: no body, `{}`, or one that is sent must be JSON (415, 400).
     func decide(_ decision: MoneyService.PlanDecision) -> SecuredHandler {
-        { _, context, actor in
+        { request, context, actor in
+            _ = try JSONBody.ifPresent(request)
             let plan = try money.decidePlan(caseID: CaseID(context.parameter("id")), planID: PlanID(context.parameter("plan_id")), decision, by: actor)
             return Reply.json { MoneyJSON.write(plan, to: &$0) }
         }
@@ -154,7 +156,8 @@ struct MoneyRoutes {
     }
 
     func decideAdjustment(approve: Bool) -> SecuredHandler {
-        { _, context, actor in
+        { request, context, actor in
+            _ = try JSONBody.ifPresent(request)
             let adjustment = try money.decideAdjustment(caseID: CaseID(context.parameter("id")), adjustmentID: AdjustmentID(context.parameter("adjustment_id")),
                                                         approve: approve, by: actor)
             return Reply.json { MoneyJSON.write(adjustment, to: &$0) }

@@ -14,7 +14,7 @@ struct PortalLinkRoutes {
     }
 
     func issue(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        if !request.body.isEmpty { try JSONBody(request).finish() }  // no fields; an empty body needs no type
+        _ = try JSONBody.ifPresent(request)  // no fields: nothing, `{}`, or 415/400
         let issued = try portal.issue(caseID: CaseID(context.parameter("id")), by: actor)
         return Reply.json(.created) { writer in
             writer.beginObject()
@@ -27,7 +27,7 @@ struct PortalLinkRoutes {
     }
 
     func revoke(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        if !request.body.isEmpty { try JSONBody(request).finish() }  // no fields; an empty body needs no type
+        _ = try JSONBody.ifPresent(request)  // no fields: nothing, `{}`, or 415/400
         let link = try portal.revoke(PortalLinkID(context.parameter("id")), by: actor)
         return Reply.json { writer in
             writer.beginObject()

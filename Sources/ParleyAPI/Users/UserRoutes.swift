@@ -55,7 +55,7 @@ struct UserRoutes {
     func issueKey(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         // The body is optional and carries nothing, but one that is sent must be JSON (415, 400).
         let key = try users.issueKey(for: context.parameter("id"), by: actor) {
-            if !request.body.isEmpty { _ = try JSONBody(request) }
+            _ = try JSONBody.ifPresent(request)
         }
         return Reply.json(.created) { writer in
             writer.beginObject()

@@ -184,6 +184,12 @@ public final class ComplianceService: Sendable {
 
     public func alerts(_ filter: AlertFilter, page: PageRequest, by actor: Principal) throws -> Page<ComplianceAlert> {
         try actor.require(.readAlerts)
+        // A case named in the filter must be one the actor sees, as on every list filtered by case.
+        if let caseID = filter.caseID {
+            guard let debtCase = try cases.debtCase(id: caseID),
+                  CaseScope(actor).includes(assignedTo: debtCase.assignedTo, team: debtCase.team)
+            else { throw DomainError.notFound("case \(caseID)") }
+        }
         return try alertStore.alerts(filter, scope: CaseScope(actor), page: page)
     }
 

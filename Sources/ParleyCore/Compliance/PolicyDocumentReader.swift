@@ -43,7 +43,13 @@ struct PolicyDocumentReader {
     /// The members of an object, after reporting any key outside `keys` (nil: any key is fine).
     mutating func object(_ value: JSONValue, at path: String, keys: [String]?) -> [(String, JSONValue)]? {
         guard case .object(let members) = value else {
-            mistyped(value, at: path.isEmpty ? "policy" : path, "must be an object")
+            if path.isEmpty {
+                // The document itself: `null` is no more an object than `[]` is (400, as on every route).
+                failure.add("policy", "must be an object")
+                wrongTypes.add("policy", "must be an object")
+            } else {
+                mistyped(value, at: path, "must be an object")
+            }
             return nil
         }
         if let keys {

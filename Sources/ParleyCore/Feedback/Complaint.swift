@@ -210,6 +210,8 @@ public struct ComplaintService: Sendable {
 
     public func list(_ filter: ComplaintFilter, page: PageRequest, by actor: Principal) throws -> Page<Complaint> {
         try actor.require(.readComplaintsAndFeedback)
+        // A case named in the filter must be one the actor sees, as on every list filtered by case.
+        if let caseID = filter.caseID { _ = try cases.visibleCase(caseID, by: actor) }
         return try store.complaints(filter, scope: CaseScope(actor), page: page)
     }
 
