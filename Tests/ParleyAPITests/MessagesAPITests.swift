@@ -126,6 +126,11 @@ func readText(_ path: String) -> String {
             #expect(items(try app.admin.get("/v1/cases/\(caseID)/messages?status=queued")).isEmpty)
             // Nothing is due any more.
             #expect(try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-20T15:10:00Z"}"#)["result"]?["sent"]?.int64 == 0)
+            // An agent who cannot see the case does not find the message, nor learn its case.
+            let (_, outsider) = try app.admin.createUser(role: "agent", team: "elsewhere")
+            let hidden = try outsider.get("/v1/messages/\(messageID)")
+            #expect(hidden.status == 404)
+            #expect(!hidden.text.contains(caseID))
         }
     }
 

@@ -273,7 +273,10 @@ public struct MessageService: Sendable {
 
     public func get(_ id: MessageID, by actor: Principal) throws -> Message {
         guard let message = try store.message(id: id) else { throw DomainError.notFound("message \(id)") }
-        _ = try cases.visibleCase(message.caseID, by: actor)
+        // A message of a case the actor cannot see is not found, and its case goes unnamed.
+        do { _ = try cases.visibleCase(message.caseID, by: actor) } catch DomainError.notFound {
+            throw DomainError.notFound("message \(id)")
+        }
         return message
     }
 }
