@@ -10,6 +10,8 @@ import ParleyStore
 /// `parley serve` and every other command of the binary use.
 public struct Composition: Sendable {
     public let database: DatabasePool
+    /// The migrations this opening applied (none when the database was up to date).
+    public let appliedMigrations: [String]
     public let users: UserService
     public let debtors: DebtorService
     public let cases: CaseService
@@ -37,7 +39,12 @@ public struct Composition: Sendable {
     }
 
     public init(configuration: AppConfiguration, logger: Logger, clock: WallClock = .system, observers: Observers = Observers()) throws {
-        try Self.createParentDirectory(of: configuration.databasePath)
+        try Self.createParentDirectory(of: configuration.databasePath, for: "the database")
+        if configuration.messageWebhookURL == nil {
+            // Without a webhook every message goes to the outbox: a directory that cannot be made
+            // stops the start, rather than failing each message later.
+            try Self.createParentDirectory(of: configuration.outboxPath, for: "the message outbox (PARLEY_OUTBOX_PATH)")
+        }
         var databaseConfiguration = DatabaseConfiguration(path: configuration.databasePath)
         databaseConfiguration.synchronousFull = configuration.databaseSynchronousFull
         databaseConfiguration.maxBytes = configuration.databaseMaxBytes
@@ -61,6 +68,7 @@ public struct Composition: Sendable {
             logger.debug("the database writer thread cannot be raised above the process; request threads run at a lower priority instead")
         }
         let applied = try Schema.migrate(database)
+        appliedMigrations = applied
         if !applied.isEmpty { logger.info("database migrated", metadata: ["migrations": "\(applied.joined(separator: ","))"]) }
 
         let ids = IDGenerator(clock: clock)
@@ -102,7 +110,10 @@ public struct Composition: Sendable {
         let dispatcher = MessageDispatcher(
             store: messageStore, communications: communicationStore, compliance: compliance, cases: cases,
             delivery: Self.delivery(configuration), transactor: transactor, ids: ids, money: moneyStore,
-            onOutcome: observers.message)
+            onOutcome: { [logger] message, attempted in
+                observers.message(message.status, attempted)
+                Self.log(message, attempted: attempted, logger)
+            })
         feedback = FeedbackService(store: SQLiteFeedbackStore(database: database), cases: cases, communications: communicationStore,
                                    compliance: compliance, limiter: RateLimiter(limit: configuration.publicRateLimitPerMinute),
                                    ids: ids, clock: clock, changes: changes)
@@ -137,8 +148,27 @@ public struct Composition: Sendable {
         return OutboxDelivery(path: configuration.outboxPath)
     }
 
+    /// A delivery that failed or a message suppressed, for the operator looking for a message that
+    /// did not go out (ids, attempts and the reason; no recipient or text).
+    static func log(_ message: Message, attempted: Bool, _ logger: Logger) {
+        var metadata: Logger.Metadata = ["message.id": "\(message.id)", "case.id": "\(message.caseID)",
+                                         "attempts": "\(message.attempts)", "reason": "\(message.lastError ?? "")"]
+        switch message.status {
+        case .failed:
+            logger.warning("message delivery failed for good", metadata: metadata)
+        case .suppressed:
+            if !message.violations.isEmpty { metadata["reason"] = "\(message.violations.map(\.rule.rawValue).joined(separator: ","))" }
+            logger.info("message suppressed", metadata: metadata)
+        case .queued where attempted, .scheduled where attempted:
+            metadata["next_attempt_at"] = "\(message.nextAttemptAt.map { $0.rfc3339 } ?? "")"
+            logger.notice("message delivery failed; it will be tried again", metadata: metadata)
+        default:
+            break
+        }
+    }
+
     /// `data/parley.db` on a fresh checkout: make `data/` rather than fail.
-    static func createParentDirectory(of path: String) throws {
+    static func createParentDirectory(of path: String, for purpose: String) throws {
         var components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
         guard !components.isEmpty else { return }
         var current = path.hasPrefix("/") ? "" : "."
@@ -146,7 +176,7 @@ public struct Composition: Sendable {
         for component in components where !component.isEmpty {
             current += "/" + component
             if mkdir(current, 0o750) != 0 && errno != EEXIST {
-                throw StartupError(message: "cannot create directory \(current) for the database")
+                throw StartupError(message: "cannot create directory \(current) for \(purpose)")
             }
         }
     }

@@ -263,15 +263,26 @@ public final class DatabasePool: Sendable {
 
     /// Copies the whole database to `destination` with SQLite's online backup API; safe while serving.
     public func backup(to destination: String) throws {
+        try withWriter { source in try Self.copy(source, to: destination) }
+    }
+
+    /// Copies the database at `source` to `destination` without a pool: the source is opened read
+    /// only, so a backup neither migrates nor creates it (a path that names nothing fails). One
+    /// read transaction covers the copy: a consistent snapshot while a server writes.
+    public static func backup(from source: String, to destination: String) throws {
+        let reader = try Connection(path: source, readOnly: true)
+        try reader.transaction(.deferred) { try copy(reader, to: destination) }
+    }
+
+    private static func copy(_ source: Connection, to destination: String) throws {
         let target = try Connection(path: destination)
-        try withWriter { source in
-            guard let backup = sqlite3_backup_init(target.handle, "main", source.handle, "main") else {
-                throw SQLiteError(code: sqlite3_extended_errcode(target.handle), message: String(cString: sqlite3_errmsg(target.handle)))
-            }
-            let status = sqlite3_backup_step(backup, -1)
-            sqlite3_backup_finish(backup)
-            guard status == SQLITE_DONE else { throw SQLiteError(code: status, message: "backup did not complete") }
+        guard let backup = sqlite3_backup_init(target.handle, "main", source.handle, "main") else {
+            throw SQLiteError(code: sqlite3_extended_errcode(target.handle), message: String(cString: sqlite3_errmsg(target.handle)))
         }
+        let status = sqlite3_backup_step(backup, -1)
+        let finished = sqlite3_backup_finish(backup)
+        guard status == SQLITE_DONE else { throw SQLiteError(code: status, message: "backup did not complete") }
+        guard finished == SQLITE_OK else { throw SQLiteError(code: finished, message: "backup did not finish") }
     }
 
     /// Folds the WAL back into the database file and truncates it (on shutdown).

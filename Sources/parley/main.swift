@@ -73,8 +73,8 @@ struct Migrate: ParsableCommand {
 
     func run() throws {
         let config = try loadConfiguration()
-        _ = try Composition(configuration: config, logger: consoleLogger(config))
-        print("database is up to date")
+        let applied = try Composition(configuration: config, logger: consoleLogger(config)).appliedMigrations
+        print(applied.isEmpty ? "database is up to date" : "applied migrations " + applied.joined(separator: ", ") + "; database is up to date")
     }
 }
 
@@ -109,12 +109,14 @@ struct Users: ParsableCommand {
 }
 
 struct Backup: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Copy the database with SQLite's online backup API (safe while serving).")
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the database with SQLite's online backup API (safe while serving).",
+        discussion: "The database is PARLEY_DB (or the config file's database_path); it is read as it is: never created or migrated.")
     @Option(help: "Destination file.") var to: String
 
     func run() throws {
         let config = try loadConfiguration()
-        try Composition(configuration: config, logger: consoleLogger(config)).database.backup(to: to)
+        try DatabaseBackup.copy(config, to: to)
         print("backed up \(config.databasePath) to \(to)")
     }
 }

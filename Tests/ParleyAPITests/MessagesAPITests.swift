@@ -188,10 +188,12 @@ func readText(_ path: String) -> String {
     }
 
     /// A server whose messages go to `receiver`, with a US case and an sms queued on it (in hours).
-    private func withQueuedSMS(_ receiver: WebhookReceiver, _ body: (TestApp, _ messageID: String) throws -> Void) throws {
+    private func withQueuedSMS(_ receiver: WebhookReceiver, logs: CapturedLogs = CapturedLogs(),
+                               _ body: (TestApp, _ messageID: String) throws -> Void) throws {
         let time = TestClock(Self.inHours)
         try withHTTPServer(responder: receiver) { hook in
-            try withTestApp(configure: { $0.messageWebhookURL = "http://127.0.0.1:\(hook.port)/hook" }, clock: time.clock) { app in
+            try withTestApp(configure: { $0.messageWebhookURL = "http://127.0.0.1:\(hook.port)/hook" }, clock: time.clock,
+                            logger: logs.logger()) { app in
                 let caseID = try makeUSCase(app.admin)
                 let queued = try app.admin.post("/v1/cases/\(caseID)/messages", #"{"channel":"sms","body":"Please call us"}"#)
                 try body(app, try #require(queued["id"]?.string))
@@ -201,7 +203,8 @@ func readText(_ path: String) -> String {
 
     @Test func aFailingWebhookGetsFiveAttemptsWithBackoffThenTheMessageFails() throws {
         let receiver = WebhookReceiver(status: 500)
-        try withQueuedSMS(receiver) { app, messageID in
+        let logs = CapturedLogs()
+        try withQueuedSMS(receiver, logs: logs) { app, messageID in
             // Retries are due 1, 2, 4 and 8 s (± 10 %) after each failure; as_of decides which are due.
             var at = Instant(rfc3339: "2026-11-20T15:00:00Z")!
             for attempt in 1...5 {
@@ -226,6 +229,12 @@ func readText(_ path: String) -> String {
             let metrics = try app.admin.get("/metrics").text
             #expect(metrics.contains("parley_message_delivery_attempts_total{result=\"failed\"} 5"))
             #expect(metrics.contains("parley_job_runs_total{job=\"dispatch\",result=\"ok\"}"))
+            // The operator finds each failed attempt in the logs, and the last one as final; the
+            // recipient and the text stay out of them.
+            let lines = logs.text.split(separator: "\n").filter { $0.contains(messageID) }
+            #expect(lines.filter { $0.contains("it will be tried again") }.count == 4)
+            #expect(lines.filter { $0.contains("message delivery failed for good") }.count == 1)
+            #expect(!logs.text.contains("+12125550100") && !logs.text.contains("Please call us"))
         }
     }
 

@@ -150,6 +150,19 @@ func temporaryDatabasePath() -> String {
         try pool.backup(to: copyPath)
         let copy = try DatabasePool(configuration: DatabaseConfiguration(path: copyPath))
         #expect(try copy.read { try $0.queryFirst("SELECT v FROM t") { $0.int(0) } } == 42)
+        // Without a pool, from the path: the source is read as it is, while its pool writes on.
+        let second = temporaryDatabasePath()
+        _ = try pool.write { try $0.run("INSERT INTO t VALUES (43)") }
+        try DatabasePool.backup(from: pool.path, to: second)
+        let secondCopy = try DatabasePool(configuration: DatabaseConfiguration(path: second))
+        #expect(try secondCopy.read { try $0.query("SELECT v FROM t ORDER BY v") { $0.int(0) } } == [42, 43])
+    }
+
+    @Test func aBackupOfAPathThatNamesNothingFailsAndCreatesNothing() throws {
+        let missing = temporaryDatabasePath()
+        #expect(throws: SQLiteError.self) { try DatabasePool.backup(from: missing, to: temporaryDatabasePath()) }
+        var info = stat()
+        #expect(stat(missing, &info) != 0)
     }
 }
 

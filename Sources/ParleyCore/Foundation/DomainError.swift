@@ -10,7 +10,10 @@ public struct FieldError: Sendable, Equatable {
 }
 
 /// Collects every field error before failing, so a client fixes them all in one round.
-public struct ValidationFailure: Error, Sendable {
+public struct ValidationFailure: Error, Sendable, CustomStringConvertible {
+    /// Each failing field and why (`name: must not be empty`), as a console shows it.
+    public var description: String { errors.map { $0.field + ": " + $0.message }.joined(separator: "; ") }
+
     public private(set) var errors: [FieldError] = []
 
     public init() {}

@@ -46,7 +46,9 @@ public struct MessageDispatcher: Sendable {
     private let delivery: any MessageDelivery
     private let transactor: any Transactor
     private let ids: IDGenerator
-    private let onOutcome: @Sendable (Message.Status, _ attempted: Bool) -> Void
+    /// Told each message as it leaves a dispatch (sent, retrying, failed or suppressed), and
+    /// whether a delivery was attempted: for metrics and logs.
+    private let onOutcome: @Sendable (Message, _ attempted: Bool) -> Void
     private let reminders: ReminderRelevance?
 
     /// - Parameter money: where a reminder's instalment or promise is looked up before it goes out
@@ -54,7 +56,7 @@ public struct MessageDispatcher: Sendable {
     public init(store: any MessageStore, communications: any CommunicationStore, compliance: ComplianceService,
                 cases: CaseService, delivery: any MessageDelivery, transactor: any Transactor, ids: IDGenerator,
                 money: (any MoneyStore)? = nil,
-                onOutcome: @escaping @Sendable (Message.Status, Bool) -> Void = { _, _ in }) {
+                onOutcome: @escaping @Sendable (Message, Bool) -> Void = { _, _ in }) {
         self.reminders = money.map(ReminderRelevance.init)
         self.store = store
         self.communications = communications
@@ -109,7 +111,7 @@ public struct MessageDispatcher: Sendable {
             message.lastError = "no longer due: " + reason
             try store.finish(message, audit: audit(.messageSuppressed, message), event: event(message, asOf, "suppressed: " + reason),
                              actor: .system)
-            onOutcome(.suppressed, false)
+            onOutcome(message, false)
             return .suppressed
         }
         var contact = ComplianceService.Contact(debtCase: debtCase, at: asOf, channel: message.channel.contactChannel)
@@ -121,7 +123,7 @@ public struct MessageDispatcher: Sendable {
             message.violations = verdict.violations
             try store.finish(message, audit: audit(.messageSuppressed, message), event: event(message, asOf, "suppressed by "
                 + verdict.violations.map(\.rule.rawValue).joined(separator: ", ")), actor: .system)
-            onOutcome(.suppressed, false)
+            onOutcome(message, false)
             return .suppressed
         }
         message.attempts += 1
@@ -155,7 +157,7 @@ public struct MessageDispatcher: Sendable {
                 try store.finish(message, audit: nil, event: nil, actor: .system)
             }
         }
-        onOutcome(message.status, true)
+        onOutcome(message, true)
         return message.status
     }
 
