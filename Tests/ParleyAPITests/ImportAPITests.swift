@@ -141,7 +141,8 @@ let placementHeader = "creditor,external_ref,debtor_external_ref,debtor_name,pho
     }
 
     @Test func exportRoundTripsThroughImport() throws {
-        try withTestApp { app in
+        let logs = CapturedLogs()
+        try withTestApp(logger: logs.logger()) { app in
             let csv = placementHeader
                 + "\"Northwind \"\"Premier\"\" Card\",L-1,D-1,\"García-López, Ana\",+12125550100,ana@example.com,America/Chicago,US,USD,100000,500,2500,2026-01-15\r\n"
                 + "\"宁波银行, 消费金融部\",L-2,D-2,欧阳娜,+8613800138000,,Asia/Shanghai,CN,CNY,300000,0,0,2025-12-31\r\n"
@@ -154,6 +155,13 @@ let placementHeader = "creditor,external_ref,debtor_external_ref,debtor_name,pho
             #expect(lines[0].hasSuffix("status,balance_minor,segment"))
             #expect(lines[1].hasPrefix("\"Northwind \"\"Premier\"\" Card\",L-1,D-1,\"García-López, Ana\""))
             #expect(lines[1].hasSuffix(",open,103000,high_risk") || lines[1].hasSuffix(",open,103000,wait_and_see"))
+            // The streamed answer is logged once written, with its size.
+            let logged = waitUntil {
+                logs.text.split(separator: "\n").contains {
+                    $0.contains("http.route=/v1/cases/export") && $0.contains("http.response_bytes=\(export.body.count)")
+                }
+            }
+            #expect(logged, "\(logs.text.split(separator: "\n").filter { $0.contains("export") })")
             // Re-importing the export (extra columns are ignored) changes nothing.
             let again = try post(app, export.text)
             #expect(again["unchanged"]?.int64 == 2)

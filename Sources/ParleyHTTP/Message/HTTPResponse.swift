@@ -31,4 +31,26 @@ public struct HTTPResponse: Sendable {
         if case .bytes(let bytes) = body { return bytes }
         return []
     }
+
+    /// Whether the body is streamed (its size and time are known only once it has been written).
+    public var isStreamed: Bool {
+        if case .stream = body { return true }
+        return false
+    }
+
+    /// This response with its stream wrapped so that `finished` learns how many body bytes were
+    /// produced, once the producer is done (or has failed); a `.bytes` body is left as it is.
+    public func whenStreamFinishes(_ finished: @escaping @Sendable (_ bytes: Int) -> Void) -> HTTPResponse {
+        guard case .stream(let produce) = body else { return self }
+        var wrapped = self
+        wrapped.body = .stream { write in
+            var bytes = 0
+            defer { finished(bytes) }
+            try produce { piece in
+                bytes += piece.count
+                try write(piece)
+            }
+        }
+        return wrapped
+    }
 }

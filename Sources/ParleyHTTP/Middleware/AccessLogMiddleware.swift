@@ -67,15 +67,29 @@ public struct AccessLogMiddleware: HTTPMiddleware {
         let response = try next(request, &context)
         let level = AccessLogEntry.level(of: response.status.code)
         guard writer?.isEnabled(level) ?? (context.logger.logLevel <= level) else { return response }
-        let elapsed = (ContinuousClock.now - context.startedAt).components
-        let entry = AccessLogEntry(
-            level: level, method: request.method, route: context.route, status: response.status.code,
-            durationMicroseconds: elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000,
-            responseBytes: response.bodyBytes.count, requestID: context.requestID, userID: context.userID)
+        let (method, route, status, requestID, userID) = (request.method, context.route, response.status.code, context.requestID, context.userID)
+        let startedAt = context.startedAt
+        @Sendable func entry(bytes: Int) -> AccessLogEntry {
+            let elapsed = (ContinuousClock.now - startedAt).components
+            return AccessLogEntry(
+                level: level, method: method, route: route, status: status,
+                durationMicroseconds: elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000,
+                responseBytes: bytes, requestID: requestID, userID: userID)
+        }
+        // A streamed answer (the CSV export) is logged when its last byte is written, with its size.
+        if response.isStreamed {
+            let (writer, logger) = (writer, context.logger)
+            return response.whenStreamFinishes { bytes in Self.write(entry(bytes: bytes), writer: writer, logger: logger) }
+        }
+        Self.write(entry(bytes: response.bodyBytes.count), writer: writer, logger: context.logger)
+        return response
+    }
+
+    private static func write(_ entry: AccessLogEntry, writer: (any AccessLogWriter)?, logger: Logger) {
         if let writer {
             writer.write(entry)
         } else {
-            context.logger.log(level: level, "request", metadata: [
+            logger.log(level: entry.level, "request", metadata: [
                 "http.method": .string(entry.method),
                 "http.route": .string(entry.route),
                 "http.status": .stringConvertible(entry.status),
@@ -83,6 +97,5 @@ public struct AccessLogMiddleware: HTTPMiddleware {
                 "http.response_bytes": .stringConvertible(entry.responseBytes),
             ])
         }
-        return response
     }
 }

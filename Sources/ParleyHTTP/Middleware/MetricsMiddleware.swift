@@ -23,12 +23,17 @@ public struct MetricsMiddleware: HTTPMiddleware {
         next: (HTTPRequest, inout RequestContext) throws -> HTTPResponse
     ) throws -> HTTPResponse {
         let response = try next(request, &context)
-        let elapsed = ContinuousClock.now - context.startedAt
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let key = RouteStatus(method: Self.methodLabel(request.method), route: context.route, status: response.status.code)
         let series = cache.series.withLock { $0[key] } ?? resolve(key)
-        registry.increment(series.requests)
-        registry.observe(series.duration, seconds: seconds)
+        let (registry, startedAt) = (registry, context.startedAt)
+        @Sendable func record() {
+            let elapsed = ContinuousClock.now - startedAt
+            registry.increment(series.requests)
+            registry.observe(series.duration, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        // A streamed answer is counted when its last byte is written, with the time it took.
+        if response.isStreamed { return response.whenStreamFinishes { _ in record() } }
+        record()
         return response
     }
 
