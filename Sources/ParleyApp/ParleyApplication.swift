@@ -64,10 +64,10 @@ public final class ParleyApplication: Sendable {
     static func observers(_ metrics: MetricsRegistry) -> Composition.Observers {
         var observers = Composition.Observers()
         // Every contact is judged: its series are resolved once, here.
-        let allowed = metrics.series("parley_compliance_verdicts_total", [("result", "allowed")], help: "Compliance judgements by result.")
-        let blocked = metrics.series("parley_compliance_verdicts_total", [("result", "blocked")], help: "Compliance judgements by result.")
+        let allowed = metrics.counter("parley_compliance_verdicts_total", [("result", "allowed")], help: "Compliance judgements by result.")
+        let blocked = metrics.counter("parley_compliance_verdicts_total", [("result", "blocked")], help: "Compliance judgements by result.")
         let byRule = Dictionary(uniqueKeysWithValues: ComplianceRuleName.allCases.map { rule in
-            (rule, metrics.series("parley_compliance_violations_total", [("rule", rule.rawValue)],
+            (rule, metrics.counter("parley_compliance_violations_total", [("rule", rule.rawValue)],
                                   help: "Compliance rule violations found, by rule."))
         })
         observers.verdict = { verdict in
@@ -76,17 +76,21 @@ public final class ParleyApplication: Sendable {
                 if let series = byRule[violation.rule] { metrics.increment(series) }
             }
         }
+        // Resolved up front and shown from the start at 0 (`counter`): an alert on the first failed
+        // delivery has a series to watch before it happens.
+        let byStatus = Dictionary(uniqueKeysWithValues: Message.Status.allCases.map { status in
+            (status, metrics.counter("parley_messages_total", [("status", status.rawValue)], help: "Messages by the state a dispatch left them in."))
+        })
+        let delivered = metrics.counter("parley_message_delivery_attempts_total", [("result", "delivered")], help: "Delivery attempts by result.")
+        let undelivered = metrics.counter("parley_message_delivery_attempts_total", [("result", "failed")], help: "Delivery attempts by result.")
         observers.message = { status, attempted in
-            metrics.increment("parley_messages_total", [("status", status.rawValue)], help: "Messages by the state a dispatch left them in.")
-            if attempted {
-                metrics.increment("parley_message_delivery_attempts_total", [("result", status == .sent ? "delivered" : "failed")],
-                                  help: "Delivery attempts by result.")
-            }
+            if let series = byStatus[status] { metrics.increment(series) }
+            if attempted { metrics.increment(status == .sent ? delivered : undelivered) }
         }
         let moneyEvents: [AuditAction: MetricsRegistry.Series] = Dictionary(uniqueKeysWithValues: [
             AuditAction.paymentRecorded, .paymentReversed, .planProposed, .planCompleted, .planBroken, .promiseMade, .promiseKept,
             .promiseBroken, .adjustmentRequested, .adjustmentApproved,
-        ].map { ($0, metrics.series("parley_money_events_total", [("event", $0.rawValue)],
+        ].map { ($0, metrics.counter("parley_money_events_total", [("event", $0.rawValue)],
                                     help: "Payments, reversals and plan, promise and adjustment outcomes."))
         })
         observers.money = { action in

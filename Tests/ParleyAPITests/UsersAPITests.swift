@@ -38,6 +38,11 @@ import Testing
             #expect(metrics.text.contains(#"parley_http_requests_total{method="other",route="unmatched",status="405"} 1"#))
             #expect(!metrics.text.contains("BREW"))
             #expect(metrics.text.contains(#"parley_http_requests_total{method="HEAD",route="refused",status="400"} 1"#))
+            // The domain's counters are there at 0 before anything happened: alerts can watch them.
+            for series in [#"parley_messages_total{status="failed"} 0"#, #"parley_message_delivery_attempts_total{result="failed"} 0"#,
+                           #"parley_compliance_verdicts_total{result="blocked"} 0"#, #"parley_money_events_total{event="payment.reversed"} 0"#] {
+                #expect(metrics.text.contains(series), "\(series)")
+            }
         }
     }
 

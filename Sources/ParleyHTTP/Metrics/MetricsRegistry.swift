@@ -45,6 +45,15 @@ public final class MetricsRegistry: Sendable {
         series.cell.add(amount)
     }
 
+    /// A counter series shown at 0 before its first increment, so that an alert (the first failed
+    /// delivery) has a series to watch from the start.
+    @discardableResult
+    public func counter(_ name: String, _ labels: Labels, help: String) -> Series {
+        let made = series(name, labels, help: help)
+        made.cell.add(0)
+        return made
+    }
+
     public func observe(_ series: Series, seconds: Double) {
         series.cell.observe(seconds)
     }
