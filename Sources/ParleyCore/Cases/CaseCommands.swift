@@ -58,7 +58,7 @@ public enum CaseValidation {
         if creditor.unicodeScalars.count > 200 { failure.add("creditor", "must be at most 200 characters") }
         if externalRef.trimmingSpaces.isEmpty { failure.add("external_ref", "is required") }
         if externalRef.unicodeScalars.count > 100 { failure.add("external_ref", "must be at most 100 characters") }
-        if Validators.hasControlCharacters(creditor, freeText: true) { failure.add("creditor", "must not contain control characters") }
+        if Validators.hasControlCharacters(creditor) { failure.add("creditor", "must not contain control characters") }
         if Validators.hasControlCharacters(externalRef) { failure.add("external_ref", "must not contain control characters") }
         if !Validators.isCurrency(currency) { failure.add("currency", "must be an ISO 4217 code such as CNY or USD") }
         if principal < 0 { failure.add("principal_minor", "must not be negative") }

@@ -82,12 +82,9 @@ public struct DebtorService: Sendable {
         if case .some(.some(let id)) = draft.nationalID, id.trimmingSpaces.isEmpty || id.unicodeScalars.count > 64 {
             failure.add("national_id", "must be 1 to 64 characters")
         }
-        if let name = draft.name, Validators.hasControlCharacters(name, freeText: true) {
-            failure.add("name", "must not contain control characters")
-        }
-        let identifiers: [(String, String?)] = [("external_ref", draft.externalRef ?? nil), ("language", draft.language ?? nil),
-                                                ("national_id", draft.nationalID ?? nil)]
-        for case let (field, text?) in identifiers where Validators.hasControlCharacters(text) {
+        let texts: [(String, String?)] = [("name", draft.name), ("external_ref", draft.externalRef ?? nil),
+                                          ("language", draft.language ?? nil), ("national_id", draft.nationalID ?? nil)]
+        for case let (field, text?) in texts where Validators.hasControlCharacters(text) {
             failure.add(field, "must not contain control characters")
         }
         return failure

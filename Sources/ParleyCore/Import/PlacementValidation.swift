@@ -29,7 +29,7 @@ enum PlacementValidation {
         if debtorRef.isEmpty { failure.add("debtor_external_ref", "is required") }
         if Validators.hasControlCharacters(debtorRef) { failure.add("debtor_external_ref", "must not contain control characters") }
         if debtorName.isEmpty { failure.add("debtor_name", "is required") }
-        if Validators.hasControlCharacters(debtorName, freeText: true) { failure.add("debtor_name", "must not contain control characters") }
+        if Validators.hasControlCharacters(debtorName) { failure.add("debtor_name", "must not contain control characters") }
         if !phone.isEmpty && !Validators.isE164(phone) { failure.add("phone", "must be an E.164 number") }
         if !email.isEmpty && !Validators.isEmail(email) { failure.add("email", "must be an e-mail address") }
         let zoneIsValid: Bool

@@ -37,13 +37,14 @@ public enum Validators {
         }
     }
 
-    /// Whether `text` holds a control character (C0, DEL or C1: NUL, escape, U+009B …), which no
-    /// name or reference has. Tab, line feed and carriage return pass in `freeText` (a name or a
-    /// creditor read from a CSV cell may span lines), never in an identifier.
-    public static func hasControlCharacters(_ text: String, freeText: Bool = false) -> Bool {
+    /// Whether `text` holds a control character (C0, DEL or C1: NUL, escape, U+009B …) other than
+    /// tab, line feed and carriage return, which no name or reference has. Those three pass (a
+    /// name or a creditor read from a CSV cell may span lines); Docs/openapi.yaml states the same
+    /// rule as a pattern (`NoControls`).
+    public static func hasControlCharacters(_ text: String) -> Bool {
         text.unicodeScalars.contains { scalar in
             switch scalar.value {
-            case 0x09, 0x0A, 0x0D: !freeText
+            case 0x09, 0x0A, 0x0D: false
             case 0..<0x20, 0x7F...0x9F: true
             default: false
             }
