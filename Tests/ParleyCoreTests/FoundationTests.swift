@@ -66,6 +66,13 @@ import Testing
         #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"due":""# + text + #"","none":null}"#)
     }
 
+    /// Day arithmetic can pass the year 9999 (nothing the API takes in does): such a date is
+    /// written with all its digits rather than cut or refused.
+    @Test func aDateBeyondTheYear9999IsWrittenWithAllItsDigits() throws {
+        let last = try #require(CalendarDate(iso: "9999-12-31"))
+        #expect(last.adding(days: 1).description == "10000-01-01")
+    }
+
     @Test(arguments: ["2026-1-01", "2026-01-1", "2026/01/01", "20260101", "2026-01-011", " 2026-01-01", "２０２６-01-01", "0000-01-01"])
     func otherTextsAreNotDates(_ text: String) {
         #expect(CalendarDate(iso: text) == nil)

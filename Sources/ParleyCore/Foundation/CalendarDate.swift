@@ -71,27 +71,34 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         }
     }
 
-    /// The bytes `writeISO` writes.
-    public static let isoCount = 10
+    /// The most bytes `writeISO` writes (a year beyond 9999 has more than four digits).
+    public static let isoCount = 30
 
     /// Writes `YYYY-MM-DD` as ASCII at `out` (room for `isoCount`) and returns how many bytes:
     /// no intermediate strings (a date is written for every row of a case list).
     public func writeISO(to out: UnsafeMutablePointer<UInt8>) -> Int {
-        func digits(_ value: Int, _ count: Int, at start: Int) {
+        var at = 0
+        func digits(_ value: Int, _ count: Int) {
             var rest = value
-            for index in stride(from: start + count - 1, through: start, by: -1) {
+            for index in stride(from: at + count - 1, through: at, by: -1) {
                 out[index] = UInt8(0x30 + rest % 10)
                 rest /= 10
             }
+            at += count
         }
-        // Dates made by day arithmetic are not range-checked; the API's inputs keep them far inside.
-        precondition((0...9999).contains(year), "a date beyond year 9999 has no YYYY-MM-DD form")
-        digits(year, 4, at: 0)
-        out[4] = UInt8(ascii: "-")
-        digits(month, 2, at: 5)
-        out[7] = UInt8(ascii: "-")
-        digits(day, 2, at: 8)
-        return Self.isoCount
+        if (0...9999).contains(year) {
+            digits(year, 4)
+        } else {
+            // Dates made by day arithmetic are not range-checked; the API's inputs keep them inside.
+            for digit in String(year).utf8 { out[at] = digit; at += 1 }
+        }
+        out[at] = UInt8(ascii: "-")
+        at += 1
+        digits(month, 2)
+        out[at] = UInt8(ascii: "-")
+        at += 1
+        digits(day, 2)
+        return at
     }
 
     public func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + Int64(days)) }
