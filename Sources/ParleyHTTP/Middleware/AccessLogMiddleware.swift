@@ -76,19 +76,21 @@ public struct AccessLogMiddleware: HTTPMiddleware {
                 durationMicroseconds: elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000,
                 responseBytes: bytes, requestID: requestID, userID: userID)
         }
+        // The request's logger is built only without a writer: it carries a metadata dictionary.
+        let logger = writer == nil ? context.logger : nil
         // A streamed answer (the CSV export) is logged when its last byte is written, with its size.
         if response.isStreamed {
-            let (writer, logger) = (writer, context.logger)
+            let writer = writer
             return response.whenStreamFinishes { bytes in Self.write(entry(bytes: bytes), writer: writer, logger: logger) }
         }
-        Self.write(entry(bytes: response.bodyBytes.count), writer: writer, logger: context.logger)
+        Self.write(entry(bytes: response.bodyBytes.count), writer: writer, logger: logger)
         return response
     }
 
-    private static func write(_ entry: AccessLogEntry, writer: (any AccessLogWriter)?, logger: Logger) {
+    private static func write(_ entry: AccessLogEntry, writer: (any AccessLogWriter)?, logger: Logger?) {
         if let writer {
             writer.write(entry)
-        } else {
+        } else if let logger {
             logger.log(level: entry.level, "request", metadata: [
                 "http.method": .string(entry.method),
                 "http.route": .string(entry.route),
