@@ -175,8 +175,12 @@ public struct Composition: Sendable {
         if components.first == "" { components = components.dropFirst() }
         for component in components where !component.isEmpty {
             current += "/" + component
-            if mkdir(current, 0o750) != 0 && errno != EEXIST {
-                throw StartupError(message: "cannot create directory \(current) for \(purpose)")
+            if mkdir(current, 0o750) != 0 {
+                // Already there is fine only as a directory (a file of that name is not one).
+                var info = stat()
+                guard errno == EEXIST, stat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+                    throw StartupError(message: "cannot create directory \(current) for \(purpose)")
+                }
             }
         }
     }

@@ -55,7 +55,8 @@ final class Checkpointer: @unchecked Sendable {
     // @unchecked: `connection` is only used on `queue`, a serial queue.
     private let connection: Connection
     private let queue = DispatchQueue(label: "parley.sqlite.checkpoint", qos: .utility)
-    private let pending = Atomic<Bool>(false)
+    /// Background checkpoints: every `thresholdFrames` added, one at a time.
+    private let checkpoints: FrameCadence
     private let commitsSinceIdleCheckpoint = Atomic<Int>(0)
     private let statistics = Mutex(CheckpointStatistics())
     private let report: @Sendable (CheckpointResult) -> Void
@@ -68,14 +69,13 @@ final class Checkpointer: @unchecked Sendable {
     static let writebackFrames: Int32 = 512
     private let walWriteback: Writeback
     private let writebackQueue = DispatchQueue(label: "parley.sqlite.writeback", qos: .utility)
-    private let writebackPending = Atomic<Bool>(false)
-    /// The WAL's length in frames when its writeback was last started.
-    private let framesAtLastWriteback = Atomic<Int32>(0)
+    private let writebacks = FrameCadence(every: writebackFrames)
 
     init(path: String, thresholdFrames: Int32 = 2_048, idleInterval: Double = 5,
          report: @escaping @Sendable (CheckpointResult) -> Void) throws {
         connection = try Connection(path: path)
         self.thresholdFrames = thresholdFrames
+        checkpoints = FrameCadence(every: thresholdFrames)
         self.walPath = path + "-wal"
         walWriteback = Writeback(path: path + "-wal")
         self.report = report
@@ -103,8 +103,6 @@ final class Checkpointer: @unchecked Sendable {
     /// The least time between two checkpoints a writer waits for, in nanoseconds.
     static let forcedInterval: UInt64 = 250_000_000
     private let lastForced = Atomic<UInt64>(0)
-    /// The WAL's length in frames when the last background checkpoint was scheduled.
-    private let framesAtLastCheckpoint = Atomic<Int32>(0)
 
     /// Whether a writer may wait for a checkpoint now (and, if so, records that it does).
     private func forcedCheckpointDue() -> Bool {
@@ -116,20 +114,12 @@ final class Checkpointer: @unchecked Sendable {
         return lastForced.compareExchange(expected: last, desired: nanoseconds, ordering: .relaxed).exchanged
     }
 
-    /// How many frames the WAL has gained since it held `earlier`. A WAL shorter than that has
-    /// restarted, and all its frames are new; one that restarted and already grew past `earlier`
-    /// is taken for the old one, which puts the next checkpoint off by at most `earlier` frames (the
-    /// writer's catch-up bounds the WAL all the same).
-    private static func added(_ frames: Int32, since earlier: Int32) -> Int32 { frames >= earlier ? frames - earlier : frames }
-
     private func committed(frames: Int32) {
         commitsSinceIdleCheckpoint.wrappingAdd(1, ordering: .relaxed)
-        if Self.added(frames, since: framesAtLastWriteback.load(ordering: .relaxed)) >= Self.writebackFrames,
-           !writebackPending.exchange(true, ordering: .acquiringAndReleasing) {
-            framesAtLastWriteback.store(frames, ordering: .relaxed)
+        if writebacks.claim(at: frames) {
             writebackQueue.async { [self] in
                 walWriteback.start()
-                writebackPending.store(false, ordering: .releasing)
+                writebacks.finished()
             }
         }
         if frames >= Self.restartFactor * thresholdFrames, forcedCheckpointDue() {
@@ -142,12 +132,10 @@ final class Checkpointer: @unchecked Sendable {
             _ = queue.sync { run(SQLITE_CHECKPOINT_PASSIVE, mode: "passive") }
             return
         }
-        guard Self.added(frames, since: framesAtLastCheckpoint.load(ordering: .relaxed)) >= thresholdFrames,
-              !pending.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        framesAtLastCheckpoint.store(frames, ordering: .relaxed)
+        guard checkpoints.claim(at: frames) else { return }
         queue.async { [self] in
             _ = run(SQLITE_CHECKPOINT_PASSIVE, mode: "passive")
-            pending.store(false, ordering: .releasing)
+            checkpoints.finished()
         }
     }
 
@@ -200,4 +188,30 @@ final class Checkpointer: @unchecked Sendable {
         idleTimer?.cancel()
         queue.sync {}
     }
+}
+
+/// Work done every `every` frames the WAL gains, one run at a time: `claim` says whether to start
+/// one now (the committing writer calls it), `finished` ends it (the queue that ran it).
+final class FrameCadence: Sendable {
+    let every: Int32
+    private let running = Atomic<Bool>(false)
+    /// The WAL's length in frames when the last run was claimed.
+    private let framesAtLastRun = Atomic<Int32>(0)
+
+    init(every: Int32) { self.every = every }
+
+    /// True when the WAL has gained `every` frames since the last run and none is running; the
+    /// caller then starts one. A WAL shorter than at the last run has restarted, and all its frames
+    /// are new; one that restarted and already grew past that length is taken for the old one,
+    /// which puts the next run off by at most that many frames (the writer's catch-up bounds the
+    /// WAL all the same).
+    func claim(at frames: Int32) -> Bool {
+        let last = framesAtLastRun.load(ordering: .relaxed)
+        let added = frames >= last ? frames - last : frames
+        guard added >= every, !running.exchange(true, ordering: .acquiringAndReleasing) else { return false }
+        framesAtLastRun.store(frames, ordering: .relaxed)
+        return true
+    }
+
+    func finished() { running.store(false, ordering: .releasing) }
 }

@@ -14,6 +14,11 @@ import Testing
                         headers: [("Idempotency-Key", key)])
     }
 
+    /// Runs job `name` as of an instant; its result.
+    func job(_ client: APIClient, _ name: String, asOf: String) throws -> JSONValue? {
+        try client.post("/v1/jobs/\(name)/run", #"{"as_of":"\#(asOf)"}"#)["result"]
+    }
+
     func balance(_ client: APIClient, _ caseID: String) throws -> Int64? {
         try client.get("/v1/cases/\(caseID)")["balance"]?["balance_minor"]?.int64
     }
@@ -227,7 +232,7 @@ import Testing
             let planned = try makeCase(app.admin, ref: "PLAN")
             _ = try app.admin.post("/v1/cases/\(planned)/plans", #"{"installment_count":3,"frequency":"weekly","first_due_date":"2026-11-25"}"#)
             // Due Nov 25 + 5 grace days: still fine on Nov 30, broken on Dec 1 (Shanghai dates).
-            #expect(try app.admin.post("/v1/jobs/plan_monitor/run", #"{"as_of":"2026-11-30T10:00:00Z"}"#)["result"]?["broken"]?.int64 == 0)
+            #expect(try job(app.admin, "plan_monitor", asOf: "2026-11-30T10:00:00Z")?["broken"]?.int64 == 0)
             let run = try app.admin.post("/v1/jobs/plan_monitor/run", #"{"as_of":"2026-11-30T16:30:00Z"}"#)
             #expect(run["result"]?["broken"]?.int64 == 1)
             #expect(try app.admin.get("/v1/cases/\(planned)")["status"]?.string == "contacted")
@@ -270,7 +275,7 @@ import Testing
         try withTestApp(clock: time.clock) { app in
             let caseID = try makeSMSConsentingCNCase(app.admin, ref: "PR-1")
             #expect(try app.admin.post("/v1/cases/\(caseID)/promises", #"{"amount_minor":5000,"due_date":"2026-11-25"}"#).status == 201)
-            #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T02:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 2)
+            #expect(try job(app.admin, "reminders", asOf: "2026-11-20T02:00:00Z")?["scheduled"]?.int64 == 2)
             #expect(try pay(app.admin, caseID, 5_000, key: "promised").status == 201)
             let run = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-22T02:00:00Z"}"#)
             #expect(run["result"]?["suppressed"]?.int64 == 1)
@@ -286,10 +291,10 @@ import Testing
         try withTestApp(clock: time.clock) { app in
             let caseID = try makeSMSConsentingCNCase(app.admin, ref: "R-2")
             _ = try app.admin.post("/v1/cases/\(caseID)/plans", #"{"installment_count":3,"frequency":"weekly","first_due_date":"2026-11-22"}"#)
-            #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T02:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 6)
+            #expect(try job(app.admin, "reminders", asOf: "2026-11-20T02:00:00Z")?["scheduled"]?.int64 == 6)
             #expect(try pay(app.admin, caseID, 4_000, key: "part-of-first").status == 201)
             // Only instalment 1's day-of reminder is made again: its three-days-before time is past.
-            #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T03:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 1)
+            #expect(try job(app.admin, "reminders", asOf: "2026-11-20T03:00:00Z")?["scheduled"]?.int64 == 1)
             let run = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-22T02:00:00Z"}"#)
             #expect(run["result"]?["sent"]?.int64 == 1)
             #expect(run["result"]?["suppressed"]?.int64 == 2)
@@ -309,7 +314,7 @@ import Testing
         try withTestApp(clock: time.clock) { app in
             let caseID = try makeSMSConsentingCNCase(app.admin, ref: "R-3")
             _ = try app.admin.post("/v1/cases/\(caseID)/plans", #"{"installment_count":3,"frequency":"weekly","first_due_date":"2026-11-22"}"#)
-            #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T02:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 6)
+            #expect(try job(app.admin, "reminders", asOf: "2026-11-20T02:00:00Z")?["scheduled"]?.int64 == 6)
             // installment:<plan>:<seq>:<unpaid>:<offset> → installment:<plan>:<seq>:<offset>, as they were written before.
             let pool = try DatabasePool(configuration: DatabaseConfiguration(path: app.directory + "/parley.db"))
             try pool.write { db in
@@ -321,7 +326,7 @@ import Testing
                     try db.run("UPDATE message SET reminder_key = ? WHERE id = ?", [parts.joined(separator: ":"), id])
                 }
             }
-            #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T03:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 0)
+            #expect(try job(app.admin, "reminders", asOf: "2026-11-20T03:00:00Z")?["scheduled"]?.int64 == 0)
             let run = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-22T02:00:00Z"}"#)
             #expect(run["result"]?["sent"]?.int64 == 2)
             #expect(run["result"]?["suppressed"]?.int64 == 0)
@@ -335,7 +340,7 @@ import Testing
             _ = try app.admin.post("/v1/cases/\(caseID)/plans", #"{"installment_count":3,"frequency":"weekly","first_due_date":"2026-11-22"}"#)
             let run = try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T02:00:00Z"}"#)
             #expect(run["result"]?["scheduled"]?.int64 == 6)
-            #expect(try app.admin.post("/v1/jobs/reminders/run", #"{"as_of":"2026-11-20T03:00:00Z"}"#)["result"]?["scheduled"]?.int64 == 0)
+            #expect(try job(app.admin, "reminders", asOf: "2026-11-20T03:00:00Z")?["scheduled"]?.int64 == 0)
             let scheduled = items(try app.admin.get("/v1/messages?case_id=\(caseID)&status=scheduled&limit=200"))
             #expect(scheduled.count == 6)
             // 10:00 in Shanghai three days before Nov 22 is 02:00Z on Nov 19.

@@ -15,8 +15,10 @@ func parleyBinary() -> String {
     return ".build/debug/parley"
 }
 
-/// Runs `parley` to completion; returns its exit status, standard output and standard error.
-func runParley(_ arguments: [String], environment: [String: String]) throws -> (Int32, String, String) {
+/// Runs `parley` to completion; returns its exit status, standard output and standard error. A
+/// command still running after `timeout` (a server that should have refused to start) is
+/// stopped, and the test fails instead of hanging.
+func runParley(_ arguments: [String], environment: [String: String], timeout: Duration = .seconds(60)) throws -> (Int32, String, String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: parleyBinary())
     process.arguments = arguments
@@ -25,6 +27,10 @@ func runParley(_ arguments: [String], environment: [String: String]) throws -> (
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    if !waitUntil(timeout: timeout, pollingEvery: .milliseconds(20), { !process.isRunning }) {
+        process.terminate()
+        Issue.record("parley \(arguments.joined(separator: " ")) was still running after \(timeout)")
+    }
     process.waitUntilExit()
     let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -54,8 +60,55 @@ func runParley(_ arguments: [String], environment: [String: String]) throws -> (
             _ = writeFile(directory + "/none.json", "{}")
             let (status, output, error) = try runParley(["migrate"], environment: environment)
             #expect(status == 0)
-            #expect(output.contains("database is up to date"))
+            #expect(output.contains("applied migrations 0001-users-keys-audit") && output.contains("database is up to date"))
             #expect(error.contains("database migrated") && error.contains("0010-analytics-staged-rollups"))
+            let (again, secondOutput, _) = try runParley(["migrate"], environment: environment)
+            #expect(again == 0)
+            #expect(secondOutput == "database is up to date\n")
+        }
+    }
+
+    /// A backup reads its source as it is: a path that names nothing fails without creating it.
+    @Test func backupCopiesAnExistingDatabaseAndNeverMakesOne() throws {
+        try withTemporaryDirectory { directory in
+            _ = writeFile(directory + "/none.json", "{}")
+            var environment = ["PARLEY_DB": directory + "/missing.db", "PARLEY_CONFIG": directory + "/none.json"]
+            let (missing, _, missingError) = try runParley(["backup", "--to", directory + "/copy.db"], environment: environment)
+            #expect(missing == 1)
+            #expect(missingError.contains("there is no database at " + directory + "/missing.db"))
+            #expect(!FileManager.default.fileExists(atPath: directory + "/missing.db"))
+            #expect(!FileManager.default.fileExists(atPath: directory + "/copy.db"))
+            environment["PARLEY_DB"] = directory + "/p.db"
+            #expect(try runParley(["users", "create", "--name", "Ops", "--role", "admin"], environment: environment).0 == 0)
+            let (status, output, _) = try runParley(["backup", "--to", directory + "/copy.db"], environment: environment)
+            #expect(status == 0)
+            #expect(output.contains("backed up"))
+            environment["PARLEY_DB"] = directory + "/copy.db"
+            #expect(try runParley(["users", "create", "--name", "Second", "--role", "agent"], environment: environment).0 == 0)
+        }
+    }
+
+    @Test func fieldErrorsArePrintedPlainly() throws {
+        try withTemporaryDirectory { directory in
+            _ = writeFile(directory + "/none.json", "{}")
+            let environment = ["PARLEY_DB": directory + "/p.db", "PARLEY_CONFIG": directory + "/none.json"]
+            let (status, _, error) = try runParley(["users", "create", "--name", "", "--role", "agent"], environment: environment)
+            #expect(status != 0)
+            #expect(error.contains("name: must not be empty"))
+            #expect(!error.contains("ValidationFailure"))
+        }
+    }
+
+    /// Without a webhook the outbox's directory is made at start-up; one that cannot be made stops it.
+    @Test func anOutboxDirectoryThatCannotBeMadeStopsTheStart() throws {
+        try withTemporaryDirectory { directory in
+            _ = writeFile(directory + "/none.json", "{}")
+            _ = writeFile(directory + "/file", "not a directory")
+            let environment = ["PARLEY_DB": directory + "/p.db", "PARLEY_CONFIG": directory + "/none.json", "PARLEY_PORT": "0",
+                               "PARLEY_OUTBOX_PATH": directory + "/file/outbox.jsonl"]
+            let (status, _, error) = try runParley(["serve"], environment: environment, timeout: .seconds(20))
+            #expect(status == 1)
+            #expect(error.contains("cannot create directory " + directory + "/file for the message outbox"))
         }
     }
 
