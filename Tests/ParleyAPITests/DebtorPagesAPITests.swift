@@ -1,5 +1,6 @@
 import ParleyApp
 import ParleyCore
+import ParleySQLite
 import ParleyTestSupport
 import Testing
 
@@ -189,6 +190,33 @@ func jsonString(_ text: String) -> String {
             #expect(timeline.filter { $0["kind"]?.string == "portal_link" }.count == 4)
             let audit = items(try app.admin.get("/v1/audit?entity_id=\(linkID)"))
             #expect(audit.compactMap { $0["action"]?.string } == ["portal_link.issued", "portal_link.revoked"])
+        }
+    }
+
+    /// Issuing takes `Idempotency-Key` like every POST that creates something: the repeat replays
+    /// the same link and token, and only one link exists.
+    @Test func aRepeatedIssueWithTheSameKeyAnswersTheSameLink() throws {
+        try withTestApp(configure: Self.configure, clock: TestClock(Self.now).clock) { app in
+            let caseID = try makeDebtorCase(app, language: "en")
+            let first = try app.admin.post("/v1/cases/\(caseID)/portal-links", "", headers: [("Idempotency-Key", "link-1")])
+            let again = try app.admin.post("/v1/cases/\(caseID)/portal-links", "", headers: [("Idempotency-Key", "link-1")])
+            #expect(first.status == 201 && again.status == 201)
+            #expect(again.text == first.text)
+            #expect(again.headers["Idempotent-Replayed"] == "true")
+            let path = try #require(first["url"]?.string)
+            #expect(try app.client(key: nil).get(path).status == 200)
+            let other = try app.admin.post("/v1/cases/\(caseID)/portal-links", "", headers: [("Idempotency-Key", "link-2")])
+            #expect(other.status == 201 && other["url"]?.string != path)
+            let timeline = items(try app.admin.get("/v1/cases/\(caseID)/timeline?limit=200"))
+            #expect(timeline.filter { $0["kind"]?.string == "portal_link" }.count == 2)
+            // The stored record reads as nothing without the key: neither the token nor the key is in it.
+            let stored = try app.app.database.read { db in
+                try db.query("SELECT id, request_hash, response FROM idempotency_sealed") { row in
+                    row.string(0) + row.string(1) + String(decoding: row.blob(2), as: UTF8.self)
+                }
+            }.joined()
+            let token = try #require(path.split(separator: "/").last.map(String.init))
+            #expect(!stored.isEmpty && !stored.contains(token) && !stored.contains("link-1") && !stored.contains(caseID))
         }
     }
 

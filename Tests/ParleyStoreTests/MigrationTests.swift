@@ -34,6 +34,37 @@ import Testing
         }
     }
 
+    /// A payment's record made before the upgrade still replays after it (a retry must not pay twice),
+    /// and nothing of it is left in the clear.
+    @Test func idempotencyRecordsMoveOverSealedAndStillReplay() throws {
+        try withTemporaryDirectory { directory in
+            let pool = try DatabasePool(configuration: DatabaseConfiguration(path: directory + "/old.db"))
+            try Schema.migrate(pool, stoppingBefore: "0017-idempotency-records-sealed")
+            let now = Instant(millisecondsSinceEpoch: 1_800_000_000_000)
+            _ = try pool.write { db in
+                try db.run("""
+                    INSERT INTO idempotency_record (scope, key, request_hash, response, created_at)
+                    VALUES ('usr_1 POST /v1/cases/c/payments', 'pay-7', 'h', CAST('201' || char(10, 10) || '{"id":"pay_1"}' AS BLOB), ?)
+                    """, [now.millisecondsSinceEpoch - 1_000])
+            }
+            #expect(try Schema.migrate(pool) == ["0017-idempotency-records-sealed"])
+            let store = SQLiteIdempotencyStore(database: pool)
+            let key = IdempotencyKey(scope: "usr_1 POST /v1/cases/c/payments", key: "pay-7")
+            let replay = try store.perform(key, requestHash: "h", at: now) {
+                Issue.record("the payment ran again")
+                return IdempotentResult(value: (), recorded: [], keepsChanges: true)
+            }
+            guard case .replay(let recorded) = replay else { Issue.record("no replay after the upgrade"); return }
+            #expect(String(decoding: recorded, as: UTF8.self) == "201\n\n{\"id\":\"pay_1\"}")
+            let stored = try pool.read { db in
+                try db.queryFirst("SELECT id, response FROM idempotency_sealed") { $0.string(0) + String(decoding: $0.blob(1), as: UTF8.self) }
+            }
+            #expect(stored.map { !$0.contains("pay_1") && !$0.contains("pay-7") && !$0.contains("usr_1") } == true)
+            let tables = try pool.read { db in try db.query("SELECT name FROM sqlite_schema WHERE name = 'idempotency_record'") { $0.string(0) } }
+            #expect(tables.isEmpty)
+        }
+    }
+
     @Test func contactsCopiedIntoCaseEventsLeaveTheTimelineOnceEach() throws {
         try StoreFixture.with(stoppingBefore: "0014-timeline-reads-communications") { f in
             try f.insertDebtorWithCase()

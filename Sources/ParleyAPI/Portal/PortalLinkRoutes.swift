@@ -2,14 +2,14 @@ import ParleyCore
 import ParleyHTTP
 
 /// Statement links for debtors (contract §16): issue and revoke, with the rights to log activity
-/// on the case. Issuing takes no Idempotency-Key: a stored replay would keep the token in plain
-/// text, and a repeated request only makes a second working link.
+/// on the case. Both take `Idempotency-Key`: a replay of an issue answers the same link and token
+/// (the recorded answer is sealed, so the token is not kept readable: `IdempotencySeal`).
 struct PortalLinkRoutes {
     let services: APIServices
     var portal: PortalService { services.portal }
 
     func register(in router: Router) {
-        router.post("/v1/cases/{id}/portal-links", handler: services.secured(.logCaseActivity, issue))
+        router.post("/v1/cases/{id}/portal-links", handler: services.idempotent(required: false, .logCaseActivity, issue))
         router.post("/v1/portal-links/{id}/revoke", handler: services.idempotent(required: false, .logCaseActivity, revoke))
     }
 

@@ -29,18 +29,22 @@ public struct SQLiteIdempotencyStore: IdempotencyStore {
         try database.write { db in try Self.insert(key, requestHash: requestHash, response: response, at: at, db) }
     }
 
+    /// A record whose answer does not open for `key` is no record of it (a digest collision, or an
+    /// altered row): the request runs as new rather than replaying something unreadable.
     private static func live(_ key: IdempotencyKey, at: Instant, _ db: Connection) throws -> (requestHash: String, response: [UInt8])? {
-        try db.queryFirst("""
-            SELECT request_hash, response FROM idempotency_record WHERE scope = ? AND key = ? AND created_at > ?
-            """, [key.scope, key.key, at.millisecondsSinceEpoch - lifetimeMilliseconds]) { row in (row.string(0), row.blob(1)) }
+        let row = try db.queryFirst("""
+            SELECT request_hash, response FROM idempotency_sealed WHERE id = ? AND created_at > ?
+            """, [IdempotencySeal.recordID(key), at.millisecondsSinceEpoch - lifetimeMilliseconds]) { row in (row.string(0), row.blob(1)) }
+        guard let (requestHash, sealed) = row, let response = IdempotencySeal.open(sealed, for: key) else { return nil }
+        return (requestHash, response)
     }
 
     private static func insert(_ key: IdempotencyKey, requestHash: String, response: [UInt8], at: Instant, _ db: Connection) throws {
         try db.run("""
-            INSERT OR REPLACE INTO idempotency_record (scope, key, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)
-            """, [key.scope, key.key, requestHash, response, at.millisecondsSinceEpoch])
+            INSERT OR REPLACE INTO idempotency_sealed (id, request_hash, response, created_at) VALUES (?, ?, ?, ?)
+            """, [IdempotencySeal.recordID(key), requestHash, try IdempotencySeal.seal(response, for: key), at.millisecondsSinceEpoch])
         // Expired records are swept as new ones arrive; the index on created_at keeps this cheap.
-        try db.run("DELETE FROM idempotency_record WHERE created_at <= ?", [at.millisecondsSinceEpoch - lifetimeMilliseconds])
+        try db.run("DELETE FROM idempotency_sealed WHERE created_at <= ?", [at.millisecondsSinceEpoch - lifetimeMilliseconds])
     }
 }
 

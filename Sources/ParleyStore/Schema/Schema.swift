@@ -22,6 +22,7 @@ public enum Schema {
         migrator.register("0014-timeline-reads-communications", Migration0014.apply)
         migrator.register("0015-covering-indexes-of-a-cases-contacts", Migration0015.apply)
         migrator.register("0016-check-lists-compared-one-by-one", Migration0016.apply)
+        migrator.register("0017-idempotency-records-sealed", Migration0017.apply)
         return migrator
     }
 
