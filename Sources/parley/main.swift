@@ -48,6 +48,9 @@ struct Serve: ParsableCommand {
         }
         if let admin = app.bootstrappedAdmin {
             logger.notice("bootstrapped admin user from PARLEY_BOOTSTRAP_ADMIN_KEY", metadata: ["user.id": "\(admin.id)"])
+        } else if config.bootstrapAdminKey != nil {
+            // An operator who set a key expects it to work: say why it does not.
+            logger.notice("PARLEY_BOOTSTRAP_ADMIN_KEY ignored: the database already has users; keys are managed through /v1/users")
         }
         let stop = DispatchSemaphore(value: 0)
         var sources: [any DispatchSourceSignal] = []

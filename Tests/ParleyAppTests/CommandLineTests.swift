@@ -122,32 +122,51 @@ func runParley(_ arguments: [String], environment: [String: String], timeout: Du
     @Test func serveBootstrapsTheAdminAndExitsZeroOnSIGTERM() throws {
         try withTemporaryDirectory { directory in
             _ = writeFile(directory + "/none.json", "{}")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: parleyBinary())
-            process.arguments = ["serve"]
-            process.environment = ["PARLEY_DB": directory + "/data/p.db", "PARLEY_PORT": "0", "PARLEY_CONFIG": directory + "/none.json",
-                                   "PARLEY_BOOTSTRAP_ADMIN_KEY": testAdminKey, "PARLEY_OUTBOX_PATH": directory + "/outbox.jsonl"]
-            let err = Pipe()
-            process.standardError = err
-            try process.run()
-            // The "listening" log line names the port the kernel picked.
-            var log = ""
-            var port: Int?
-            while port == nil {
-                let chunk = err.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                log += String(decoding: chunk, as: UTF8.self)
-                for line in log.split(separator: "\n") where line.contains("\"msg\":\"listening\"") {
-                    if let value = try? JSONParser.parse(Array(line.utf8)), let text = value["port"]?.string { port = Int(text) }
-                }
-            }
-            let boundPort = try #require(port, "no listening line in: \(log)")
+            let environment = ["PARLEY_DB": directory + "/data/p.db", "PARLEY_PORT": "0", "PARLEY_CONFIG": directory + "/none.json",
+                               "PARLEY_BOOTSTRAP_ADMIN_KEY": testAdminKey, "PARLEY_OUTBOX_PATH": directory + "/outbox.jsonl"]
+            let (process, log, port) = try startServing(environment)
             #expect(log.contains("bootstrapped admin"))
-            let admin = APIClient(port: boundPort, key: testAdminKey)
+            let admin = APIClient(port: port, key: testAdminKey)
             #expect(try admin.get("/v1/users").status == 200)
             process.terminate()  // SIGTERM
             process.waitUntilExit()
             #expect(process.terminationStatus == 0)
+
+            // On a database with users a bootstrap key is ignored, and the log says so.
+            var again = environment
+            again["PARLEY_BOOTSTRAP_ADMIN_KEY"] = "another-bootstrap-key-0002"
+            let (second, secondLog, secondPort) = try startServing(again)
+            #expect(secondLog.contains("PARLEY_BOOTSTRAP_ADMIN_KEY ignored"))
+            #expect(try APIClient(port: secondPort, key: "another-bootstrap-key-0002").get("/v1/users").status == 401)
+            second.terminate()
+            second.waitUntilExit()
+            #expect(second.terminationStatus == 0)
         }
+    }
+
+    /// Starts `parley serve` and reads its log until the "listening" line, which names the port the kernel picked.
+    private func startServing(_ environment: [String: String]) throws -> (Process, String, Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: parleyBinary())
+        process.arguments = ["serve"]
+        process.environment = environment
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        var log = ""
+        var port: Int?
+        while port == nil {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            log += String(decoding: chunk, as: UTF8.self)
+            for line in log.split(separator: "\n") where line.contains("\"msg\":\"listening\"") {
+                if let value = try? JSONParser.parse(Array(line.utf8)), let text = value["port"]?.string { port = Int(text) }
+            }
+        }
+        guard let port else {
+            process.terminate()
+            throw RawClient.Failure(description: "no listening line in: \(log)")
+        }
+        return (process, log, port)
     }
 }
