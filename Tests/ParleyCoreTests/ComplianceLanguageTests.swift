@@ -22,6 +22,14 @@ import Testing
         ("你这个骗子！", "骗子"),
         ("去。死", "去死"),
         ("拘－留", "拘留"),
+        ("you will be imprisoned", "prison"),
+        ("you will go to j\u{0430}il", "jail"),
+        ("ΡRISON", "prison"),
+        ("j@il is next", "jail"),
+        ("the p0lice will call", "police will"),
+        ("ARRE5T", "arrest"),
+        ("ja il", "jail"),
+        ("$tupid", "stupid"),
     ])
     func catchesTermsThroughDisguises(_ text: String, _ term: String) {
         #expect(screen.matches(text).contains(term), "\(text)")
@@ -33,6 +41,11 @@ import Testing
         "Thank you for your payment; your balance is now settled.",
         "您好，您本期应还款500元，请于12月1日前按时还款，如有疑问请致电客服。",
         "",
+        // Terms that only appear across words, cutting into them.
+        "Hello Jai Lee, please call us.",
+        "Please stop at the car rest area.",
+        "Mr Dep Ortiz will call back.",
+        "Pay 4 items by 1 May.",
     ])
     func cleanTextPasses(_ text: String) {
         #expect(screen.matches(text) == [])

@@ -1,10 +1,15 @@
 import Foundation
 
 /// Screens text for prohibited terms, robust against the usual evasions: case, full-width
-/// letters, accents, spacing, punctuation and zero-width characters ("a.r r-e s t", "ＡＲＲＥＳＴ").
+/// letters, accents, spacing, punctuation, zero-width characters ("a.r r-e s t", "ＡＲＲＥＳＴ"),
+/// Cyrillic and Greek look-alike letters ("jаil") and digits or signs written for letters ("j@il",
+/// "ARRE5T").
 ///
-/// Both the terms and the text are reduced to their letters and digits before a substring search,
-/// which is why the default terms are chosen to be rare inside ordinary words.
+/// Both the terms and the text are reduced to their letters and digits before a substring search.
+/// A match inside one word counts wherever it falls ("ARREST-ed", "imprisoned"); a match that runs
+/// across words must cover them whole ("a r r e s t", "P.O.L.I.C.E WILL"), so that neither the
+/// name "Jai Lee" reads "jail" nor "car rest area" reads "arrest". Chinese has no spaces: each
+/// character is a word of its own, so Chinese terms match anywhere.
 public struct ProhibitedLanguage: Sendable {
     public let terms: [String]
     /// Each term normalised once, as UTF-8 bytes: the search is a plain byte comparison, since
@@ -19,66 +24,165 @@ public struct ProhibitedLanguage: Sendable {
 
     /// The terms found in `text`, in policy order, each once; empty when the text is clean.
     public func matches(_ text: String) -> [String] {
-        let normalizedText = Self.normalizedBytes(text)
-        guard !normalizedText.isEmpty else { return [] }
+        let reduced = ReducedText(text)
+        guard !reduced.bytes.isEmpty else { return [] }
         var found: [String] = []
-        for (term, bytes) in normalizedTerms where Self.contains(normalizedText, bytes) && !found.contains(term) {
+        for (term, bytes) in normalizedTerms where !found.contains(term) && reduced.contains(bytes) {
             found.append(term)
         }
         return found
     }
 
-    /// `normalize(text)` as UTF-8, with a fast path for plain ASCII (its NFKD form is itself).
-    static func normalizedBytes(_ text: String) -> [UInt8] {
+    /// Compatibility-decomposed (NFKD: full-width → ASCII, accents split off), lower-cased, look-alike
+    /// letters and digits read as the Latin letters they imitate, and stripped of everything but
+    /// letters and digits: the form terms are compared in.
+    public static func normalize(_ text: String) -> String {
+        String(decoding: ReducedText(text).bytes, as: UTF8.self)
+    }
+}
+
+/// A text reduced to its letters and digits (as UTF-8), with the word each byte came from.
+struct ReducedText {
+    private(set) var bytes: [UInt8] = []
+    /// The word of each byte: words are separated by spaces, punctuation and symbols in the
+    /// original; every ideographic or other unspaced letter is a word of its own.
+    private(set) var words: [Int32] = []
+
+    init(_ text: String) {
+        bytes.reserveCapacity(text.utf8.count)
+        words.reserveCapacity(text.utf8.count)
+        var word: Int32 = 0
+        var inWord = false
         let utf8 = text.utf8
-        guard utf8.allSatisfy({ $0 < 0x80 }) else { return Array(normalize(text).utf8) }
-        var kept: [UInt8] = []
-        kept.reserveCapacity(utf8.count)
-        for byte in utf8 {
-            switch byte {
-            case 0x30...0x39, 0x61...0x7A: kept.append(byte)
-            case 0x41...0x5A: kept.append(byte + 0x20)
-            default: break
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            // Plain ASCII: its NFKD form is itself.
+            for byte in utf8 { Self.read(Unicode.Scalar(byte), into: &self, word: &word, inWord: &inWord) }
+        } else {
+            for scalar in text.decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
+                Self.read(scalar, into: &self, word: &word, inWord: &inWord)
             }
         }
-        return kept
     }
 
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, needle.count <= haystack.count else { return false }
+    private static func read(_ original: Unicode.Scalar, into text: inout ReducedText, word: inout Int32, inWord: inout Bool) {
+        let scalar = LookAlikes.latin(for: original)
+        switch kind(of: scalar) {
+        case .letter:
+            if !inWord { word += 1; inWord = true }
+            text.append(scalar, word: word)
+        case .wordOfItsOwn:
+            word += 1
+            text.append(scalar, word: word)
+            inWord = false
+        case .breaksWords:
+            inWord = false
+        case .ignored:
+            break
+        }
+    }
+
+    private mutating func append(_ scalar: Unicode.Scalar, word: Int32) {
+        if scalar.isASCII {
+            // ASCII capitals come here unlowered on the fast path.
+            let byte = UInt8(scalar.value)
+            bytes.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
+            words.append(word)
+        } else {
+            for byte in String(scalar).utf8 {
+                bytes.append(byte)
+                words.append(word)
+            }
+        }
+    }
+
+    private enum Kind { case letter, wordOfItsOwn, breaksWords, ignored }
+
+    /// Letters and numbers are kept; marks (split-off accents) and format characters (zero-width
+    /// space and joiners) vanish inside a word; spaces, punctuation, symbols and modifier letters
+    /// (used as look-alike apostrophes) end it.
+    private static func kind(of scalar: Unicode.Scalar) -> Kind {
+        if scalar.isASCII {
+            switch scalar.value {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return .letter
+            default: return .breaksWords
+            }
+        }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .decimalNumber, .letterNumber, .otherNumber:
+            return .letter
+        case .otherLetter:
+            return scalar.properties.isIdeographic || scalar.value >= 0x2E80 ? .wordOfItsOwn : .letter
+        case .nonspacingMark, .spacingMark, .enclosingMark, .format:
+            return .ignored
+        default:
+            return .breaksWords
+        }
+    }
+
+    /// Whether `term` occurs inside one word, or across words that it covers from the first
+    /// one's start to the last one's end.
+    func contains(_ term: [UInt8]) -> Bool {
+        guard let first = term.first, term.count <= bytes.count else { return false }
         var start = 0
-        while start <= haystack.count - needle.count {
-            if haystack[start] == first {
+        while start <= bytes.count - term.count {
+            if Self.reads(bytes[start], as: first) {
                 var index = 1
-                while index < needle.count, haystack[start + index] == needle[index] { index += 1 }
-                if index == needle.count { return true }
+                while index < term.count, Self.reads(bytes[start + index], as: term[index]) { index += 1 }
+                if index == term.count && coversWholeWords(from: start, to: start + term.count - 1) { return true }
             }
             start += 1
         }
         return false
     }
 
-    /// Compatibility-decomposed (NFKD: full-width → ASCII, accents split off), lower-cased, and
-    /// stripped of everything but letters and digits.
-    public static func normalize(_ text: String) -> String {
-        var kept = String.UnicodeScalarView()
-        let folded = text.decomposedStringWithCompatibilityMapping.lowercased()
-        for scalar in folded.unicodeScalars where isLetterOrDigit(scalar) {
-            kept.append(scalar)
-        }
-        return String(kept)
+    private func coversWholeWords(from start: Int, to end: Int) -> Bool {
+        if words[start] == words[end] { return true }
+        let startsWord = start == 0 || words[start - 1] != words[start]
+        let endsWord = end == bytes.count - 1 || words[end + 1] != words[end]
+        return startsWord && endsWord
     }
 
-    /// Letters and numbers survive; marks (split-off accents), punctuation, symbols, separators
-    /// and format characters (zero-width space and joiners) do not. Modifier letters are dropped
-    /// too: they are used as look-alike apostrophes.
-    private static func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .otherLetter,
-             .decimalNumber, .letterNumber, .otherNumber:
-            true
-        default:
-            false
+    /// A text byte against a term byte: the same, or a digit or sign written for the letter
+    /// ("j41l", "p0lice", "ki11").
+    private static func reads(_ textByte: UInt8, as termByte: UInt8) -> Bool {
+        if textByte == termByte { return true }
+        switch textByte {
+        case UInt8(ascii: "0"): return termByte == UInt8(ascii: "o")
+        case UInt8(ascii: "1"): return termByte == UInt8(ascii: "i") || termByte == UInt8(ascii: "l")
+        case UInt8(ascii: "3"): return termByte == UInt8(ascii: "e")
+        case UInt8(ascii: "4"): return termByte == UInt8(ascii: "a")
+        case UInt8(ascii: "5"): return termByte == UInt8(ascii: "s")
+        case UInt8(ascii: "7"): return termByte == UInt8(ascii: "t")
+        default: return false
+        }
+    }
+}
+
+/// Letters of other scripts that look like Latin ones, and signs written for letters, read as the
+/// Latin letter they imitate (lower case: the text is lowered first).
+enum LookAlikes {
+    static func latin(for scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar {
+        case "@": "a"
+        case "$": "s"
+        case "\u{0430}", "\u{03B1}": "a"
+        case "\u{0441}", "\u{03F2}": "c"
+        case "\u{0501}": "d"
+        case "\u{0435}", "\u{03B5}": "e"
+        case "\u{04BB}": "h"
+        case "\u{0456}", "\u{03B9}": "i"
+        case "\u{0458}": "j"
+        case "\u{03BA}": "k"
+        case "\u{04CF}": "l"
+        case "\u{043E}", "\u{03BF}": "o"
+        case "\u{0440}", "\u{03C1}": "p"
+        case "\u{0455}": "s"
+        case "\u{03C4}": "t"
+        case "\u{03C5}": "u"
+        case "\u{03BD}": "v"
+        case "\u{0445}", "\u{03C7}": "x"
+        case "\u{0443}": "y"
+        default: scalar
         }
     }
 }
