@@ -92,6 +92,36 @@ import Testing
         }
     }
 
+    /// A payment made before a settlement plan bounces after the plan closed the case as settled:
+    /// the case returns to `plan`, the settlement waiver is reversed, and the balance owes it again.
+    @Test func reversingAPaymentFromBeforeASettlementReopensTheSettledCase() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(clock: time.clock) { app in
+            let caseID = try makeCase(app.admin)
+            let early = try pay(app.admin, caseID, 85_000, key: "early")
+            #expect(early.status == 201)
+            let plan = try app.admin.post("/v1/cases/\(caseID)/plans",
+                                          #"{"installment_count":1,"frequency":"monthly","first_due_date":"2026-12-20","total_minor":1100000}"#)
+            #expect(plan["status"]?.string == "active")
+            #expect(try pay(app.admin, caseID, 1_100_000, key: "plan").status == 201)
+            let settled = try app.admin.get("/v1/cases/\(caseID)")
+            #expect(settled["status"]?.string == "closed" && settled["close_reason"]?.string == "settled")
+            #expect(settled["balance"]?["waived_minor"]?.int64 == 100_000)
+
+            let earlyID = try #require(early["id"]?.string)
+            #expect(try app.admin.post("/v1/cases/\(caseID)/payments/\(earlyID)/reverse", #"{"reason":"bounced"}"#).status == 200)
+            let after = try app.admin.get("/v1/cases/\(caseID)")
+            #expect(after["status"]?.string == "plan" && after["close_reason"] == .null)
+            #expect(after["balance"]?["waived_minor"]?.int64 == 0)
+            #expect(after["balance"]?["balance_minor"]?.int64 == 185_000)
+            let waivers = items(try app.admin.get("/v1/cases/\(caseID)/adjustments"))
+            #expect(waivers.map { $0["status"]?.string } == ["reversed"])
+            let timeline = items(try app.admin.get("/v1/cases/\(caseID)/timeline?limit=200"))
+            #expect(timeline.contains { $0["kind"]?.string == "transition" && $0["summary"]?.string?.contains("closed → plan") == true })
+            #expect(try app.admin.get("/v1/audit/verify")["ok"] == .bool(true))
+        }
+    }
+
     @Test func concurrentPaymentsCountOnceEach() throws {
         let time = TestClock(Self.now)
         try withTestApp(clock: time.clock) { app in

@@ -94,6 +94,41 @@ private func plan(total: Int64, balance: Int64, count: Int, first: String = "202
         #expect(other.balance.balanceMinor == 600)
     }
 
+    /// Contract §5: a reversal on a case closed as `settled` returns it to its earlier status and
+    /// takes the settlement waiver back, also when the payment reversed was made before the plan.
+    @Test func reversingAPaymentMadeBeforeASettlementPlanTakesTheWaiverBack() throws {
+        let owed = CaseMoney(balance: Balance(principalMinor: 10_000, interestMinor: 0, feesMinor: 0, ledger: LedgerTotals()),
+                             status: .contacted)
+        let early = owed.applyingPayment(amountMinor: 1_000)
+        #expect(early.allocation.planID == nil)
+        var withPlan = early.money
+        withPlan.status = .plan
+        withPlan.plan = try plan(total: 8_000, balance: 9_000, count: 2)
+        let settled = withPlan.applyingPayment(amountMinor: 8_000).money
+        #expect(settled.status == .closed && settled.closeReason == .settled && settled.balance.waivedMinor == 1_000)
+
+        let reversed = settled.reversingPayment(early.allocation)
+        #expect(reversed.status == .plan && reversed.closeReason == nil && reversed.statusBefore == nil)
+        #expect(reversed.balance.waivedMinor == 0 && reversed.balance.paidMinor == 8_000 && reversed.balance.balanceMinor == 2_000)
+        // Its instalments are all still paid: it stays completed, without its waiver, and does not settle again.
+        #expect(reversed.plan?.status == .completed && reversed.plan?.settlementWaiver == nil)
+    }
+
+    @Test func aCaseClosedAsSettledByHandReopensWhenAPaymentIsReversed() {
+        let owed = CaseMoney(balance: Balance(principalMinor: 10_000, interestMinor: 0, feesMinor: 0, ledger: LedgerTotals()),
+                             status: .contacted)
+        let payment = owed.applyingPayment(amountMinor: 500)
+        var closed = payment.money
+        closed.statusBefore = closed.status
+        closed.status = .closed
+        closed.closeReason = .settled
+        let reversed = closed.reversingPayment(payment.allocation)
+        #expect(reversed.status == .contacted && reversed.closeReason == nil && reversed.balance.balanceMinor == 10_000)
+        // Another close stays: only a settlement rests on the money.
+        closed.closeReason = .recalled
+        #expect(closed.reversingPayment(payment.allocation).status == .closed)
+    }
+
     @Test func waiverToZeroCompletesThePlanAndPaysTheCase() throws {
         let start = CaseMoney(balance: Balance(principalMinor: 100, interestMinor: 0, feesMinor: 20, ledger: LedgerTotals()),
                               status: .plan, plan: try plan(total: 120, balance: 120, count: 2))

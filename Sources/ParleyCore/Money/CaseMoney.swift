@@ -134,22 +134,24 @@ extension CaseMoney {
         }
     }
 
-    /// After money was taken back: a completed plan reopens (dropping its settlement waiver and the
-    /// `settled` close), a `paid` case that owes again returns to its earlier status, and whatever
-    /// is still fulfilled settles again.
+    /// After money was taken back: a completed plan left with an unpaid instalment is live again;
+    /// a settlement waiver is taken back whether or not the plan reopens; a case closed as
+    /// `settled` (by its plan or by hand) or `paid` that owes again returns to its earlier status.
+    /// A plan whose instalments are all still paid stays completed (the money taken back was not
+    /// its): it does not settle again, so the waiver just removed is not granted anew.
     mutating func reopen() {
         if var current = plan, current.status == .completed {
             if let waiver = current.settlementWaiver {
                 balance = balance.removingWaiver(waiver)
                 current.settlementWaiver = nil
-                if status == .closed, closeReason == .settled {
-                    status = statusBefore ?? .open
-                    statusBefore = nil
-                    closeReason = nil
-                }
             }
-            current.status = .active
+            if !current.allInstallmentsPaid { current.status = .active }
             plan = current
+        }
+        if status == .closed, closeReason == .settled, balance.balanceMinor > 0 {
+            status = statusBefore ?? .open
+            statusBefore = nil
+            closeReason = nil
         }
         if status == .paid, balance.balanceMinor > 0 {
             status = statusBefore ?? .open

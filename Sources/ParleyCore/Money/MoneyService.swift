@@ -265,7 +265,9 @@ public struct MoneyService: Sendable {
             }
             guard payment.status == .applied else { throw DomainError.conflict("the payment is already reversed") }
             let (debtCase, _, _) = try caseAndToday(caseID, at: now)
-            let plan = try payment.allocation.planID.flatMap { try store.plan(id: $0) }
+            // The plan the payment was credited to; for one credited to none, the case's current
+            // plan, which holds the waiver of a `settled` close the reversal takes back.
+            let plan = try payment.allocation.planID.flatMap { try store.plan(id: $0) } ?? currentPlan(caseID)
             let after = CaseMoney(case: debtCase, plan: plan?.plan).reversingPayment(payment.allocation)
             payment.status = .reversed
             payment.reversedAt = now
@@ -281,11 +283,6 @@ public struct MoneyService: Sendable {
             if let completed = plan, let taken = completed.plan.settlementWaiver, after.plan?.settlementWaiver != taken {
                 try reverseSettlementWaiver(taken, caseID: caseID, currency: debtCase.currency, because: payment,
                                             at: now, actor: actor, into: &change)
-                // Completed again at once (the reversed payment was not needed for it): a new waiver
-                // of what is left, which `recordPlanChange` does not write for an unchanged status.
-                if let again = after.plan, again.status == .completed, let waiver = again.settlementWaiver {
-                    addSettlementWaiver(waiver, planID: again.id, caseID: caseID, at: now, into: &change)
-                }
             }
             updated(debtCase, with: after, at: now, actor: actor, into: &change, because: payment.id)
             try commit(change, actor: actor, at: now)
