@@ -275,7 +275,12 @@ import Testing
                 #expect(promise.status == 201)
                 #expect(try app.admin.get("/v1/cases/\(caseID)")["status"]?.string == "promise")
             }
+            time.set("2026-11-21T02:00:00Z")
             #expect(try pay(app.admin, kept, 50_000, key: "kept").status == 201)
+            // A run as of an earlier instant sees neither promises made after it nor later payments.
+            #expect(try job(app.admin, "promise_monitor", asOf: "2026-11-20T01:00:00Z")?["kept"]?.int64 == 0)
+            #expect(try job(app.admin, "promise_monitor", asOf: "2026-11-20T12:00:00Z")?["kept"]?.int64 == 0)
+            #expect(items(try app.admin.get("/v1/cases/\(kept)/promises")).first?["status"]?.string == "pending")
             let monitor = try app.admin.post("/v1/jobs/promise_monitor/run", #"{"as_of":"2026-11-28T02:00:00Z"}"#)
             #expect(monitor["result"]?["kept"]?.int64 == 1)
             #expect(monitor["result"]?["broken"]?.int64 == 1)

@@ -42,10 +42,11 @@ extension MoneyService {
             checked += 1
             try transactor.atomically {
                 guard var promise = try store.promises(caseID: candidate.caseID).first(where: { $0.promise.id == candidate.promise.id }),
-                      promise.promise.status == .pending else { return }
+                      promise.promise.status == .pending, promise.promise.createdAt <= asOf else { return }
                 let (debtCase, today, timezone) = try caseAndToday(promise.caseID, at: asOf)
                 let zone = LocalTime.zone(named: timezone)
-                let payments = try store.payments(caseID: promise.caseID).filter { $0.status == .applied }.map {
+                // A run as of an earlier instant sees only the payments made by then.
+                let payments = try store.payments(caseID: promise.caseID).filter { $0.status == .applied && $0.paidAt <= asOf }.map {
                     PromisePayment(paidAt: $0.paidAt, paidOn: LocalTime.localDate(of: $0.paidAt, in: zone), amountMinor: $0.amountMinor)
                 }
                 let status = PromiseMonitor.evaluate(promise: promise.promise, paymentsSince: payments, asOf: today,
