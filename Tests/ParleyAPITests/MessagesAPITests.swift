@@ -52,6 +52,9 @@ func readText(_ path: String) -> String {
             let unknown = try compliance.request("PUT", "/v1/templates/bad", json: #"{"channel":"sms","body":"Hi {{debtor.nmae}}"}"#)
             #expect(unknown.status == 422)
             #expect(unknown.text.contains("debtor.nmae"))
+            let noSubject = try compliance.request("PUT", "/v1/templates/mail", json: #"{"channel":"email","body":"Hi"}"#)
+            #expect(noSubject.status == 422)
+            #expect(noSubject["errors"]?.compact == #"[{"field":"subject","message":"an e-mail template needs a subject"}]"#)
             let threat = try compliance.request("PUT", "/v1/templates/threat", json: #"{"channel":"sms","body":"Pay or we will have you arrested"}"#)
             #expect(threat.status == 422)
             guard case .array(let violations)? = threat["violations"] else { Issue.record("no violations"); return }
@@ -69,7 +72,7 @@ func readText(_ path: String) -> String {
             let wrong = try app.admin.request("PUT", "/v1/templates/reminder_promise",
                                               json: #"{"channel":"sms","body":"{{debtor.name}}, pay {{promise.amount}} for {{installment.seq}}"}"#)
             #expect(wrong.status == 422)
-            #expect(wrong["errors"]?.compact == #"[{"field":"body","message":"a promise reminder has no value for {{installment.seq}}"}]"#)
+            #expect(wrong["errors"]?.compact == #"[{"field":"body","message":"reminders of a promise have no value for {{installment.seq}}"}]"#)
             let right = try app.admin.request("PUT", "/v1/templates/reminder_installment",
                                               json: #"{"channel":"sms","body":"{{debtor.name}}, {{installment.amount}} is due on {{installment.due_date}}"}"#)
             #expect(right.status == 201)

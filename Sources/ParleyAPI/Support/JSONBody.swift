@@ -102,7 +102,9 @@ struct JSONBody {
                 fail(name, "is out of range")
                 return nil
             }
-            throw APIError.badRequest("\(path(name)) must be an integer (minor units, no fraction)", field: path(name))
+            // Amounts are the common case: say why a fraction is wrong for them.
+            let why = name.hasSuffix("_minor") ? " (minor units, no fraction)" : " (no fraction)"
+            throw APIError.badRequest("\(path(name)) must be an integer" + why, field: path(name))
         }
         return integer
     }

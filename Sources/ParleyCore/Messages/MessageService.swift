@@ -63,6 +63,7 @@ public struct MessageService: Sendable {
             Placeholders.validate(body, field: "body", into: &failure)
             checkReminderPlaceholders(name: name, text: body, field: "body", into: &failure)
         }
+        if channel == .email, (subject ?? "").trimmingSpaces.isEmpty { failure.add("subject", "an e-mail template needs a subject") }
         if let subject {
             if let channel, channel != .email { failure.add("subject", "only e-mail templates have a subject") }
             if subject.unicodeScalars.count > 200 { failure.add("subject", "must be at most 200 characters") }
@@ -80,7 +81,7 @@ public struct MessageService: Sendable {
         let foreign = kind == .installment ? "promise." : "installment."
         let unfilled = names.filter { $0.hasPrefix(foreign) }
         if !unfilled.isEmpty {
-            failure.add(field, "a \(kind.rawValue) reminder has no value for " + unfilled.map { "{{\($0)}}" }.joined(separator: ", "))
+            failure.add(field, "reminders of a \(kind.rawValue) have no value for " + unfilled.map { "{{\($0)}}" }.joined(separator: ", "))
         }
     }
 
@@ -221,6 +222,10 @@ public struct MessageService: Sendable {
             guard let template = try templates.template(named: name) else { throw ValidationFailure("template", "names no template") }
             guard template.channel == channel else {
                 throw ValidationFailure("template", "is a \(template.channel.rawValue) template; the message is \(channel.rawValue)")
+            }
+            // Saved before e-mail templates needed a subject: an e-mail still needs one.
+            if channel == .email, (template.subject ?? "").trimmingSpaces.isEmpty {
+                throw ValidationFailure("template", "has no subject, which an e-mail needs")
             }
             (subject, body, templateName) = (template.subject, template.body, name)
         case .text(let textSubject, let textBody):

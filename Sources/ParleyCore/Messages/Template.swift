@@ -60,7 +60,7 @@ public enum Placeholders {
         }
         let unknown = names.filter { !known.contains($0) }
         if !unknown.isEmpty {
-            failure.add(field, "unknown placeholders: " + unknown.joined(separator: ", ")
+            failure.add(field, "unknown placeholders: " + unknown.map { $0.isEmpty ? "{{}}" : $0 }.joined(separator: ", ")
                         + "; known: " + known.sorted().joined(separator: ", "))
         }
     }

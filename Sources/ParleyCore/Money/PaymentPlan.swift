@@ -64,7 +64,7 @@ extension PaymentPlan {
     /// One live plan per case: throws a conflict when `existing` holds one.
     public static func ensureSlotFree(existing: [PaymentPlan]) throws {
         if let live = existing.first(where: { $0.status.isLive }) {
-            throw DomainError.conflict("the case already has a \(live.status.rawValue) plan \(live.id)")
+            throw DomainError.conflict("the case already has a plan that is \(live.status.rawValue.replacingOccurrences(of: "_", with: " ")): \(live.id)")
         }
     }
 }
