@@ -241,6 +241,22 @@ func readText(_ path: String) -> String {
         }
     }
 
+    /// A webhook nobody listens on: the attempt fails with a reason an operator can act on.
+    @Test func aWebhookNobodyListensOnFailsWithAPlainReason() throws {
+        var closedPort = 0
+        try withHTTPServer(responder: WebhookReceiver(status: 204)) { closedPort = $0.port }
+        try withTestApp(configure: { $0.messageWebhookURL = "http://127.0.0.1:\(closedPort)/hook" },
+                        clock: TestClock(Self.inHours).clock) { app in
+            let caseID = try makeUSCase(app.admin)
+            let queued = try app.admin.post("/v1/cases/\(caseID)/messages", #"{"channel":"sms","body":"Please call us"}"#)
+            let messageID = try #require(queued["id"]?.string)
+            _ = try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-20T15:00:00Z"}"#)
+            let message = try app.admin.get("/v1/messages/\(messageID)")
+            #expect(message["attempts"]?.int64 == 1)
+            #expect(message["last_error"]?.string == "webhook: connection refused")
+        }
+    }
+
     /// A retry that is delivered leaves no attempt ahead on the message.
     @Test func aMessageSentOnARetryHasNoNextAttempt() throws {
         let receiver = WebhookReceiver(status: 503)

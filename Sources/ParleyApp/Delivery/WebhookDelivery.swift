@@ -32,7 +32,7 @@ final class WebhookDelivery: MessageDelivery, Sendable {
         let outcome = OutcomeBox()
         let task = session.dataTask(with: request) { _, response, error in
             if let error {
-                outcome.set(.failed("webhook: \(error.localizedDescription)"))
+                outcome.set(.failed(Self.describe(error, timeoutSeconds: self.timeoutSeconds)))
             } else if let http = response as? HTTPURLResponse {
                 outcome.set((200..<300).contains(http.statusCode) ? .delivered : .failed("webhook answered \(http.statusCode)"))
             } else {
@@ -43,9 +43,32 @@ final class WebhookDelivery: MessageDelivery, Sendable {
         task.resume()
         if done.wait(timeout: .now() + timeoutSeconds + 1) == .timedOut {
             task.cancel()
-            return .failed("webhook: timed out after \(timeoutSeconds) s")
+            return .failed(Self.timedOut(after: timeoutSeconds))
         }
         return outcome.get()
+    }
+
+    /// A failed attempt in the words of `last_error`: what happened on the network, not the
+    /// platform's wording ("The operation could not be completed. (NSURLErrorDomain error -1001.)").
+    static func describe(_ error: any Error, timeoutSeconds: Double) -> String {
+        let error = error as NSError
+        guard error.domain == NSURLErrorDomain else { return "webhook: \(error.localizedDescription)" }
+        switch URLError.Code(rawValue: error.code) {
+        case .timedOut: return timedOut(after: timeoutSeconds)
+        case .cannotConnectToHost: return "webhook: connection refused"
+        case .cannotFindHost, .dnsLookupFailed: return "webhook: host not found"
+        case .networkConnectionLost: return "webhook: connection closed before an answer"
+        case .notConnectedToInternet: return "webhook: network unreachable"
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
+             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .clientCertificateRejected:
+            return "webhook: TLS connection failed"
+        case .badServerResponse: return "webhook: malformed HTTP answer"
+        default: return "webhook: network error \(error.code)"
+        }
+    }
+
+    static func timedOut(after seconds: Double) -> String {
+        "webhook: timed out after " + (seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) + " s"
     }
 
     /// The completion handler's answer, handed across threads.
