@@ -18,6 +18,24 @@ func makeCase(_ client: APIClient, ref: String = "L-778", assignedTo: String? = 
 }
 
 @Suite struct CasesAPITests {
+    /// A status change that moves the segment too answers the case as it then stands: its version
+    /// and ETag are the ones a following PATCH must name.
+    @Test func aTransitionAnswersTheVersionAFollowingPatchNeeds() throws {
+        // Delinquent for less than 180 days: the rejected dispute, not the age, decides the segment.
+        try withTestApp(clock: TestClock("2026-11-20T02:00:00Z").clock) { app in
+            let id = try makeCase(app.admin)
+            #expect(try app.admin.post("/v1/cases/\(id)/transitions", #"{"to":"disputed"}"#).status == 200)
+            let reopened = try app.admin.post("/v1/cases/\(id)/transitions", #"{"to":"open","reason":"dispute withdrawn"}"#)
+            #expect(reopened.status == 200)
+            let current = try app.admin.get("/v1/cases/\(id)")
+            #expect(current["segment"]?.string == "resistant")
+            #expect(reopened["version"] == current["version"] && reopened["segment"] == current["segment"])
+            #expect(reopened.headers["ETag"] == current.headers["ETag"])
+            let etag = try #require(reopened.headers["ETag"])
+            #expect(try app.admin.request("PATCH", "/v1/cases/\(id)", json: #"{"priority":"high"}"#, headers: [("If-Match", etag)]).status == 200)
+        }
+    }
+
     @Test func createShowsTheBalanceBreakdownAndDebtorSummary() throws {
         try withTestApp { app in
             let id = try makeCase(app.admin)

@@ -77,9 +77,15 @@ public struct CaseService: Sendable {
     }
 
     /// Stores a change of a case; a lost race is 409 unless the request was conditional (`versionedWrite`).
-    private func apply(_ mutation: CaseMutation, conditional: Bool = false, by actor: Principal) throws {
+    /// Returns the case as it stands once the change's listeners ran: they may move derived state
+    /// (the segment) on with a version of its own, and the answer must carry the version a
+    /// following `If-Match` has to name.
+    @discardableResult
+    private func apply(_ mutation: CaseMutation, conditional: Bool = false, by actor: Principal) throws -> DebtCase {
         try versionedWrite(conditional: conditional) { try store.apply(mutation, actor: actor) }
         changes.changed(mutation.debtCase.id)
+        // The change is committed: a failed read afterwards must not turn it into an error.
+        return (try? store.debtCase(id: mutation.debtCase.id)) ?? mutation.debtCase
     }
 
     /// The case, if the actor may see it; others get `notFound`, not `forbidden`, so the
@@ -150,11 +156,10 @@ public struct CaseService: Sendable {
         guard !unchanged else { return before }
         debtCase.version += 1
         debtCase.updatedAt = now
-        try apply(CaseMutation(
+        return try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected,
             audit: [AuditRecord(action: .caseUpdated, entity: "case", entityID: id, detail: .object(detail))],
             events: events), conditional: versions != nil, by: actor)
-        return debtCase
     }
 
     /// Moves a case along the status machine; anything the table does not allow is a conflict
@@ -213,10 +218,9 @@ public struct CaseService: Sendable {
             audit.insert(Self.resolutionAudit(settledDispute), at: 0)
             events.insert(Self.resolutionEvent(settledDispute, caseStatus: target), at: 0)
         }
-        try apply(CaseMutation(
+        return try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, updateDispute: settledDispute, audit: audit, events: events),
             by: actor)
-        return debtCase
     }
 
     /// A status move's audit entry and timeline item, whatever made it (a transition, a dispute
@@ -279,7 +283,7 @@ public struct CaseService: Sendable {
         debtCase.status = .disputed
         debtCase.version += 1
         debtCase.updatedAt = now
-        try apply(CaseMutation(
+        let applied = try apply(CaseMutation(
             debtCase: debtCase, expectedVersion: expected, insertDispute: dispute,
             audit: [AuditRecord(action: .disputeOpened, entity: "dispute", entityID: dispute.id,
                                 detail: .object([("case_id", .string(id.rawValue)), ("from", .string(from.rawValue))])),
@@ -287,7 +291,7 @@ public struct CaseService: Sendable {
             events: [TimelineEvent(at: now, kind: .disputeOpened, actor: actor.userID, summary: "Dispute opened: \(trimmed)", ref: dispute.id),
                      Self.transitionEvent(at: now, by: actor, from: from, to: .disputed, reason: trimmed)]),
             by: actor)
-        return (debtCase, dispute)
+        return (applied, dispute)
     }
 
     /// Resolves the open dispute: upheld closes the case, rejected reopens it.
