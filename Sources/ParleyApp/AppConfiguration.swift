@@ -27,7 +27,10 @@ public struct AppConfiguration: Sendable {
     /// Requests a minute one client address may make to the public feedback endpoint and pages.
     public var publicRateLimitPerMinute = 10
     /// Where debtors reach the server; `{{portal.url}}` in a message is this plus `/p/s/{token}`.
+    /// Unless set, the address the server listens on (`load`).
     public var publicURL = "http://127.0.0.1:8080"
+    /// Whether `public_url` was given, so `load` leaves it as it is.
+    var publicURLGiven = false
     /// How debtors reach the agency: shown on the debtor pages and in the statement's dispute text.
     public var agency = AgencyContact()
 
@@ -51,6 +54,9 @@ public struct AppConfiguration: Sendable {
         }
         config.apply(environment: environment, problems: &problems)
         guard problems.isEmpty else { throw Invalid(problems: problems) }
+        if !config.publicURLGiven, let listening = listeningURL(host: config.http.host, port: config.http.port) {
+            config.publicURL = listening
+        }
         return config
     }
 
@@ -100,6 +106,28 @@ public struct AppConfiguration: Sendable {
         return value
     }
 
+    /// The URL of the address the server listens on (loopback for a wildcard address), the
+    /// default `public_url`; nil for port 0, whose number is only known once bound.
+    static func listeningURL(host: String, port: Int) -> String? {
+        guard port > 0 else { return nil }
+        var name = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        if name.contains(":") { name = "[" + name + "]" }
+        return "http://\(name):\(port)"
+    }
+
+    /// Whether `host` resolves to an address to listen on, so a bad one stops start-up naming
+    /// the setting instead of failing later at `bind` with the resolver's words.
+    static func isListenable(_ host: String) -> Bool {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &list) == 0, list != nil else { return false }
+        freeaddrinfo(list)
+        return true
+    }
+
     static func bool(_ setting: Setting) throws -> Bool {
         switch setting.string?.lowercased() {
         case "true", "1", "yes": return true
@@ -115,6 +143,7 @@ public struct AppConfiguration: Sendable {
     static let keys: [Key] = [
         Key(file: "host", environment: "PARLEY_HOST") { config, value in
             guard let host = value.string, !host.isEmpty else { throw BadValue(message: "must be an address") }
+            guard isListenable(host) else { throw BadValue(message: "must be an IP address or a host name of this machine") }
             config.http.host = host
         },
         Key(file: "port", environment: "PARLEY_PORT") { config, value in config.http.port = try int(value, 0...65_535) },
@@ -214,6 +243,7 @@ public struct AppConfiguration: Sendable {
         },
         Key(file: "public_url", environment: "PARLEY_PUBLIC_URL") { config, value in
             config.publicURL = try publicURL(value)
+            config.publicURLGiven = true
         },
         Key(file: "agency.name", environment: "PARLEY_AGENCY_NAME") { config, value in
             config.agency.name = try contactText(value, maximum: 200)

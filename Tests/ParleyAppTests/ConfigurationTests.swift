@@ -1,4 +1,4 @@
-import ParleyApp
+@testable import ParleyApp
 import ParleyTestSupport
 import Testing
 
@@ -20,15 +20,44 @@ import Testing
         do {
             _ = try AppConfiguration.load(environment: [
                 "PARLEY_CONFIG": "/nonexistent/parley.json", "PARLEY_PORT": "99999", "PARLEY_LOG_LEVEL": "loud",
-                "PARLEY_BOOTSTRAP_ADMIN_KEY": "short",
+                "PARLEY_BOOTSTRAP_ADMIN_KEY": "short", "PARLEY_HOST": "not a host",
             ])
             Issue.record("accepted a bad configuration")
         } catch let invalid as AppConfiguration.Invalid {
             let text = invalid.description
-            for key in ["PARLEY_CONFIG", "PARLEY_PORT", "PARLEY_LOG_LEVEL", "PARLEY_BOOTSTRAP_ADMIN_KEY"] {
+            for key in ["PARLEY_CONFIG", "PARLEY_PORT", "PARLEY_LOG_LEVEL", "PARLEY_BOOTSTRAP_ADMIN_KEY", "PARLEY_HOST"] {
                 #expect(text.contains(key), "\(key) not named in: \(text)")
             }
             #expect(!text.contains("\n"))
+        }
+    }
+
+    @Test func hostsThatResolveAreAccepted() throws {
+        for host in ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"] {
+            #expect(AppConfiguration.isListenable(host), "\(host)")
+        }
+        for host in ["not a host", "999.1.1.1", "127.0.0.1:80"] {
+            #expect(!AppConfiguration.isListenable(host), "\(host)")
+        }
+    }
+
+    /// Without `public_url`, links point at the address the server listens on.
+    @Test func thePublicURLDefaultsToTheListeningAddress() throws {
+        func publicURL(_ environment: [String: String]) throws -> String {
+            var environment = environment
+            environment["PARLEY_DB"] = "/tmp/x.db"
+            return try AppConfiguration.load(environment: environment).publicURL
+        }
+        #expect(AppConfiguration.listeningURL(host: "::", port: 9200) == "http://127.0.0.1:9200")
+        #expect(AppConfiguration.listeningURL(host: "::1", port: 9200) == "http://[::1]:9200")
+        #expect(AppConfiguration.listeningURL(host: "example.org", port: 0) == nil)
+        try withTemporaryDirectory { directory in
+            let file = directory + "/parley.json"
+            try #require(writeFile(file, "{}"))
+            #expect(try publicURL(["PARLEY_CONFIG": file, "PARLEY_PORT": "19201"]) == "http://127.0.0.1:19201")
+            #expect(try publicURL(["PARLEY_CONFIG": file, "PARLEY_PORT": "19201", "PARLEY_HOST": "0.0.0.0"]) == "http://127.0.0.1:19201")
+            #expect(try publicURL(["PARLEY_CONFIG": file, "PARLEY_PORT": "19201", "PARLEY_PUBLIC_URL": "https://pay.example.com"])
+                    == "https://pay.example.com")
         }
     }
 
