@@ -121,6 +121,21 @@ import Testing
         }
     }
 
+    /// The last active admin can neither lose the role nor be deactivated: nobody could manage
+    /// users afterwards. With a second admin, either may step down.
+    @Test func theLastActiveAdminStays() throws {
+        try withTestApp { app in
+            let adminID = try #require(items(try app.admin.get("/v1/users")).first { $0["role"]?.string == "admin" }?["id"]?.string)
+            let demoted = try app.admin.patch("/v1/users/\(adminID)", #"{"role":"agent"}"#)
+            #expect(demoted.status == 409)
+            #expect(try app.admin.patch("/v1/users/\(adminID)", #"{"active":false}"#).status == 409)
+            #expect(try app.admin.get("/v1/users/\(adminID)")["role"]?.string == "admin")
+            let (otherID, other) = try app.admin.createUser(role: "admin")
+            #expect(try app.admin.patch("/v1/users/\(adminID)", #"{"role":"supervisor"}"#).status == 200)
+            #expect(try other.patch("/v1/users/\(otherID)", #"{"active":false}"#).status == 409)
+        }
+    }
+
     @Test func rotatedKeysWorkSideBySideUntilTheOldOneIsDeleted() throws {
         try withTestApp { app in
             let (id, first) = try app.admin.createUser(role: "analyst")

@@ -83,6 +83,8 @@ public protocol UserStore: Sendable {
     func user(id: String) throws -> User?
     func users(page: PageRequest) throws -> Page<User>
     /// Saves a changed user if its version is still `expectedVersion`; otherwise `preconditionFailed`.
+    /// A change that would leave no active admin is a conflict (checked in the same transaction,
+    /// so two admins demoting each other at once cannot both succeed).
     func update(_ user: User, expectedVersion: Int64, audit: AuditRecord, actor: Principal) throws
     func insertKey(_ key: StoredKey, audit: AuditRecord, actor: Principal) throws
     /// Revokes a key of the user; false when there is no such live key.

@@ -75,6 +75,11 @@ public struct SQLiteUserStore: UserStore {
                 [user.role.rawValue, user.team, user.active, user.updatedAt.millisecondsSinceEpoch, user.version,
                  user.id, expectedVersion])
             guard changed == 1 else { throw DomainError.preconditionFailed("user \(user.id) was changed meanwhile") }
+            // Without an active admin nobody could manage users again but from the command line.
+            let adminLeft = try db.queryFirst("SELECT EXISTS (SELECT 1 FROM app_user WHERE role = 'admin' AND active = 1)") { $0.bool(0) }
+            guard adminLeft == true else {
+                throw DomainError.conflict("this would leave no active admin; make another user admin first")
+            }
             try AuditLog.append(audit, actor: actor, at: user.updatedAt, in: db)
         }
     }
