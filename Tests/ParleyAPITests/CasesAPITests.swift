@@ -161,6 +161,13 @@ func makeCase(_ client: APIClient, ref: String = "L-778", assignedTo: String? = 
             #expect(patched["segment_source"]?.string == "override")
             #expect(try supervisor.patch("/v1/cases/\(id)", #"{"priority":"low"}"#, headers: [("If-Match", "\"1\"")]).status == 412)
             #expect(try supervisor.patch("/v1/cases/\(id)", #"{"assigned_to":"usr_nobody"}"#).status == 422)
+            // Only someone who works cases, and is still active, takes one.
+            let (analystID, _) = try app.admin.createUser(role: "analyst")
+            #expect(try supervisor.patch("/v1/cases/\(id)", "{\"assigned_to\":\"\(analystID)\"}").status == 422)
+            let (leaverID, _) = try app.admin.createUser(role: "agent")
+            #expect(try app.admin.patch("/v1/users/\(leaverID)", #"{"active":false}"#).status == 200)
+            let refused = try supervisor.patch("/v1/cases/\(id)", "{\"assigned_to\":\"\(leaverID)\"}")
+            #expect(refused["errors"]?.compact == #"[{"field":"assigned_to","message":"must name an active agent, supervisor or admin"}]"#)
             let filtered = try app.admin.get("/v1/cases?assigned_to=\(agentID)&segment=resistant")
             guard case .array(let items)? = filtered["data"] else { Issue.record("no data"); return }
             #expect(items.count == 1)

@@ -21,17 +21,19 @@ public struct CaseService: Sendable {
             principal: command.principalMinor, interest: command.interestMinor, fees: command.feesMinor,
             delinquentSince: command.delinquentSince, jurisdiction: command.jurisdiction, today: clock.now().utcDate, into: &failure)
         if try store.restrictions(ofDebtor: command.debtorID) == nil { failure.add("debtor_id", "names no debtor") }
-        if let assignee = command.assignedTo, try !store.userExists(assignee) { failure.add("assigned_to", "names no user") }
+        if let assignee = command.assignedTo, try !store.isAssignable(assignee) { failure.add("assigned_to", Self.notAssignable) }
         if let team = command.team, team.trimmingSpaces.isEmpty { failure.add("team", "must not be empty; omit it for no team") }
         validateTags(command.tags, into: &failure)
         return failure
     }
 
-    /// The field checks of a case PATCH (an assignee must exist).
+    static let notAssignable = "must name an active agent, supervisor or admin"
+
+    /// The field checks of a case PATCH (an assignee must be someone who works cases).
     public func validate(_ changes: CaseChanges) throws -> ValidationFailure {
         var failure = ValidationFailure()
-        if case .some(.some(let assignee)) = changes.assignedTo, try !store.userExists(assignee) {
-            failure.add("assigned_to", "names no user")
+        if case .some(.some(let assignee)) = changes.assignedTo, try !store.isAssignable(assignee) {
+            failure.add("assigned_to", Self.notAssignable)
         }
         if case .some(.some(let team)) = changes.team, team.trimmingSpaces.isEmpty {
             failure.add("team", "must not be empty; use null for no team")

@@ -35,7 +35,8 @@ public protocol CaseStore: Sendable {
     /// the other events, each in the order recorded). `page.after` is the position
     /// of the last event seen, as `TimelineEvent.position` gives it.
     func timeline(caseID: CaseID, page: PageRequest) throws -> Page<TimelineEvent>
-    func userExists(_ id: String) throws -> Bool
+    /// Whether `id` names an active user who works cases (an agent, a supervisor or an admin).
+    func isAssignable(_ id: String) throws -> Bool
     /// The debtor's restrictions; nil when there is no such debtor.
     func restrictions(ofDebtor id: DebtorID) throws -> Restrictions?
     /// Streams cases (with debtor fields) for export, in id order, without collecting them.

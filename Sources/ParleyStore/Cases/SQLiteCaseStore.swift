@@ -177,8 +177,10 @@ public struct SQLiteCaseStore: CaseStore {
         return Page(fetched: rows, limit: page.limit) { $0.position }
     }
 
-    public func userExists(_ id: String) throws -> Bool {
-        try database.read { db in try db.queryFirst("SELECT 1 FROM app_user WHERE id = ?", [id]) { _ in true } ?? false }
+    public func isAssignable(_ id: String) throws -> Bool {
+        try database.read { db in
+            try db.queryFirst("SELECT 1 FROM app_user WHERE id = ? AND active = 1 AND role IN ('agent', 'supervisor', 'admin')", [id]) { _ in true } ?? false
+        }
     }
 
     public func restrictions(ofDebtor id: DebtorID) throws -> Restrictions? {
