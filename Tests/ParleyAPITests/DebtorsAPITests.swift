@@ -205,6 +205,12 @@ let wangFang = #"""
             guard case .array(let entries)? = audit["data"] else { Issue.record("no audit"); return }
             let restrictionChanges = entries.filter { $0["action"]?.string == "debtor.restriction_changed" }
             #expect(restrictionChanges.compactMap { $0["detail"]?["restriction"]?.string } == ["cease_communication", "breathing_space_until"])
+            // Restrictions given at creation are on record with it.
+            let created = entries.first { $0["action"]?.string == "debtor.created" }
+            #expect(created?["detail"]?["restrictions"]?["cease_communication"] == .bool(false))
+            let bankrupt = try #require(try app.admin.post("/v1/debtors", #"{"name":"B","timezone":"UTC","restrictions":{"bankruptcy":true}}"#)["id"]?.string)
+            let bankruptAudit = items(try app.admin.get("/v1/audit?entity_id=\(bankrupt)"))
+            #expect(bankruptAudit.first?["detail"]?["restrictions"]?["bankruptcy"] == .bool(true))
             #expect(try compliance.patch("/v1/debtors/\(id)", #"{"restrictions":{"deceased":true}}"#, headers: [("If-Match", "\"1\"")]).status == 412)
         }
     }

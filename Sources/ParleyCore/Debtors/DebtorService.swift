@@ -108,7 +108,11 @@ public struct DebtorService: Sendable {
             createdAt: now, updatedAt: now)
         try store.insert(debtor, audit: AuditRecord(
             action: .debtorCreated, entity: "debtor", entityID: debtor.id,
-            detail: .object([("external_ref", debtor.externalRef.map(JSONValue.string) ?? .null)])), actor: actor)
+            detail: .object([
+                ("external_ref", debtor.externalRef.map(JSONValue.string) ?? .null),
+                // Restrictions are legal evidence (a cease request, a bankruptcy): on record from the start.
+                ("restrictions", .object(RestrictionName.allCases.map { ($0.rawValue, restrictions.value(of: $0)) })),
+            ])), actor: actor)
         return debtor
     }
 
