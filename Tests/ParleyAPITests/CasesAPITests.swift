@@ -172,6 +172,12 @@ func makeCase(_ client: APIClient, ref: String = "L-778", assignedTo: String? = 
             guard case .array(let items)? = filtered["data"] else { Issue.record("no data"); return }
             #expect(items.count == 1)
             #expect(try app.admin.get("/v1/cases?status=bogus").status == 422)
+            // An empty free-text filter filters nothing.
+            guard case .array(let unfiltered)? = try app.admin.get("/v1/cases?assigned_to=&team=&debtor_id=")["data"] else {
+                Issue.record("no data"); return
+            }
+            #expect(unfiltered.count == 1)
+            #expect(try app.admin.get("/v1/cases?status=").status == 422)
         }
     }
 

@@ -14,7 +14,7 @@ struct AuditRoutes {
         let query = request.queryParameters
         var failure = ValidationFailure()
         let filter = AuditFilter(
-            entityID: query["entity_id"], actor: query["actor"],
+            entityID: query.filter("entity_id"), actor: query.filter("actor"),
             from: request.instantParameter("from", failure: &failure), to: request.instantParameter("to", failure: &failure))
         let pageRequest = request.pageRequest(.auditSequence, failure: &failure)
         try failure.throwIfAny()

@@ -72,9 +72,9 @@ struct CaseRoutes {
             filter.segment = Segment(rawValue: text)
             if filter.segment == nil { failure.add("segment", "must be one of " + Segment.allCases.map(\.rawValue).joined(separator: ", ")) }
         }
-        filter.assignedTo = query["assigned_to"]
-        filter.debtorID = query["debtor_id"].map { DebtorID($0) }
-        filter.team = query["team"]
+        filter.assignedTo = query.filter("assigned_to")
+        filter.debtorID = query.filter("debtor_id").map { DebtorID($0) }
+        filter.team = query.filter("team")
         try failure.throwIfAny()
         return filter
     }

@@ -25,6 +25,12 @@ public struct QueryParameters: Sendable {
         pairs.first { $0.name == name }?.value
     }
 
+    /// The first value of a free-text filter, nil when absent or empty: `?team=` filters nothing,
+    /// as a form with an empty field means (a filter on the empty string would match no record).
+    public func filter(_ name: String) -> String? {
+        self[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// Percent-decodes one component; nil when it is malformed or not UTF-8.
     public static func decode(_ text: Substring) -> String? {
         var bytes: [UInt8] = []
