@@ -219,6 +219,10 @@ import Testing
             #expect(try app.admin.post("/v1/users", #"{"name":"   ","role":"agent"}"#).status == 422)
             #expect(try app.admin.request("POST", "/v1/users").status == 400)
             #expect(try app.admin.request("POST", "/v1/users", body: Array("name=x".utf8), contentType: nil).status == 415)
+            // JSON is UTF-8 (RFC 8259 §8.1): a body declared in another charset is refused, not misread.
+            let body = Array(#"{"name":"Zoë","role":"agent"}"#.utf8)
+            #expect(try app.admin.request("POST", "/v1/users", body: body, contentType: "application/json; charset=latin1").status == 415)
+            #expect(try app.admin.request("POST", "/v1/users", body: body, contentType: "application/json; charset=\"UTF-8\"").status == 201)
         }
     }
 

@@ -11,8 +11,7 @@ struct ImportRoutes {
     }
 
     func runImport(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
-        let mediaType = request.headers["content-type"]?.split(separator: ";").first.map { String($0).trimmingSpaces.lowercased() }
-        guard mediaType == "text/csv" else { throw APIError.unsupportedMediaType("send the placement file as text/csv") }
+        try ContentType.require("text/csv", in: request.headers["content-type"], otherwise: "send the placement file as text/csv")
         var dryRun = false
         if let text = request.queryParameters["dry_run"] {
             guard text == "true" || text == "false" else { throw ValidationFailure("dry_run", "must be true or false") }

@@ -37,14 +37,8 @@ struct JSONBody {
     }
 
     static func requireJSONContentType(_ request: HTTPRequest) throws {
-        guard let type = request.headers["content-type"] else {
-            if request.body.isEmpty { throw APIError.badRequest("this request needs a JSON body") }
-            throw APIError.unsupportedMediaType("send the body as application/json")
-        }
-        let mediaType = type.split(separator: ";").first.map { String($0).trimmingSpaces.lowercased() } ?? ""
-        guard mediaType == "application/json" else {
-            throw APIError.unsupportedMediaType("\(mediaType) is not accepted here; send application/json")
-        }
+        if request.headers["content-type"] == nil, request.body.isEmpty { throw APIError.badRequest("this request needs a JSON body") }
+        try ContentType.require("application/json", in: request.headers["content-type"], otherwise: "send the body as application/json")
     }
 
     func path(_ name: String) -> String { prefix.isEmpty ? name : prefix + "." + name }
