@@ -179,7 +179,10 @@ public struct CaseService: Sendable {
             throw DomainError.forbidden("the \(actor.role.rawValue) role may not move cases")
         }
         var debtCase = try visibleCase(id, by: actor)
-        let (target, reason) = try decode()
+        let (target, givenReason) = try decode()
+        // Stored trimmed, and bounded as every other free-text reason is.
+        let reason = givenReason.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
+        if let givenReason, givenReason.unicodeScalars.count > 2_000 { throw ValidationFailure("reason", "must be at most 2000 characters") }
         try actor.require(target.transitionPermission)
         guard debtCase.status.canMove(to: target) else {
             throw DomainError.conflict(
