@@ -25,6 +25,22 @@ let placementHeader = "creditor,external_ref,debtor_external_ref,debtor_name,pho
         }
     }
 
+    /// A row with more fields than the header is refused whole, and a header naming a column twice
+    /// is refused before any row is read.
+    @Test func aLongRowAndATwiceNamedColumnAreRefused() throws {
+        try withTestApp { app in
+            let row = "L Bank,L-1,LL-1,Lee,,,UTC,US,USD,100,0,0,2026-01-01"
+            let response = try post(app, placementHeader + row + ",extra\r\n" + row.replacingOccurrences(of: "L-1", with: "L-2") + "\r\n")
+            #expect(response["created_cases"]?.int64 == 1)
+            guard case .array(let rejected)? = response["rejected"] else { Issue.record("no rejected rows"); return }
+            #expect(rejected.first?["line"]?.int64 == 2)
+            #expect(rejected.first?["errors"]?.compact == #"[{"field":"row","message":"has 14 fields; the header has 13"}]"#)
+            let twice = try post(app, "creditor," + placementHeader + "C Bank," + row + "\r\n")
+            #expect(twice.status == 422)
+            #expect(twice["errors"]?.compact == #"[{"field":"header.creditor","message":"the column appears more than once"}]"#)
+        }
+    }
+
     /// Names and references with control characters are refused as they are by hand; a name or a
     /// creditor may still span lines (a quoted CSV cell).
     @Test func controlCharactersInNamesAndReferencesAreRefused() throws {

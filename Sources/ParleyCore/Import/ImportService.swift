@@ -30,7 +30,7 @@ public struct ImportService: Sendable {
         try actor.require(.writeDebtorsAndCases)
         let now = clock.now()
         var reader = CSVReader(csv)
-        let positions = try Self.readHeader(&reader)
+        let header = try Self.readHeader(&reader)
         var result = ImportResult()
         result.dryRun = dryRun
         result.importID = ids.make("imp")
@@ -56,7 +56,7 @@ public struct ImportService: Sendable {
             })
 
         if dryRun {
-            var validator = RowValidator(reader: reader, positions: positions, today: now.utcDate)
+            var validator = RowValidator(reader: reader, header: header, today: now.utcDate)
             var valid: [PlacementRow] = []
             while let batch = validator.nextBatch(size: Int.max) { valid += batch }
             let counts = try store.dryRun(valid.map { factory.prepare($0, at: now) }, importID: result.importID, actor: actor, at: now, factory: factory)
@@ -67,7 +67,7 @@ public struct ImportService: Sendable {
         let validated = Mutex<RowValidator?>(nil)
         let startedReader = reader
         WorkerThread.start(name: "parley.import.validate") {
-            var validator = RowValidator(reader: startedReader, positions: positions, today: now.utcDate)
+            var validator = RowValidator(reader: startedReader, header: header, today: now.utcDate)
             while !handoff.isCancelled, let piece = validator.nextBatch(size: Self.handoffSize) {
                 handoff.push(piece.map { factory.prepare($0, at: now) })
             }
@@ -95,22 +95,24 @@ public struct ImportService: Sendable {
         return result.with(counts, validator: validator)
     }
 
-    /// Maps the header row to the placement columns; a missing column is a 422 naming it.
-    static func readHeader(_ reader: inout CSVReader) throws -> [Int] {
+    /// Maps the header row to the placement columns; a missing column, or one named twice, is a
+    /// 422 naming it (which of two would count is anyone's guess). Other columns are ignored.
+    static func readHeader(_ reader: inout CSVReader) throws -> PlacementHeader {
         guard let header = reader.next() else { throw ValidationFailure("body", "the file is empty; it needs a header row") }
         guard case .fields(_, let names) = header else { throw ValidationFailure("header", "the header row is malformed") }
         var columnIndex: [String: Int] = [:]
+        var failure = ValidationFailure()
         for (offset, name) in names.enumerated() {
             let key = name.trimmingSpaces.lowercased()
-            if columnIndex[key] == nil { columnIndex[key] = offset }
+            if columnIndex[key] == nil {
+                columnIndex[key] = offset
+            } else if PlacementColumns.all.contains(key), !failure.errors.contains(where: { $0.field == "header.\(key)" }) {
+                failure.add("header.\(key)", "the column appears more than once")
+            }
         }
-        let missing = PlacementColumns.all.filter { columnIndex[$0] == nil }
-        guard missing.isEmpty else {
-            var failure = ValidationFailure()
-            for column in missing { failure.add("header.\(column)", "the column is missing") }
-            throw failure
-        }
-        return PlacementColumns.all.map { columnIndex[$0]! }  // all present, checked above
+        for column in PlacementColumns.all where columnIndex[column] == nil { failure.add("header.\(column)", "the column is missing") }
+        try failure.throwIfAny()
+        return PlacementHeader(positions: PlacementColumns.all.map { columnIndex[$0]! }, width: names.count)  // all present, checked above
     }
 }
 
@@ -134,19 +136,27 @@ extension ImportCounts {
     }
 }
 
+/// Where each placement column is in the file, and how many fields the header has. A row with more
+/// (RFC 4180 §2.4: every record has as many) is refused whole: which of its values belongs to which
+/// column is anyone's guess. A row cut short names each missing cell that is required.
+struct PlacementHeader: Sendable {
+    let positions: [Int]
+    let width: Int
+}
+
 /// Reads records and sorts them into valid rows and rejected lines.
 struct RowValidator: @unchecked Sendable {
     // @unchecked: used by one thread at a time (the validating thread, then the caller after the hand-off).
     var reader: CSVReader
-    let positions: [Int]
+    let header: PlacementHeader
     let today: CalendarDate
     var rows = 0
     var rejected: [RejectedRow] = []
     var zones: [String: Bool] = [:]
 
-    init(reader: CSVReader, positions: [Int], today: CalendarDate) {
+    init(reader: CSVReader, header: PlacementHeader, today: CalendarDate) {
         self.reader = reader
-        self.positions = positions
+        self.header = header
         self.today = today
     }
 
@@ -158,8 +168,10 @@ struct RowValidator: @unchecked Sendable {
             switch record {
             case .malformed(let line, let message):
                 rejected.append(RejectedRow(line: line, errors: [FieldError("row", "malformed CSV: \(message)")]))
+            case .fields(let line, let fields) where fields.count > header.width:
+                rejected.append(RejectedRow(line: line, errors: [FieldError("row", "has \(fields.count) fields; the header has \(header.width)")]))
             case .fields(let line, let fields):
-                switch PlacementValidation.validate(fields, positions: positions, line: line, today: today, zones: &zones) {
+                switch PlacementValidation.validate(fields, positions: header.positions, line: line, today: today, zones: &zones) {
                 case .success(let row): batch.append(row)
                 case .failure(let failure): rejected.append(RejectedRow(line: line, errors: failure.errors))
                 }
