@@ -287,6 +287,17 @@ import Testing
             #expect(items(try app.admin.get("/v1/cases/\(kept)/promises")).first?["status"]?.string == "kept")
             #expect(items(try app.admin.get("/v1/cases/\(broken)/promises")).first?["status"]?.string == "broken")
             #expect(try app.admin.get("/v1/cases/\(broken)")["status"]?.string == "contacted")
+
+            // The money that kept the promise bounces: the promise is judged again, and with its last
+            // day (Nov 27) gone it is broken at the next run.
+            let paymentID = try #require(items(try app.admin.get("/v1/cases/\(kept)/payments")).first?["id"]?.string)
+            time.set("2026-11-29T02:00:00Z")
+            #expect(try app.admin.post("/v1/cases/\(kept)/payments/\(paymentID)/reverse", #"{"reason":"bounced"}"#).status == 200)
+            let reopened = items(try app.admin.get("/v1/cases/\(kept)/promises")).first
+            #expect(reopened?["status"]?.string == "pending" && reopened?["resolved_at"] == .null)
+            #expect(try job(app.admin, "promise_monitor", asOf: "2026-11-29T02:00:00Z")?["broken"]?.int64 == 1)
+            #expect(items(try app.admin.get("/v1/cases/\(kept)/promises")).first?["status"]?.string == "broken")
+            #expect(try app.admin.get("/v1/audit/verify")["ok"] == .bool(true))
         }
     }
 

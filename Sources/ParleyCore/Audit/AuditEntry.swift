@@ -35,6 +35,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case promiseMade = "promise.made"
     case promiseKept = "promise.kept"
     case promiseBroken = "promise.broken"
+    case promiseReopened = "promise.reopened"
     case adjustmentRequested = "adjustment.requested"
     case adjustmentApproved = "adjustment.approved"
     case adjustmentRejected = "adjustment.rejected"

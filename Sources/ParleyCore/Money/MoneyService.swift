@@ -264,7 +264,7 @@ public struct MoneyService: Sendable {
                 throw DomainError.notFound("payment \(paymentID)")
             }
             guard payment.status == .applied else { throw DomainError.conflict("the payment is already reversed") }
-            let (debtCase, _, _) = try caseAndToday(caseID, at: now)
+            let (debtCase, today, timezone) = try caseAndToday(caseID, at: now)
             // The plan the payment was credited to; for one credited to none, the case's current
             // plan, which holds the waiver of a `settled` close the reversal takes back.
             let plan = try payment.allocation.planID.flatMap { try store.plan(id: $0) } ?? currentPlan(caseID)
@@ -284,9 +284,35 @@ public struct MoneyService: Sendable {
                 try reverseSettlementWaiver(taken, caseID: caseID, currency: debtCase.currency, because: payment,
                                             at: now, actor: actor, into: &change)
             }
+            try reopenPromises(keptBy: payment, caseID: caseID, today: today, timezone: timezone, at: now, actor: actor, into: &change)
             updated(debtCase, with: after, at: now, actor: actor, into: &change, because: payment.id)
             try commit(change, actor: actor, at: now)
             return payment
+        }
+    }
+
+    /// Kept promises that the reversed payment was needed for go back to `pending`: the promise
+    /// monitor judges them again (broken once their last day has passed without the money), so
+    /// the kept-promise rate and the segment never rest on money that did not stay.
+    private func reopenPromises(keptBy reversed: Payment, caseID: CaseID, today: CalendarDate, timezone: String, at now: Instant,
+                                actor: Principal, into change: inout MoneyChange) throws {
+        let kept = try store.promises(caseID: caseID).filter { $0.promise.status == .kept }
+        guard !kept.isEmpty else { return }
+        let zone = LocalTime.zone(named: timezone)
+        let remaining = try store.payments(caseID: caseID).filter { $0.status == .applied && $0.id != reversed.id }.map {
+            PromisePayment(paidAt: $0.paidAt, paidOn: LocalTime.localDate(of: $0.paidAt, in: zone), amountMinor: $0.amountMinor)
+        }
+        for var promise in kept {
+            var again = promise.promise
+            again.status = .pending
+            guard PromiseMonitor.evaluate(promise: again, paymentsSince: remaining, asOf: today,
+                                          graceDays: policy.promiseGraceDays) != .kept else { continue }
+            promise.promise.status = .pending
+            promise.resolvedAt = nil
+            change.promises.append(promise)
+            change.audit.append(promiseAudit(.promiseReopened, promise))
+            change.events.append(TimelineEvent(at: now, kind: .promise, actor: actor.userID,
+                                               summary: "Promise reopened: payment \(reversed.id) reversed", ref: promise.promise.id))
         }
     }
 
