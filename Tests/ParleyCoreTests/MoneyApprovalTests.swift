@@ -24,36 +24,6 @@ private func balance(principal: Int64, interest: Int64 = 0, fees: Int64 = 0, led
         #expect(decide(1, 1_000_000_000_000_000, .agent, percent: 100) == .active)
     }
 
-    /// Discounts add up: an agent cannot reach a deep discount in steps that are each within policy.
-    @Test func discountsAlreadyGrantedCountAgainstTheAgentsLimit() {
-        var ledger = LedgerTotals()
-        ledger.waivedInterest = 600
-        ledger.waivedPrincipal = 400  // 1 000 of 10 000 already discounted: the 10 % is used up
-        let discounted = balance(principal: 9_000, interest: 1_000, ledger: ledger)
-        #expect(discounted.balanceMinor == 9_000 && discounted.discountedMinor == 1_000)
-        #expect(AdjustmentApproval.decide(kind: .interestWaiver, amountMinor: 1, balance: discounted, role: .agent,
-                                          maxAgentDiscountPercent: 10) == .pendingApproval)
-        #expect(AdjustmentApproval.decide(kind: .settlementDiscount, amountMinor: 1, balance: discounted, role: .supervisor,
-                                          maxAgentDiscountPercent: 10) == .applied)
-        #expect(PlanApproval.decide(totalMinor: 8_999, balanceMinor: 9_000, priorDiscountMinor: 1_000, role: .agent,
-                                    maxAgentDiscountPercent: 10) == .pendingApproval)
-        #expect(PlanApproval.decide(totalMinor: 9_000, balanceMinor: 9_000, priorDiscountMinor: 1_000, role: .agent,
-                                    maxAgentDiscountPercent: 10) == .active)
-        // Half the allowance used: the other half is still the agent's to give.
-        ledger.waivedInterest = 500
-        ledger.waivedPrincipal = 0
-        let halfUsed = balance(principal: 9_000, interest: 1_000, ledger: ledger)
-        #expect(AdjustmentApproval.decide(kind: .interestWaiver, amountMinor: 500, balance: halfUsed, role: .agent,
-                                          maxAgentDiscountPercent: 10) == .applied)
-        #expect(AdjustmentApproval.decide(kind: .interestWaiver, amountMinor: 501, balance: halfUsed, role: .agent,
-                                          maxAgentDiscountPercent: 10) == .pendingApproval)
-        // Fee waivers are not discounts: they stay bounded by the fees alone.
-        var fees = LedgerTotals()
-        fees.waivedPrincipal = 5_000
-        #expect(AdjustmentApproval.decide(kind: .feeWaiver, amountMinor: 100, balance: balance(principal: 10_000, fees: 100, ledger: fees),
-                                          role: .agent, maxAgentDiscountPercent: 10) == .applied)
-    }
-
     @Test func proposedPlanCarriesTheDecisionAndSchedule() throws {
         let terms = try PlanRequest(installmentCount: 3, frequency: "monthly", firstDueDate: "2026-12-15", totalMinor: 80_000)
             .validate(balanceMinor: 100_000, today: try day("2026-12-01"))

@@ -19,10 +19,6 @@ public struct Balance: Sendable, Equatable {
     /// principal + interest + fees − paid − waived, never negative.
     public var balanceMinor: Int64 { max(0, placedMinor - paidMinor - waivedMinor) }
 
-    /// Interest and principal waived so far: the discounts the case has been granted (a fee
-    /// waiver is not a discount; it is bounded by the fees themselves).
-    public var discountedMinor: Int64 { ledger.waivedInterest + ledger.waivedPrincipal }
-
     public var feesOutstanding: Int64 { max(0, feesMinor - ledger.paidFees - ledger.waivedFees) }
     public var interestOutstanding: Int64 { max(0, interestMinor - ledger.paidInterest - ledger.waivedInterest) }
     public var principalOutstanding: Int64 { max(0, principalMinor - ledger.paidPrincipal - ledger.waivedPrincipal) }

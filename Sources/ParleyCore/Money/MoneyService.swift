@@ -109,8 +109,7 @@ public struct MoneyService: Sendable {
             let terms = try request.validate(balanceMinor: debtCase.balance.balanceMinor, today: today)
             let existing = try store.plans(caseID: caseID)
             try PaymentPlan.ensureSlotFree(existing: existing.map(\.plan))
-            let plan = CasePlan(plan: PaymentPlan.propose(id: ids.make("pln"), terms: terms, priorDiscountMinor: debtCase.balance.discountedMinor,
-                                                                role: actor.role, policy: policy),
+            let plan = CasePlan(plan: PaymentPlan.propose(id: ids.make("pln"), terms: terms, role: actor.role, policy: policy),
                                 caseID: caseID, createdBy: actor.userID, createdAt: now, updatedAt: now,
                                 decidedBy: MoneyPolicy.canApprove(actor.role) ? actor.userID : nil)
             var change = MoneyChange()

@@ -23,9 +23,9 @@ public struct PaymentPlan: Sendable, Equatable {
     }
 
     /// A new plan from validated terms; its status comes from `PlanApproval`.
-    public static func propose(id: PlanID, terms: PlanTerms, priorDiscountMinor: Int64 = 0, role: Role, policy: MoneyPolicy) -> PaymentPlan {
-        let status = PlanApproval.decide(totalMinor: terms.totalMinor, balanceMinor: terms.balanceMinor, priorDiscountMinor: priorDiscountMinor,
-                                         role: role, maxAgentDiscountPercent: policy.maxAgentDiscountPercent)
+    public static func propose(id: PlanID, terms: PlanTerms, role: Role, policy: MoneyPolicy) -> PaymentPlan {
+        let status = PlanApproval.decide(totalMinor: terms.totalMinor, balanceMinor: terms.balanceMinor, role: role,
+                                         maxAgentDiscountPercent: policy.maxAgentDiscountPercent)
         return PaymentPlan(id: id, status: status, totalMinor: terms.totalMinor, frequency: terms.frequency,
                            balanceAtProposalMinor: terms.balanceMinor, installments: terms.schedule.map(Installment.init))
     }

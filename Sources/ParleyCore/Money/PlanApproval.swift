@@ -1,15 +1,12 @@
 /// Whether a new plan starts `active` or waits for a supervisor.
 ///
-/// A total below the balance is a settlement: the discount (balance − total), with the discounts
-/// the case was already granted (`priorDiscountMinor`), needs approval when it exceeds
-/// `max_agent_discount_percent` of the balance before them. Exactly at the limit is within policy.
-/// A supervisor's or admin's own plan is active at once, however deep the discount.
+/// A total below the balance is a settlement: the discount (balance − total) needs approval when it
+/// exceeds `max_agent_discount_percent` of the balance. Exactly at the limit is within policy. A
+/// supervisor's or admin's own plan is active at once, however deep the discount.
 public enum PlanApproval {
-    public static func decide(totalMinor: Int64, balanceMinor: Int64, priorDiscountMinor: Int64 = 0, role: Role,
-                              maxAgentDiscountPercent: Int) -> PlanStatus {
+    public static func decide(totalMinor: Int64, balanceMinor: Int64, role: Role, maxAgentDiscountPercent: Int) -> PlanStatus {
         let discount = balanceMinor - totalMinor
         if discount <= 0 || MoneyPolicy.canApprove(role) { return .active }
-        return MinorUnits.isWithin(percent: maxAgentDiscountPercent, part: discount + priorDiscountMinor,
-                                   of: balanceMinor + priorDiscountMinor) ? .active : .pendingApproval
+        return MinorUnits.isWithin(percent: maxAgentDiscountPercent, part: discount, of: balanceMinor) ? .active : .pendingApproval
     }
 }
