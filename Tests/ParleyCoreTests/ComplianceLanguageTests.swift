@@ -30,6 +30,12 @@ import Testing
         ("ARRE5T", "arrest"),
         ("ja il", "jail"),
         ("$tupid", "stupid"),
+        // Across words, with an ending on the last one.
+        ("This goes on your criminal records", "criminal record"),
+        ("a letter from the sheriffs office", "from the sheriff"),
+        ("we will call the policemen", "call the police"),
+        ("you'll be arr-ested", "arrest"),
+        ("we will get you j.ailed", "jail"),
     ])
     func catchesTermsThroughDisguises(_ text: String, _ term: String) {
         #expect(screen.matches(text).contains(term), "\(text)")

@@ -55,6 +55,19 @@ import Testing
         }
     }
 
+    /// A record that does not open (altered in the file) is an error: the guarded payment must not
+    /// run a second time.
+    @Test func anAlteredRecordIsAnErrorNotAFreshStart() throws {
+        try withStore { pool, store in
+            let key = IdempotencyKey(scope: "usr_1 POST /v1/cases/c/payments", key: "k-altered")
+            let now = Instant(millisecondsSinceEpoch: 1_800_000_000_000)
+            _ = try store.perform(key, requestHash: "h", at: now, operation(pool))
+            _ = try pool.write { db in try db.run("UPDATE idempotency_sealed SET response = CAST('x' AS BLOB)") }
+            #expect(throws: CorruptDataError.self) { try store.perform(key, requestHash: "h", at: now, operation(pool)) }
+            #expect(try effects(pool) == 1)
+        }
+    }
+
     @Test func aRefusalIsRecordedWithoutItsChanges() throws {
         try withStore { pool, store in
             let key = IdempotencyKey(scope: "s", key: "refused")

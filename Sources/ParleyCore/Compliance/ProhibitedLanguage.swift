@@ -7,9 +7,10 @@ import Foundation
 ///
 /// Both the terms and the text are reduced to their letters and digits before a substring search.
 /// A match inside one word counts wherever it falls ("ARREST-ed", "imprisoned"); a match that runs
-/// across words must cover them whole ("a r r e s t", "P.O.L.I.C.E WILL"), so that neither the
-/// name "Jai Lee" reads "jail" nor "car rest area" reads "arrest". Chinese has no spaces: each
-/// character is a word of its own, so Chinese terms match anywhere.
+/// across words must start where a word starts and end where one ends, or before an ending
+/// ("a r r e s t", "P.O.L.I.C.E WILL", "criminal records", "arr-ested", "the policemen"), so that
+/// neither the name "Jai Lee" reads "jail" nor "car rest area" reads "arrest". Chinese has no
+/// spaces: each character is a word of its own, so Chinese terms match anywhere.
 public struct ProhibitedLanguage: Sendable {
     public let terms: [String]
     /// Each term normalised once, as UTF-8 bytes: the search is a plain byte comparison, since
@@ -137,10 +138,15 @@ struct ReducedText {
 
     private func coversWholeWords(from start: Int, to end: Int) -> Bool {
         if words[start] == words[end] { return true }
-        let startsWord = start == 0 || words[start - 1] != words[start]
-        let endsWord = end == bytes.count - 1 || words[end + 1] != words[end]
-        return startsWord && endsWord
+        guard start == 0 || words[start - 1] != words[start] else { return false }
+        var rest = end + 1
+        while rest < bytes.count, words[rest] == words[end] { rest += 1 }
+        return rest == end + 1 || Self.endings.contains(Array(bytes[(end + 1)..<rest]))
     }
+
+    /// What may follow a term inside its last word: plurals, tenses and agents ("records",
+    /// "arrested", "suing", "policemen").
+    private static let endings: Set<[UInt8]> = Set(["s", "es", "d", "ed", "ing", "er", "ers", "men", "ment", "ments"].map { Array($0.utf8) })
 
     /// A text byte against a term byte: the same, or a digit or sign written for the letter
     /// ("j41l", "p0lice", "ki11").

@@ -29,13 +29,16 @@ public struct SQLiteIdempotencyStore: IdempotencyStore {
         try database.write { db in try Self.insert(key, requestHash: requestHash, response: response, at: at, db) }
     }
 
-    /// A record whose answer does not open for `key` is no record of it (a digest collision, or an
-    /// altered row): the request runs as new rather than replaying something unreadable.
+    /// A record whose answer does not open for `key` (an altered or damaged row) is an error, not
+    /// an absence: running the request again could pay twice.
     private static func live(_ key: IdempotencyKey, at: Instant, _ db: Connection) throws -> (requestHash: String, response: [UInt8])? {
         let row = try db.queryFirst("""
             SELECT request_hash, response FROM idempotency_sealed WHERE id = ? AND created_at > ?
             """, [IdempotencySeal.recordID(key), at.millisecondsSinceEpoch - lifetimeMilliseconds]) { row in (row.string(0), row.blob(1)) }
-        guard let (requestHash, sealed) = row, let response = IdempotencySeal.open(sealed, for: key) else { return nil }
+        guard let (requestHash, sealed) = row else { return nil }
+        guard let response = IdempotencySeal.open(sealed, for: key) else {
+            throw CorruptDataError("the idempotency record of this key does not open")
+        }
         return (requestHash, response)
     }
 
