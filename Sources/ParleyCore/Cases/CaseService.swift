@@ -180,9 +180,10 @@ public struct CaseService: Sendable {
         }
         var debtCase = try visibleCase(id, by: actor)
         let (target, givenReason) = try decode()
-        // Stored trimmed, and bounded as every other free-text reason is.
-        let reason = givenReason.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
+        // A free-text reason is bounded as every other one is, and stored trimmed (a blank one is
+        // none); a close reason is one of its names exactly, a dispute's is checked as disputes are.
         if let givenReason, givenReason.unicodeScalars.count > 2_000 { throw ValidationFailure("reason", "must be at most 2000 characters") }
+        let reason = givenReason.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
         try actor.require(target.transitionPermission)
         guard debtCase.status.canMove(to: target) else {
             throw DomainError.conflict(
@@ -191,13 +192,13 @@ public struct CaseService: Sendable {
         }
         var closeReason: CloseReason?
         if target == .closed {
-            guard let reason, let parsed = CloseReason(rawValue: reason) else {
+            guard let givenReason, let parsed = CloseReason(rawValue: givenReason) else {
                 throw ValidationFailure("reason", "closing needs a reason: " + CloseReason.allCases.map(\.rawValue).joined(separator: ", "))
             }
             closeReason = parsed
         }
         if target == .disputed {
-            return try openDispute(id, reason: reason ?? "disputed", by: actor)
+            return try openDispute(id, reason: givenReason ?? "disputed", by: actor)
         }
         let now = clock.now()
         let expected = debtCase.version
