@@ -122,6 +122,34 @@ import Testing
         }
     }
 
+    /// The same when the bounced payment went to an earlier plan that broke: the settlement of the
+    /// later plan is what the reversal takes back.
+    @Test func reversingAPaymentOfABrokenPlanReopensALaterSettlement() throws {
+        let time = TestClock(Self.now)
+        try withTestApp(clock: time.clock) { app in
+            let caseID = try makeCase(app.admin)
+            _ = try app.admin.post("/v1/cases/\(caseID)/plans", #"{"installment_count":2,"frequency":"monthly","first_due_date":"2026-11-25"}"#)
+            let early = try pay(app.admin, caseID, 100_000, key: "to-plan-1")
+            #expect(early["allocation"]?["installments"]?.compact == #"[{"seq":1,"amount_minor":100000}]"#)
+            #expect(try job(app.admin, "plan_monitor", asOf: "2026-11-30T16:30:00Z")?["broken"]?.int64 == 1)
+            let settlement = try app.admin.post("/v1/cases/\(caseID)/plans",
+                                                #"{"installment_count":1,"frequency":"monthly","first_due_date":"2026-12-20","total_minor":1100000}"#)
+            #expect(settlement["status"]?.string == "active")
+            #expect(try pay(app.admin, caseID, 1_100_000, key: "to-plan-2").status == 201)
+            #expect(try app.admin.get("/v1/cases/\(caseID)")["close_reason"]?.string == "settled")
+
+            let earlyID = try #require(early["id"]?.string)
+            #expect(try app.admin.post("/v1/cases/\(caseID)/payments/\(earlyID)/reverse", #"{"reason":"bounced"}"#).status == 200)
+            let after = try app.admin.get("/v1/cases/\(caseID)")
+            #expect(after["status"]?.string == "plan" && after["close_reason"] == .null)
+            #expect(after["balance"]?["waived_minor"]?.int64 == 0 && after["balance"]?["balance_minor"]?.int64 == 185_000)
+            #expect(items(try app.admin.get("/v1/cases/\(caseID)/adjustments")).map { $0["status"]?.string } == ["reversed"])
+            let plans = items(try app.admin.get("/v1/cases/\(caseID)/plans")).map { $0["status"]?.string }
+            #expect(plans == ["broken", "completed"])
+            #expect(try app.admin.get("/v1/audit/verify")["ok"] == .bool(true))
+        }
+    }
+
     @Test func concurrentPaymentsCountOnceEach() throws {
         let time = TestClock(Self.now)
         try withTestApp(clock: time.clock) { app in

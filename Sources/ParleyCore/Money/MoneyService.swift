@@ -265,10 +265,19 @@ public struct MoneyService: Sendable {
             }
             guard payment.status == .applied else { throw DomainError.conflict("the payment is already reversed") }
             let (debtCase, today, timezone) = try caseAndToday(caseID, at: now)
-            // The plan the payment was credited to; for one credited to none, the case's current
-            // plan, which holds the waiver of a `settled` close the reversal takes back.
-            let plan = try payment.allocation.planID.flatMap { try store.plan(id: $0) } ?? currentPlan(caseID)
-            let after = CaseMoney(case: debtCase, plan: plan?.plan).reversingPayment(payment.allocation)
+            // The plan the payment was credited to, and the case's current plan, which holds the
+            // waiver of a `settled` close that the reversal takes back whichever plan (if any) the
+            // payment was credited to.
+            let credited = try payment.allocation.planID.flatMap { try store.plan(id: $0) }
+            let current = try currentPlan(caseID)
+            var after = CaseMoney(case: debtCase, plan: (credited ?? current)?.plan).reversingPayment(payment.allocation)
+            var planChanges = [(credited ?? current).map { ($0, after.plan) }].compactMap { $0 }
+            if let credited, let current, current.plan.id != credited.plan.id, current.plan.settlementWaiver != nil {
+                let creditedAfter = after.plan
+                after.plan = current.plan
+                after.reopen()
+                planChanges = [(credited, creditedAfter), (current, after.plan)]
+            }
             payment.status = .reversed
             payment.reversedAt = now
             payment.reversedBy = actor.userID
@@ -279,10 +288,12 @@ public struct MoneyService: Sendable {
             change.events.append(TimelineEvent(at: now, kind: .payment, actor: actor.userID,
                                                summary: "Payment of \(MoneyText.format(payment.amountMinor, currency: payment.currency)) reversed: \(trimmed)",
                                                ref: payment.id))
-            recordPlanChange(from: plan, to: after.plan, at: now, actor: actor, into: &change)
-            if let completed = plan, let taken = completed.plan.settlementWaiver, after.plan?.settlementWaiver != taken {
-                try reverseSettlementWaiver(taken, caseID: caseID, currency: debtCase.currency, because: payment,
-                                            at: now, actor: actor, into: &change)
+            for (before, planAfter) in planChanges {
+                recordPlanChange(from: before, to: planAfter, at: now, actor: actor, into: &change)
+                if let taken = before.plan.settlementWaiver, planAfter?.settlementWaiver != taken {
+                    try reverseSettlementWaiver(taken, caseID: caseID, currency: debtCase.currency, because: payment,
+                                                at: now, actor: actor, into: &change)
+                }
             }
             try reopenPromises(keptBy: payment, caseID: caseID, today: today, timezone: timezone, at: now, actor: actor, into: &change)
             updated(debtCase, with: after, at: now, actor: actor, into: &change, because: payment.id)
