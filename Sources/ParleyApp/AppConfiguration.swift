@@ -111,21 +111,24 @@ public struct AppConfiguration: Sendable {
     static func listeningURL(host: String, port: Int) -> String? {
         guard port > 0 else { return nil }
         var name = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
-        if name.contains(":") { name = "[" + name + "]" }
+        // An IPv6 literal goes in brackets, its zone's `%` percent-encoded (RFC 6874).
+        if name.contains(":") { name = "[" + name.replacingOccurrences(of: "%", with: "%25") + "]" }
         return "http://\(name):\(port)"
     }
 
-    /// Whether `host` resolves to an address to listen on, so a bad one stops start-up naming
-    /// the setting instead of failing later at `bind` with the resolver's words.
+    /// Whether `host` is an IP address or a well-formed host name (RFC 1123: letters, digits and
+    /// inner hyphens in dot-separated labels, the last not all digits), so a mistyped one stops
+    /// start-up naming the setting. No name is looked up here: a name that does not resolve, or an
+    /// address that is not this machine's, fails when the server starts to listen, and says so.
     static func isListenable(_ host: String) -> Bool {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_PASSIVE
-        var list: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, nil, &hints, &list) == 0, list != nil else { return false }
-        freeaddrinfo(list)
-        return true
+        var address = in6_addr()
+        if inet_pton(AF_INET, host, &address) == 1 || inet_pton(AF_INET6, host, &address) == 1 { return true }
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard host.utf8.count <= 253, let last = labels.last, !last.allSatisfy(\.isNumber) else { return false }
+        return labels.allSatisfy { label in
+            (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
+                && label.utf8.allSatisfy { $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+        }
     }
 
     static func bool(_ setting: Setting) throws -> Bool {
@@ -143,7 +146,7 @@ public struct AppConfiguration: Sendable {
     static let keys: [Key] = [
         Key(file: "host", environment: "PARLEY_HOST") { config, value in
             guard let host = value.string, !host.isEmpty else { throw BadValue(message: "must be an address") }
-            guard isListenable(host) else { throw BadValue(message: "must be an IP address or a host name of this machine") }
+            guard isListenable(host) else { throw BadValue(message: "must be an IP address or a host name") }
             config.http.host = host
         },
         Key(file: "port", environment: "PARLEY_PORT") { config, value in config.http.port = try int(value, 0...65_535) },

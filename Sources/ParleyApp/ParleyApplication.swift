@@ -53,7 +53,11 @@ public final class ParleyApplication: Sendable {
         var http = configuration.http
         // The database writer runs every write: above the request threads, raised or they lowered.
         if !database.writerRunsAboveProcess { http.requestThreadNiceness = Self.requestThreadNiceness }
-        server = try HTTPServer(configuration: http, responder: responder, logger: logger, accessLog: accessLog, metrics: metrics)
+        do {
+            server = try HTTPServer(configuration: http, responder: responder, logger: logger, accessLog: accessLog, metrics: metrics)
+        } catch let error as ListenError {
+            throw Composition.StartupError(message: "\(error) (host and port: PARLEY_HOST, PARLEY_PORT)")
+        }
         let server = server
         let database = database
         metrics.gauge("parley_http_open_connections", help: "Open client connections.") { Double(server.openConnections) }
@@ -89,7 +93,7 @@ public final class ParleyApplication: Sendable {
         }
         let moneyEvents: [AuditAction: MetricsRegistry.Series] = Dictionary(uniqueKeysWithValues: [
             AuditAction.paymentRecorded, .paymentReversed, .planProposed, .planCompleted, .planBroken, .promiseMade, .promiseKept,
-            .promiseBroken, .adjustmentRequested, .adjustmentApproved,
+            .promiseBroken, .promiseReopened, .adjustmentRequested, .adjustmentApproved,
         ].map { ($0, metrics.counter("parley_money_events_total", [("event", $0.rawValue)],
                                     help: "Payments, reversals and plan, promise and adjustment outcomes."))
         })

@@ -112,6 +112,18 @@ func runParley(_ arguments: [String], environment: [String: String], timeout: Du
         }
     }
 
+    /// An address that is not this machine's (TEST-NET-1) stops the start naming it and its settings.
+    @Test func anAddressItCannotListenOnStopsTheStart() throws {
+        try withTemporaryDirectory { directory in
+            _ = writeFile(directory + "/none.json", "{}")
+            let environment = ["PARLEY_DB": directory + "/p.db", "PARLEY_CONFIG": directory + "/none.json", "PARLEY_PORT": "0",
+                               "PARLEY_HOST": "192.0.2.1", "PARLEY_OUTBOX_PATH": directory + "/outbox.jsonl"]
+            let (status, _, error) = try runParley(["serve"], environment: environment, timeout: .seconds(20))
+            #expect(status == 1)
+            #expect(error.contains("cannot listen on 192.0.2.1:0") && error.contains("PARLEY_HOST"))
+        }
+    }
+
     @Test func aBadSettingStopsStartUpWithOneLine() throws {
         let (status, _, error) = try runParley(["serve"], environment: ["PARLEY_PORT": "nope", "PARLEY_CONFIG": "/dev/null/x"])
         #expect(status != 0)

@@ -32,11 +32,11 @@ import Testing
         }
     }
 
-    @Test func hostsThatResolveAreAccepted() throws {
-        for host in ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost"] {
+    @Test func hostsAreAddressesOrWellFormedNames() throws {
+        for host in ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost", "api-1.example.org"] {
             #expect(AppConfiguration.isListenable(host), "\(host)")
         }
-        for host in ["not a host", "999.1.1.1", "127.0.0.1:80"] {
+        for host in ["not a host", "999.1.1.1", "127.0.0.1:80", "", "-a.example", "a..b", "[::1]"] {
             #expect(!AppConfiguration.isListenable(host), "\(host)")
         }
     }

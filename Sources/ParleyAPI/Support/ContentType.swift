@@ -20,8 +20,9 @@ struct ContentType {
         self.charset = charset
     }
 
-    /// Whether the body is declared in UTF-8, or in no charset at all (then UTF-8 is assumed).
-    var isUTF8: Bool { charset == nil || charset == "utf-8" || charset == "utf8" }
+    /// Whether the body is declared in UTF-8 (or US-ASCII, a subset), or in no charset at all
+    /// (then UTF-8 is assumed).
+    var isUTF8: Bool { charset == nil || ["utf-8", "utf8", "us-ascii"].contains(charset) }
 
     /// 415 unless the body is declared as `expected` in UTF-8.
     static func require(_ expected: String, in header: String?, otherwise advice: String) throws {

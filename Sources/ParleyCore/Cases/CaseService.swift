@@ -123,7 +123,11 @@ public struct CaseService: Sendable {
         if let versions, !versions.contains(debtCase.version) {
             throw DomainError.preconditionFailed("case \(id) is at version \(debtCase.version)")
         }
-        try validate(changes).throwIfAny()
+        // An assignee sent again unchanged is no assignment: a case kept by a user since
+        // deactivated can still be patched otherwise.
+        var checked = changes
+        if checked.assignedTo == .some(debtCase.assignedTo) { checked.assignedTo = nil }
+        try validate(checked).throwIfAny()
         let before = debtCase
         let expected = debtCase.version
         var detail: [(String, JSONValue)] = []

@@ -38,11 +38,11 @@ extension MoneyService {
 
     public func runPromiseMonitor(asOf: Instant) throws -> [(String, Int64)] {
         var checked: Int64 = 0, kept: Int64 = 0, broken: Int64 = 0
-        for candidate in try store.pendingPromises() {
+        for candidate in try store.pendingPromises() where candidate.promise.createdAt <= asOf {
             checked += 1
             try transactor.atomically {
                 guard var promise = try store.promises(caseID: candidate.caseID).first(where: { $0.promise.id == candidate.promise.id }),
-                      promise.promise.status == .pending, promise.promise.createdAt <= asOf else { return }
+                      promise.promise.status == .pending else { return }
                 let (debtCase, today, timezone) = try caseAndToday(promise.caseID, at: asOf)
                 let zone = LocalTime.zone(named: timezone)
                 // A run as of an earlier instant sees only the payments made by then.

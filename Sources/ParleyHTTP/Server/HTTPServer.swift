@@ -26,8 +26,11 @@ public final class HTTPServer: Sendable {
         Self.raiseFileLimit(toAtLeast: configuration.maxConnections + 256)
         state = ServerState(configuration: configuration, responder: responder, logger: logger,
                             refusals: RefusalRecorder(accessLog: accessLog, metrics: metrics))
-        (listener, port) = try Socket.listen(
-            host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+        do {
+            (listener, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+        } catch {
+            throw ListenError(host: configuration.host, port: configuration.port, cause: error)
+        }
         let count = configuration.eventLoopCount > 0
             ? configuration.eventLoopCount : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         do {

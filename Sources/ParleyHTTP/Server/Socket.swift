@@ -8,6 +8,14 @@ public struct SystemCallError: Error, CustomStringConvertible {
     public var description: String { "\(function): \(String(cString: strerror(errno)))" }
 }
 
+/// The server could not listen on its address (taken, not this machine's, not an address).
+public struct ListenError: Error, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+    public let cause: any Error
+    public var description: String { "cannot listen on \(host):\(port): \(cause)" }
+}
+
 /// Thin wrappers over the socket calls the server uses; each retries EINTR.
 enum Socket {
     @discardableResult
