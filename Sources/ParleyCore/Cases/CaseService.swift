@@ -86,7 +86,8 @@ public struct CaseService: Sendable {
     private func apply(_ mutation: CaseMutation, conditional: Bool = false, by actor: Principal) throws -> DebtCase {
         try versionedWrite(conditional: conditional) { try store.apply(mutation, actor: actor) }
         changes.changed(mutation.debtCase.id)
-        // The change is committed: a failed read afterwards must not turn it into an error.
+        // The change is written (committed, or in the transaction of an idempotent request, which
+        // this read joins): a failed read afterwards must not turn it into an error.
         return (try? store.debtCase(id: mutation.debtCase.id)) ?? mutation.debtCase
     }
 
