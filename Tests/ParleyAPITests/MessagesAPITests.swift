@@ -99,6 +99,23 @@ func readText(_ path: String) -> String {
 @Suite struct MessagesAPITests {
     static let inHours = "2026-11-20T15:00:00Z"  // 10:00 in New York
 
+    /// Queued sms count as the contacts they will be: the fourth in a week is refused when asked
+    /// for, not queued to be suppressed later; e-mail has no such limit.
+    @Test func queuedSMSCountTowardsTheWeeklyLimitWhenAnotherIsAskedFor() throws {
+        try withTestApp(clock: TestClock(Self.inHours).clock) { app in
+            let caseID = try makeUSCase(app.admin)
+            for _ in 1...3 {
+                #expect(try app.admin.post("/v1/cases/\(caseID)/messages", #"{"channel":"sms","body":"Please call us"}"#).status == 202)
+            }
+            let fourth = try app.admin.post("/v1/cases/\(caseID)/messages", #"{"channel":"sms","body":"Please call us"}"#)
+            #expect(fourth.status == 422)
+            guard case .array(let violations)? = fourth["violations"] else { Issue.record("no violations"); return }
+            #expect(violations.map { $0["rule"]?.string } == ["sms_frequency"])
+            #expect(violations.first?["next_allowed_at"]?.string == "2026-11-27T15:00:00Z")
+            #expect(items(try app.admin.get("/v1/cases/\(caseID)/messages")).count == 3)
+        }
+    }
+
     @Test func aQueuedMessageIsDispatchedToTheOutboxAndBecomesACommunication() throws {
         let time = TestClock(Self.inHours)
         try withTestApp(clock: time.clock) { app in

@@ -87,6 +87,10 @@ public final class ComplianceService: Sendable {
         public var content: String?
         public var summary: String?
         public var messageBody: String?
+        /// Messages of the channel queued on the case and not sent yet (when each is due): asking
+        /// for another counts them as the contacts they will be, so a fourth sms in a week is
+        /// refused now rather than queued and suppressed later.
+        public var queued: [Instant] = []
 
         public init(debtCase: DebtCase, at: Instant, channel: ContactChannel) {
             self.debtCase = debtCase
@@ -108,8 +112,11 @@ public final class ComplianceService: Sendable {
         let request = engine.historyRequest(at: contact.at, debtorTimeZone: debtor.timezone,
                                             jurisdiction: contact.debtCase.jurisdiction, channel: contact.channel,
                                             outcome: contact.outcome)
-        let history = try communications.history(request, caseID: contact.debtCase.id, debtorID: debtor.id,
+        var history = try communications.history(request, caseID: contact.debtCase.id, debtorID: debtor.id,
                                                   to: target.phoneNumber)
+        if let window = request.caseSMS, contact.channel == .sms, !contact.queued.isEmpty {
+            history.caseSMS = (history.caseSMS + contact.queued.filter { window.since <= $0 && $0 <= window.until }).sorted(by: >)
+        }
         let openDispute = Self.disputeWasOpen(at: contact.at, among: try cases.disputes(caseID: contact.debtCase.id))
         let verdict = engine.evaluate(ComplianceContext(
             at: contact.at, channel: contact.channel, direction: contact.direction, outcome: contact.outcome,

@@ -137,17 +137,19 @@ public struct MessageService: Sendable {
         try screen(body + "\n" + (subject ?? ""))
         var contact = ComplianceService.Contact(debtCase: debtCase, at: now, channel: channel.contactChannel)
         contact.messageBody = body
-        let (verdict, target) = try compliance.judge(contact, actorRole: actor.role)
-        guard verdict.ok else { throw ComplianceBlock(violations: verdict.violations, nextAllowedAt: verdict.nextAllowedAt) }
-        let message = Message(id: messageID, caseID: caseID, channel: channel, to: target.address, subject: subject,
-                              body: body, status: .queued, scheduledFor: now, template: rendered.template, createdBy: actor.userID,
-                              createdAt: now)
-        try transactor.atomically {
+        // Judged and queued in one transaction: two requests at once cannot both take the last sms of the week.
+        return try transactor.atomically {
+            if channel == .sms { contact.queued = try store.queuedTimes(caseID: caseID, channel: channel) }
+            let (verdict, target) = try compliance.judge(contact, actorRole: actor.role)
+            guard verdict.ok else { throw ComplianceBlock(violations: verdict.violations, nextAllowedAt: verdict.nextAllowedAt) }
+            let message = Message(id: messageID, caseID: caseID, channel: channel, to: target.address, subject: subject,
+                                  body: body, status: .queued, scheduledFor: now, template: rendered.template, createdBy: actor.userID,
+                                  createdAt: now)
             try store.insert(message, audit: Self.queuedAudit(message), event: Self.queuedEvent(message, actor: actor.userID),
                              actor: actor)
             if let link = rendered.portalLink { try portal.record(link, actor: actor) }
+            return message
         }
-        return message
     }
 
     public enum ReminderKind: String, Sendable { case installment, promise }

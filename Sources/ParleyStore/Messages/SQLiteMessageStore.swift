@@ -86,6 +86,13 @@ public struct SQLiteMessageStore: MessageStore {
         try database.read { db in try db.queryFirst("SELECT 1 FROM message WHERE reminder_key = ?", [key]) { _ in true } } ?? false
     }
 
+    public func queuedTimes(caseID: CaseID, channel: MessageChannel) throws -> [Instant] {
+        try database.read { db in
+            try db.query("SELECT scheduled_for FROM message INDEXED BY message_case WHERE case_id = ? AND channel = ? AND status = 'queued'",
+                         [caseID, channel.rawValue]) { $0.instant(0) }
+        }
+    }
+
     public func releaseAllClaims() throws -> Int {
         try database.write { db in try db.run("UPDATE message SET claimed_at = NULL WHERE claimed_at IS NOT NULL") }
     }
