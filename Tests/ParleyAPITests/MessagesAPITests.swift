@@ -113,6 +113,13 @@ func readText(_ path: String) -> String {
             #expect(violations.map { $0["rule"]?.string } == ["sms_frequency"])
             #expect(violations.first?["next_allowed_at"]?.string == "2026-11-27T15:00:00Z")
             #expect(items(try app.admin.get("/v1/cases/\(caseID)/messages")).count == 3)
+            // A closed case takes no message at all.
+            #expect(try app.admin.post("/v1/cases/\(caseID)/transitions", #"{"to":"closed","reason":"recalled"}"#).status == 200)
+            #expect(try app.admin.post("/v1/cases/\(caseID)/messages", #"{"channel":"email","subject":"Hi","body":"Hello"}"#).status == 409)
+            // Those queued before the close do not go out either.
+            #expect(try app.admin.post("/v1/jobs/dispatch/run", #"{"as_of":"2026-11-20T15:00:05Z"}"#)["result"]?["suppressed"]?.int64 == 3)
+            let queued = items(try app.admin.get("/v1/cases/\(caseID)/messages"))
+            #expect(queued.allSatisfy { $0["status"]?.string == "suppressed" && $0["last_error"]?.string == "no longer due: the case is closed" })
         }
     }
 

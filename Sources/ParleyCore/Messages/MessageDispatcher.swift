@@ -106,7 +106,10 @@ public struct MessageDispatcher: Sendable {
         guard let debtCase = try cases.caseForJob(message.caseID) else { throw CorruptDataError("message \(message.id) names a missing case") }
         // A message leaving the queue has no attempt ahead, whatever ends it.
         message.nextAttemptAt = nil
-        if let key = message.reminderKey, let reason = try reminders?.mootReason(key: key, caseID: message.caseID) {
+        // Closed since it was queued: nothing more goes out about the case.
+        let moot = debtCase.status == .closed ? "the case is closed"
+            : try message.reminderKey.flatMap { key in try reminders?.mootReason(key: key, caseID: message.caseID) }
+        if let reason = moot {
             message.status = .suppressed
             message.lastError = "no longer due: " + reason
             try store.finish(message, audit: audit(.messageSuppressed, message), event: event(message, asOf, "suppressed: " + reason),

@@ -130,6 +130,9 @@ public struct MessageService: Sendable {
     public func send(caseID: CaseID, channel: MessageChannel, content: Content, by actor: Principal) throws -> Message {
         try actor.require(.logCaseActivity)
         let debtCase = try cases.visibleCase(caseID, by: actor)
+        // A closed case is no longer the agency's to collect (recalled, written off, settled): no
+        // message goes out about it. A paid one may still hear from us (a receipt, a thank-you).
+        guard debtCase.status != .closed else { throw DomainError.conflict("the case is closed; no message goes out about it") }
         let now = clock.now()
         let messageID: MessageID = ids.make("msg")
         let rendered = try render(content, channel: channel, debtCase: debtCase, extra: [:], messageID: messageID, actor: actor)
