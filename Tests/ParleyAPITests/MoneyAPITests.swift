@@ -358,6 +358,16 @@ import Testing
         }
     }
 
+    /// A closed case is reminded of nothing, its pending promise included.
+    @Test func aClosedCaseIsNotRemindedOf() throws {
+        try withTestApp(clock: TestClock(Self.now).clock) { app in
+            let caseID = try makeSMSConsentingCNCase(app.admin, ref: "PR-2")
+            #expect(try app.admin.post("/v1/cases/\(caseID)/promises", #"{"amount_minor":5000,"due_date":"2026-11-25"}"#).status == 201)
+            #expect(try app.admin.post("/v1/cases/\(caseID)/transitions", #"{"to":"closed","reason":"recalled"}"#).status == 200)
+            #expect(try job(app.admin, "reminders", asOf: "2026-11-20T02:00:00Z")?["scheduled"]?.int64 == 0)
+        }
+    }
+
     /// A payment that leaves part of an instalment unpaid: the next run states the new amount, and
     /// the reminders made before it are suppressed rather than sent with the old one.
     @Test func aReminderStatesWhatIsUnpaidWhenItGoesOut() throws {

@@ -36,6 +36,10 @@ import Testing
         ("we will call the policemen", "call the police"),
         ("you'll be arr-ested", "arrest"),
         ("we will get you j.ailed", "jail"),
+        // A phrase read word by word, an ending on any of its words.
+        ("The policemen will come", "police will"),
+        ("Police men will visit", "police will"),
+        ("you will go to \u{0251}rrest", "arrest"),
     ])
     func catchesTermsThroughDisguises(_ text: String, _ term: String) {
         #expect(screen.matches(text).contains(term), "\(text)")

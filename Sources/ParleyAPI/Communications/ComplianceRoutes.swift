@@ -61,7 +61,7 @@ struct ComplianceRoutes {
     func alerts(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let query = request.queryParameters
         var failure = ValidationFailure()
-        var filter = AlertFilter(caseID: query["case_id"].map { CaseID($0) })
+        var filter = AlertFilter(caseID: query.filter("case_id").map { CaseID($0) })
         if let text = query["status"] {
             filter.status = ComplianceAlert.Status(rawValue: text)
             if filter.status == nil { failure.add("status", "must be open or resolved") }

@@ -30,7 +30,7 @@ struct ComplaintRoutes {
     func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let query = request.queryParameters
         var failure = ValidationFailure()
-        var filter = ComplaintFilter(caseID: query["case_id"].map { CaseID($0) })
+        var filter = ComplaintFilter(caseID: query.filter("case_id").map { CaseID($0) })
         if let text = query["status"] {
             filter.status = Complaint.Status(rawValue: text)
             if filter.status == nil { failure.add("status", "must be one of open, investigating, resolved, rejected") }

@@ -73,7 +73,7 @@ struct FeedbackRoutes {
     func list(_ request: HTTPRequest, _ context: RequestContext, _ actor: Principal) throws -> HTTPResponse {
         let query = request.queryParameters
         var failure = ValidationFailure()
-        let filter = FeedbackFilter(caseID: query["case_id"].map { CaseID($0) }, agentID: query.filter("agent_id"),
+        let filter = FeedbackFilter(caseID: query.filter("case_id").map { CaseID($0) }, agentID: query.filter("agent_id"),
                                     from: request.instantParameter("from", failure: &failure),
                                     to: request.instantParameter("to", failure: &failure))
         let pageRequest = request.pageRequest(.id("fbk"), failure: &failure)

@@ -74,7 +74,7 @@ struct MessageRoutes {
     static func filter(_ request: HTTPRequest) throws -> MessageFilter {
         let query = request.queryParameters
         var failure = ValidationFailure()
-        var filter = MessageFilter(caseID: query["case_id"].map { CaseID($0) })
+        var filter = MessageFilter(caseID: query.filter("case_id").map { CaseID($0) })
         if let text = query["status"] {
             filter.status = Message.Status(rawValue: text)
             if filter.status == nil { failure.add("status", "must be one of " + Message.Status.allCases.map(\.rawValue).joined(separator: ", ")) }

@@ -9,18 +9,22 @@ import Foundation
 /// A match inside one word counts wherever it falls ("ARREST-ed", "imprisoned"); a match that runs
 /// across words must start where a word starts and end where one ends, or before an ending
 /// ("a r r e s t", "P.O.L.I.C.E WILL", "criminal records", "arr-ested", "the policemen"), so that
-/// neither the name "Jai Lee" reads "jail" nor "car rest area" reads "arrest". Chinese has no
-/// spaces: each character is a word of its own, so Chinese terms match anywhere.
+/// neither the name "Jai Lee" reads "jail" nor "car rest area" reads "arrest". A phrase is also
+/// read word by word, each word allowed an ending ("policemen will" for "police will"). Chinese has
+/// no spaces: each character is a word of its own, so Chinese terms match anywhere.
 public struct ProhibitedLanguage: Sendable {
     public let terms: [String]
-    /// Each term normalised once, as UTF-8 bytes: the search is a plain byte comparison, since
-    /// everything locale-sensitive already happened in `normalize`.
-    private let normalizedTerms: [(term: String, bytes: [UInt8])]
+    /// Each term normalised once, as UTF-8 bytes (and, for a phrase, word by word): the search is
+    /// a plain byte comparison, since everything locale-sensitive already happened in `normalize`.
+    private let normalizedTerms: [(term: String, bytes: [UInt8], words: [[UInt8]])]
 
     public init(terms: [String]) {
         self.terms = terms
         // A term that normalises to nothing ("!!!") would match every text; the policy refuses it.
-        self.normalizedTerms = terms.map { ($0, Array(Self.normalize($0).utf8)) }.filter { !$0.bytes.isEmpty }
+        self.normalizedTerms = terms.map { term in
+            let words = term.split(whereSeparator: \.isWhitespace).map { Array(Self.normalize(String($0)).utf8) }.filter { !$0.isEmpty }
+            return (term, Array(Self.normalize(term).utf8), words.count > 1 ? words : [])
+        }.filter { !$0.bytes.isEmpty }
     }
 
     /// The terms found in `text`, in policy order, each once; empty when the text is clean.
@@ -28,8 +32,14 @@ public struct ProhibitedLanguage: Sendable {
         let reduced = ReducedText(text)
         guard !reduced.bytes.isEmpty else { return [] }
         var found: [String] = []
-        for (term, bytes) in normalizedTerms where !found.contains(term) && reduced.contains(bytes) {
-            found.append(term)
+        var words: [ArraySlice<UInt8>]?
+        for (term, bytes, termWords) in normalizedTerms where !found.contains(term) {
+            if reduced.contains(bytes) {
+                found.append(term)
+            } else if !termWords.isEmpty {
+                if words == nil { words = reduced.wordBytes() }
+                if ReducedText.containsPhrase(termWords, in: words ?? []) { found.append(term) }
+            }
         }
         return found
     }
@@ -136,6 +146,42 @@ struct ReducedText {
         return false
     }
 
+    /// The reduced text's words, in order.
+    func wordBytes() -> [ArraySlice<UInt8>] {
+        guard !bytes.isEmpty else { return [] }
+        var result: [ArraySlice<UInt8>] = []
+        var start = 0
+        for index in 1...bytes.count where index == bytes.count || words[index] != words[start] {
+            result.append(bytes[start..<index])
+            start = index
+        }
+        return result
+    }
+
+    /// Whether consecutive words of the text are the phrase's words, each as written or with one
+    /// of the `endings`, joined or written apart ("policemen will", "police men will" for "police will").
+    static func containsPhrase(_ phrase: [[UInt8]], in words: [ArraySlice<UInt8>]) -> Bool {
+        guard phrase.count <= words.count else { return false }
+        return (0...(words.count - phrase.count)).contains { first in
+            var next = first
+            for (offset, wanted) in phrase.enumerated() {
+                guard next < words.count else { return false }
+                let word = words[next]
+                guard word.count >= wanted.count, word.prefix(wanted.count).elementsEqual(wanted) else { return false }
+                if word.count > wanted.count {
+                    guard endings.contains(Array(word.dropFirst(wanted.count))) else { return false }
+                    next += 1
+                } else {
+                    next += 1
+                    // An ending written apart ("police men"), unless it is the phrase's next word.
+                    if next < words.count, endings.contains(Array(words[next])),
+                       offset + 1 == phrase.count || !words[next].elementsEqual(phrase[offset + 1]) { next += 1 }
+                }
+            }
+            return true
+        }
+    }
+
     private func coversWholeWords(from start: Int, to end: Int) -> Bool {
         if words[start] == words[end] { return true }
         guard start == 0 || words[start - 1] != words[start] else { return false }
@@ -171,7 +217,7 @@ enum LookAlikes {
         switch scalar {
         case "@": "a"
         case "$": "s"
-        case "\u{0430}", "\u{03B1}": "a"
+        case "\u{0430}", "\u{03B1}", "\u{0251}": "a"
         case "\u{0441}", "\u{03F2}": "c"
         case "\u{0501}": "d"
         case "\u{0435}", "\u{03B5}": "e"

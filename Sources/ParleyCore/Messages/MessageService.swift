@@ -170,7 +170,9 @@ public struct MessageService: Sendable {
     public func scheduleReminder(key: String, formerKey: String? = nil, caseID: CaseID, kind: ReminderKind,
                                  values: [String: String], at: Instant) throws -> Bool {
         if let formerKey, try store.hasReminder(key: formerKey) { return false }
-        guard let debtCase = try cases.caseForJob(caseID), let debtor = try debtors.debtor(id: debtCase.debtorID) else { return false }
+        // A closed case is reminded of nothing (its queued messages are suppressed, too).
+        guard let debtCase = try cases.caseForJob(caseID), debtCase.status != .closed,
+              let debtor = try debtors.debtor(id: debtCase.debtorID) else { return false }
         let channel: MessageChannel
         let to: String
         if let phone = debtor.phones.first(where: { $0.consentSMS }) {
