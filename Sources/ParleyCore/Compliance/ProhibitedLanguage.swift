@@ -4,11 +4,10 @@
 /// "ARRE5T").
 ///
 /// Both the terms and the text are reduced to their letters and digits before a substring search.
-/// A match inside one word counts when it does not begin the word ("imprisoned") or is followed by
-/// an ending ("ARREST-ed", "deportation"); a match that runs across words must start where a word
-/// starts and end where one ends, or before an ending ("a r r e s t", "P.O.L.I.C.E WILL",
-/// "criminal records", "arr-ested", "the policemen"), so that neither the names "Jai Lee" and
-/// "Jailyn" read "jail" nor "car rest area" reads "arrest". A phrase is also
+/// A match inside one word counts wherever it falls ("ARREST-ed", "imprisoned"); a match that runs
+/// across words must start where a word starts and end where one ends, or before an ending
+/// ("a r r e s t", "P.O.L.I.C.E WILL", "criminal records", "arr-ested", "the policemen"), so that
+/// neither the name "Jai Lee" reads "jail" nor "car rest area" reads "arrest". A phrase is also
 /// read word by word, each word allowed an ending ("policemen will" for "police will"). Chinese has
 /// no spaces: each character is a word of its own, so Chinese terms match anywhere.
 public struct ProhibitedLanguage: Sendable {

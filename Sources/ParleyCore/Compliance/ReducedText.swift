@@ -130,24 +130,17 @@ struct ReducedText {
         }
     }
 
-    /// Inside one word a match counts when it does not begin the word ("imprisoned", "gotojail") or
-    /// when what follows it is an ending ("jailed", "deportation"), not when it begins another
-    /// word ("Jailyn"). Across words it must begin a word and end one, or end before an ending.
     private func coversWholeWords(from start: Int, to end: Int) -> Bool {
-        let startsWord = start == 0 || words[start - 1] != words[start]
-        if words[start] == words[end], !startsWord { return true }
-        guard startsWord else { return false }
+        if words[start] == words[end] { return true }
+        guard start == 0 || words[start - 1] != words[start] else { return false }
         var rest = end + 1
         while rest < bytes.count, words[rest] == words[end] { rest += 1 }
         return rest == end + 1 || Self.endings.contains(Array(bytes[(end + 1)..<rest]))
     }
 
-    /// What may follow a term inside its last word: plurals, tenses, agents and the like
-    /// ("records", "arrested", "suing", "policemen", "deportation", "stupidity"). None starts a
-    /// name that a term could run into across a space ("Jai Lee" stays clean).
-    private static let endings: Set<[UInt8]> = Set([
-        "s", "es", "d", "ed", "ing", "ings", "er", "ers", "men", "ment", "ments", "ation", "ations", "ic", "ly", "ity", "ness",
-    ].map { Array($0.utf8) })
+    /// What may follow a term inside its last word: plurals, tenses and agents ("records",
+    /// "arrested", "suing", "policemen").
+    private static let endings: Set<[UInt8]> = Set(["s", "es", "d", "ed", "ing", "er", "ers", "men", "ment", "ments"].map { Array($0.utf8) })
 
     /// A text byte against a term byte: the same, or a digit or sign written for the letter
     /// ("j41l", "p0lice", "ki11").
