@@ -30,13 +30,13 @@ public struct ProhibitedLanguage: Sendable {
         let reduced = ReducedText(text)
         guard !reduced.bytes.isEmpty else { return [] }
         var found: [String] = []
-        var words: [ArraySlice<UInt8>]?
+        var words: [Range<Int>]?
         for (term, bytes, termWords) in normalizedTerms where !found.contains(term) {
             if reduced.contains(bytes) {
                 found.append(term)
             } else if !termWords.isEmpty {
-                if words == nil { words = reduced.wordBytes() }
-                if ReducedText.containsPhrase(termWords, in: words ?? []) { found.append(term) }
+                if words == nil { words = reduced.wordRanges() }
+                if reduced.containsPhrase(termWords, in: words ?? []) { found.append(term) }
             }
         }
         return found

@@ -6,6 +6,9 @@ struct ReducedText {
     /// The word of each byte: words are separated by spaces, punctuation and symbols in the
     /// original; every ideographic or other unspaced letter is a word of its own.
     private(set) var words: [Int32] = []
+    /// Whether each word (by number) has a letter: digits are read as letters only in such words
+    /// ("j41l"), never in a number ("ID 107" is not "idiot").
+    private var lettered: [Bool] = [false]
 
     init(_ text: String) {
         bytes.reserveCapacity(text.utf8.count)
@@ -41,6 +44,8 @@ struct ReducedText {
     }
 
     private mutating func append(_ scalar: Unicode.Scalar, word: Int32) {
+        while lettered.count <= Int(word) { lettered.append(false) }
+        if !(0x30...0x39).contains(scalar.value) { lettered[Int(word)] = true }
         if scalar.isASCII {
             // ASCII capitals come here unlowered on the fast path.
             let byte = UInt8(scalar.value)
@@ -84,9 +89,9 @@ struct ReducedText {
         guard let first = term.first, term.count <= bytes.count else { return false }
         var start = 0
         while start <= bytes.count - term.count {
-            if Self.reads(bytes[start], as: first) {
+            if reads(at: start, as: first) {
                 var index = 1
-                while index < term.count, Self.reads(bytes[start + index], as: term[index]) { index += 1 }
+                while index < term.count, reads(at: start + index, as: term[index]) { index += 1 }
                 if index == term.count && coversWholeWords(from: start, to: start + term.count - 1) { return true }
             }
             start += 1
@@ -94,36 +99,39 @@ struct ReducedText {
         return false
     }
 
-    /// The reduced text's words, in order.
-    func wordBytes() -> [ArraySlice<UInt8>] {
+    /// Where each word of the reduced text lies in `bytes`, in order.
+    func wordRanges() -> [Range<Int>] {
         guard !bytes.isEmpty else { return [] }
-        var result: [ArraySlice<UInt8>] = []
+        var result: [Range<Int>] = []
         var start = 0
         for index in 1...bytes.count where index == bytes.count || words[index] != words[start] {
-            result.append(bytes[start..<index])
+            result.append(start..<index)
             start = index
         }
         return result
     }
 
-    /// Whether consecutive words of the text are the phrase's words, each as written or with one
-    /// of the `endings`, joined or written apart ("policemen will", "police men will" for "police will").
-    static func containsPhrase(_ phrase: [[UInt8]], in words: [ArraySlice<UInt8>]) -> Bool {
-        guard phrase.count <= words.count else { return false }
-        return (0...(words.count - phrase.count)).contains { first in
+    /// Whether consecutive words of the text (`ranges`, from `wordRanges`) are the phrase's words,
+    /// each as written (digits read as letters, as everywhere) or with one of the `endings`, joined
+    /// or written apart ("policemen will", "police men will", "P0LICEMAN will" for "police will").
+    func containsPhrase(_ phrase: [[UInt8]], in ranges: [Range<Int>]) -> Bool {
+        guard phrase.count <= ranges.count else { return false }
+        func begins(_ range: Range<Int>, with wanted: [UInt8]) -> Bool {
+            range.count >= wanted.count && wanted.indices.allSatisfy { reads(at: range.lowerBound + $0, as: wanted[$0]) }
+        }
+        func isEnding(_ range: Range<Int>) -> Bool { Self.endings.contains(Array(bytes[range])) }
+        return (0...(ranges.count - phrase.count)).contains { first in
             var next = first
             for (offset, wanted) in phrase.enumerated() {
-                guard next < words.count else { return false }
-                let word = words[next]
-                guard word.count >= wanted.count, word.prefix(wanted.count).elementsEqual(wanted) else { return false }
+                guard next < ranges.count, begins(ranges[next], with: wanted) else { return false }
+                let word = ranges[next]
+                next += 1
                 if word.count > wanted.count {
-                    guard endings.contains(Array(word.dropFirst(wanted.count))) else { return false }
-                    next += 1
-                } else {
-                    next += 1
+                    guard isEnding(word.lowerBound + wanted.count..<word.upperBound) else { return false }
+                } else if next < ranges.count, isEnding(ranges[next]),
+                          offset + 1 == phrase.count || !begins(ranges[next], with: phrase[offset + 1]) {
                     // An ending written apart ("police men"), unless it is the phrase's next word.
-                    if next < words.count, endings.contains(Array(words[next])),
-                       offset + 1 == phrase.count || !words[next].elementsEqual(phrase[offset + 1]) { next += 1 }
+                    next += 1
                 }
             }
             return true
@@ -140,12 +148,15 @@ struct ReducedText {
 
     /// What may follow a term inside its last word: plurals, tenses and agents ("records",
     /// "arrested", "suing", "policemen").
-    private static let endings: Set<[UInt8]> = Set(["s", "es", "d", "ed", "ing", "er", "ers", "men", "ment", "ments"].map { Array($0.utf8) })
+    private static let endings: Set<[UInt8]> = Set(["s", "es", "d", "ed", "ing", "er", "ers", "man", "men", "ment", "ments"]
+        .map { Array($0.utf8) })
 
-    /// A text byte against a term byte: the same, or a digit or sign written for the letter
-    /// ("j41l", "p0lice", "ki11").
-    private static func reads(_ textByte: UInt8, as termByte: UInt8) -> Bool {
+    /// The text's byte at `index` against a term byte: the same, or a digit written for the letter
+    /// in a word that has letters ("j41l", "p0lice", "ki11"; not "107").
+    private func reads(at index: Int, as termByte: UInt8) -> Bool {
+        let textByte = bytes[index]
         if textByte == termByte { return true }
+        guard lettered[Int(words[index])] else { return false }
         switch textByte {
         case UInt8(ascii: "0"): return termByte == UInt8(ascii: "o")
         case UInt8(ascii: "1"): return termByte == UInt8(ascii: "i") || termByte == UInt8(ascii: "l")
