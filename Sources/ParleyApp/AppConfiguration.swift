@@ -122,12 +122,20 @@ public struct AppConfiguration: Sendable {
     /// address that is not this machine's, fails when the server starts to listen, and says so.
     static func isListenable(_ host: String) -> Bool {
         var address = in6_addr()
-        if inet_pton(AF_INET, host, &address) == 1 || inet_pton(AF_INET6, host, &address) == 1 { return true }
-        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard host.utf8.count <= 253, let last = labels.last, !last.allSatisfy(\.isNumber) else { return false }
+        if inet_pton(AF_INET, host, &address) == 1 { return true }
+        // An IPv6 literal may name its zone ("fe80::1%eth0").
+        let literal = host.split(separator: "%", maxSplits: 1).first.map(String.init) ?? host
+        if literal.contains(":") { return inet_pton(AF_INET6, literal, &address) == 1 }
+        // A fully qualified name may end in a dot; container names may hold underscores.
+        let name = host.hasSuffix(".") ? String(host.dropLast()) : host
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard name.utf8.count <= 253, let last = labels.last, !last.allSatisfy(\.isNumber) else { return false }
         return labels.allSatisfy { label in
             (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
-                && label.utf8.allSatisfy { $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+                && label.utf8.allSatisfy { byte in
+                    byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || (0x30...0x39).contains(byte)
+                        || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                }
         }
     }
 

@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func hostsAreAddressesOrWellFormedNames() throws {
-        for host in ["127.0.0.1", "0.0.0.0", "::", "::1", "localhost", "api-1.example.org"] {
+        for host in ["127.0.0.1", "0.0.0.0", "::", "::1", "fe80::1%lo", "localhost", "api-1.example.org", "parley.local.", "db_1"] {
             #expect(AppConfiguration.isListenable(host), "\(host)")
         }
         for host in ["not a host", "999.1.1.1", "127.0.0.1:80", "", "-a.example", "a..b", "[::1]"] {

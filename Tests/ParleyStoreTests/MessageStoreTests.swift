@@ -22,6 +22,22 @@ import Testing
         try f.messages.claimDue(asOf: F.at(offset), limit: limit).map(\.id.rawValue)
     }
 
+    /// The sms a new one is judged with: queued ones and reminders whose time has come, not later
+    /// reminders, sent ones (their communications count instead) or other cases'.
+    @Test func queuedTimesAreTheUnsentMessagesDueByThen() throws {
+        try F.with { f in
+            try f.insertDebtorWithCase()
+            try insert(f, Self.message("msg_q", status: .queued, scheduledFor: 100))
+            try insert(f, Self.message("msg_r", scheduledFor: 200))
+            try insert(f, Self.message("msg_l", scheduledFor: 301))
+            try insert(f, Self.message("msg_s", status: .sent, scheduledFor: 50))
+            try insert(f, Self.message("msg_x", status: .suppressed, scheduledFor: 50))
+            let due = try f.messages.queuedTimes(caseID: "case_1", channel: .sms, dueBy: F.at(300))
+            #expect(due.sorted() == [F.at(100), F.at(200)])
+            #expect(try f.messages.queuedTimes(caseID: "case_1", channel: .email, dueBy: F.at(300)).isEmpty)
+        }
+    }
+
     @Test func dueMessagesAreScheduledOrQueuedAndReachedInScheduleOrder() throws {
         try F.with { f in
             try f.insertDebtorWithCase()

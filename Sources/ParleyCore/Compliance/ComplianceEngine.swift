@@ -2,6 +2,8 @@
 /// fetches what `historyRequest` asks for, builds a `ComplianceContext` and calls `evaluate`.
 public struct ComplianceEngine: Sendable {
     public let policy: CompliancePolicy
+    /// The policy's terms, normalised once for every screen that uses them.
+    public let prohibitedLanguage: ProhibitedLanguage
     private let rulesByJurisdiction: [String: [any ComplianceRule]]
     private let defaultRules: [any ComplianceRule]
 
@@ -10,8 +12,10 @@ public struct ComplianceEngine: Sendable {
 
     public init(policy: CompliancePolicy = .defaults) {
         self.policy = policy
-        self.rulesByJurisdiction = policy.jurisdictions.mapValues { Self.rules(profile: $0, policy: policy) }
-        self.defaultRules = Self.rules(profile: policy.defaultProfile, policy: policy)
+        let screen = policy.prohibitedLanguage
+        self.prohibitedLanguage = screen
+        self.rulesByJurisdiction = policy.jurisdictions.mapValues { Self.rules(profile: $0, policy: policy, screen: screen) }
+        self.defaultRules = Self.rules(profile: policy.defaultProfile, policy: policy, screen: screen)
     }
 
     /// The rules that govern a case in `jurisdiction`, in the order violations are reported.
@@ -70,10 +74,10 @@ public struct ComplianceEngine: Sendable {
         }
     }
 
-    private static func rules(profile: JurisdictionProfile, policy: CompliancePolicy) -> [any ComplianceRule] {
+    private static func rules(profile: JurisdictionProfile, policy: CompliancePolicy, screen: ProhibitedLanguage) -> [any ComplianceRule] {
         var rules: [any ComplianceRule] = DebtorRestrictionRule.all
         rules += [BreathingSpaceRule(), DisputePendingRule(), VulnerableDebtorRule(), ChannelConsentRule(),
-                  ProhibitedLanguageRule(screen: policy.prohibitedLanguage),
+                  ProhibitedLanguageRule(screen: screen),
                   ThirdPartyDisclosureRule(debtMention: DebtMention(terms: policy.debtTerms),
                                            reachedDays: profile.thirdPartyReachedDays),
                   ContactHoursRule(hours: profile.contactHours)]

@@ -68,8 +68,9 @@ public protocol MessageStore: Sendable {
     func message(id: MessageID) throws -> Message?
     /// Whether a message with this reminder key exists.
     func hasReminder(key: String) throws -> Bool
-    /// When the messages of `channel` queued on the case and not sent yet are due.
-    func queuedTimes(caseID: CaseID, channel: MessageChannel) throws -> [Instant]
+    /// When the messages of `channel` on the case that are due by `dueBy` and not sent yet
+    /// (queued, or scheduled reminders whose time has come) are due.
+    func queuedTimes(caseID: CaseID, channel: MessageChannel, dueBy: Instant) throws -> [Instant]
     func messages(_ filter: MessageFilter, scope: CaseScope, page: PageRequest) throws -> Page<Message>
     /// Claims up to `limit` messages due at `asOf` (scheduled or queued, `scheduled_for` and any
     /// retry time reached) for delivery, in one transaction: a claimed message is not handed out

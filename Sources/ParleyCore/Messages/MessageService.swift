@@ -99,7 +99,7 @@ public struct MessageService: Sendable {
 
     /// Prohibited language in a text is refused outright (a template or message is our own words).
     private func screen(_ text: String) throws {
-        let found = compliance.engine.policy.prohibitedLanguage.matches(text)
+        let found = compliance.engine.prohibitedLanguage.matches(text)
         guard found.isEmpty else {
             throw ComplianceBlock(violations: [Violation(
                 rule: .prohibitedLanguage, message: "the text contains prohibited terms: " + found.joined(separator: ", "),
@@ -140,9 +140,14 @@ public struct MessageService: Sendable {
         try screen(body + "\n" + (subject ?? ""))
         var contact = ComplianceService.Contact(debtCase: debtCase, at: now, channel: channel.contactChannel)
         contact.messageBody = body
-        // Judged and queued in one transaction: two requests at once cannot both take the last sms of the week.
+        // Judged and queued in one transaction, on the case as it is then: two requests at once
+        // cannot both take the last sms of the week, nor one slip in as the case closes.
         return try transactor.atomically {
-            if channel == .sms { contact.queued = try store.queuedTimes(caseID: caseID, channel: channel) }
+            guard let current = try cases.caseForJob(caseID), current.status != .closed else {
+                throw DomainError.conflict("the case is closed; no message goes out about it")
+            }
+            contact.debtCase = current
+            if channel == .sms { contact.queued = try store.queuedTimes(caseID: caseID, channel: channel, dueBy: now) }
             let (verdict, target) = try compliance.judge(contact, actorRole: actor.role)
             guard verdict.ok else { throw ComplianceBlock(violations: verdict.violations, nextAllowedAt: verdict.nextAllowedAt) }
             let message = Message(id: messageID, caseID: caseID, channel: channel, to: target.address, subject: subject,
@@ -255,7 +260,7 @@ public struct MessageService: Sendable {
     /// A statement link whose URL spells no prohibited term: the screen reads letters across
     /// punctuation, and a random token could, very rarely, contain one and block the message.
     private func freshPortalLink(caseID: CaseID, by actor: Principal, messageID: MessageID) -> IssuedPortalLink {
-        let terms = compliance.engine.policy.prohibitedLanguage
+        let terms = compliance.engine.prohibitedLanguage
         var link = portal.prepare(caseID: caseID, by: actor, messageID: messageID)
         for _ in 0..<8 where !terms.matches(portal.url(of: link)).isEmpty {
             link = portal.prepare(caseID: caseID, by: actor, messageID: messageID)

@@ -16,6 +16,13 @@ public struct ListenError: Error, CustomStringConvertible {
     public var description: String { "cannot listen on \(host):\(port): \(cause)" }
 }
 
+/// A host name the resolver could not turn into an address (its own words, as `gai_strerror` says).
+public struct ResolverError: Error, CustomStringConvertible {
+    public let host: String
+    public let message: String
+    public var description: String { "cannot resolve \(host): \(message)" }
+}
+
 /// Thin wrappers over the socket calls the server uses; each retries EINTR.
 enum Socket {
     @discardableResult
@@ -37,7 +44,8 @@ enum Socket {
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let info = list else {
-            throw SystemCallError(function: "getaddrinfo(\(host))", errno: status == EAI_SYSTEM ? errno : EINVAL)
+            if status == EAI_SYSTEM { throw SystemCallError(function: "getaddrinfo(\(host))", errno: errno) }
+            throw ResolverError(host: host, message: String(cString: gai_strerror(status)))
         }
         defer { freeaddrinfo(list) }
         let fd = try call("socket") {

@@ -86,10 +86,12 @@ public struct SQLiteMessageStore: MessageStore {
         try database.read { db in try db.queryFirst("SELECT 1 FROM message WHERE reminder_key = ?", [key]) { _ in true } } ?? false
     }
 
-    public func queuedTimes(caseID: CaseID, channel: MessageChannel) throws -> [Instant] {
+    public func queuedTimes(caseID: CaseID, channel: MessageChannel, dueBy: Instant) throws -> [Instant] {
         try database.read { db in
-            try db.query("SELECT scheduled_for FROM message INDEXED BY message_case WHERE case_id = ? AND channel = ? AND status = 'queued'",
-                         [caseID, channel.rawValue]) { $0.instant(0) }
+            try db.query("""
+                SELECT scheduled_for FROM message INDEXED BY message_case
+                WHERE case_id = ? AND channel = ? AND status IN ('queued', 'scheduled') AND scheduled_for <= ?
+                """, [caseID, channel.rawValue, dueBy.millisecondsSinceEpoch]) { $0.instant(0) }
         }
     }
 
