@@ -94,6 +94,34 @@ func logCall(_ client: APIClient, _ caseID: String, at: String, outcome: String 
         }
     }
 
+    /// Contacts are judged before their transaction and checked there against the journal: calls
+    /// logged all at once must still each see the ones recorded before them.
+    @Test func callsLoggedAllAtOnceAreEachJudgedByTheOnesRecordedBeforeThem() throws {
+        try withTestApp { app in
+            let caseID = try makeUSCase(app.admin)
+            let otherCaseID = try makeUSCase(app.admin, ref: "US-2")
+            let admin = APIClient(port: app.port, key: testAdminKey, timeoutSeconds: 20)
+            let verdicts = Mutex<[String: [Bool]]>([:])
+            DispatchQueue.concurrentPerform(iterations: 48) { index in
+                let target = index % 3 == 0 ? otherCaseID : caseID
+                guard let logged = try? logCall(admin, target, at: "2026-11-20T15:00:00Z"), logged.status == 201,
+                      case .bool(let ok)? = logged["compliance"]?["ok"] else {
+                    Issue.record("a call was not logged")
+                    return
+                }
+                verdicts.withLock { $0[target, default: []].append(ok) }
+            }
+            // Seven calls a week per case (16 and 32 logged): the first seven recorded pass.
+            let found = verdicts.withLock { $0 }
+            #expect(found[otherCaseID]?.filter { $0 }.count == 7)
+            #expect(found[otherCaseID]?.count == 16)
+            #expect(found[caseID]?.filter { $0 }.count == 7)
+            #expect(found[caseID]?.count == 32)
+            let alerts = items(try app.admin.get("/v1/compliance/alerts?status=open&limit=200"))
+            #expect(alerts.count == 9 + 25)
+        }
+    }
+
     @Test func contactHoursAreJudgedInTheDebtorsTimeZoneAndTheContactIsStillStored() throws {
         try withTestApp { app in
             let caseID = try makeUSCase(app.admin)

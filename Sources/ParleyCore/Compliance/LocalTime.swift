@@ -50,7 +50,12 @@ public enum LocalTime {
     public static func instants(localDate: CalendarDate, hour: Int, minute: Int, in zone: TimeZone) -> [Instant] {
         let wall = localDate.daysSinceEpoch * 86_400 + Int64(hour) * 3_600 + Int64(minute) * 60
         // Real zones change offset at most once in two days, so these see both sides of any change.
-        let offsets = Set([wall - 86_400, wall, wall + 86_400].map { offsetSeconds(atEpochSeconds: $0, in: zone) })
+        let before = offsetSeconds(atEpochSeconds: wall - 86_400, in: zone)
+        let at = offsetSeconds(atEpochSeconds: wall, in: zone)
+        let after = offsetSeconds(atEpochSeconds: wall + 86_400, in: zone)
+        // The same offset on both sides: no change within a day of the wall time, nearly always.
+        if before == at, at == after { return [Instant(millisecondsSinceEpoch: (wall - at) * 1_000)] }
+        let offsets = Set([before, at, after])
         let candidates = offsets.map { wall - $0 }
         let consistent = candidates.filter { offsetSeconds(atEpochSeconds: $0, in: zone) == wall - $0 }.sorted()
         guard consistent.isEmpty, let earliest = candidates.min(), let latest = candidates.max() else {

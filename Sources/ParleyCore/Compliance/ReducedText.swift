@@ -156,14 +156,18 @@ struct ReducedText {
     private func reads(at index: Int, as termByte: UInt8) -> Bool {
         let textByte = bytes[index]
         if textByte == termByte { return true }
-        guard lettered[Int(words[index])] else { return false }
-        switch textByte {
-        case UInt8(ascii: "0"): return termByte == UInt8(ascii: "o")
-        case UInt8(ascii: "1"): return termByte == UInt8(ascii: "i") || termByte == UInt8(ascii: "l")
-        case UInt8(ascii: "3"): return termByte == UInt8(ascii: "e")
-        case UInt8(ascii: "4"): return termByte == UInt8(ascii: "a")
-        case UInt8(ascii: "5"): return termByte == UInt8(ascii: "s")
-        case UInt8(ascii: "7"): return termByte == UInt8(ascii: "t")
+        return lettered[Int(words[index])] && Self.digit(textByte, readsAs: termByte)
+    }
+
+    /// Whether a digit stands for a letter: "0" o, "1" i and l, "3" e, "4" a, "5" s, "7" t.
+    static func digit(_ digit: UInt8, readsAs letter: UInt8) -> Bool {
+        switch digit {
+        case UInt8(ascii: "0"): return letter == UInt8(ascii: "o")
+        case UInt8(ascii: "1"): return letter == UInt8(ascii: "i") || letter == UInt8(ascii: "l")
+        case UInt8(ascii: "3"): return letter == UInt8(ascii: "e")
+        case UInt8(ascii: "4"): return letter == UInt8(ascii: "a")
+        case UInt8(ascii: "5"): return letter == UInt8(ascii: "s")
+        case UInt8(ascii: "7"): return letter == UInt8(ascii: "t")
         default: return false
         }
     }
