@@ -110,57 +110,37 @@ enum WALAppendBuffering {
             return flushed != SQLITE_OK ? flushed : closed
         }
         io.xRead = { file, data, amount, offset in
-            let wal = BufferedWAL.from(file)
-            let flushed = wal.pointee.flush()
-            guard flushed == SQLITE_OK else { return flushed }
-            return wal.pointee.innerMethods.xRead!(wal.pointee.inner, data, amount, offset)
+            BufferedWAL.from(file).pointee.flushed { inner, real in real.xRead!(inner, data, amount, offset) }
         }
         io.xWrite = { file, data, amount, offset in
             BufferedWAL.from(file).pointee.write(data, Int(amount), at: offset)
         }
         io.xTruncate = { file, size in
-            let wal = BufferedWAL.from(file)
-            let flushed = wal.pointee.flush()
-            guard flushed == SQLITE_OK else { return flushed }
-            return wal.pointee.innerMethods.xTruncate!(wal.pointee.inner, size)
+            BufferedWAL.from(file).pointee.flushed { inner, real in real.xTruncate!(inner, size) }
         }
         io.xSync = { file, flags in
-            let wal = BufferedWAL.from(file)
-            let flushed = wal.pointee.flush()
-            guard flushed == SQLITE_OK else { return flushed }
-            return wal.pointee.innerMethods.xSync!(wal.pointee.inner, flags)
+            BufferedWAL.from(file).pointee.flushed { inner, real in real.xSync!(inner, flags) }
         }
         io.xFileSize = { file, size in
-            let wal = BufferedWAL.from(file)
-            let flushed = wal.pointee.flush()
-            guard flushed == SQLITE_OK else { return flushed }
-            return wal.pointee.innerMethods.xFileSize!(wal.pointee.inner, size)
+            BufferedWAL.from(file).pointee.flushed { inner, real in real.xFileSize!(inner, size) }
         }
         io.xLock = { file, lock in
-            let wal = BufferedWAL.from(file)
-            return wal.pointee.innerMethods.xLock!(wal.pointee.inner, lock)
+            BufferedWAL.from(file).pointee.passed { inner, real in real.xLock!(inner, lock) }
         }
         io.xUnlock = { file, lock in
-            let wal = BufferedWAL.from(file)
-            return wal.pointee.innerMethods.xUnlock!(wal.pointee.inner, lock)
+            BufferedWAL.from(file).pointee.passed { inner, real in real.xUnlock!(inner, lock) }
         }
         io.xCheckReservedLock = { file, result in
-            let wal = BufferedWAL.from(file)
-            return wal.pointee.innerMethods.xCheckReservedLock!(wal.pointee.inner, result)
+            BufferedWAL.from(file).pointee.passed { inner, real in real.xCheckReservedLock!(inner, result) }
         }
         io.xFileControl = { file, operation, argument in
-            let wal = BufferedWAL.from(file)
-            let flushed = wal.pointee.flush()
-            guard flushed == SQLITE_OK else { return flushed }
-            return wal.pointee.innerMethods.xFileControl!(wal.pointee.inner, operation, argument)
+            BufferedWAL.from(file).pointee.flushed { inner, real in real.xFileControl!(inner, operation, argument) }
         }
         io.xSectorSize = { file in
-            let wal = BufferedWAL.from(file)
-            return wal.pointee.innerMethods.xSectorSize!(wal.pointee.inner)
+            BufferedWAL.from(file).pointee.passed { inner, real in real.xSectorSize!(inner) }
         }
         io.xDeviceCharacteristics = { file in
-            let wal = BufferedWAL.from(file)
-            return wal.pointee.innerMethods.xDeviceCharacteristics!(wal.pointee.inner)
+            BufferedWAL.from(file).pointee.passed { inner, real in real.xDeviceCharacteristics!(inner) }
         }
         // SQLite maps no shared memory and no pages of a WAL; passed on all the same.
         io.xShmMap = { file, page, size, extend, mapped in
@@ -223,6 +203,17 @@ private struct BufferedWAL {
 
     /// The real file's methods (an open file always has them).
     var innerMethods: sqlite3_io_methods { inner.pointee.pMethods!.pointee }
+
+    /// `call` on the real file, with nothing gathered left unwritten before it.
+    mutating func flushed(_ call: (UnsafeMutablePointer<sqlite3_file>, sqlite3_io_methods) -> Int32) -> Int32 {
+        let status = flush()
+        return status == SQLITE_OK ? call(inner, innerMethods) : status
+    }
+
+    /// `call` on the real file, as it is.
+    func passed(_ call: (UnsafeMutablePointer<sqlite3_file>, sqlite3_io_methods) -> Int32) -> Int32 {
+        call(inner, innerMethods)
+    }
 
     /// Size of a WAL frame's header; the database's size after a commit is its second big-endian
     /// word, zero in other frames. The WAL's own header, at its start, is larger.
