@@ -22,27 +22,19 @@ public final class Connection {
     /// truncate without walking their tables for nothing (`PageCacheTruncation`).
     private static let libraryConfigured: Bool = {
         let status = parley_sqlite3_disable_memory_statistics()
-        let configured = status == SQLITE_OK && PageCacheTruncation.install()
-        walAppendsGathered = WALAppendBuffering.register()
-        return configured
+        return status == SQLITE_OK && PageCacheTruncation.install()
     }()
-
-    /// Whether the VFS that gathers a commit's WAL frames into one write is registered (see
-    /// `WALAppendBuffering`); the writer opens its database through it.
-    nonisolated(unsafe) private(set) static var walAppendsGathered = false
 
     /// Whether the process-wide settings took effect (see `libraryConfigured`).
     public static var libraryIsConfigured: Bool { libraryConfigured }
 
-    /// Opens (creating if needed) the database at `path`; with `gatheringWALAppends`, through the
-    /// VFS that writes each commit's WAL frames at once (when it is registered).
-    public init(path: String, readOnly: Bool = false, gatheringWALAppends: Bool = false) throws {
+    /// Opens (creating if needed) the database at `path`.
+    public init(path: String, readOnly: Bool = false) throws {
         _ = Self.libraryConfigured
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
-        let vfs = gatheringWALAppends && Self.walAppendsGathered ? WALAppendBuffering.name : nil
-        let status = sqlite3_open_v2(path, &db, flags, vfs)
+        let status = sqlite3_open_v2(path, &db, flags, nil)
         guard status == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
             sqlite3_close_v2(db)
@@ -146,7 +138,6 @@ public final class Connection {
             throw SQLiteError(code: SQLITE_MISUSE, message: "a value of type \(type(of: left)) was staged for the commit, and no before-commit step took it")
         }
         try run("COMMIT")
-        WALAppendBuffering.checkCommitWritten(handle)
     }
 
     /// Rolls the open transaction back, if there is one (SQLite may have rolled it back already).

@@ -92,7 +92,7 @@ public final class DatabasePool: Sendable {
     }
 
     private static func openWriter(_ configuration: DatabaseConfiguration) throws -> Connection {
-        let connection = try Connection(path: configuration.path, gatheringWALAppends: true)
+        let connection = try Connection(path: configuration.path)
         try connection.execute("PRAGMA journal_mode=WAL")
         try connection.execute(configuration.synchronousFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")
         try connection.execute("PRAGMA foreign_keys=ON")
@@ -153,12 +153,6 @@ public final class DatabasePool: Sendable {
     public func beforeEveryCommit(_ step: @escaping @Sendable (Connection) throws -> Void) {
         precondition(!callerHoldsWriter, "the before-commit step is installed outside any write")
         writer.lock.withLock { writer.connection.beforeCommit = step }
-    }
-
-    /// Whether the writer's WAL gathers each commit's frames into a few writes (`WALAppendBuffering`),
-    /// and holds none of them now; nil when the WAL is not open through that VFS.
-    public var writerWALGatheredNothing: Bool? {
-        writer.lock.withLock { WALAppendBuffering.pendingBytes(writer.connection.handle).map { $0 == 0 } }
     }
 
     /// Whether the writer thread runs above the process's priority. When it cannot, the threads

@@ -269,7 +269,9 @@ func makeCase(_ client: APIClient, ref: String = "L-778", assignedTo: String? = 
             // (Each contact also broke a rule when it was recorded: its alert is an event of that instant.)
             #expect(kinds == ["communication", "communication", "created", "compliance_alert", "compliance_alert"]
                     + Array(repeating: "transition", count: 6))
-            #expect(times == times.sorted())
+            // An instant on a whole second is written without a fraction ("…:40Z" after "…:40.003Z" as text).
+            let comparable = times.map { $0.contains(".") ? $0 : String($0.dropLast()) + ".000Z" }
+            #expect(comparable == comparable.sorted())
             #expect(try app.admin.get("/v1/cases/\(id)/timeline?limit=0").status == 422)
             #expect(try app.admin.get("/v1/cases/\(id)/timeline?cursor=bm9wZQ").status == 422)
         }
