@@ -94,8 +94,8 @@ func logCall(_ client: APIClient, _ caseID: String, at: String, outcome: String 
         }
     }
 
-    /// Contacts are judged before their transaction and checked there against the journal: calls
-    /// logged all at once must still each see the ones recorded before them.
+    /// Calls logged all at once are judged and recorded one after another in the writer's
+    /// transactions: each sees every call recorded before it, none a call recorded after it.
     @Test func callsLoggedAllAtOnceAreEachJudgedByTheOnesRecordedBeforeThem() throws {
         try withTestApp { app in
             let caseID = try makeUSCase(app.admin)

@@ -44,6 +44,8 @@ import Testing
         ("P0LICEMEN WILL come", "police will"),
         ("you IDIOTTT", "idiot"),
         ("jailtime for you", "jail"),
+        ("you are going to j41l", "jail"),
+        ("4RR3ST warrant", "arrest"),
     ])
     func catchesTermsThroughDisguises(_ text: String, _ term: String) {
         #expect(screen.matches(text).contains(term), "\(text)")

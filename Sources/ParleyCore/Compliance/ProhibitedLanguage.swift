@@ -72,13 +72,9 @@ struct ByteSet {
     }
 
     func has(_ byte: UInt8) -> Bool {
-        let bit = UInt64(1) << (byte & 63)
-        switch byte >> 6 {
-        case 0: return words.0 & bit != 0
-        case 1: return words.1 & bit != 0
-        case 2: return words.2 & bit != 0
-        default: return words.3 & bit != 0
-        }
+        var probe = ByteSet([])
+        probe.insert(byte)
+        return contains(probe)
     }
 
     /// Whether every byte of `other` is in this set.

@@ -90,7 +90,7 @@ public struct SQLiteMessageStore: MessageStore {
         try database.read { db in
             try db.query("""
                 SELECT scheduled_for FROM message INDEXED BY message_case
-                WHERE case_id = ? AND channel = ? AND status IN ('queued', 'scheduled') AND scheduled_for <= ?
+                WHERE case_id = ? AND channel = ? AND (status = 'queued' OR status = 'scheduled') AND scheduled_for <= ?
                 """, [caseID, channel.rawValue, dueBy.millisecondsSinceEpoch]) { $0.instant(0) }
         }
     }
